@@ -1,0 +1,55 @@
+//! mdm-core: the domain of mdm-edge, shared by the Cloudflare Worker and the npm
+//! package so that a browser form and the API reject the same input with the
+//! same messages.
+//!
+//! Plain Rust, no I/O: no clock (callers pass `now`), no HTTP, no storage. The
+//! only platform service used is the CSPRNG, through `getrandom`.
+//!
+//! - [`schema`] + [`requests`]: every request body, validated to a full list of
+//!   [`violation::Violation`]s before a typed value exists.
+//! - [`pagination`]: list queries and the mongoose-paginate-v2 envelope.
+//! - [`lifecycle`]: token and device state machines.
+//! - [`ids`], [`time`], [`payload`], [`policy`]: ids and secrets, timestamps,
+//!   enrollment payloads, effective-policy composition.
+//! - [`model`]: the resources the API returns.
+
+pub mod ids;
+pub mod lifecycle;
+pub mod model;
+pub mod pagination;
+pub mod patterns;
+pub mod payload;
+pub mod policy;
+pub mod requests;
+pub mod schema;
+pub mod time;
+pub mod violation;
+
+pub use requests::{parse, violations, RequestBody};
+pub use violation::{Violation, ViolationCode};
+
+/// Validates a path parameter that must be an entity id.
+pub fn check_object_id(name: &str, value: &str) -> Result<(), Violation> {
+    if patterns::is_object_id(value) {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            name,
+            ViolationCode::Pattern,
+            patterns::Pattern::ObjectId.describe(),
+        ))
+    }
+}
+
+/// Validates the `:organizationId` path parameter (an id or a slug).
+pub fn check_organization_ref(value: &str) -> Result<(), Violation> {
+    if patterns::Pattern::IdOrSlug.matches(value) {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            "organizationId",
+            ViolationCode::Pattern,
+            patterns::Pattern::IdOrSlug.describe(),
+        ))
+    }
+}

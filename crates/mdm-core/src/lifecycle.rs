@@ -1,0 +1,247 @@
+//! Enrollment-token state machines (CONTRACT.md "Token lifecycle") as pure
+//! functions of (token, event, now).
+//!
+//! AOSP:    PENDING -> PROCESSING -> DONE as a device enrolls;
+//!          PENDING -> EXPIRED when the expiry passes (perpetual tokens never expire);
+//!          any state but DELETED -> DELETED.
+//! Windows: PENDING -> DONE | EXPIRED | DELETED (no PROCESSING).
+//! A perpetual AOSP token stays PENDING while it enrolls devices.
+
+use crate::time::Millis;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TokenStatus {
+    Pending,
+    Processing,
+    Done,
+    Deleted,
+    Expired,
+}
+
+impl TokenStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::Pending => "PENDING",
+            TokenStatus::Processing => "PROCESSING",
+            TokenStatus::Done => "DONE",
+            TokenStatus::Deleted => "DELETED",
+            TokenStatus::Expired => "EXPIRED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TokenStatus> {
+        [
+            Self::Pending,
+            Self::Processing,
+            Self::Done,
+            Self::Deleted,
+            Self::Expired,
+        ]
+        .into_iter()
+        .find(|t| t.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Platform {
+    Aosp,
+    Windows,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenEvent {
+    /// The expiry passed (seen on a read or by the sweep).
+    Expire,
+    /// A device presented the token and is being created.
+    BeginEnrollment,
+    /// The device exists; the token is consumed.
+    CompleteEnrollment,
+    /// An administrator deleted the token.
+    Delete,
+}
+
+/// The facts of a token the lifecycle depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TokenFacts {
+    pub platform: Platform,
+    pub status: TokenStatus,
+    pub perpetual: bool,
+    /// `None` for tokens that never expire.
+    pub expires_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidTransition {
+    pub from: TokenStatus,
+    pub event: TokenEvent,
+}
+
+impl std::fmt::Display for InvalidTransition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a {} token cannot take the event {:?}",
+            self.from.as_str(),
+            self.event
+        )
+    }
+}
+
+impl TokenFacts {
+    pub fn is_past_expiry(&self, now: Millis) -> bool {
+        !self.perpetual && self.expires_at.is_some_and(|at| now >= at)
+    }
+
+    /// The status a reader should see at `now`: a PENDING token whose expiry has
+    /// passed is EXPIRED even before the sweep writes it.
+    pub fn effective_status(&self, now: Millis) -> TokenStatus {
+        if self.status == TokenStatus::Pending && self.is_past_expiry(now) {
+            TokenStatus::Expired
+        } else {
+            self.status
+        }
+    }
+
+    /// Whether a device may enroll with this token at `now`.
+    pub fn can_enroll(&self, now: Millis) -> bool {
+        self.effective_status(now) == TokenStatus::Pending
+    }
+
+    /// Milliseconds until expiry (0 once expired); `None` for tokens that never expire.
+    pub fn time_left(&self, now: Millis) -> Option<Millis> {
+        if self.perpetual {
+            return None;
+        }
+        self.expires_at.map(|at| (at - now).max(0))
+    }
+
+    /// The status after `event` at `now`, or why it cannot happen.
+    pub fn transition(&self, event: TokenEvent, now: Millis) -> Result<TokenStatus, InvalidTransition> {
+        use TokenEvent::*;
+        use TokenStatus::*;
+        let from = self.effective_status(now);
+        let invalid = Err(InvalidTransition { from, event });
+        match (self.platform, from, event) {
+            (_, Deleted, _) => invalid,
+            (_, _, Delete) => Ok(Deleted),
+            (_, Pending, Expire) if self.is_past_expiry(now) => Ok(Expired),
+            (_, Expired, Expire) => Ok(Expired),
+            // Perpetual AOSP tokens stay PENDING while they enroll devices.
+            (Platform::Aosp, Pending, BeginEnrollment) if self.perpetual => Ok(Pending),
+            (Platform::Aosp, Pending, CompleteEnrollment) if self.perpetual => Ok(Pending),
+            (Platform::Aosp, Pending, BeginEnrollment) => Ok(Processing),
+            (Platform::Aosp, Processing, CompleteEnrollment) => Ok(Done),
+            (Platform::Windows, Pending, BeginEnrollment | CompleteEnrollment) => Ok(Done),
+            _ => invalid,
+        }
+    }
+}
+
+/// AOSP device states (seed 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum DeviceState {
+    Provisioning,
+    Active,
+    Disabled,
+    PendingDisenroll,
+    Deleted,
+}
+
+impl DeviceState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceState::Provisioning => "PROVISIONING",
+            DeviceState::Active => "ACTIVE",
+            DeviceState::Disabled => "DISABLED",
+            DeviceState::PendingDisenroll => "PENDING_DISENROLL",
+            DeviceState::Deleted => "DELETED",
+        }
+    }
+
+    /// The state after a status report: a provisioning device becomes ACTIVE;
+    /// other states are the administrator's and a report does not change them.
+    pub fn after_status_report(self) -> DeviceState {
+        match self {
+            DeviceState::Provisioning => DeviceState::Active,
+            other => other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use TokenEvent::*;
+    use TokenStatus::*;
+
+    fn aosp(status: TokenStatus, perpetual: bool) -> TokenFacts {
+        TokenFacts {
+            platform: Platform::Aosp,
+            status,
+            perpetual,
+            expires_at: Some(1000),
+        }
+    }
+
+    #[test]
+    fn one_time_aosp_token() {
+        let t = aosp(Pending, false);
+        assert_eq!(t.transition(BeginEnrollment, 0), Ok(Processing));
+        assert_eq!(aosp(Processing, false).transition(CompleteEnrollment, 0), Ok(Done));
+        assert!(aosp(Done, false).transition(BeginEnrollment, 0).is_err());
+        assert!(aosp(Processing, false).transition(BeginEnrollment, 0).is_err());
+    }
+
+    #[test]
+    fn expiry_is_seen_on_read_and_blocks_enrollment() {
+        let t = aosp(Pending, false);
+        assert_eq!(t.effective_status(999), Pending);
+        assert_eq!(t.effective_status(1000), Expired);
+        assert!(t.can_enroll(999) && !t.can_enroll(1000));
+        assert_eq!(t.transition(Expire, 1000), Ok(Expired));
+        assert!(t.transition(Expire, 10).is_err());
+        assert!(t.transition(BeginEnrollment, 1000).is_err());
+        assert_eq!(t.time_left(400), Some(600));
+        assert_eq!(t.time_left(4000), Some(0));
+    }
+
+    #[test]
+    fn perpetual_tokens_never_expire_and_stay_pending() {
+        let t = aosp(Pending, true);
+        assert_eq!(t.effective_status(i64::MAX), Pending);
+        assert_eq!(t.transition(BeginEnrollment, 5000), Ok(Pending));
+        assert_eq!(t.transition(CompleteEnrollment, 5000), Ok(Pending));
+        assert_eq!(t.time_left(0), None);
+    }
+
+    #[test]
+    fn delete_from_anything_but_deleted() {
+        for s in [Pending, Processing, Done, Expired] {
+            assert_eq!(aosp(s, false).transition(Delete, 0), Ok(Deleted));
+        }
+        assert!(aosp(Deleted, false).transition(Delete, 0).is_err());
+        assert!(!aosp(Deleted, true).can_enroll(0));
+    }
+
+    #[test]
+    fn windows_has_no_processing() {
+        let t = TokenFacts {
+            platform: Platform::Windows,
+            status: Pending,
+            perpetual: false,
+            expires_at: Some(1000),
+        };
+        assert_eq!(t.transition(BeginEnrollment, 0), Ok(Done));
+        assert_eq!(t.transition(Expire, 1000), Ok(Expired));
+        assert!(TokenFacts { status: Done, ..t }.transition(BeginEnrollment, 0).is_err());
+    }
+
+    #[test]
+    fn devices_activate_on_first_report() {
+        assert_eq!(DeviceState::Provisioning.after_status_report(), DeviceState::Active);
+        assert_eq!(DeviceState::Disabled.after_status_report(), DeviceState::Disabled);
+    }
+}

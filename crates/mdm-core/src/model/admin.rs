@@ -1,0 +1,71 @@
+//! Supporting resources: organizations, segments, MDM users, AOSP policies, DPC builds.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub plan: String,
+    /// The id of the organization's Google-compatible enterprise (`enterprises/{id}`).
+    pub enterprise_id: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Segment {
+    pub id: i64,
+    pub organization_id: String,
+    pub name: String,
+    pub parent_id: Option<i64>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MdmUser {
+    pub id: String,
+    pub organization_id: String,
+    pub email: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AospPolicy {
+    pub id: String,
+    pub organization_id: String,
+    pub aos_enterprise_id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub version: i64,
+    pub config: Value,
+    pub private: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_id: Option<i64>,
+    pub expose_to_children: bool,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DpcBuild {
+    pub id: String,
+    pub organization_id: String,
+    pub tag: String,
+    pub download_url: String,
+    pub signature_checksum: String,
+    pub component_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version_code: Option<i64>,
+    pub created_at: String,
+}

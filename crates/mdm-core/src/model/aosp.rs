@@ -1,0 +1,157 @@
+//! AOSP enrollment token (seeds 000/001) and device (seed 002).
+
+use super::MdmUserRef;
+use crate::lifecycle::{DeviceState, TokenStatus};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// `aosPolicy` as embedded in assignments: a summary of the policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AosPolicySummary {
+    pub id: String,
+    pub name: String,
+    /// The policy's version number, as a string (seed 000).
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AosPolicyAssignment {
+    pub aos_policy_id: String,
+    pub aos_policy: AosPolicySummary,
+    pub priority: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AospTokenSummary {
+    pub management_mode: String,
+    /// `null` for perpetual tokens, which never expire.
+    pub expiration_timestamp: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AospTokenConfig {
+    /// The token value a device presents to enroll.
+    pub one_time_token: String,
+    pub enrollment_host: String,
+    /// Android provisioning extras; encode as JSON into a QR code.
+    pub qr_code: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AospEnrollmentToken {
+    pub id: String,
+    pub organization_id: String,
+    pub aos_enterprise_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_id: Option<i64>,
+    /// Absent when the token is not tied to a user (the seed lists it as
+    /// required; see CONTRACT notes in ARCHITECTURE.md).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mdm_user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mdm_user: Option<MdmUserRef>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub sub_type: String,
+    pub status: TokenStatus,
+    /// Always equal to `status`.
+    pub state: TokenStatus,
+    pub summary: AospTokenSummary,
+    pub management_mode: String,
+    pub perpetual: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aos_device_id: Option<String>,
+    pub aos_policy_assignments: Vec<AosPolicyAssignment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpc_build_tag: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_notification_provider: Option<String>,
+    /// Present while the token can still enroll (the value is a credential:
+    /// it is not shown for consumed, expired or deleted tokens).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<AospTokenConfig>,
+    pub updated_at: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StateChange {
+    pub state: DeviceState,
+    pub date: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DevicePolicyStatus {
+    pub pushed: bool,
+    pub audit: Value,
+}
+
+/// The effective policy of a device (`deviceAosPolicy`), composed from its
+/// assignments (see `crate::policy::compose`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceAosPolicy {
+    pub id: String,
+    pub organization_id: String,
+    pub aos_enterprise_id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub config: Value,
+    pub applications: Vec<Value>,
+    pub applications_info: Vec<Value>,
+    pub version: i64,
+    pub updated_at: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AospDevice {
+    pub id: String,
+    pub organization_id: String,
+    pub aos_enterprise_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push_notification_provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub segment_id: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    pub tags: Vec<String>,
+    pub state: DeviceState,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub sub_type: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mdm_user: Option<MdmUserRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aos_policy_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aos_policy: Option<AosPolicySummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_aos_policy: Option<DeviceAosPolicy>,
+    pub aos_policy_assignments: Vec<AosPolicyAssignment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub device_policy_status: Option<DevicePolicyStatus>,
+    /// `{ deviceReport, managementMode, location, appliedPolicy }`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<Value>,
+    pub summary: Value,
+    pub state_history: Vec<StateChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_status_report_time: Option<String>,
+    pub enrolled_date: String,
+    pub updated_at: String,
+    pub created_at: String,
+}

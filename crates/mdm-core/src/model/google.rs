@@ -1,0 +1,33 @@
+//! The Android Management API's EnrollmentToken resource (seed 003).
+
+use crate::requests::google::GoogleUser;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoogleEnrollmentToken {
+    /// `enterprises/{enterpriseId}/enrollmentTokens/{enrollmentTokenId}`.
+    pub name: String,
+    pub value: String,
+    /// Protobuf Duration string, e.g. `3600s`.
+    pub duration: String,
+    /// RFC 3339.
+    pub expiration_timestamp: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub additional_data: Option<String>,
+    pub policy_name: String,
+    pub qr_code: String,
+    pub one_time_only: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<GoogleUser>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allow_personal_usage: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ListEnrollmentTokensResponse {
+    pub enrollment_tokens: Vec<GoogleEnrollmentToken>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub next_page_token: Option<String>,
+}

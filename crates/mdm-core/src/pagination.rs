@@ -1,0 +1,553 @@
+//! List queries (`page`, `limit`, `sort`, `status`, `segmentId`, `expandTo` and
+//! per-resource filters) and the mongoose-paginate-v2 envelope (CONTRACT.md).
+//!
+//! Sorting is safe by construction: `ListQuery::sort` holds a field taken from
+//! the resource's whitelist (a `&'static str`), never the client's text.
+
+use crate::patterns::{is_object_id, Pattern};
+use crate::schema::MAX_SAFE_INTEGER;
+use crate::violation::{Violation, ViolationCode as Code};
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LIMIT: u64 = 10;
+pub const MAX_LIMIT: u64 = 100;
+
+/// What a list endpoint lists: decides the sortable fields, the status enum and
+/// the extra filters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListSpec {
+    pub name: &'static str,
+    /// Sortable fields, as the API spells them; the first is the default tie-breaker.
+    pub sort_fields: &'static [&'static str],
+    /// Values the `status` filter accepts; empty when the resource has no status.
+    pub statuses: &'static [&'static str],
+    /// Statuses listed when `status` is absent (every status but DELETED).
+    pub default_statuses: &'static [&'static str],
+    /// Extra filters that take an entity id (`mdmUserId`, `winPolicyId`...).
+    pub id_filters: &'static [&'static str],
+    /// Whether `segmentId`/`expandTo` apply.
+    pub segmented: bool,
+}
+
+pub const AOSP_TOKEN_STATUSES: &[&str] = &["PENDING", "PROCESSING", "DONE", "DELETED", "EXPIRED"];
+pub const WIN_TOKEN_STATES: &[&str] = &["PENDING", "DONE", "DELETED", "EXPIRED"];
+pub const DEVICE_STATES: &[&str] = &["PROVISIONING", "ACTIVE", "DISABLED", "PENDING_DISENROLL", "DELETED"];
+
+pub const AOSP_TOKENS: ListSpec = ListSpec {
+    name: "aospEnrollmentTokens",
+    sort_fields: &["createdAt", "updatedAt", "expirationTimestamp", "displayName", "status"],
+    statuses: AOSP_TOKEN_STATUSES,
+    default_statuses: &["PENDING", "PROCESSING", "DONE", "EXPIRED"],
+    id_filters: &["mdmUserId"],
+    segmented: true,
+};
+
+pub const AOSP_DEVICES: ListSpec = ListSpec {
+    name: "aospDevices",
+    sort_fields: &[
+        "createdAt",
+        "updatedAt",
+        "enrolledDate",
+        "lastStatusReportTime",
+        "displayName",
+        "state",
+    ],
+    statuses: DEVICE_STATES,
+    default_statuses: &["PROVISIONING", "ACTIVE", "DISABLED", "PENDING_DISENROLL"],
+    id_filters: &["mdmUserId", "aosPolicyId"],
+    segmented: true,
+};
+
+pub const WIN_TOKENS: ListSpec = ListSpec {
+    name: "winEnrollmentTokens",
+    sort_fields: &["createdAt", "updatedAt", "expireAt", "displayName", "state"],
+    statuses: WIN_TOKEN_STATES,
+    default_statuses: &["PENDING", "DONE", "EXPIRED"],
+    id_filters: &["mdmUserId", "winPolicyId"],
+    segmented: true,
+};
+
+/// Supporting resources: no status, no segment filter.
+pub const fn plain(name: &'static str, sort_fields: &'static [&'static str]) -> ListSpec {
+    ListSpec {
+        name,
+        sort_fields,
+        statuses: &[],
+        default_statuses: &[],
+        id_filters: &[],
+        segmented: false,
+    }
+}
+
+pub const ORGANIZATIONS: ListSpec = plain("organizations", &["createdAt", "name", "slug"]);
+pub const SEGMENTS: ListSpec = plain("segments", &["createdAt", "name", "id"]);
+pub const MDM_USERS: ListSpec = plain("mdmUsers", &["createdAt", "email"]);
+pub const AOSP_POLICIES: ListSpec = plain("aospPolicies", &["createdAt", "updatedAt", "name"]);
+pub const WIN_POLICIES: ListSpec = plain("winPolicies", &["createdAt", "updatedAt", "name"]);
+pub const DPC_BUILDS: ListSpec = plain("dpcBuilds", &["createdAt", "tag"]);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    /// A field of the resource's whitelist.
+    pub field: &'static str,
+    pub direction: Direction,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExpandTo {
+    Children,
+    Ancestors,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListQuery {
+    pub page: u64,
+    pub limit: u64,
+    pub sort: Sort,
+    /// Status filter: never empty for resources with a status.
+    pub statuses: Vec<&'static str>,
+    pub segment_id: Option<u64>,
+    pub expand_to: Option<ExpandTo>,
+    /// (filter name from `ListSpec::id_filters`, id).
+    pub id_filters: Vec<(&'static str, String)>,
+}
+
+impl ListQuery {
+    /// Rows to skip. Saturates instead of overflowing for absurd pages.
+    pub fn offset(&self) -> u64 {
+        (self.page - 1).saturating_mul(self.limit)
+    }
+}
+
+/// Parses a query string's pairs (already percent-decoded) into a `ListQuery`,
+/// or every violation.
+pub fn parse_list_query(spec: &ListSpec, pairs: &[(String, String)]) -> Result<ListQuery, Vec<Violation>> {
+    let mut out = Vec::new();
+    let mut query = ListQuery {
+        page: 1,
+        limit: DEFAULT_LIMIT,
+        sort: Sort {
+            field: "createdAt",
+            direction: Direction::Desc,
+        },
+        statuses: spec.default_statuses.to_vec(),
+        segment_id: None,
+        expand_to: None,
+        id_filters: Vec::new(),
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut explicit_statuses: Vec<&'static str> = Vec::new();
+    let mut status_given = false;
+
+    for (key, value) in pairs {
+        let key = key.as_str();
+        let repeatable = key == "status";
+        if !repeatable && seen.contains(&key) {
+            out.push(Violation::new(key, Code::Type, "must be given once"));
+            continue;
+        }
+        seen.push(key);
+        match key {
+            "page" => {
+                if let Some(p) = parse_uint(key, value, 1, MAX_SAFE_INTEGER as u64, &mut out) {
+                    query.page = p;
+                }
+            }
+            "limit" => {
+                if let Some(l) = parse_uint(key, value, 0, MAX_LIMIT, &mut out) {
+                    query.limit = l;
+                }
+            }
+            "sort" => match parse_sort(spec, value) {
+                Ok(sort) => query.sort = sort,
+                Err(v) => out.push(v),
+            },
+            "status" if !spec.statuses.is_empty() => {
+                status_given = true;
+                for part in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                    match spec.statuses.iter().find(|s| s.eq_ignore_ascii_case(part)) {
+                        Some(s) => {
+                            if !explicit_statuses.contains(s) {
+                                explicit_statuses.push(s)
+                            }
+                        }
+                        None => out.push(Violation::new(
+                            "status",
+                            Code::Enum,
+                            format!("must be one or more of: {}", spec.statuses.join(", ")),
+                        )),
+                    }
+                }
+            }
+            "segmentId" if spec.segmented => {
+                query.segment_id = parse_uint(key, value, 0, MAX_SAFE_INTEGER as u64, &mut out);
+            }
+            "expandTo" if spec.segmented => match value.as_str() {
+                "children" => query.expand_to = Some(ExpandTo::Children),
+                "ancestors" => query.expand_to = Some(ExpandTo::Ancestors),
+                _ => out.push(Violation::new(key, Code::Enum, "must be one of: children, ancestors")),
+            },
+            _ => match spec.id_filters.iter().find(|f| **f == key) {
+                Some(filter) => {
+                    if is_object_id(value) {
+                        query.id_filters.push((filter, value.to_ascii_lowercase()));
+                    } else {
+                        out.push(Violation::new(key, Code::Pattern, Pattern::ObjectId.describe()));
+                    }
+                }
+                None => out.push(Violation::new(
+                    key,
+                    Code::UnknownField,
+                    "is not a known query parameter",
+                )),
+            },
+        }
+    }
+    if status_given {
+        if explicit_statuses.is_empty() && !out.iter().any(|v| v.path == "status") {
+            out.push(Violation::new(
+                "status",
+                Code::Required,
+                "must name at least one status",
+            ));
+        }
+        query.statuses = explicit_statuses;
+    }
+    if query.expand_to.is_some() && query.segment_id.is_none() && !out.iter().any(|v| v.path == "segmentId") {
+        out.push(Violation::new("expandTo", Code::Dependency, "needs segmentId"));
+    }
+    if out.is_empty() {
+        Ok(query)
+    } else {
+        Err(out)
+    }
+}
+
+fn parse_uint(key: &str, value: &str, min: u64, max: u64, out: &mut Vec<Violation>) -> Option<u64> {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        let message = if value.starts_with('-') && value.len() > 1 && value[1..].bytes().all(|b| b.is_ascii_digit()) {
+            out.push(Violation::new(key, Code::Min, format!("must be at least {min}")));
+            return None;
+        } else {
+            "must be a whole number"
+        };
+        out.push(Violation::new(key, Code::Type, message));
+        return None;
+    }
+    // Digits only: anything that does not fit u64 is certainly above max.
+    let n = value.parse::<u64>().unwrap_or(u64::MAX);
+    if n < min {
+        out.push(Violation::new(key, Code::Min, format!("must be at least {min}")));
+        None
+    } else if n > max {
+        out.push(Violation::new(key, Code::Max, format!("must be at most {max}")));
+        None
+    } else {
+        Some(n)
+    }
+}
+
+fn parse_sort(spec: &ListSpec, value: &str) -> Result<Sort, Violation> {
+    if !Pattern::Sort.matches(value) {
+        return Err(Violation::new("sort", Code::Pattern, Pattern::Sort.describe()));
+    }
+    let (field, direction) = match value.rsplit_once(':') {
+        Some((f, "desc")) => (f, Direction::Desc),
+        Some((f, _)) => (f, Direction::Asc),
+        None => (value, Direction::Asc),
+    };
+    if field.is_empty() {
+        return Ok(Sort {
+            field: "createdAt",
+            direction: Direction::Desc,
+        });
+    }
+    match spec.sort_fields.iter().find(|f| **f == field) {
+        Some(f) => Ok(Sort { field: f, direction }),
+        None => Err(Violation::new(
+            "sort",
+            Code::Enum,
+            format!("can sort by: {}", spec.sort_fields.join(", ")),
+        )),
+    }
+}
+
+/// The paginated list envelope (seed 001).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total_docs: u64,
+    pub limit: u64,
+    pub has_prev_page: bool,
+    pub has_next_page: bool,
+    pub page: u64,
+    pub total_pages: u64,
+    pub prev_page: Option<u64>,
+    pub next_page: Option<u64>,
+}
+
+/// The counters of a page, without items: what a client needs to draw pager links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageMeta {
+    pub total_docs: u64,
+    pub limit: u64,
+    pub page: u64,
+    pub total_pages: u64,
+    pub prev_page: Option<u64>,
+    pub next_page: Option<u64>,
+}
+
+/// mongoose-paginate-v2 arithmetic. `limit == 0` asks for counts only: one
+/// page, no neighbours.
+pub fn page_meta(total_docs: u64, page: u64, limit: u64) -> PageMeta {
+    if limit == 0 {
+        return PageMeta {
+            total_docs,
+            limit,
+            page: 1,
+            total_pages: 1,
+            prev_page: None,
+            next_page: None,
+        };
+    }
+    let page = page.max(1);
+    let total_pages = total_docs.div_ceil(limit).max(1);
+    PageMeta {
+        total_docs,
+        limit,
+        page,
+        total_pages,
+        prev_page: (page > 1).then(|| page - 1),
+        next_page: (page < total_pages).then(|| page + 1),
+    }
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total_docs: u64, query: &ListQuery) -> Self {
+        let m = page_meta(total_docs, query.page, query.limit);
+        Page {
+            items,
+            total_docs,
+            limit: m.limit,
+            has_prev_page: m.prev_page.is_some(),
+            has_next_page: m.next_page.is_some(),
+            page: m.page,
+            total_pages: m.total_pages,
+            prev_page: m.prev_page,
+            next_page: m.next_page,
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            items: self.items.into_iter().map(f).collect(),
+            total_docs: self.total_docs,
+            limit: self.limit,
+            has_prev_page: self.has_prev_page,
+            has_next_page: self.has_next_page,
+            page: self.page,
+            total_pages: self.total_pages,
+            prev_page: self.prev_page,
+            next_page: self.next_page,
+        }
+    }
+}
+
+/// Builds a query string from a `ListQuery` (the inverse of `parse_list_query`,
+/// used by the npm package's client). Defaults are left out.
+pub fn to_query_string(spec: &ListSpec, q: &ListQuery) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    if q.page != 1 {
+        parts.push(format!("page={}", q.page));
+    }
+    if q.limit != DEFAULT_LIMIT {
+        parts.push(format!("limit={}", q.limit));
+    }
+    if q.sort.field != "createdAt" || q.sort.direction != Direction::Desc {
+        let d = match q.sort.direction {
+            Direction::Asc => "asc",
+            Direction::Desc => "desc",
+        };
+        parts.push(format!("sort={}:{d}", q.sort.field));
+    }
+    if !spec.statuses.is_empty() && q.statuses != spec.default_statuses {
+        parts.push(format!("status={}", q.statuses.join(",")));
+    }
+    if let Some(s) = q.segment_id {
+        parts.push(format!("segmentId={s}"));
+    }
+    if let Some(e) = q.expand_to {
+        parts.push(format!(
+            "expandTo={}",
+            if e == ExpandTo::Children {
+                "children"
+            } else {
+                "ancestors"
+            }
+        ));
+    }
+    for (k, v) in &q.id_filters {
+        parts.push(format!("{k}={v}"));
+    }
+    parts.join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn q(pairs: &[(&str, &str)]) -> Result<ListQuery, Vec<(String, &'static str)>> {
+        let pairs: Vec<(String, String)> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        parse_list_query(&AOSP_TOKENS, &pairs).map_err(|v| v.into_iter().map(|v| (v.path, v.code.as_str())).collect())
+    }
+
+    #[test]
+    fn defaults() {
+        let d = q(&[]).unwrap();
+        assert_eq!(
+            (d.page, d.limit, d.sort.field, d.sort.direction),
+            (1, 10, "createdAt", Direction::Desc)
+        );
+        assert_eq!(d.statuses, vec!["PENDING", "PROCESSING", "DONE", "EXPIRED"]);
+    }
+
+    #[test]
+    fn bounds() {
+        assert_eq!(q(&[("limit", "100")]).unwrap().limit, 100);
+        assert_eq!(q(&[("limit", "0")]).unwrap().limit, 0);
+        assert_eq!(q(&[("limit", "101")]), Err(vec![("limit".into(), "max")]));
+        assert_eq!(q(&[("page", "0")]), Err(vec![("page".into(), "min")]));
+        assert_eq!(q(&[("page", "-3")]), Err(vec![("page".into(), "min")]));
+        assert_eq!(q(&[("page", "1.5")]), Err(vec![("page".into(), "type")]));
+        assert_eq!(
+            q(&[("page", "99999999999999999999999")]),
+            Err(vec![("page".into(), "max")])
+        );
+        assert_eq!(q(&[("page", "9007199254740991")]).unwrap().page, 9_007_199_254_740_991);
+        assert_eq!(q(&[("page", "1"), ("page", "2")]), Err(vec![("page".into(), "type")]));
+    }
+
+    #[test]
+    fn sort_whitelist() {
+        let s = q(&[("sort", "displayName")]).unwrap().sort;
+        assert_eq!((s.field, s.direction), ("displayName", Direction::Asc));
+        let s = q(&[("sort", "expirationTimestamp:desc")]).unwrap().sort;
+        assert_eq!((s.field, s.direction), ("expirationTimestamp", Direction::Desc));
+        assert_eq!(q(&[("sort", "secret:asc")]), Err(vec![("sort".into(), "enum")]));
+        assert_eq!(
+            q(&[("sort", "createdAt;drop table")]),
+            Err(vec![("sort".into(), "pattern")])
+        );
+        assert_eq!(
+            q(&[("sort", "createdAt:sideways")]),
+            Err(vec![("sort".into(), "pattern")])
+        );
+    }
+
+    #[test]
+    fn statuses_segments_and_filters() {
+        assert_eq!(
+            q(&[("status", "PENDING,DONE")]).unwrap().statuses,
+            vec!["PENDING", "DONE"]
+        );
+        assert_eq!(
+            q(&[("status", "PENDING"), ("status", "deleted")]).unwrap().statuses,
+            vec!["PENDING", "DELETED"]
+        );
+        assert_eq!(q(&[("status", "GONE")]), Err(vec![("status".into(), "enum")]));
+        assert_eq!(q(&[("status", "")]), Err(vec![("status".into(), "required")]));
+        let s = q(&[("segmentId", "4"), ("expandTo", "children")]).unwrap();
+        assert_eq!((s.segment_id, s.expand_to), (Some(4), Some(ExpandTo::Children)));
+        assert_eq!(
+            q(&[("expandTo", "children")]),
+            Err(vec![("expandTo".into(), "dependency")])
+        );
+        assert_eq!(
+            q(&[("expandTo", "siblings"), ("segmentId", "1")]),
+            Err(vec![("expandTo".into(), "enum")])
+        );
+        assert_eq!(
+            q(&[("mdmUserId", "65A1B2C3D4E5F60718293A4B")]).unwrap().id_filters,
+            vec![("mdmUserId", "65a1b2c3d4e5f60718293a4b".to_string())]
+        );
+        assert_eq!(
+            q(&[("winPolicyId", "x")]),
+            Err(vec![("winPolicyId".into(), "unknownField")])
+        );
+        assert_eq!(
+            q(&[("limit", "x"), ("sort", "nope"), ("foo", "1")]),
+            Err(vec![
+                ("limit".into(), "type"),
+                ("sort".into(), "enum"),
+                ("foo".into(), "unknownField")
+            ])
+        );
+    }
+
+    #[test]
+    fn envelope_semantics() {
+        let m = page_meta(25, 2, 10);
+        assert_eq!((m.total_pages, m.prev_page, m.next_page), (3, Some(1), Some(3)));
+        let m = page_meta(0, 1, 10);
+        assert_eq!((m.total_pages, m.prev_page, m.next_page), (1, None, None));
+        let past = page_meta(25, 7, 10);
+        assert_eq!(
+            (past.page, past.total_pages, past.prev_page, past.next_page),
+            (7, 3, Some(6), None)
+        );
+        let counts = page_meta(25, 3, 0);
+        assert_eq!((counts.page, counts.total_pages, counts.next_page), (1, 1, None));
+    }
+
+    #[test]
+    fn query_strings_round_trip() {
+        let pairs = [
+            ("page", "3"),
+            ("limit", "5"),
+            ("sort", "displayName:asc"),
+            ("status", "DONE,EXPIRED"),
+            ("segmentId", "2"),
+            ("expandTo", "ancestors"),
+        ];
+        let parsed = q(&pairs).unwrap();
+        let text = to_query_string(&AOSP_TOKENS, &parsed);
+        let back: Vec<(String, String)> = text
+            .split('&')
+            .map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap())
+            .collect();
+        assert_eq!(parse_list_query(&AOSP_TOKENS, &back).unwrap(), parsed);
+    }
+
+    proptest! {
+        #[test]
+        fn page_arithmetic_holds(total in 0u64..1_000_000_000, page in 1u64..1_000_000, limit in 0u64..=100) {
+            let m = page_meta(total, page, limit);
+            prop_assert!(m.total_pages >= 1);
+            if limit > 0 {
+                prop_assert!(m.total_pages * limit >= total);
+                prop_assert!(total == 0 || (m.total_pages - 1) * limit < total);
+                prop_assert_eq!(m.page, page);
+                prop_assert_eq!(m.prev_page.is_some(), page > 1);
+                prop_assert_eq!(m.next_page.is_some(), page < m.total_pages);
+                if let Some(n) = m.next_page { prop_assert_eq!(n, page + 1); }
+            } else {
+                prop_assert_eq!((m.prev_page, m.next_page), (None, None));
+            }
+        }
+
+        #[test]
+        fn query_parsing_never_panics(pairs in prop::collection::vec(("[a-zA-Z]{0,10}", "\\PC{0,20}"), 0..8)) {
+            let _ = parse_list_query(&AOSP_DEVICES, &pairs);
+        }
+    }
+}

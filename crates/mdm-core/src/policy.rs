@@ -1,0 +1,112 @@
+//! Effective-policy composition (`deviceAosPolicy`).
+//!
+//! The rule: policies are applied from the lowest priority to the highest, each
+//! deep-merged over the result so far, so where two policies set the same key
+//! the higher priority wins. Objects merge key by key; any other value
+//! (arrays included) replaces what was there. Among equal priorities the one
+//! listed first wins. A device's directly assigned policy (`policyId`) is
+//! applied last, above every assignment.
+
+use serde_json::{Map, Value};
+
+/// One policy's contribution: its priority, its position in the assignment list
+/// and its configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layer<'a> {
+    pub priority: i64,
+    pub config: &'a Value,
+}
+
+/// Composes the configurations. `direct` is the directly assigned policy's config.
+pub fn compose(assignments: &[Layer], direct: Option<&Value>) -> Value {
+    let mut order: Vec<(usize, &Layer)> = assignments.iter().enumerate().collect();
+    // Ascending priority; among equals, later list positions first so the first listed is applied last.
+    order.sort_by(|(ia, a), (ib, b)| a.priority.cmp(&b.priority).then(ib.cmp(ia)));
+    let mut result = Value::Object(Map::new());
+    for (_, layer) in order {
+        merge(&mut result, layer.config);
+    }
+    if let Some(d) = direct {
+        merge(&mut result, d);
+    }
+    result
+}
+
+fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(k) {
+                    Some(existing) if existing.is_object() && v.is_object() => merge(existing, v),
+                    _ => {
+                        b.insert(k.clone(), v.clone());
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn higher_priority_wins_and_objects_merge() {
+        let low = json!({"camera": false, "wifi": {"ssid": "a", "hidden": true}, "apps": ["x"]});
+        let high = json!({"camera": true, "wifi": {"ssid": "b"}, "apps": ["y"]});
+        let got = compose(
+            &[
+                Layer {
+                    priority: 10,
+                    config: &high,
+                },
+                Layer {
+                    priority: 1,
+                    config: &low,
+                },
+            ],
+            None,
+        );
+        assert_eq!(
+            got,
+            json!({"camera": true, "wifi": {"ssid": "b", "hidden": true}, "apps": ["y"]})
+        );
+    }
+
+    #[test]
+    fn ties_go_to_the_first_listed_and_direct_policy_is_on_top() {
+        let a = json!({"k": "a"});
+        let b = json!({"k": "b"});
+        let d = json!({"k": "direct"});
+        assert_eq!(
+            compose(
+                &[
+                    Layer {
+                        priority: 1,
+                        config: &a
+                    },
+                    Layer {
+                        priority: 1,
+                        config: &b
+                    }
+                ],
+                None
+            ),
+            json!({"k": "a"})
+        );
+        assert_eq!(
+            compose(
+                &[Layer {
+                    priority: 1,
+                    config: &a
+                }],
+                Some(&d)
+            ),
+            json!({"k": "direct"})
+        );
+        assert_eq!(compose(&[], None), json!({}));
+    }
+}

@@ -1,0 +1,129 @@
+//! Request bodies: one `Schema` constant and one typed struct each. `parse`
+//! validates a JSON value against the schema, applies the body's cross-field
+//! rules, and only then builds the struct, so a caller either gets a value it
+//! can trust or the complete list of what is wrong.
+
+pub mod admin;
+pub mod aosp;
+pub mod device;
+pub mod google;
+pub mod windows;
+
+use crate::schema::{validate, Schema};
+use crate::violation::{Violation, ViolationCode};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// A request body the API accepts.
+pub trait RequestBody: DeserializeOwned {
+    /// The body's schema, also published in the OpenAPI document.
+    const SCHEMA: Schema;
+    /// The name of the body in the OpenAPI document and the npm package.
+    const NAME: &'static str;
+
+    /// Rules that relate several fields. Runs on the raw value, also when the
+    /// schema found problems, so a client learns everything at once.
+    fn cross_field_rules(_body: &Value, _out: &mut Vec<Violation>) {}
+}
+
+/// Validates `body` and builds the typed request, or returns every violation.
+pub fn parse<T: RequestBody>(body: &Value) -> Result<T, Vec<Violation>> {
+    let mut violations = validate(&T::SCHEMA, body);
+    T::cross_field_rules(body, &mut violations);
+    if !violations.is_empty() {
+        return Err(violations);
+    }
+    let mut normalized = body.clone();
+    normalize_integers(&T::SCHEMA, &mut normalized);
+    // The schema and the struct describe the same fields, so this cannot fail
+    // unless they drift apart; a test per body guards that, and the error is
+    // still reported as a value rather than a panic.
+    T::deserialize(&normalized).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
+}
+
+/// Only the violations of `body` (what a form shows while a person types).
+pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
+    let mut violations = validate(&T::SCHEMA, body);
+    T::cross_field_rules(body, &mut violations);
+    violations
+}
+
+/// JSON numbers such as `3.0` are integers to JavaScript and to the validator;
+/// turn them into integer JSON numbers so serde accepts them as `i64`.
+fn normalize_integers(schema: &Schema, value: &mut Value) {
+    match (schema, value) {
+        (Schema::Integer(_), v @ Value::Number(_)) => {
+            if let Some(f) = v.as_f64().filter(|_| !v.is_i64() && !v.is_u64()) {
+                *v = Value::from(f as i64);
+            }
+        }
+        (Schema::Array(rule), Value::Array(items)) => {
+            for item in items {
+                normalize_integers(rule.items, item);
+            }
+        }
+        (Schema::Object(fields), Value::Object(map)) => {
+            for field in fields.iter() {
+                if let Some(v) = map.get_mut(field.name) {
+                    normalize_integers(&field.schema, v);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Cross-field rule shared by assignment lists: each policy may appear once.
+pub(crate) fn unique_ids_in(body: &Value, list: &str, id_field: &str, out: &mut Vec<Violation>) {
+    let Some(items) = body.get(list).and_then(Value::as_array) else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let Some(id) = item.get(id_field).and_then(Value::as_str) else {
+            continue;
+        };
+        let seen_before = items[..i].iter().any(|prev| {
+            prev.get(id_field)
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.eq_ignore_ascii_case(id))
+        });
+        if seen_before {
+            out.push(Violation::new(
+                format!("{list}[{i}].{id_field}"),
+                ViolationCode::Unique,
+                "is assigned more than once",
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+
+    /// (path, code) pairs of a body's violations, for compact assertions.
+    pub fn codes<T: RequestBody>(body: Value) -> Vec<(String, &'static str)> {
+        violations::<T>(&body)
+            .into_iter()
+            .map(|v| (v.path, v.code.as_str()))
+            .collect()
+    }
+
+    /// Asserts that the body is valid AND builds the typed struct.
+    pub fn accepts<T: RequestBody + std::fmt::Debug>(body: Value) -> T {
+        match parse::<T>(&body) {
+            Ok(t) => t,
+            Err(v) => panic!("{} rejected {body}: {v:?}", T::NAME),
+        }
+    }
+
+    /// Asserts exactly one violation, at `path` with `code`.
+    pub fn rejects<T: RequestBody>(body: Value, path: &str, code: &str) {
+        assert_eq!(
+            codes::<T>(body.clone()),
+            vec![(path.to_owned(), code)],
+            "{} on {body}",
+            T::NAME
+        );
+    }
+}
