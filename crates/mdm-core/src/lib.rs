@@ -13,6 +13,7 @@
 //!   enrollment payloads, effective-policy composition.
 //! - [`model`]: the resources the API returns.
 
+pub mod catalog;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;

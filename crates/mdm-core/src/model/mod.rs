@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod aosp;
 pub mod google;
+pub mod schemas;
 pub mod windows;
 
 use serde::{Deserialize, Serialize};

@@ -1,0 +1,314 @@
+//! The response shapes as `Schema` constants, for the OpenAPI document and the
+//! TypeScript types. A test serializes every model and validates it against its
+//! schema, so a field added to a struct but not here (or the reverse) fails CI.
+
+use crate::pagination::{AOSP_TOKEN_STATUSES, DEVICE_STATES, WIN_TOKEN_STATES};
+use crate::requests::aosp::MANAGEMENT_MODES;
+use crate::schema::{array, string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
+
+const STRINGS: Schema = array(&string().schema());
+const OBJECTS: Schema = array(&Schema::AnyObject);
+const TEXT: Schema = string().schema();
+
+pub const MDM_USER_REF: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("email", string().max(128).schema(), ""),
+]);
+
+pub const AOS_POLICY_SUMMARY: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("name", string().max(256).schema(), ""),
+    Field::required("version", string().max(128).schema(), ""),
+]);
+
+const AOS_POLICY_ASSIGNMENT: Schema = Schema::Object(&[
+    Field::required("aosPolicyId", OBJECT_ID, ""),
+    Field::required("aosPolicy", AOS_POLICY_SUMMARY, ""),
+    Field::required("priority", SAFE_INTEGER, ""),
+]);
+
+const TOKEN_STATUS: Schema = string().one_of(AOSP_TOKEN_STATUSES).schema();
+const MANAGEMENT_MODE: Schema = string().one_of(MANAGEMENT_MODES).schema();
+
+pub const AOSP_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, "Identifier of the AOSP enrollment token resource."),
+    Field::required("organizationId", OBJECT_ID, "Organization that owns the token."),
+    Field::required(
+        "aosEnterpriseId",
+        OBJECT_ID,
+        "AOSP enterprise configuration of the organization.",
+    ),
+    Field::optional("segmentId", NON_NEGATIVE_SAFE_INTEGER, "Segment that scopes the token."),
+    Field::optional("mdmUserId", OBJECT_ID, "MDM user of the token."),
+    Field::optional("mdmUser", MDM_USER_REF, "Expanded MDM user."),
+    Field::required("type", string().one_of(&["aosp"]).schema(), ""),
+    Field::required("subType", string().one_of(&["enrollment"]).schema(), ""),
+    Field::required("status", TOKEN_STATUS, "Current status."),
+    Field::required("state", TOKEN_STATUS, "Mirror of status."),
+    Field::required(
+        "summary",
+        Schema::Object(&[
+            Field::required("managementMode", MANAGEMENT_MODE, ""),
+            Field::required("expirationTimestamp", DATE_TIME, "null for perpetual tokens.").nullable(),
+        ]),
+        "",
+    ),
+    Field::required("managementMode", MANAGEMENT_MODE, ""),
+    Field::required("perpetual", Schema::Boolean, ""),
+    Field::optional("aosDeviceId", OBJECT_ID, "Device enrolled with the token."),
+    Field::required("aosPolicyAssignments", array(&AOS_POLICY_ASSIGNMENT), ""),
+    Field::optional("displayName", string().max(256).schema(), ""),
+    Field::required("tags", STRINGS, ""),
+    Field::optional("dpcBuildTag", string().max(256).schema(), ""),
+    Field::optional("pushNotificationProvider", OBJECT_ID, ""),
+    Field::optional(
+        "config",
+        Schema::Object(&[
+            Field::required("oneTimeToken", TEXT, "The token value a device presents."),
+            Field::required("enrollmentHost", TEXT, ""),
+            Field::required(
+                "qrCode",
+                Schema::AnyObject,
+                "Android provisioning extras to encode as a QR code.",
+            ),
+        ]),
+        "Present while the token can enroll.",
+    ),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+const STATE_CHANGE: Schema = Schema::Object(&[
+    Field::required("state", string().one_of(DEVICE_STATES).schema(), ""),
+    Field::required("date", DATE_TIME, ""),
+    Field::optional("config", Schema::AnyObject, ""),
+]);
+
+const DEVICE_AOS_POLICY: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("aosEnterpriseId", OBJECT_ID, ""),
+    Field::required("name", string().max(256).schema(), ""),
+    Field::optional("description", string().max(500).schema(), ""),
+    Field::required("config", Schema::AnyObject, "The composed configuration."),
+    Field::required("applications", OBJECTS, ""),
+    Field::required("applicationsInfo", OBJECTS, ""),
+    Field::required("version", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+pub const AOSP_DEVICE: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, "Identifier of the AOSP device."),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("aosEnterpriseId", OBJECT_ID, ""),
+    Field::optional("pushNotificationProvider", OBJECT_ID, ""),
+    Field::optional("segmentId", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::optional("displayName", string().max(256).schema(), ""),
+    Field::required("tags", STRINGS, ""),
+    Field::required("state", string().one_of(DEVICE_STATES).schema(), ""),
+    Field::required("type", string().one_of(&["aosp"]).schema(), ""),
+    Field::required("subType", string().one_of(&["device"]).schema(), ""),
+    Field::optional("mdmUser", MDM_USER_REF, ""),
+    Field::optional("aosPolicyId", OBJECT_ID, "Directly assigned policy."),
+    Field::optional("aosPolicy", AOS_POLICY_SUMMARY, ""),
+    Field::optional(
+        "deviceAosPolicy",
+        DEVICE_AOS_POLICY,
+        "Effective policy composed from the assignments.",
+    ),
+    Field::required("aosPolicyAssignments", array(&AOS_POLICY_ASSIGNMENT), ""),
+    Field::optional(
+        "devicePolicyStatus",
+        Schema::Object(&[
+            Field::required("pushed", Schema::Boolean, ""),
+            Field::required("audit", Schema::AnyObject, ""),
+        ]),
+        "",
+    ),
+    Field::optional(
+        "config",
+        Schema::AnyObject,
+        "deviceReport, managementMode, location, appliedPolicy.",
+    ),
+    Field::required("summary", Schema::AnyObject, ""),
+    Field::required("stateHistory", array(&STATE_CHANGE), ""),
+    Field::optional("lastStatusReportTime", DATE_TIME, ""),
+    Field::required("enrolledDate", DATE_TIME, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+pub const WIN_POLICY: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("winEnterpriseId", OBJECT_ID, ""),
+    Field::required("name", string().max(256).schema(), ""),
+    Field::required("config", Schema::AnyObject, ""),
+    Field::required("applications", OBJECTS, ""),
+    Field::required("applicationsInfo", OBJECTS, ""),
+    Field::required("scripts", OBJECTS, ""),
+    Field::required("scriptsInfo", OBJECTS, ""),
+    Field::required("admxConfigs", OBJECTS, ""),
+    Field::required("admxConfigsInfo", OBJECTS, ""),
+    Field::optional("agentConfiguration", Schema::AnyObject, ""),
+    Field::required("assets", OBJECTS, ""),
+    Field::required("assetsInfo", OBJECTS, ""),
+    Field::required("version", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+const WIN_POLICY_ASSIGNMENT: Schema = Schema::Object(&[
+    Field::optional("winPolicyId", OBJECT_ID, ""),
+    Field::optional("winPolicy", WIN_POLICY, ""),
+    Field::required("priority", crate::schema::integer(0, 10_000), ""),
+]);
+
+pub const WIN_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("winEnterpriseId", OBJECT_ID, ""),
+    Field::optional("winDeviceId", OBJECT_ID, ""),
+    Field::optional("mdmUser", MDM_USER_REF, ""),
+    Field::optional("displayName", string().max(128).schema(), ""),
+    Field::required("tags", STRINGS, ""),
+    Field::required("state", string().one_of(WIN_TOKEN_STATES).schema(), ""),
+    Field::required("config", Schema::AnyObject, ""),
+    Field::required("type", string().max(128).schema(), ""),
+    Field::required("subType", string().max(128).schema(), ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+    Field::required("expireAt", DATE_TIME, ""),
+    Field::optional(
+        "enrollmentLink",
+        string().max(500).schema(),
+        "ms-device-enrollment: deep link.",
+    ),
+    Field::optional("enrollCode", string().max(128).schema(), "Code a person types."),
+    Field::optional("winPolicyId", OBJECT_ID, ""),
+    Field::required("winPolicyAssignments", array(&WIN_POLICY_ASSIGNMENT), ""),
+    Field::required(
+        "summary",
+        Schema::Object(&[Field::required("expirationTimestamp", DATE_TIME, "")]),
+        "",
+    ),
+    Field::required("sendEmail", Schema::Boolean, ""),
+    Field::optional("emailText", TEXT, ""),
+]);
+
+pub const GOOGLE_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
+    Field::required(
+        "name",
+        TEXT,
+        "enterprises/{enterpriseId}/enrollmentTokens/{enrollmentTokenId}",
+    ),
+    Field::required("value", TEXT, ""),
+    Field::required("duration", TEXT, "Protobuf Duration, e.g. 3600s."),
+    Field::required("expirationTimestamp", DATE_TIME, ""),
+    Field::optional("additionalData", string().max(1024).schema(), ""),
+    Field::required("policyName", TEXT, ""),
+    Field::required("qrCode", TEXT, "JSON string of the provisioning extras."),
+    Field::required("oneTimeOnly", Schema::Boolean, ""),
+    Field::optional(
+        "user",
+        Schema::Object(&[Field::optional("accountIdentifier", string().max(1024).schema(), "")]),
+        "",
+    ),
+    Field::optional("allowPersonalUsage", TEXT, ""),
+]);
+
+pub const ORGANIZATION: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("name", string().max(128).schema(), ""),
+    Field::required("slug", TEXT, ""),
+    Field::required("plan", string().one_of(crate::requests::admin::PLANS).schema(), ""),
+    Field::required("enterpriseId", TEXT, "Id of the Google-compatible enterprise."),
+    Field::required("createdAt", DATE_TIME, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+]);
+
+pub const SEGMENT: Schema = Schema::Object(&[
+    Field::required("id", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("name", TEXT, ""),
+    Field::required("parentId", NON_NEGATIVE_SAFE_INTEGER, "").nullable(),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+pub const MDM_USER: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("email", TEXT, ""),
+    Field::optional("displayName", TEXT, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+pub const AOSP_POLICY: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("aosEnterpriseId", OBJECT_ID, ""),
+    Field::required("name", TEXT, ""),
+    Field::optional("description", TEXT, ""),
+    Field::required("version", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("config", Schema::AnyObject, ""),
+    Field::required("private", Schema::Boolean, ""),
+    Field::optional("segmentId", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("exposeToChildren", Schema::Boolean, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+]);
+
+pub const DPC_BUILD: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("tag", TEXT, ""),
+    Field::required("downloadUrl", TEXT, ""),
+    Field::required("signatureChecksum", TEXT, ""),
+    Field::required("componentName", TEXT, ""),
+    Field::optional("versionCode", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("createdAt", DATE_TIME, ""),
+]);
+
+pub const VIOLATION: Schema = Schema::Object(&[
+    Field::required(
+        "path",
+        TEXT,
+        "Where: aosPolicyAssignments[1].priority; empty for the whole body.",
+    ),
+    Field::required(
+        "code",
+        string()
+            .one_of(&[
+                "required",
+                "type",
+                "pattern",
+                "minLength",
+                "maxLength",
+                "min",
+                "max",
+                "enum",
+                "unknownField",
+                "format",
+                "maxItems",
+                "unique",
+                "reference",
+                "dependency",
+            ])
+            .schema(),
+        "",
+    ),
+    Field::required("message", TEXT, ""),
+]);
+
+/// Pagination counters that come with `items` (seed 001).
+pub const PAGE_FIELDS: &[Field] = &[
+    Field::required("totalDocs", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("limit", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("hasPrevPage", Schema::Boolean, ""),
+    Field::required("hasNextPage", Schema::Boolean, ""),
+    Field::required("page", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("totalPages", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::required("prevPage", NON_NEGATIVE_SAFE_INTEGER, "null on the first page.").nullable(),
+    Field::required("nextPage", NON_NEGATIVE_SAFE_INTEGER, "null on the last page.").nullable(),
+];
