@@ -1,0 +1,436 @@
+//! Bearer JWT authentication (HS256 only) and permission checks.
+//!
+//! * The header must be `Authorization: Bearer <jwt>` (scheme case-insensitive);
+//!   no header, or another scheme → 401 / 4002.
+//! * Anything wrong with the token → 401 / 4004: not three base64url parts,
+//!   header `alg` other than `HS256` (so `none` and RS/ES algorithms are
+//!   refused before any key is touched), a `crit` header, a bad signature
+//!   (checked in constant time by `Mac::verify_slice`), a payload that is not
+//!   a JSON object, `exp` missing or passed, `nbf` in the future, `sub`
+//!   missing, or `orgs`/`perms` not arrays of strings.
+//! * `exp`/`nbf`/`iat` are NumericDate seconds; no leeway.
+//! * Permissions: exact match, `*` (everything), or a trailing `.*` prefix
+//!   wildcard (`mdm.aosp.*` grants `mdm.aosp.device.get`, not `mdm.aosp`).
+//! * Organizations: `orgs` holds ids or slugs, or `"*"`.
+
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::http::ApiError;
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// Name of the secret/var holding the HMAC key.
+pub const SECRET_BINDING: &str = "AUTH_SECRET";
+
+/// Tokens longer than this are rejected without parsing.
+const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// Who is calling, from a verified token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub sub: String,
+    /// Organization ids or slugs, or `"*"`.
+    pub orgs: Vec<String>,
+    /// Permission strings (exact, `prefix.*`, or `*`).
+    pub perms: Vec<String>,
+    /// Expiry, seconds since the epoch.
+    pub exp: i64,
+}
+
+impl Principal {
+    /// Does any granted permission cover `perm`?
+    pub fn has_perm(&self, perm: &str) -> bool {
+        self.perms.iter().any(|granted| perm_matches(granted, perm))
+    }
+
+    /// `Ok(())` or 403 / 4005.
+    pub fn require(&self, perm: &str) -> Result<(), ApiError> {
+        if self.has_perm(perm) {
+            Ok(())
+        } else {
+            Err(ApiError::PermissionDenied)
+        }
+    }
+
+    /// May the caller see the organization with this id and slug?
+    pub fn can_see_org(&self, id: &str, slug: &str) -> bool {
+        self.orgs.iter().any(|o| o == "*" || o == id || o == slug)
+    }
+
+    /// `Ok(())` or 404 / 3001 (a hidden organization looks like a missing one).
+    pub fn require_org(&self, id: &str, slug: &str) -> Result<(), ApiError> {
+        if self.can_see_org(id, slug) {
+            Ok(())
+        } else {
+            Err(ApiError::NotFound)
+        }
+    }
+
+    /// Does the token see every organization (`orgs: ["*"]`)?
+    pub fn sees_all_orgs(&self) -> bool {
+        self.orgs.iter().any(|o| o == "*")
+    }
+}
+
+/// Does the granted permission `granted` cover `wanted`?
+pub fn perm_matches(granted: &str, wanted: &str) -> bool {
+    if granted == "*" || granted == wanted {
+        return true;
+    }
+    match granted.strip_suffix('*') {
+        // `prefix.*`: the prefix keeps its dot, so `mdm.*` does not grant `mdmx`.
+        Some(prefix) if prefix.ends_with('.') => wanted.starts_with(prefix) && wanted.len() > prefix.len(),
+        _ => false,
+    }
+}
+
+/// Extract the token from an `Authorization` header value.
+pub fn bearer_token(header: Option<&str>) -> Result<&str, ApiError> {
+    let value = header.ok_or(ApiError::NoAuthToken)?.trim();
+    let (scheme, token) = value.split_once(' ').ok_or(ApiError::NoAuthToken)?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::NoAuthToken);
+    }
+    let token = token.trim();
+    if token.is_empty() {
+        return Err(ApiError::NoAuthToken);
+    }
+    Ok(token)
+}
+
+/// Verify an HS256 JWT and return its principal. `now` is seconds since the epoch.
+pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Principal, ApiError> {
+    verify_inner(token, secret, now).ok_or(ApiError::InvalidToken)
+}
+
+/// Full check from the raw header: 4002 / 4004 as appropriate.
+pub fn authenticate(header: Option<&str>, secret: &[u8], now: i64) -> Result<Principal, ApiError> {
+    let token = bearer_token(header)?;
+    verify(token, secret, now)
+}
+
+fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
+    if token.len() > MAX_TOKEN_LEN || secret.is_empty() {
+        return None;
+    }
+    let mut parts = token.split('.');
+    let (h64, p64, s64) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+
+    // Header first: the algorithm is pinned before the key is used.
+    let header: Value = serde_json::from_slice(&b64url_decode(h64)?).ok()?;
+    let header = header.as_object()?;
+    if header.get("alg")?.as_str()? != "HS256" || header.contains_key("crit") {
+        return None;
+    }
+
+    let signature = b64url_decode(s64)?;
+    let mut mac = HmacSha256::new_from_slice(secret).ok()?;
+    mac.update(h64.as_bytes());
+    mac.update(b".");
+    mac.update(p64.as_bytes());
+    mac.verify_slice(&signature).ok()?;
+
+    let claims: Value = serde_json::from_slice(&b64url_decode(p64)?).ok()?;
+    let claims = claims.as_object()?;
+    let exp = numeric_date(claims.get("exp")?)?;
+    if now >= exp {
+        return None;
+    }
+    if let Some(nbf) = claims.get("nbf") {
+        if now < numeric_date(nbf)? {
+            return None;
+        }
+    }
+    if let Some(iat) = claims.get("iat") {
+        numeric_date(iat)?;
+    }
+    let sub = claims.get("sub")?.as_str()?.to_string();
+    Some(Principal {
+        sub,
+        orgs: string_list(claims.get("orgs"))?,
+        perms: string_list(claims.get("perms"))?,
+        exp,
+    })
+}
+
+/// A NumericDate: a JSON number of seconds (fractions floored).
+fn numeric_date(v: &Value) -> Option<i64> {
+    if let Some(i) = v.as_i64() {
+        return Some(i);
+    }
+    let f = v.as_f64()?;
+    if f.is_finite() && f.abs() < 1e15 {
+        Some(f.floor() as i64)
+    } else {
+        None
+    }
+}
+
+/// Absent → empty; otherwise an array of strings.
+fn string_list(v: Option<&Value>) -> Option<Vec<String>> {
+    match v {
+        None | Some(Value::Null) => Some(Vec::new()),
+        Some(Value::Array(items)) => items.iter().map(|i| i.as_str().map(str::to_string)).collect(),
+        Some(_) => None,
+    }
+}
+
+/// Strict base64url without padding (RFC 7515 §2). `None` on any other byte,
+/// on `=`, on an impossible length, or on non-zero trailing bits.
+pub fn b64url_decode(input: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let bytes = input.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc = 0u32;
+        for &c in chunk {
+            acc = (acc << 6) | val(c)?;
+        }
+        match chunk.len() {
+            4 => out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]),
+            3 => {
+                if acc & 0b11 != 0 {
+                    return None;
+                }
+                out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]);
+            }
+            2 => {
+                if acc & 0b1111 != 0 {
+                    return None;
+                }
+                out.push((acc >> 4) as u8);
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const SECRET: &[u8] = b"test-secret-of-reasonable-length-0123456789";
+    const NOW: i64 = 1_800_000_000;
+
+    fn b64url_encode(data: &[u8]) -> String {
+        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for chunk in data.chunks(3) {
+            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    fn sign_raw(header: &Value, claims: &Value, secret: &[u8]) -> String {
+        let h = b64url_encode(header.to_string().as_bytes());
+        let p = b64url_encode(claims.to_string().as_bytes());
+        let mut mac = HmacSha256::new_from_slice(secret).unwrap();
+        mac.update(format!("{h}.{p}").as_bytes());
+        let s = b64url_encode(&mac.finalize().into_bytes());
+        format!("{h}.{p}.{s}")
+    }
+
+    fn sign(claims: Value) -> String {
+        sign_raw(&json!({"alg": "HS256", "typ": "JWT"}), &claims, SECRET)
+    }
+
+    fn good_claims() -> Value {
+        json!({"sub": "u1", "exp": NOW + 60, "iat": NOW, "orgs": ["acme"], "perms": ["mdm.aosp.*"]})
+    }
+
+    #[test]
+    fn valid_token() {
+        let p = verify(&sign(good_claims()), SECRET, NOW).unwrap();
+        assert_eq!(p.sub, "u1");
+        assert_eq!(p.orgs, vec!["acme"]);
+        assert_eq!(p.exp, NOW + 60);
+        assert!(p.has_perm("mdm.aosp.enrollmentToken.create"));
+        assert!(!p.has_perm("mdm.windows.enrollmentToken.create"));
+        assert_eq!(p.require("admin.organization.create"), Err(ApiError::PermissionDenied));
+    }
+
+    #[test]
+    fn wrong_secret_or_tampering() {
+        let token = sign(good_claims());
+        assert_eq!(verify(&token, b"other", NOW), Err(ApiError::InvalidToken));
+        // Swap in another payload under the same signature.
+        let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
+        let mut claims = good_claims();
+        claims["perms"] = json!(["*"]);
+        parts[1] = b64url_encode(claims.to_string().as_bytes());
+        assert_eq!(verify(&parts.join("."), SECRET, NOW), Err(ApiError::InvalidToken));
+        // Truncated signature.
+        let cut = &token[..token.len() - 2];
+        assert_eq!(verify(cut, SECRET, NOW), Err(ApiError::InvalidToken));
+        // An empty secret never verifies anything.
+        assert_eq!(verify(&token, b"", NOW), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn algorithm_is_pinned() {
+        for alg in ["none", "HS512", "RS256", "hs256"] {
+            let t = sign_raw(&json!({"alg": alg}), &good_claims(), SECRET);
+            assert_eq!(verify(&t, SECRET, NOW), Err(ApiError::InvalidToken), "{alg}");
+        }
+        // alg=none with an empty signature part.
+        let h = b64url_encode(br#"{"alg":"none"}"#);
+        let p = b64url_encode(good_claims().to_string().as_bytes());
+        assert_eq!(verify(&format!("{h}.{p}."), SECRET, NOW), Err(ApiError::InvalidToken));
+        // Missing alg, and a crit header we do not understand.
+        let t = sign_raw(&json!({"typ": "JWT"}), &good_claims(), SECRET);
+        assert_eq!(verify(&t, SECRET, NOW), Err(ApiError::InvalidToken));
+        let t = sign_raw(&json!({"alg": "HS256", "crit": ["b64"]}), &good_claims(), SECRET);
+        assert_eq!(verify(&t, SECRET, NOW), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn time_claims() {
+        let mut c = good_claims();
+        c["exp"] = json!(NOW);
+        assert_eq!(
+            verify(&sign(c.clone()), SECRET, NOW),
+            Err(ApiError::InvalidToken),
+            "exp == now is expired"
+        );
+        c["exp"] = json!(NOW + 1);
+        assert!(verify(&sign(c.clone()), SECRET, NOW).is_ok());
+        c["nbf"] = json!(NOW + 10);
+        assert_eq!(verify(&sign(c.clone()), SECRET, NOW), Err(ApiError::InvalidToken));
+        c["nbf"] = json!(NOW);
+        assert!(verify(&sign(c.clone()), SECRET, NOW).is_ok());
+        c["exp"] = json!((NOW + 5) as f64 + 0.5);
+        assert!(verify(&sign(c.clone()), SECRET, NOW).is_ok());
+        c["exp"] = json!("tomorrow");
+        assert_eq!(verify(&sign(c.clone()), SECRET, NOW), Err(ApiError::InvalidToken));
+        let mut c = good_claims();
+        c.as_object_mut().unwrap().remove("exp");
+        assert_eq!(
+            verify(&sign(c), SECRET, NOW),
+            Err(ApiError::InvalidToken),
+            "exp is required"
+        );
+        let mut c = good_claims();
+        c["iat"] = json!("x");
+        assert_eq!(verify(&sign(c), SECRET, NOW), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn claim_shapes() {
+        let mut c = good_claims();
+        c.as_object_mut().unwrap().remove("sub");
+        assert_eq!(
+            verify(&sign(c), SECRET, NOW),
+            Err(ApiError::InvalidToken),
+            "sub is required"
+        );
+        let mut c = good_claims();
+        c["perms"] = json!("*");
+        assert_eq!(verify(&sign(c), SECRET, NOW), Err(ApiError::InvalidToken));
+        let mut c = good_claims();
+        c["orgs"] = json!([1]);
+        assert_eq!(verify(&sign(c), SECRET, NOW), Err(ApiError::InvalidToken));
+        let mut c = good_claims();
+        c.as_object_mut().unwrap().remove("orgs");
+        c.as_object_mut().unwrap().remove("perms");
+        let p = verify(&sign(c), SECRET, NOW).unwrap();
+        assert!(p.orgs.is_empty() && p.perms.is_empty());
+        assert!(!p.has_perm("anything"));
+        // Payload that is not an object.
+        let t = sign_raw(&json!({"alg": "HS256"}), &json!([1, 2]), SECRET);
+        assert_eq!(verify(&t, SECRET, NOW), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn malformed_tokens() {
+        for t in ["", "a", "a.b", "a.b.c.d", "!!!.???.***", "eyJ.eyJ.x="] {
+            assert_eq!(verify(t, SECRET, NOW), Err(ApiError::InvalidToken), "{t:?}");
+        }
+        let long = "a".repeat(MAX_TOKEN_LEN + 1);
+        assert_eq!(verify(&long, SECRET, NOW), Err(ApiError::InvalidToken));
+    }
+
+    #[test]
+    fn bearer_header() {
+        assert_eq!(bearer_token(None), Err(ApiError::NoAuthToken));
+        assert_eq!(bearer_token(Some("Basic abc")), Err(ApiError::NoAuthToken));
+        assert_eq!(bearer_token(Some("Bearer")), Err(ApiError::NoAuthToken));
+        assert_eq!(bearer_token(Some("Bearer   ")), Err(ApiError::NoAuthToken));
+        assert_eq!(bearer_token(Some("bearer abc")), Ok("abc"));
+        assert_eq!(bearer_token(Some("Bearer abc ")), Ok("abc"));
+        let t = sign(good_claims());
+        assert!(authenticate(Some(&format!("Bearer {t}")), SECRET, NOW).is_ok());
+        assert_eq!(
+            authenticate(Some("Bearer junk"), SECRET, NOW),
+            Err(ApiError::InvalidToken)
+        );
+        assert_eq!(authenticate(None, SECRET, NOW), Err(ApiError::NoAuthToken));
+    }
+
+    #[test]
+    fn permission_wildcards() {
+        assert!(perm_matches("*", "admin.organization.create"));
+        assert!(perm_matches("admin.*", "admin.organization.create"));
+        assert!(perm_matches("mdm.aosp.*", "mdm.aosp.device.get"));
+        assert!(!perm_matches("mdm.aosp.*", "mdm.aosp"));
+        assert!(!perm_matches("mdm.aosp.*", "mdm.aospx.device.get"));
+        assert!(!perm_matches("mdm.aosp*", "mdm.aospx"), "only `.*` is a wildcard");
+        assert!(!perm_matches("mdm.aosp.device.get", "mdm.aosp.device.update"));
+        assert!(perm_matches("androidmanagement", "androidmanagement"));
+        assert!(!perm_matches("", "x"));
+    }
+
+    #[test]
+    fn organizations() {
+        let p = Principal {
+            sub: "s".into(),
+            orgs: vec!["acme".into()],
+            perms: vec![],
+            exp: 0,
+        };
+        assert!(p.can_see_org("0123456789abcdef01234567", "acme"));
+        assert_eq!(
+            p.require_org("0123456789abcdef01234567", "other"),
+            Err(ApiError::NotFound)
+        );
+        let all = Principal {
+            orgs: vec!["*".into()],
+            ..p
+        };
+        assert!(all.can_see_org("x", "y") && all.sees_all_orgs());
+    }
+
+    #[test]
+    fn base64url_roundtrip_and_strictness() {
+        for len in 0..40 {
+            let data: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+            assert_eq!(b64url_decode(&b64url_encode(&data)).unwrap(), data);
+        }
+        assert_eq!(b64url_decode("QQ=="), None, "padding is refused");
+        assert_eq!(b64url_decode("QR"), None, "non-zero trailing bits");
+        assert_eq!(b64url_decode("Q"), None);
+        assert_eq!(b64url_decode("a+b/"), None, "standard alphabet is refused");
+    }
+}

@@ -1,0 +1,252 @@
+//! A thin layer over `worker::D1Database`: every statement binds its
+//! parameters (never string-built SQL with values), and every call returns
+//! `Result<_, ApiError>` (a D1 failure is a logged 500, its text never sent).
+//!
+//! ```ignore
+//! let db = Db::from_env(&env)?;
+//! let org: Option<OrgRow> = db
+//!     .first("SELECT * FROM organizations WHERE id = ?1 OR slug = ?1", params![org_ref])
+//!     .await?;
+//! let n = db.run("UPDATE ... WHERE id = ?1", params![id]).await?.changes;
+//! let results = db.batch(vec![db.stmt("INSERT ...", params![a, b])?, ...]).await?;
+//! ```
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
+
+use crate::http::ApiError;
+
+/// Name of the D1 binding in wrangler.toml.
+pub const BINDING: &str = "DB";
+
+/// A bound parameter. Integers must fit in ±2^53 (JavaScript numbers);
+/// larger ones are refused rather than silently rounded.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Param {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(String),
+}
+
+/// The largest integer a JavaScript number holds exactly.
+pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
+
+impl Param {
+    fn to_js(&self) -> Result<JsValue, ApiError> {
+        Ok(match self {
+            Param::Null => JsValue::NULL,
+            Param::Int(i) if i.abs() <= MAX_SAFE_INTEGER => JsValue::from_f64(*i as f64),
+            Param::Int(i) => return Err(ApiError::internal(format!("integer {i} does not fit a D1 number"))),
+            Param::Real(f) => JsValue::from_f64(*f),
+            Param::Text(s) => JsValue::from_str(s),
+        })
+    }
+}
+
+macro_rules! param_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Param {
+            fn from(v: $t) -> Self {
+                Param::Int(i64::from(v))
+            }
+        }
+    )*};
+}
+param_from_int!(i8, i16, i32, i64, u8, u16, u32);
+
+impl From<bool> for Param {
+    /// SQLite has no boolean: 1 / 0.
+    fn from(v: bool) -> Self {
+        Param::Int(i64::from(v))
+    }
+}
+impl From<f64> for Param {
+    fn from(v: f64) -> Self {
+        Param::Real(v)
+    }
+}
+impl From<&str> for Param {
+    fn from(v: &str) -> Self {
+        Param::Text(v.to_string())
+    }
+}
+impl From<String> for Param {
+    fn from(v: String) -> Self {
+        Param::Text(v)
+    }
+}
+impl From<&String> for Param {
+    fn from(v: &String) -> Self {
+        Param::Text(v.clone())
+    }
+}
+impl From<&serde_json::Value> for Param {
+    /// JSON columns are TEXT holding the serialized value.
+    fn from(v: &serde_json::Value) -> Self {
+        Param::Text(v.to_string())
+    }
+}
+impl<T: Into<Param>> From<Option<T>> for Param {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Param::Null, Into::into)
+    }
+}
+
+/// `params![a, b, c]` → `&[Param]` (anything `Into<Param>`: integers, bool,
+/// f64, &str, String, `Option<_>` (None is NULL), `&serde_json::Value`).
+#[macro_export]
+macro_rules! params {
+    () => { &[] as &[$crate::db::Param] };
+    ($($p:expr),+ $(,)?) => { &[$($crate::db::Param::from($p)),+] as &[$crate::db::Param] };
+}
+
+/// What a write reports.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunMeta {
+    /// Rows changed by the statement.
+    pub changes: usize,
+    pub last_row_id: Option<i64>,
+}
+
+/// One statement, prepared and bound, for [`Db::batch`].
+pub struct Stmt(D1PreparedStatement);
+
+pub struct Db {
+    inner: D1Database,
+}
+
+impl Db {
+    pub fn new(inner: D1Database) -> Self {
+        Self { inner }
+    }
+
+    /// The `DB` binding.
+    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
+        Ok(Self::new(env.d1(BINDING)?))
+    }
+
+    /// Prepare and bind. Use `?1`, `?2`, ... (or `?`) placeholders.
+    pub fn stmt(&self, sql: &str, params: &[Param]) -> Result<Stmt, ApiError> {
+        let values = params.iter().map(Param::to_js).collect::<Result<Vec<_>, _>>()?;
+        let stmt = self.inner.prepare(sql);
+        let stmt = if values.is_empty() { stmt } else { stmt.bind(&values)? };
+        Ok(Stmt(stmt))
+    }
+
+    /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
+    pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
+        let result = self.stmt(sql, params)?.0.all().await.map_err(d1_error)?;
+        if let Some(err) = result.error() {
+            return Err(ApiError::Internal(err));
+        }
+        result.results().map_err(d1_error)
+    }
+
+    /// The first row, if any.
+    pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
+        self.stmt(sql, params)?.0.first(None).await.map_err(d1_error)
+    }
+
+    /// One column of the first row (e.g. `SELECT count(*) AS n ...` with `"n"`).
+    pub async fn value<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        params: &[Param],
+        column: &str,
+    ) -> Result<Option<T>, ApiError> {
+        self.stmt(sql, params)?.0.first(Some(column)).await.map_err(d1_error)
+    }
+
+    /// A write: how many rows changed.
+    pub async fn run(&self, sql: &str, params: &[Param]) -> Result<RunMeta, ApiError> {
+        let result = self.stmt(sql, params)?.0.run().await.map_err(d1_error)?;
+        meta(&result)
+    }
+
+    /// Several statements in one implicit transaction (all or nothing), in
+    /// order. Each result's rows can be read with [`BatchResult::rows`].
+    pub async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
+        let stmts = stmts.into_iter().map(|s| s.0).collect();
+        let results = self.inner.batch(stmts).await.map_err(d1_error)?;
+        Ok(results.into_iter().map(BatchResult).collect())
+    }
+}
+
+/// One statement's outcome inside a batch.
+pub struct BatchResult(worker::D1Result);
+
+impl BatchResult {
+    pub fn rows<T: DeserializeOwned>(&self) -> Result<Vec<T>, ApiError> {
+        self.0.results().map_err(d1_error)
+    }
+
+    pub fn meta(&self) -> Result<RunMeta, ApiError> {
+        meta(&self.0)
+    }
+}
+
+fn meta(result: &worker::D1Result) -> Result<RunMeta, ApiError> {
+    if let Some(err) = result.error() {
+        return Err(ApiError::Internal(err));
+    }
+    let m = result.meta().map_err(d1_error)?.unwrap_or(worker::D1ResultMeta {
+        changed_db: None,
+        changes: None,
+        duration: None,
+        last_row_id: None,
+        rows_read: None,
+        rows_written: None,
+        size_after: None,
+    });
+    Ok(RunMeta {
+        changes: m.changes.unwrap_or(0),
+        last_row_id: m.last_row_id,
+    })
+}
+
+fn d1_error(e: worker::Error) -> ApiError {
+    ApiError::Internal(format!("D1: {e}"))
+}
+
+/// Is this D1 failure a UNIQUE constraint violation (e.g. a duplicate slug)?
+/// Handlers can turn it into a 5209 instead of a 500.
+pub fn is_unique_violation(err: &ApiError) -> bool {
+    matches!(err, ApiError::Internal(msg) if msg.contains("UNIQUE constraint failed"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_macro_converts() {
+        let name = String::from("acme");
+        let none: Option<i64> = None;
+        let json = serde_json::json!({"a": [1]});
+        let p = params![1, "x", &name, none, Some(5u32), true, 1.5, &json];
+        assert_eq!(
+            p,
+            &[
+                Param::Int(1),
+                Param::Text("x".into()),
+                Param::Text("acme".into()),
+                Param::Null,
+                Param::Int(5),
+                Param::Int(1),
+                Param::Real(1.5),
+                Param::Text(r#"{"a":[1]}"#.into()),
+            ]
+        );
+        assert!(params![].is_empty());
+    }
+
+    #[test]
+    fn unique_violation_detection() {
+        assert!(is_unique_violation(&ApiError::Internal(
+            "D1: D1_ERROR: UNIQUE constraint failed: organizations.slug: SQLITE_CONSTRAINT".into()
+        )));
+        assert!(!is_unique_violation(&ApiError::NotFound));
+    }
+}

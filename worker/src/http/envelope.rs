@@ -1,0 +1,59 @@
+//! Response builders: the success envelope and the rendering of [`ApiError`].
+
+use serde::Serialize;
+use worker::{Headers, Response};
+
+use super::error::{ApiError, Flavor};
+
+/// `200 {"status": true, "data": <data>}`.
+pub fn ok<T: Serialize>(data: &T) -> Result<Response, ApiError> {
+    with_status(200, data)
+}
+
+/// `201 {"status": true, "data": <data>}`.
+pub fn created<T: Serialize>(data: &T) -> Result<Response, ApiError> {
+    with_status(201, data)
+}
+
+/// The success envelope with any status.
+pub fn with_status<T: Serialize>(status: u16, data: &T) -> Result<Response, ApiError> {
+    #[derive(Serialize)]
+    struct Envelope<'a, T> {
+        status: bool,
+        data: &'a T,
+    }
+    json_response(status, &Envelope { status: true, data })
+}
+
+/// A bare JSON body (no envelope): the Google-compatible surface and `/openapi.json`.
+pub fn raw_json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
+    json_response(status, body)
+}
+
+fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
+    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    let headers = Headers::new();
+    headers.set("Content-Type", "application/json; charset=utf-8")?;
+    headers.set("Cache-Control", "no-store")?;
+    Ok(Response::builder()
+        .with_status(status)
+        .with_headers(headers)
+        .fixed(bytes))
+}
+
+/// Render an error. Never fails: if even building headers fails it falls back
+/// to a bare 500 built without headers.
+pub fn error_response(err: &ApiError, flavor: Flavor) -> Response {
+    let build = || -> Result<Response, ApiError> {
+        let mut resp = json_response(err.http_status(), &err.body(flavor))?;
+        for (name, value) in err.headers() {
+            resp.headers_mut().set(name, &value)?;
+        }
+        Ok(resp)
+    };
+    build().unwrap_or_else(|_| {
+        Response::builder()
+            .with_status(500)
+            .fixed(br#"{"status":false,"error":{"code":5000,"message":"Internal error","details":[]}}"#.to_vec())
+    })
+}

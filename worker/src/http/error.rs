@@ -1,0 +1,357 @@
+//! `ApiError`: every failure a handler can return, as a value.
+//!
+//! Handlers return `Result<Response, ApiError>`; the entry point turns an
+//! `ApiError` into the error envelope (or Google's error body on the
+//! Google-compatible surface, see [`Flavor`]). Nothing here panics and no
+//! internal detail (D1 message, stack) ever reaches the client: `Internal`
+//! carries a message for the log only.
+
+use serde::Serialize;
+
+/// One validation failure, as listed in the 5209 envelope's `details`.
+///
+/// `code` is one of the documented codes (`required`, `type`, `pattern`,
+/// `minLength`, `maxLength`, `min`, `max`, `enum`, `unknownField`, `format`,
+/// ...; see `mdm_core::violation::ViolationCode`). A body that is not JSON is
+/// `{"path": "", "code": "format"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Violation {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl Violation {
+    pub fn new(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// 401 / 4002: no `Authorization: Bearer` header.
+    NoAuthToken,
+    /// 401 / 4004: bad signature, malformed, expired, not yet valid, wrong alg.
+    InvalidToken,
+    /// 403 / 4005: valid token without the route's permission.
+    PermissionDenied,
+    /// 404 / 3001: unknown id, other organization's id, DELETED token, hidden organization.
+    NotFound,
+    /// 400 / 5209: validation failed; every violation is listed.
+    InvalidInput(Vec<Violation>),
+    /// 400 / 5050: the organization's plan lacks the feature.
+    FeatureNotAllowed,
+    /// 400 / 5017: a plan quota would be exceeded.
+    LimitExceeded,
+    /// 409 / 5010: the lifecycle state machine forbids the move.
+    InvalidStateTransition,
+    /// 404 / 4040: no route matches the path.
+    RouteNotFound,
+    /// 405 / 4050: the path exists but not with this method; `Allow` lists the methods.
+    MethodNotAllowed(Vec<&'static str>),
+    /// 413 / 4130: request body over [`crate::http::body::MAX_BODY_BYTES`].
+    PayloadTooLarge,
+    /// 415 / 4150: a body-carrying request whose `Content-Type` is not JSON.
+    UnsupportedMediaType,
+    /// 500 / 5000: a bug or a platform failure. The string is logged, never sent.
+    Internal(String),
+}
+
+/// Which error body to render.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// `{"status": false, "error": {"code", "message", "details"}}`
+    Envelope,
+    /// Google's `{"error": {"code", "message", "status"}}` (the `/v1/enterprises` surface).
+    Google,
+}
+
+impl Flavor {
+    /// The Google-compatible surface lives under `/v1/enterprises`; everything else uses the envelope.
+    pub fn for_path(path: &str) -> Self {
+        if path == "/v1/enterprises" || path.starts_with("/v1/enterprises/") {
+            Flavor::Google
+        } else {
+            Flavor::Envelope
+        }
+    }
+}
+
+/// A rendered error body; serialize it (the order of fields is the documented one).
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ErrorBody<'a> {
+    Envelope { status: bool, error: EnvelopeError<'a> },
+    Google { error: GoogleError<'a> },
+}
+
+#[derive(Debug, Serialize)]
+pub struct EnvelopeError<'a> {
+    pub code: u32,
+    pub message: &'static str,
+    pub details: &'a [Violation],
+}
+
+#[derive(Debug, Serialize)]
+pub struct GoogleError<'a> {
+    pub code: u16,
+    pub message: String,
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<GoogleBadRequest<'a>>,
+}
+
+/// `google.rpc.BadRequest`, as Google's APIs list field violations.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GoogleBadRequest<'a> {
+    #[serde(rename = "@type")]
+    pub kind: &'static str,
+    pub field_violations: Vec<GoogleFieldViolation<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GoogleFieldViolation<'a> {
+    pub field: &'a str,
+    pub description: &'a str,
+}
+
+impl ApiError {
+    /// Shorthand for a 5209 with a single violation.
+    pub fn invalid(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        ApiError::InvalidInput(vec![Violation::new(path, code, message)])
+    }
+
+    /// Shorthand for a 500 whose cause is logged (never sent).
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        ApiError::Internal(cause.to_string())
+    }
+
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ApiError::NoAuthToken | ApiError::InvalidToken => 401,
+            ApiError::PermissionDenied => 403,
+            ApiError::NotFound | ApiError::RouteNotFound => 404,
+            ApiError::InvalidInput(_) | ApiError::FeatureNotAllowed | ApiError::LimitExceeded => 400,
+            ApiError::InvalidStateTransition => 409,
+            ApiError::MethodNotAllowed(_) => 405,
+            ApiError::PayloadTooLarge => 413,
+            ApiError::UnsupportedMediaType => 415,
+            ApiError::Internal(_) => 500,
+        }
+    }
+
+    /// The envelope's numeric `error.code`.
+    pub fn code(&self) -> u32 {
+        match self {
+            ApiError::NoAuthToken => 4002,
+            ApiError::InvalidToken => 4004,
+            ApiError::PermissionDenied => 4005,
+            ApiError::NotFound => 3001,
+            ApiError::InvalidInput(_) => 5209,
+            ApiError::FeatureNotAllowed => 5050,
+            ApiError::LimitExceeded => 5017,
+            ApiError::InvalidStateTransition => 5010,
+            ApiError::RouteNotFound => 4040,
+            ApiError::MethodNotAllowed(_) => 4050,
+            ApiError::PayloadTooLarge => 4130,
+            ApiError::UnsupportedMediaType => 4150,
+            ApiError::Internal(_) => 5000,
+        }
+    }
+
+    /// The envelope's `error.message` (exact strings of the contract's table).
+    pub fn message(&self) -> &'static str {
+        match self {
+            ApiError::NoAuthToken => "No auth token",
+            ApiError::InvalidToken => "Invalid Token",
+            ApiError::PermissionDenied => "Permission denied",
+            ApiError::NotFound => "Entity not found",
+            ApiError::InvalidInput(_) => "Invalid input",
+            // Sic: the contract's wording.
+            ApiError::FeatureNotAllowed => "Feature not allowed for you billing plan",
+            ApiError::LimitExceeded => "Limit Exceeded",
+            ApiError::InvalidStateTransition => "Invalid state transition",
+            ApiError::RouteNotFound => "Route not found",
+            ApiError::MethodNotAllowed(_) => "Method not allowed",
+            ApiError::PayloadTooLarge => "Payload too large",
+            ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::Internal(_) => "Internal error",
+        }
+    }
+
+    /// Google's canonical status name for the same failure.
+    pub fn google_status(&self) -> &'static str {
+        match self {
+            ApiError::NoAuthToken | ApiError::InvalidToken => "UNAUTHENTICATED",
+            ApiError::PermissionDenied => "PERMISSION_DENIED",
+            ApiError::NotFound | ApiError::RouteNotFound => "NOT_FOUND",
+            ApiError::InvalidInput(_) | ApiError::PayloadTooLarge | ApiError::UnsupportedMediaType => {
+                "INVALID_ARGUMENT"
+            }
+            ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition => "FAILED_PRECONDITION",
+            ApiError::LimitExceeded => "RESOURCE_EXHAUSTED",
+            ApiError::MethodNotAllowed(_) => "UNIMPLEMENTED",
+            ApiError::Internal(_) => "INTERNAL",
+        }
+    }
+
+    pub fn violations(&self) -> &[Violation] {
+        match self {
+            ApiError::InvalidInput(v) => v,
+            _ => &[],
+        }
+    }
+
+    /// The JSON body for this error in the given flavor (fields in the
+    /// documented order: `status`, then `error` with `code`, `message`, ...).
+    pub fn body(&self, flavor: Flavor) -> ErrorBody<'_> {
+        match flavor {
+            Flavor::Envelope => ErrorBody::Envelope {
+                status: false,
+                error: EnvelopeError {
+                    code: self.code(),
+                    message: self.message(),
+                    details: self.violations(),
+                },
+            },
+            Flavor::Google => ErrorBody::Google {
+                error: GoogleError {
+                    code: self.http_status(),
+                    message: self.google_message(),
+                    status: self.google_status(),
+                    details: match self {
+                        ApiError::InvalidInput(v) => vec![GoogleBadRequest {
+                            kind: "type.googleapis.com/google.rpc.BadRequest",
+                            field_violations: v
+                                .iter()
+                                .map(|v| GoogleFieldViolation {
+                                    field: &v.path,
+                                    description: &v.message,
+                                })
+                                .collect(),
+                        }],
+                        _ => Vec::new(),
+                    },
+                },
+            },
+        }
+    }
+
+    /// Google puts the first violation's text in `message`.
+    fn google_message(&self) -> String {
+        match self {
+            ApiError::InvalidInput(v) if !v.is_empty() => {
+                let first = &v[0];
+                if first.path.is_empty() {
+                    first.message.clone()
+                } else {
+                    format!("{}: {}", first.path, first.message)
+                }
+            }
+            other => other.message().to_string(),
+        }
+    }
+
+    /// Extra headers the response needs (`Allow` on a 405).
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ApiError::MethodNotAllowed(methods) => {
+                vec![("Allow", methods.join(", "))]
+            }
+            ApiError::NoAuthToken | ApiError::InvalidToken => {
+                vec![("WWW-Authenticate", "Bearer".to_string())]
+            }
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.http_status(), self.code(), self.message())
+    }
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_codes_and_messages_are_exact() {
+        let cases = [
+            (ApiError::NoAuthToken, 401, 4002, "No auth token"),
+            (ApiError::InvalidToken, 401, 4004, "Invalid Token"),
+            (ApiError::PermissionDenied, 403, 4005, "Permission denied"),
+            (ApiError::NotFound, 404, 3001, "Entity not found"),
+            (ApiError::InvalidInput(vec![]), 400, 5209, "Invalid input"),
+            (
+                ApiError::FeatureNotAllowed,
+                400,
+                5050,
+                "Feature not allowed for you billing plan",
+            ),
+            (ApiError::LimitExceeded, 400, 5017, "Limit Exceeded"),
+            (ApiError::InvalidStateTransition, 409, 5010, "Invalid state transition"),
+        ];
+        for (e, status, code, message) in cases {
+            assert_eq!(e.http_status(), status, "{e:?}");
+            assert_eq!(e.code(), code, "{e:?}");
+            assert_eq!(e.message(), message, "{e:?}");
+        }
+    }
+
+    #[test]
+    fn envelope_body_lists_details() {
+        let e = ApiError::invalid("aosPolicyAssignments[1].priority", "max", "must be <= 10000");
+        let body = serde_json::to_value(e.body(Flavor::Envelope)).unwrap();
+        assert_eq!(body["status"], false);
+        assert_eq!(body["error"]["code"], 5209);
+        assert_eq!(body["error"]["details"][0]["path"], "aosPolicyAssignments[1].priority");
+        assert_eq!(body["error"]["details"][0]["code"], "max");
+        // Non-validation errors carry an empty list.
+        let text = serde_json::to_string(&ApiError::NotFound.body(Flavor::Envelope)).unwrap();
+        // Field order as documented, and an empty `details`.
+        assert_eq!(
+            text,
+            r#"{"status":false,"error":{"code":3001,"message":"Entity not found","details":[]}}"#
+        );
+    }
+
+    #[test]
+    fn google_body_shape() {
+        let body = serde_json::to_value(ApiError::NotFound.body(Flavor::Google)).unwrap();
+        assert_eq!(body["error"]["code"], 404);
+        assert_eq!(body["error"]["status"], "NOT_FOUND");
+        assert!(body.get("status").is_none());
+        let body =
+            serde_json::to_value(ApiError::invalid("duration", "min", "too short").body(Flavor::Google)).unwrap();
+        assert_eq!(body["error"]["status"], "INVALID_ARGUMENT");
+        assert_eq!(body["error"]["message"], "duration: too short");
+        assert_eq!(body["error"]["details"][0]["fieldViolations"][0]["field"], "duration");
+    }
+
+    #[test]
+    fn allow_header_on_405() {
+        let e = ApiError::MethodNotAllowed(vec!["GET", "POST"]);
+        assert_eq!(e.headers(), vec![("Allow", "GET, POST".to_string())]);
+        assert_eq!(e.http_status(), 405);
+    }
+
+    #[test]
+    fn flavor_by_path() {
+        assert_eq!(Flavor::for_path("/v1/enterprises/e1/enrollmentTokens"), Flavor::Google);
+        assert_eq!(Flavor::for_path("/v1/enterprisesX"), Flavor::Envelope);
+        assert_eq!(Flavor::for_path("/v1/organizations/x"), Flavor::Envelope);
+    }
+}

@@ -1,0 +1,9 @@
+//! HTTP plumbing shared by every route: errors, envelopes, bodies, query strings.
+
+pub mod body;
+pub mod envelope;
+pub mod error;
+pub mod query;
+
+pub use envelope::{created, error_response, ok, raw_json};
+pub use error::{ApiError, Flavor, Violation};
