@@ -207,7 +207,12 @@ fn meta(result: &worker::D1Result) -> Result<RunMeta, ApiError> {
 }
 
 fn d1_error(e: worker::Error) -> ApiError {
-    ApiError::Internal(format!("D1: {e}"))
+    // D1's own errors carry the SQLite message in their cause; keep the log line short.
+    let msg = match &e {
+        worker::Error::D1(d1) => d1.cause(),
+        other => other.to_string(),
+    };
+    ApiError::Internal(format!("D1: {msg}"))
 }
 
 /// Is this D1 failure a UNIQUE constraint violation (e.g. a duplicate slug)?
