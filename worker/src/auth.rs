@@ -54,9 +54,13 @@ impl Principal {
         }
     }
 
-    /// May the caller see the organization with this id and slug?
+    /// May the caller see the organization with this id and slug? Both
+    /// compare ASCII-case-insensitively (ids are hex; slugs are unique
+    /// regardless of case).
     pub fn can_see_org(&self, id: &str, slug: &str) -> bool {
-        self.orgs.iter().any(|o| o == "*" || o == id || o == slug)
+        self.orgs
+            .iter()
+            .any(|o| o == "*" || o.eq_ignore_ascii_case(id) || o.eq_ignore_ascii_case(slug))
     }
 
     /// `Ok(())` or 404 / 3001 (a hidden organization looks like a missing one).
@@ -411,6 +415,12 @@ mod tests {
             exp: 0,
         };
         assert!(p.can_see_org("0123456789abcdef01234567", "acme"));
+        assert!(p.can_see_org("0123456789abcdef01234567", "ACME"));
+        let by_id = Principal {
+            orgs: vec!["0123456789ABCDEF01234567".into()],
+            ..p.clone()
+        };
+        assert!(by_id.can_see_org("0123456789abcdef01234567", "acme"));
         assert_eq!(
             p.require_org("0123456789abcdef01234567", "other"),
             Err(ApiError::NotFound)
