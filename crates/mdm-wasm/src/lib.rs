@@ -274,7 +274,11 @@ pub fn try_build_list_query(
 /// Pagination counters (mongoose-paginate-v2 arithmetic), as the server
 /// computes them for a list response.
 #[wasm_bindgen(js_name = pageMeta, unchecked_return_type = "PageMeta")]
-pub fn page_meta(total_docs: f64, page: f64, limit: f64) -> Result<JsValue, JsValue> {
+pub fn page_meta(
+    #[wasm_bindgen(js_name = totalDocs)] total_docs: f64,
+    page: f64,
+    limit: f64,
+) -> Result<JsValue, JsValue> {
     let as_count = |name: &str, n: f64| -> Result<u64, JsValue> {
         if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= mdm_core::schema::MAX_SAFE_INTEGER as f64 {
             Ok(n as u64)
@@ -410,9 +414,9 @@ pub fn time_left(
 /// `JSON.stringify` of it equals the server's `config.qrCode` text.
 #[wasm_bindgen(js_name = provisioningExtras, unchecked_return_type = "Record<string, unknown>")]
 pub fn provisioning_extras(
-    token_value: &str,
-    enrollment_host: &str,
-    #[wasm_bindgen(unchecked_param_type = "DpcBuildRef | null")] dpc: JsValue,
+    #[wasm_bindgen(js_name = tokenValue)] token_value: &str,
+    #[wasm_bindgen(js_name = enrollmentHost)] enrollment_host: &str,
+    #[wasm_bindgen(unchecked_param_type = "DpcBuildRef | null | undefined")] dpc: JsValue,
 ) -> Result<JsValue, JsValue> {
     let dpc_fields = if dpc.is_undefined() || dpc.is_null() {
         None
@@ -445,10 +449,7 @@ pub fn provisioning_extras(
 /// An SVG document of `text` as a QR code (error correction `L`, `M`
 /// (default), `Q` or `H`; 4 modules of quiet zone; scales to its container).
 #[wasm_bindgen(js_name = qrSvg)]
-pub fn qr_svg(
-    text: &str,
-    #[wasm_bindgen(unchecked_param_type = "\"L\" | \"M\" | \"Q\" | \"H\"")] ec: Option<String>,
-) -> Result<String, JsValue> {
+pub fn qr_svg(text: &str, ec: Option<String>) -> Result<String, JsValue> {
     let level = qr::ec_level(ec.as_deref()).ok_or_else(|| type_error("error correction must be L, M, Q or H"))?;
     qr::svg(text, level).map_err(|e| range_error(&format!("cannot encode as a QR code: {e}")))
 }
@@ -456,7 +457,11 @@ pub fn qr_svg(
 /// The Windows `ms-device-enrollment:` deep link that opens Settings with the
 /// MDM enrollment prefilled.
 #[wasm_bindgen(js_name = windowsEnrollmentLink)]
-pub fn windows_enrollment_link(username: &str, server_name: &str, access_token: &str) -> String {
+pub fn windows_enrollment_link(
+    username: &str,
+    #[wasm_bindgen(js_name = serverName)] server_name: &str,
+    #[wasm_bindgen(js_name = accessToken)] access_token: &str,
+) -> String {
     mdm_core::payload::windows_enrollment_link(username, server_name, access_token)
 }
 

@@ -1,0 +1,115 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import * as pkg from "@mdm-edge/client";
+import { cases } from "./corpus.mjs";
+
+const { validate, validateJson, requestBodyNames } = pkg;
+const pairs = (violations) => violations.map((v) => [v.path, v.code]);
+
+test("every corpus case gives the same (path, code) list as mdm-core", () => {
+  for (const c of cases) {
+    assert.deepEqual(pairs(validate(c.name, c.body)), c.expect, `${c.name} ${JSON.stringify(c.body).slice(0, 120)}`);
+  }
+});
+
+test("the JSON-text variant agrees with the object variant, messages included", () => {
+  for (const c of cases) {
+    assert.deepEqual(validateJson(c.name, JSON.stringify(c.body)), validate(c.name, c.body), c.note || c.name);
+  }
+});
+
+test("each body has its own validator, equal to validate(name, body)", () => {
+  const names = requestBodyNames();
+  assert.equal(names.length, 14);
+  for (const name of names) {
+    assert.equal(typeof pkg[`validate${name}`], "function", `validate${name}`);
+  }
+  for (const c of cases) {
+    assert.deepEqual(pkg[`validate${c.name}`](c.body), validate(c.name, c.body));
+  }
+});
+
+test("violations are plain objects with the contract's messages", () => {
+  const [v] = validate("AospEnrollmentTokenCreate", { duration: 59 });
+  assert.deepEqual(v, { path: "duration", code: "min", message: "must be at least 60" });
+  assert.deepEqual(validate("AospStatusReport", { location: { latitude: -90.5, longitude: 0 } }), [
+    { path: "location.latitude", code: "min", message: "must be at least -90" },
+  ]);
+  assert.deepEqual(validate("AospEnrollmentTokenCreate", { displayName: null })[0], {
+    path: "displayName",
+    code: "type",
+    message: "must be a string, not null",
+  });
+});
+
+test("objects are read as JSON.stringify sends them", () => {
+  const name = "AospEnrollmentTokenCreate";
+  const same = (body) => assert.deepEqual(validate(name, body), validateJson(name, JSON.stringify(body)));
+  // undefined, functions and symbols are left out of objects (a form's empty fields)...
+  assert.deepEqual(validate(name, { displayName: undefined, duration: undefined, f() {}, s: Symbol("x") }), []);
+  same({ displayName: undefined, tags: ["a", undefined, () => 1] });
+  assert.deepEqual(pairs(validate(name, { tags: ["a", undefined] })), [["tags[1]", "type"]]);
+  // NaN and Infinity are null; toJSON is honoured; boxed primitives unbox.
+  same({ duration: NaN });
+  same({ duration: Infinity });
+  same({ displayName: new Date(0) });
+  assert.deepEqual(validate(name, { displayName: new Date(0) }), []);
+  assert.deepEqual(validate(name, { displayName: { toJSON: () => "x".repeat(257) } })[0].code, "maxLength");
+  same({ duration: new Number(60), displayName: new String("ok"), perpetual: new Boolean(true) });
+  assert.deepEqual(validate(name, { duration: new Number(60), displayName: new String("ok") }), []);
+  // Numbers keep their JSON kind: -0, integral floats, huge values.
+  same({ duration: -0 });
+  same({ duration: 1e21 });
+  same({ segmentId: 2 ** 64 });
+  same({ segmentId: -(2 ** 63) - 4096 });
+  // Only own enumerable properties count.
+  const proto = Object.create({ inherited: 1 });
+  proto.duration = 60;
+  Object.defineProperty(proto, "hidden", { value: 1, enumerable: false });
+  assert.deepEqual(validate(name, proto), []);
+  // Top-level undefined reads as null, as a request without a body would fail.
+  assert.deepEqual(pairs(validate(name, undefined)), [["", "type"]]);
+});
+
+test("values JSON cannot carry become violations, not exceptions", () => {
+  const name = "AospEnrollmentTokenCreate";
+  assert.deepEqual(pairs(validate(name, { segmentId: 10n })), [["segmentId", "type"]]);
+  const cyclic = { tags: [] };
+  cyclic.tags.push(cyclic);
+  const [v] = validate(name, cyclic);
+  assert.equal(v.code, "format");
+  assert.match(v.path, /^tags\[0\](\.tags\[0\])+(\.tags)?$/);
+  // A getter that throws is rethrown as is.
+  const boom = new Error("boom");
+  assert.throws(() => validate(name, { get displayName() { throw boom; } }), (e) => e === boom);
+});
+
+test("nesting: 127 levels parse, 128 do not (serde_json's limit on the server)", () => {
+  const nest = (n) => {
+    let v = [];
+    for (let i = 1; i < n; i++) v = [v];
+    return v;
+  };
+  // Deep but legal JSON is validated (a type violation, as tags must hold strings).
+  const ok = validate("AospEnrollmentTokenCreate", { tags: nest(126) });
+  assert.equal(ok[0].code, "type");
+  const tooDeep = validateJson("AospEnrollmentTokenCreate", JSON.stringify({ tags: nest(127) }));
+  assert.deepEqual(pairs(tooDeep), [["", "format"]]);
+  assert.match(tooDeep[0].message, /^malformed JSON: recursion limit exceeded/);
+  assert.equal(validate("AospEnrollmentTokenCreate", { tags: nest(127) })[0].code, "format");
+});
+
+test("JSON text: blank and malformed bodies get the server's violations", () => {
+  assert.deepEqual(validateJson("EnrollAosp", "  \n"), [
+    { path: "", code: "required", message: "a JSON request body is required" },
+  ]);
+  const [v] = validateJson("EnrollAosp", '{"token": ');
+  assert.equal(v.code, "format");
+  assert.equal(v.message, "malformed JSON: EOF while parsing a value at line 1 column 10");
+  assert.deepEqual(pairs(validateJson("EnrollAosp", "[]")), [["", "type"]]);
+});
+
+test("an unknown body name is a TypeError", () => {
+  assert.throws(() => validate("Nope", {}), TypeError);
+  assert.throws(() => validateJson("Nope", "{}"), TypeError);
+});
