@@ -5,7 +5,7 @@ PORT ?= 8787
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help install build dev test test-rust test-wasm test-e2e fmt clippy
+.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg fmt clippy
 
 help:
 	@echo "make dev    install, build, migrate + seed local D1, print a token, wrangler dev on 127.0.0.1:$(PORT)"
@@ -21,7 +21,7 @@ dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
 
 # Every test. Later suites add themselves as prerequisites here.
-test: install test-rust test-wasm test-e2e
+test: install test-rust test-wasm test-pkg test-e2e
 
 test-rust: install
 	cargo fmt --all -- --check
@@ -31,6 +31,13 @@ test-rust: install
 
 test-wasm: install
 	cargo build -p mdm-core --target wasm32-unknown-unknown --release
+
+# The npm package (pkg/): wasm32 clippy, build (prints the wasm size), then its
+# tests in Node, workerd (Miniflare), tsc and headless Chromium.
+test-pkg: install
+	cargo clippy -p mdm-wasm --target wasm32-unknown-unknown -- -D warnings
+	node pkg/build.mjs
+	node --test --test-concurrency=1 pkg/test/*.test.mjs
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
