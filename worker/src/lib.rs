@@ -63,6 +63,17 @@ async fn dispatch(route: Route, ctx: &mut Ctx) -> Result<Response, ApiError> {
         Route::Health => routes::health::get(ctx).await,
         Route::Me => routes::me::get(ctx).await,
         Route::DebugEcho => routes::debug::echo(ctx).await,
+        // Supporting admin resources (issue 3).
+        Route::OrganizationsCreate => routes::organizations::create(ctx).await,
+        Route::OrganizationsList => routes::organizations::list(ctx).await,
+        Route::SegmentsCreate => routes::segments::create(ctx).await,
+        Route::SegmentsList => routes::segments::list(ctx).await,
+        Route::MdmUsersCreate => routes::mdm_users::create(ctx).await,
+        Route::MdmUsersList => routes::mdm_users::list(ctx).await,
+        Route::AospPoliciesCreate => routes::aosp_policies::create(ctx).await,
+        Route::AospPoliciesList => routes::aosp_policies::list(ctx).await,
+        Route::DpcBuildsCreate => routes::dpc_builds::create(ctx).await,
+        Route::DpcBuildsList => routes::dpc_builds::list(ctx).await,
     }
 }
 

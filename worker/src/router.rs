@@ -15,6 +15,17 @@ pub enum Route {
     Health,
     Me,
     DebugEcho,
+    // Supporting admin resources (issue 3).
+    OrganizationsCreate,
+    OrganizationsList,
+    SegmentsCreate,
+    SegmentsList,
+    MdmUsersCreate,
+    MdmUsersList,
+    AospPoliciesCreate,
+    AospPoliciesList,
+    DpcBuildsCreate,
+    DpcBuildsList,
 }
 
 pub struct RouteDef {
@@ -34,6 +45,27 @@ pub static ROUTES: &[RouteDef] = &[
     RouteDef {
         pattern: "/v1/_debug/echo",
         methods: &[("POST", Route::DebugEcho)],
+    },
+    // Supporting admin resources (issue 3).
+    RouteDef {
+        pattern: "/v1/organizations",
+        methods: &[("GET", Route::OrganizationsList), ("POST", Route::OrganizationsCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/segments",
+        methods: &[("GET", Route::SegmentsList), ("POST", Route::SegmentsCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm-users",
+        methods: &[("GET", Route::MdmUsersList), ("POST", Route::MdmUsersCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies",
+        methods: &[("GET", Route::AospPoliciesList), ("POST", Route::AospPoliciesCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds",
+        methods: &[("GET", Route::DpcBuildsList), ("POST", Route::DpcBuildsCreate)],
     },
 ];
 

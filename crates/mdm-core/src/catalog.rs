@@ -301,6 +301,8 @@ mod tests {
                 name: "Acme".into(),
                 slug: "acme".into(),
                 plan: "pro".into(),
+                aos_enterprise_id: ID.into(),
+                win_enterprise_id: ID.into(),
                 enterprise_id: "LC0acme".into(),
                 created_at: TS.into(),
                 updated_at: TS.into(),

@@ -19,7 +19,7 @@ use futures_util::StreamExt;
 use serde_json::{Map, Value};
 use worker::Request;
 
-use super::error::ApiError;
+use super::error::{ApiError, ViolationCode};
 
 /// Largest accepted request body.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -52,9 +52,14 @@ pub fn check_headers(content_type: Option<&str>, content_length: Option<&str>) -
 /// Checks 4 and 5 on the bytes read.
 pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ApiError::invalid("", "required", "a JSON request body is required"));
+        return Err(ApiError::invalid(
+            "",
+            ViolationCode::Required,
+            "a JSON request body is required",
+        ));
     }
-    serde_json::from_slice(bytes).map_err(|e| ApiError::invalid("", "format", format!("malformed JSON: {e}")))
+    serde_json::from_slice(bytes)
+        .map_err(|e| ApiError::invalid("", ViolationCode::Format, format!("malformed JSON: {e}")))
 }
 
 /// Read and parse the request body (all five checks).
@@ -71,7 +76,11 @@ pub async fn read_json(req: &mut Request) -> Result<Value, ApiError> {
 pub async fn read_json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
     match read_json(req).await? {
         Value::Object(map) => Ok(map),
-        _ => Err(ApiError::invalid("", "type", "the request body must be a JSON object")),
+        _ => Err(ApiError::invalid(
+            "",
+            ViolationCode::Type,
+            "the request body must be a JSON object",
+        )),
     }
 }
 
@@ -82,7 +91,8 @@ async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     };
     let mut buf = Vec::new();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| ApiError::invalid("", "format", "the request body could not be read"))?;
+        let chunk =
+            chunk.map_err(|_| ApiError::invalid("", ViolationCode::Format, "the request body could not be read"))?;
         if buf.len() + chunk.len() > MAX_BODY_BYTES {
             discard(&mut stream, buf.len() + chunk.len()).await;
             return Err(ApiError::PayloadTooLarge);
@@ -148,9 +158,9 @@ mod tests {
         assert_eq!(parse_json(b" {\"a\": 1} ").unwrap(), serde_json::json!({"a": 1}));
         let e = parse_json(b"{\"a\":").unwrap_err();
         assert_eq!(e.code(), 5209);
-        assert_eq!(e.violations()[0].code, "format");
+        assert_eq!(e.violations()[0].code, ViolationCode::Format);
         let e = parse_json(b"  ").unwrap_err();
-        assert_eq!(e.violations()[0].code, "required");
+        assert_eq!(e.violations()[0].code, ViolationCode::Required);
         // Deep nesting is an error value, not a stack overflow.
         let deep = "[".repeat(10_000);
         assert_eq!(parse_json(deep.as_bytes()).unwrap_err().code(), 5209);

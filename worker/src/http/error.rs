@@ -8,28 +8,11 @@
 
 use serde::Serialize;
 
-/// One validation failure, as listed in the 5209 envelope's `details`.
-///
-/// `code` is one of the documented codes (`required`, `type`, `pattern`,
-/// `minLength`, `maxLength`, `min`, `max`, `enum`, `unknownField`, `format`,
-/// ...; see `mdm_core::violation::ViolationCode`). A body that is not JSON is
+/// One validation failure, as listed in the 5209 envelope's `details`: the
+/// shared crate's own type, so the API and the npm package report exactly the
+/// same list for the same input. A body that is not JSON is
 /// `{"path": "", "code": "format"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Violation {
-    pub path: String,
-    pub code: String,
-    pub message: String,
-}
-
-impl Violation {
-    pub fn new(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            path: path.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
+pub use mdm_core::{Violation, ViolationCode};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
@@ -122,7 +105,7 @@ pub struct GoogleFieldViolation<'a> {
 
 impl ApiError {
     /// Shorthand for a 5209 with a single violation.
-    pub fn invalid(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn invalid(path: impl Into<String>, code: ViolationCode, message: impl Into<String>) -> Self {
         ApiError::InvalidInput(vec![Violation::new(path, code, message)])
     }
 
@@ -277,6 +260,19 @@ impl std::fmt::Display for ApiError {
     }
 }
 
+/// Every violation the shared crate found becomes one 5209.
+impl From<Vec<Violation>> for ApiError {
+    fn from(v: Vec<Violation>) -> Self {
+        ApiError::InvalidInput(v)
+    }
+}
+
+impl From<Violation> for ApiError {
+    fn from(v: Violation) -> Self {
+        ApiError::InvalidInput(vec![v])
+    }
+}
+
 impl From<worker::Error> for ApiError {
     fn from(e: worker::Error) -> Self {
         ApiError::Internal(e.to_string())
@@ -313,7 +309,11 @@ mod tests {
 
     #[test]
     fn envelope_body_lists_details() {
-        let e = ApiError::invalid("aosPolicyAssignments[1].priority", "max", "must be <= 10000");
+        let e = ApiError::invalid(
+            "aosPolicyAssignments[1].priority",
+            ViolationCode::Max,
+            "must be <= 10000",
+        );
         let body = serde_json::to_value(e.body(Flavor::Envelope)).unwrap();
         assert_eq!(body["status"], false);
         assert_eq!(body["error"]["code"], 5209);
@@ -335,7 +335,8 @@ mod tests {
         assert_eq!(body["error"]["status"], "NOT_FOUND");
         assert!(body.get("status").is_none());
         let body =
-            serde_json::to_value(ApiError::invalid("duration", "min", "too short").body(Flavor::Google)).unwrap();
+            serde_json::to_value(ApiError::invalid("duration", ViolationCode::Min, "too short").body(Flavor::Google))
+                .unwrap();
         assert_eq!(body["error"]["status"], "INVALID_ARGUMENT");
         assert_eq!(body["error"]["message"], "duration: too short");
         assert_eq!(body["error"]["details"][0]["fieldViolations"][0]["field"], "duration");

@@ -6,4 +6,4 @@ pub mod error;
 pub mod query;
 
 pub use envelope::{created, error_response, ok, raw_json};
-pub use error::{ApiError, Flavor, Violation};
+pub use error::{ApiError, Flavor, Violation, ViolationCode};

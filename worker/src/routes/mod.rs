@@ -3,3 +3,17 @@
 pub mod debug;
 pub mod health;
 pub mod me;
+
+// Shared by every organization resource: `scope` (tenancy), `list` (paged
+// lists), `refs` (same-organization reference checks), `support`.
+pub mod list;
+pub mod refs;
+pub mod scope;
+pub mod support;
+
+// Supporting admin resources, AOSP tokens and devices, device-side enrollment (issue 3).
+pub mod aosp_policies;
+pub mod dpc_builds;
+pub mod mdm_users;
+pub mod organizations;
+pub mod segments;

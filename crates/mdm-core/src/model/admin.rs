@@ -10,6 +10,10 @@ pub struct Organization {
     pub name: String,
     pub slug: String,
     pub plan: String,
+    /// `aosEnterpriseId` of the organization's AOSP tokens, devices and policies.
+    pub aos_enterprise_id: String,
+    /// `winEnterpriseId` of the organization's Windows tokens and devices.
+    pub win_enterprise_id: String,
     /// The id of the organization's Google-compatible enterprise (`enterprises/{id}`).
     pub enterprise_id: String,
     pub created_at: String,

@@ -223,6 +223,16 @@ pub const ORGANIZATION: Schema = Schema::Object(&[
     Field::required("name", string().max(128).schema(), ""),
     Field::required("slug", TEXT, ""),
     Field::required("plan", string().one_of(crate::requests::admin::PLANS).schema(), ""),
+    Field::required(
+        "aosEnterpriseId",
+        OBJECT_ID,
+        "AOSP enterprise of the organization (aosEnterpriseId of its AOSP resources).",
+    ),
+    Field::required(
+        "winEnterpriseId",
+        OBJECT_ID,
+        "Windows enterprise of the organization (winEnterpriseId of its Windows resources).",
+    ),
     Field::required("enterpriseId", TEXT, "Id of the Google-compatible enterprise."),
     Field::required("createdAt", DATE_TIME, ""),
     Field::required("updatedAt", DATE_TIME, ""),

@@ -1,0 +1,118 @@
+//! `POST|GET /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds`
+//! (`admin.dpcBuild.*`). A tag is unique within an organization (5209
+//! `unique`); tokens pick a build by `dpcBuildTag`, else the newest build.
+
+use serde::Deserialize;
+use worker::Response;
+
+use mdm_core::model::admin::DpcBuild;
+use mdm_core::pagination::DPC_BUILDS;
+use mdm_core::requests::admin::DpcBuildCreate;
+
+use crate::ctx::Ctx;
+use crate::db::Db;
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::scope;
+use crate::routes::support::{body, new_id, ts, unique_as};
+
+#[derive(Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub organization_id: String,
+    pub tag: String,
+    pub download_url: String,
+    pub signature_checksum: String,
+    pub component_name: String,
+    pub version_code: Option<i64>,
+    pub created_at: i64,
+}
+
+const COLUMNS: &str =
+    "id, organization_id, tag, download_url, signature_checksum, component_name, version_code, created_at";
+
+const LISTING: Listing = Listing {
+    table: "dpc_builds",
+    columns: COLUMNS,
+    fields: &[("createdAt", "created_at"), ("tag", "tag")],
+    status_column: None,
+    segment_column: None,
+};
+
+fn to_model(r: Row) -> DpcBuild {
+    DpcBuild {
+        id: r.id,
+        organization_id: r.organization_id,
+        tag: r.tag,
+        download_url: r.download_url,
+        signature_checksum: r.signature_checksum,
+        component_name: r.component_name,
+        version_code: r.version_code,
+        created_at: ts(r.created_at),
+    }
+}
+
+/// The build a token provisions: the one tagged `tag`, else the
+/// organization's newest; `None` if the organization has no build.
+pub async fn for_token(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Option<Row>, ApiError> {
+    match tag {
+        Some(tag) => {
+            db.first(
+                &format!("SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 AND tag = ?2"),
+                params![org_id, tag],
+            )
+            .await
+        }
+        None => {
+            db.first(
+                &format!(
+                    "SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 \
+                     ORDER BY created_at DESC, id DESC LIMIT 1"
+                ),
+                params![org_id],
+            )
+            .await
+        }
+    }
+}
+
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "admin.dpcBuild.create").await?;
+    let input: DpcBuildCreate = body(ctx).await?;
+    let row = Row {
+        id: new_id(ctx.now_ms)?,
+        organization_id: org.id,
+        tag: input.tag,
+        download_url: input.download_url,
+        signature_checksum: input.signature_checksum,
+        component_name: input.component_name,
+        version_code: input.version_code,
+        created_at: ctx.now_ms,
+    };
+    ctx.db()?
+        .run(
+            "INSERT INTO dpc_builds (id, organization_id, tag, download_url, signature_checksum, \
+             component_name, version_code, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![
+                &row.id,
+                &row.organization_id,
+                &row.tag,
+                &row.download_url,
+                &row.signature_checksum,
+                &row.component_name,
+                row.version_code,
+                row.created_at
+            ],
+        )
+        .await
+        .map_err(|e| unique_as(e, "tag", "is already used in this organization"))?;
+    created(&to_model(row))
+}
+
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "admin.dpcBuild.list").await?;
+    let q = list::query(ctx, &DPC_BUILDS)?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    ok(&page.map(to_model))
+}

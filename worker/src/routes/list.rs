@@ -1,0 +1,244 @@
+//! The one list implementation every resource shares: a [`ListQuery`] (parsed
+//! by the shared crate against the resource's `ListSpec`) becomes
+//!
+//! ```sql
+//! SELECT <columns> FROM <table>
+//!  WHERE <scope> AND <status_column> IN (...) AND <segment filter> AND <id filters>
+//!  ORDER BY <whitelisted column> <dir>, id <dir> LIMIT ? OFFSET ?
+//! ```
+//!
+//! plus the matching `COUNT(*)`, returned as a [`Page`]. Only column names
+//! from the resource's static [`Listing`] reach the SQL; every value is bound.
+//! The `id` tie-breaker keeps pages stable when sort values repeat.
+
+use serde::de::DeserializeOwned;
+
+use mdm_core::pagination::{parse_list_query, Direction, ExpandTo, ListQuery, ListSpec, Page};
+
+use crate::ctx::Ctx;
+use crate::db::{Db, Param};
+use crate::http::ApiError;
+
+/// How a resource's list maps onto its table.
+pub struct Listing {
+    pub table: &'static str,
+    /// The SELECT list (`col AS alias, ...`) the row type deserializes from.
+    pub columns: &'static str,
+    /// API field name → column, for every sort field and id filter of the
+    /// resource's `ListSpec` (a missing entry is a bug, reported as a 500).
+    pub fields: &'static [(&'static str, &'static str)],
+    /// Column the `status` query filters (`status`, `state`), if any.
+    pub status_column: Option<&'static str>,
+    /// Column `segmentId` / `expandTo` filter, if any.
+    pub segment_column: Option<&'static str>,
+}
+
+/// WHERE clauses joined with AND, each with its bound values (`?` placeholders,
+/// in order).
+#[derive(Debug, Clone, Default)]
+pub struct Where {
+    clauses: Vec<String>,
+    params: Vec<Param>,
+}
+
+impl Where {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `organization_id = ?`: the tenancy clause every organization list starts with.
+    pub fn org(org_id: &str) -> Self {
+        Self::new().and("organization_id = ?", [Param::from(org_id)])
+    }
+
+    /// Add a clause with as many `?` as `params` has values.
+    pub fn and(mut self, clause: impl Into<String>, params: impl IntoIterator<Item = Param>) -> Self {
+        self.clauses.push(clause.into());
+        self.params.extend(params);
+        self
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+}
+
+/// Parse the request's query string against `spec` (every problem → one 5209).
+pub fn query(ctx: &Ctx, spec: &ListSpec) -> Result<ListQuery, ApiError> {
+    Ok(parse_list_query(spec, ctx.query.pairs())?)
+}
+
+/// The segment ids `segmentId` + `expandTo` select, as an SQL subquery over
+/// the organization's segment tree (the segment itself included). `?`s: the
+/// segment id, then the organization id.
+pub fn segment_subquery(expand: ExpandTo) -> &'static str {
+    match expand {
+        ExpandTo::Children => {
+            "WITH RECURSIVE tree(id) AS (\
+               SELECT id FROM segments WHERE id = ? AND organization_id = ? \
+               UNION SELECT s.id FROM segments s JOIN tree ON s.parent_id = tree.id) \
+             SELECT id FROM tree"
+        }
+        ExpandTo::Ancestors => {
+            "WITH RECURSIVE tree(id, parent_id) AS (\
+               SELECT id, parent_id FROM segments WHERE id = ? AND organization_id = ? \
+               UNION SELECT s.id, s.parent_id FROM segments s JOIN tree ON s.id = tree.parent_id) \
+             SELECT id FROM tree"
+        }
+    }
+}
+
+/// Apply the query's filters (status, segment, id filters) for `listing`.
+pub fn filters(listing: &Listing, q: &ListQuery, org_id: &str, mut w: Where) -> Result<Where, ApiError> {
+    if let Some(col) = listing.status_column {
+        // parse_list_query never returns an empty list for a resource with
+        // statuses (an explicit empty `status=` is a 5209).
+        let marks = vec!["?"; q.statuses.len()].join(", ");
+        w = w.and(
+            format!("{col} IN ({marks})"),
+            q.statuses.iter().map(|s| Param::from(*s)),
+        );
+    }
+    if let (Some(col), Some(segment)) = (listing.segment_column, q.segment_id) {
+        let segment = i64::try_from(segment).map_err(ApiError::internal)?;
+        w = match q.expand_to {
+            None => w.and(format!("{col} = ?"), [Param::Int(segment)]),
+            Some(expand) => w.and(
+                format!("{col} IN ({})", segment_subquery(expand)),
+                [Param::Int(segment), Param::from(org_id)],
+            ),
+        };
+    }
+    for (field, value) in &q.id_filters {
+        w = w.and(format!("{} = ?", column(listing, field)?), [Param::from(value)]);
+    }
+    Ok(w)
+}
+
+fn column(listing: &Listing, field: &str) -> Result<&'static str, ApiError> {
+    listing
+        .fields
+        .iter()
+        .find(|(f, _)| *f == field)
+        .map(|(_, c)| *c)
+        .ok_or_else(|| ApiError::internal(format!("{}: no column for field {field}", listing.table)))
+}
+
+/// Run the page and the count. `w` already holds the scope (usually
+/// [`Where::org`]) and any resource-specific clauses; [`filters`] is applied here.
+/// `limit=0` skips the row query (mongoose-paginate-v2: counts only).
+pub async fn fetch<T: DeserializeOwned>(
+    db: &Db,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+) -> Result<Page<T>, ApiError> {
+    let w = filters(listing, q, org_id, w)?;
+    let where_sql = w.sql();
+    let total: Option<i64> = db
+        .value(
+            &format!("SELECT COUNT(*) AS n FROM {}{where_sql}", listing.table),
+            &w.params,
+            "n",
+        )
+        .await?;
+    let total = total.unwrap_or(0).max(0) as u64;
+    let items = if q.limit == 0 || q.offset() >= total {
+        Vec::new()
+    } else {
+        let dir = match q.sort.direction {
+            Direction::Asc => "ASC",
+            Direction::Desc => "DESC",
+        };
+        let sort = column(listing, q.sort.field)?;
+        let mut params = w.params.clone();
+        params.push(Param::Int(i64::try_from(q.limit).map_err(ApiError::internal)?));
+        params.push(Param::Int(i64::try_from(q.offset()).map_err(ApiError::internal)?));
+        let sql = format!(
+            "SELECT {} FROM {}{where_sql} ORDER BY {sort} {dir}, id {dir} LIMIT ? OFFSET ?",
+            listing.columns, listing.table
+        );
+        db.all(&sql, &params).await?
+    };
+    Ok(Page::new(items, total, q))
+}
+
+/// `Page::map` for a conversion that can fail (e.g. a JSON column).
+pub fn try_map<T, U>(page: Page<T>, f: impl FnMut(T) -> Result<U, ApiError>) -> Result<Page<U>, ApiError> {
+    let Page {
+        items,
+        total_docs,
+        limit,
+        has_prev_page,
+        has_next_page,
+        page,
+        total_pages,
+        prev_page,
+        next_page,
+    } = page;
+    Ok(Page {
+        items: items.into_iter().map(f).collect::<Result<_, _>>()?,
+        total_docs,
+        limit,
+        has_prev_page,
+        has_next_page,
+        page,
+        total_pages,
+        prev_page,
+        next_page,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mdm_core::pagination::AOSP_TOKENS;
+
+    const L: Listing = Listing {
+        table: "t",
+        columns: "*",
+        fields: &[("createdAt", "created_at"), ("mdmUserId", "mdm_user_id")],
+        status_column: Some("status"),
+        segment_column: Some("segment_id"),
+    };
+
+    fn q(raw: &str) -> ListQuery {
+        let pairs: Vec<(String, String)> = raw
+            .split('&')
+            .filter(|s| !s.is_empty())
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        parse_list_query(&AOSP_TOKENS, &pairs).unwrap()
+    }
+
+    #[test]
+    fn filters_bind_every_value() {
+        let w = filters(
+            &L,
+            &q("status=PENDING,DONE&segmentId=3&expandTo=children&mdmUserId=65a1b2c3d4e5f60718293a4b"),
+            "org1",
+            Where::org("org1"),
+        )
+        .unwrap();
+        let sql = w.sql();
+        assert!(sql.starts_with(" WHERE organization_id = ? AND status IN (?, ?) AND segment_id IN (WITH RECURSIVE"));
+        assert!(sql.ends_with("AND mdm_user_id = ?"), "{sql}");
+        assert_eq!(sql.matches('?').count(), w.params.len());
+        assert_eq!(w.params[3], Param::Int(3));
+    }
+
+    #[test]
+    fn plain_segment_and_missing_column() {
+        let w = filters(&L, &q("segmentId=7"), "o", Where::org("o")).unwrap();
+        assert!(w.sql().ends_with("segment_id = ?"));
+        assert!(column(&L, "displayName").is_err());
+    }
+}

@@ -1,0 +1,78 @@
+//! `POST|GET /v1/organizations/:organizationId/mdm-users` (`admin.mdmUser.*`).
+//! An email is unique within an organization (case-insensitively): a second
+//! one is 5209 `{path: "email", code: "unique"}`.
+
+use serde::Deserialize;
+use worker::Response;
+
+use mdm_core::model::admin::MdmUser;
+use mdm_core::pagination::MDM_USERS;
+use mdm_core::requests::admin::MdmUserCreate;
+
+use crate::ctx::Ctx;
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::scope;
+use crate::routes::support::{body, new_id, ts, unique_as};
+
+#[derive(Deserialize)]
+struct Row {
+    id: String,
+    organization_id: String,
+    email: String,
+    display_name: Option<String>,
+    created_at: i64,
+}
+
+const LISTING: Listing = Listing {
+    table: "mdm_users",
+    columns: "id, organization_id, email, display_name, created_at",
+    fields: &[("createdAt", "created_at"), ("email", "email")],
+    status_column: None,
+    segment_column: None,
+};
+
+fn to_model(r: Row) -> MdmUser {
+    MdmUser {
+        id: r.id,
+        organization_id: r.organization_id,
+        email: r.email,
+        display_name: r.display_name,
+        created_at: ts(r.created_at),
+    }
+}
+
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "admin.mdmUser.create").await?;
+    let input: MdmUserCreate = body(ctx).await?;
+    let row = Row {
+        id: new_id(ctx.now_ms)?,
+        organization_id: org.id,
+        email: input.email,
+        display_name: input.display_name,
+        created_at: ctx.now_ms,
+    };
+    ctx.db()?
+        .run(
+            "INSERT INTO mdm_users (id, organization_id, email, display_name, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![
+                &row.id,
+                &row.organization_id,
+                &row.email,
+                row.display_name.as_deref(),
+                row.created_at
+            ],
+        )
+        .await
+        .map_err(|e| unique_as(e, "email", "is already used in this organization"))?;
+    created(&to_model(row))
+}
+
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "admin.mdmUser.list").await?;
+    let q = list::query(ctx, &MDM_USERS)?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    ok(&page.map(to_model))
+}

@@ -1,0 +1,103 @@
+//! `POST|GET /v1/organizations` (`admin.organization.create|list`).
+//!
+//! Each organization gets three enterprise ids at creation: `aosEnterpriseId`
+//! and `winEnterpriseId` (fresh ids its AOSP and Windows resources carry), and
+//! its Google-compatible `enterpriseId`, which is the organization's own id
+//! (`/v1/enterprises/{organization id}/...`). The list shows only the
+//! organizations the token's `orgs` claim can see; a token may create an
+//! organization it cannot see afterwards (its claim decides, not the create).
+
+use worker::Response;
+
+use mdm_core::model::admin::Organization;
+use mdm_core::pagination::ORGANIZATIONS;
+use mdm_core::requests::admin::OrganizationCreate;
+
+use crate::ctx::Ctx;
+use crate::db::Param;
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::scope::{OrgRow, ORG_COLUMNS};
+use crate::routes::support::{body, new_id, ts, unique_as};
+
+const LISTING: Listing = Listing {
+    table: "organizations",
+    columns: ORG_COLUMNS,
+    fields: &[("createdAt", "created_at"), ("name", "name"), ("slug", "slug")],
+    status_column: None,
+    segment_column: None,
+};
+
+pub fn to_model(row: OrgRow) -> Organization {
+    Organization {
+        id: row.id,
+        name: row.name,
+        slug: row.slug,
+        plan: row.plan,
+        aos_enterprise_id: row.aos_enterprise_id,
+        win_enterprise_id: row.win_enterprise_id,
+        enterprise_id: row.enterprise_id,
+        created_at: ts(row.created_at),
+        updated_at: ts(row.updated_at),
+    }
+}
+
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    ctx.require("admin.organization.create")?;
+    let input: OrganizationCreate = body(ctx).await?;
+    let now = ctx.now_ms;
+    let id = new_id(now)?;
+    let row = OrgRow {
+        enterprise_id: id.clone(),
+        id,
+        // Slugs are matched case-insensitively; the validator only admits lowercase.
+        slug: input.slug.clone(),
+        name: input.name.clone(),
+        plan: input.plan().to_string(),
+        aos_enterprise_id: new_id(now)?,
+        win_enterprise_id: new_id(now)?,
+        created_at: now,
+        updated_at: now,
+    };
+    ctx.db()?
+        .run(
+            "INSERT INTO organizations (id, slug, name, plan, aos_enterprise_id, win_enterprise_id, \
+             enterprise_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+            params![
+                &row.id,
+                &row.slug,
+                &row.name,
+                &row.plan,
+                &row.aos_enterprise_id,
+                &row.win_enterprise_id,
+                &row.enterprise_id,
+                now
+            ],
+        )
+        .await
+        .map_err(|e| unique_as(e, "slug", "is already taken"))?;
+    created(&to_model(row))
+}
+
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let principal = ctx.require("admin.organization.list")?;
+    let q = list::query(ctx, &ORGANIZATIONS)?;
+    let mut w = Where::new();
+    if !principal.sees_all_orgs() {
+        // The claim names ids or slugs; `slug` compares case-insensitively (NOCASE).
+        let marks = vec!["?"; principal.orgs.len().max(1)].join(", ");
+        let mut values: Vec<Param> = principal
+            .orgs
+            .iter()
+            .map(|o| Param::from(o.to_ascii_lowercase()))
+            .collect();
+        if values.is_empty() {
+            values.push(Param::Null);
+        }
+        let both = values.iter().cloned().chain(values.iter().cloned());
+        w = w.and(format!("(id IN ({marks}) OR slug IN ({marks}))"), both);
+    }
+    let page = list::fetch::<OrgRow>(&ctx.db()?, &LISTING, &q, "", w).await?;
+    ok(&page.map(to_model))
+}
