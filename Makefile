@@ -5,11 +5,12 @@ PORT ?= 8787
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg fmt clippy
+.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg fmt clippy bench
 
 help:
 	@echo "make dev    install, build, migrate + seed local D1, print a token, wrangler dev on 127.0.0.1:$(PORT)"
 	@echo "make test   install, fmt/clippy, Rust tests, wasm32 build, worker build, end-to-end tests"
+	@echo "make bench  benchmarks (not part of make test): validation vs ajv/zod/valibot, worker under wrk; see BENCHMARKS.md"
 
 install:
 	@bash scripts/install.sh
@@ -44,3 +45,9 @@ test-e2e: build
 
 fmt:
 	cargo fmt --all
+
+# Benchmarks (BENCHMARKS.md), never part of `make test`: validation in Node
+# (npm package vs ajv, zod, valibot; the JS <-> wasm boundary) and the worker
+# on local workerd under wrk. Installs wrk and bench/'s npm packages. ~6 min.
+bench: build
+	@bash bench/run.sh

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# make bench (after `make build`): validation in Node, the JS <-> wasm boundary,
+# and the worker on local workerd. Prints markdown tables; bench/results/ keeps
+# the JSON and markdown of the last run. About 5-6 minutes (plus a cold build of
+# the bench-only wasm, ~2 min, the first time).
+#
+#   make bench                                   # everything
+#   BENCH_ONLY=validation|boundary|worker make bench
+#   BENCH_MS=400 BENCH_ROUNDS=3                  # validation: per cell
+#   DURATION_S=4 WARM_S=1 CONNECTIONS=8 SIZES=1000,100000   # worker load phases
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash bench/install.sh
+[[ -f pkg/dist/mdm_wasm_bg.wasm ]] || node pkg/build.mjs --quiet
+only="${BENCH_ONLY:-all}"
+
+echo "# make bench — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo
+if [[ $only == all || $only == validation ]]; then
+  node bench/validation/run.mjs
+  echo
+fi
+if [[ $only == all || $only == boundary ]]; then
+  bash bench/boundary/build.sh
+  node bench/validation/boundary.mjs
+  echo
+fi
+if [[ $only == all || $only == worker ]]; then
+  node bench/worker/run.mjs
+fi

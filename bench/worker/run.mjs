@@ -1,0 +1,479 @@
+// make bench, part 2 and 3: the worker on local workerd (Miniflare), under wrk.
+//
+// In one run, one server at a time (2 cores: the load generator and workerd
+// share them), each load phase WARM_S of warm-up then DURATION_S measured:
+//   - an empty JS worker (the ceiling);
+//   - the Rust worker (worker/build) at 1k and at 100k AOSP tokens in one organization:
+//     GET list, GET one (random id), POST create, PUT device;
+//   - a plain TypeScript worker (plain-worker.ts) serving the same list and GET one
+//     from the same D1 file.
+// Plus: EXPLAIN QUERY PLAN of the list's statements, D1 query times at 1k/100k,
+// wasm sizes, and time to first response after start (Miniflare and wrangler dev).
+// Prints markdown; writes bench/results/worker.{json,md}.
+//
+// Env: DURATION_S (4), WARM_S (1), CONNECTIONS (8), SIZES ("1000,100000").
+import { Miniflare } from "miniflare";
+import { execFile, spawn, execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir, loadavg } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { mintToken } from "../../scripts/mint-token.mjs";
+import { seedSql, tokenId, winTokenId, ORG_SLUG, DEVICE_ID } from "./seed.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const execFileP = promisify(execFile);
+const WRANGLER = join(root, "node_modules/.bin/wrangler");
+const ESBUILD = join(root, "node_modules/.bin/esbuild");
+const DURATION_S = Number(process.env.DURATION_S ?? 4);
+const WARM_S = Number(process.env.WARM_S ?? 1);
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 8);
+const SIZES = (process.env.SIZES ?? "1000,100000").split(",").map(Number);
+const SECRET = randomBytes(32).toString("hex");
+const TOKEN = mintToken({ secret: SECRET, orgs: ["*"], perms: ["*"], ttl: 3600 });
+const COMPAT = "2025-11-01";
+const D1_ID = "00000000-0000-0000-0000-000000000000"; // wrangler.toml's database_id
+// Miniflare resolves module paths below the working directory: build inside the repo.
+const PLAIN_JS = join(root, "bench/.build/plain-worker.js");
+// A copy of worker/build taken at the start: a build running meanwhile (other
+// work in the same checkout) cannot swap the wasm under the benchmark.
+const SNAPSHOT = join(root, "bench/.build/worker-snapshot");
+const log = (...m) => console.error("[bench]", ...m);
+
+const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" };
+const work = mkdtempSync(join(tmpdir(), "mdm-bench-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.on("error", rej);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function wrangler(args) {
+  try {
+    return await execFileP(WRANGLER, args, { cwd: root, env, maxBuffer: 64 << 20, timeout: 300_000 });
+  } catch (e) {
+    throw new Error(`wrangler ${args.join(" ")}:\n${e.stdout}\n${e.stderr}`);
+  }
+}
+
+// ---- databases ----------------------------------------------------------------------
+async function makeDb(n) {
+  const dir = join(work, `d1-${n}`);
+  const t = Date.now();
+  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", dir]);
+  const sql = join(work, `seed-${n}.sql`);
+  writeFileSync(sql, readFileSync(join(root, "scripts/seed-demo.sql"), "utf8") + seedSql(n));
+  await wrangler(["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", sql]);
+  log(`seeded ${n} tokens in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  return dir;
+}
+
+// ---- servers (Miniflare = the workerd that wrangler dev runs) -------------------------
+const rustWorker = (dir) => ({
+  modules: true,
+  scriptPath: join(SNAPSHOT, "index.js"),
+  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+  compatibilityDate: COMPAT,
+  d1Databases: { DB: D1_ID },
+  d1Persist: join(dir, "v3/d1"),
+  bindings: { AUTH_SECRET: SECRET, ENROLLMENT_HOST: "http://127.0.0.1:8787" },
+});
+const plainWorker = (dir) => ({
+  modules: true,
+  scriptPath: PLAIN_JS,
+  compatibilityDate: COMPAT,
+  d1Databases: { DB: D1_ID },
+  d1Persist: join(dir, "v3/d1"),
+  bindings: { AUTH_SECRET: SECRET },
+});
+const emptyWorker = () => ({ modules: true, scriptPath: join(here, "empty-worker.js"), compatibilityDate: COMPAT });
+
+async function start(options) {
+  const port = await freePort();
+  const t0 = performance.now();
+  const mf = new Miniflare({ ...options, host: "127.0.0.1", port, log: undefined });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  // First response: /health on the Rust worker, / elsewhere (any answer counts).
+  const res = await fetch(url + "/health");
+  await res.arrayBuffer();
+  const firstMs = performance.now() - t0;
+  return { mf, url, port, firstMs };
+}
+
+// ---- wrk -------------------------------------------------------------------------------
+function luaScript({ method = "GET", path, body, randomIds = 0, idPrefix = "be" }) {
+  return `
+local path = ${JSON.stringify(path)}
+local n = ${randomIds}
+local body = ${body === undefined ? "nil" : JSON.stringify(JSON.stringify(body))}
+wrk.method = ${JSON.stringify(method)}
+wrk.headers["authorization"] = "Bearer ${TOKEN}"
+if body then wrk.headers["content-type"] = "application/json" end
+math.randomseed(42)
+request = function()
+  local p = path
+  if n > 0 then p = string.format(path, string.format("${idPrefix}%022x", math.random(n))) end
+  return wrk.format(nil, p, nil, body)
+end
+ok = 0
+bad = 0
+firstBad = ""
+response = function(status, headers, b)
+  if status < 300 then ok = ok + 1 else
+    bad = bad + 1
+    if firstBad == "" then firstBad = status .. " " .. string.sub(b or "", 1, 160) end
+  end
+end
+local threads = {}
+setup = function(t) table.insert(threads, t) end
+done = function(summary, latency, requests)
+  local o, b, fb = 0, 0, ""
+  for _, t in ipairs(threads) do
+    o = o + t:get("ok"); b = b + t:get("bad")
+    if fb == "" then fb = t:get("firstBad") end
+  end
+  local bs = string.char(92)
+  fb = string.gsub(string.gsub(string.gsub(fb, "%c", " "), '"', "'"), "%" .. bs, "/")
+  io.write(string.format('@@{"firstBad":"%s","requests":%d,"durationUs":%d,"ok":%d,"bad":%d,"socketErrors":%d,"p50":%d,"p90":%d,"p99":%d,"mean":%f}\\n',
+    fb, summary.requests, summary.duration, o, b,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency.mean))
+end
+`;
+}
+
+async function wrk(url, spec, seconds) {
+  const script = join(work, "phase.lua");
+  writeFileSync(script, luaScript(spec));
+  const { stdout } = await execFileP("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, url], {
+    maxBuffer: 1 << 20,
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("@@"));
+  const r = JSON.parse(line.slice(2));
+  return { ...r, rps: r.requests / (r.durationUs / 1e6), p50ms: r.p50 / 1000, p90ms: r.p90 / 1000, p99ms: r.p99 / 1000 };
+}
+
+async function probe(url, spec) {
+  const path = spec.randomIds ? spec.path.replace("%s", spec.idPrefix === "bf" ? winTokenId(1) : tokenId(1)) : spec.path;
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  if (spec.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(url + path, {
+    method: spec.method ?? "GET",
+    headers,
+    body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+  });
+  const text = await res.text();
+  return { status: res.status, text: text.slice(0, 300), bytes: text.length };
+}
+
+const results = [];
+async function phase(server, label, url, spec, note = "") {
+  const p = await probe(url, spec);
+  if (p.status >= 300) {
+    log(`${server} ${label}: probe answered ${p.status}: ${p.text}`);
+    results.push({ server, label, skipped: `HTTP ${p.status}: ${p.text.slice(0, 160)}` });
+    return;
+  }
+  if (WARM_S > 0) await wrk(url, spec, WARM_S);
+  const r = await wrk(url, spec, DURATION_S);
+  log(`${server} ${label}: ${r.rps.toFixed(0)} req/s p50 ${r.p50ms.toFixed(2)} ms p99 ${r.p99ms.toFixed(2)} ms (${r.bad} non-2xx${r.firstBad ? ", first: " + r.firstBad : ""})`);
+  results.push({ server, label, ...r, responseBytes: p.bytes, note });
+}
+
+const ORG = `/v1/organizations/${ORG_SLUG}`;
+// The AOSP routes of the issue; the Windows token routes (same list code in the
+// worker: routes/list.rs) stand in when the AOSP ones are not built yet
+// (BENCH_RESOURCE=aosp|windows forces one).
+const RESOURCES = {
+  aosp: {
+    name: "AOSP enrollment tokens",
+    list: { path: `${ORG}/mdm/aosp/enterprise/enrollment-tokens` },
+    getOne: (n) => ({ path: `${ORG}/mdm/aosp/enterprise/enrollment-tokens/%s`, randomIds: n, idPrefix: "be" }),
+    create: { method: "POST", path: `${ORG}/mdm/aosp/enterprise/enrollment-tokens`, body: { displayName: "bench", duration: 3600, tags: ["bench"] } },
+    write: {
+      label: "PUT device",
+      method: "PUT",
+      path: `${ORG}/mdm/aosp/enterprise/devices/${DEVICE_ID}`,
+      body: { displayName: "Bench device", tags: ["bench", "load"], segmentId: 1 },
+    },
+    table: "aosp_enrollment_tokens",
+    where: "organization_id = ?1 AND status IN ('PENDING','PROCESSING','DONE','EXPIRED')",
+    extra: {},
+  },
+  windows: {
+    name: "Windows enrollment tokens",
+    list: { path: `${ORG}/mdm/windows/enterprise/enrollment-tokens` },
+    getOne: (n) => ({ path: `${ORG}/mdm/windows/enterprise/enrollment-tokens/%s`, randomIds: n, idPrefix: "bf" }),
+    create: { method: "POST", path: `${ORG}/mdm/windows/enterprise/enrollment-tokens`, body: { displayName: "bench", duration: 3600, tags: ["bench"] } },
+    write: {
+      label: "PUT Windows token",
+      method: "PUT",
+      path: `${ORG}/mdm/windows/enterprise/enrollment-tokens/${winTokenId(1)}`,
+      body: { displayName: "Bench token", tags: ["bench", "load"] },
+    },
+    table: "win_enrollment_tokens",
+    where: "organization_id = ?1 AND state IN ('PENDING','DONE','EXPIRED')",
+    extra: {
+      "expire (UPDATE before every list)":
+        "UPDATE win_enrollment_tokens SET state = 'EXPIRED', updated_at = 1 WHERE organization_id = ?1 AND state = 'PENDING' AND expires_at <= 1",
+    },
+  },
+};
+let R; // the chosen resource
+
+// ---- query plans and D1 times ---------------------------------------------------------
+const queries = () => ({
+  ...R.extra,
+  count: `SELECT COUNT(*) AS n FROM ${R.table} WHERE ${R.where}`,
+  page: `SELECT * FROM ${R.table} WHERE ${R.where} ORDER BY created_at DESC, id DESC LIMIT 10 OFFSET 0`,
+});
+async function queryPlans(mf, n) {
+  const QUERIES = queries();
+  const db = await mf.getD1Database("DB");
+  const out = { n, plans: {}, ms: {} };
+  const org = (await db.prepare("SELECT id FROM organizations WHERE slug = 'demo'").first()).id;
+  for (const [k, sql] of Object.entries(QUERIES)) {
+    const plan = await db.prepare("EXPLAIN QUERY PLAN " + sql).bind(org).all();
+    out.plans[k] = plan.results.map((r) => r.detail);
+    // Server-side duration D1 reports (meta.duration, whole ms), mean of 30.
+    let sum = 0;
+    for (let i = 0; i < 30; i++) sum += (await db.prepare(sql).bind(org).all()).meta.duration;
+    out.ms[k] = sum / 30;
+  }
+  return out;
+}
+
+// ---- wrangler dev start-up -------------------------------------------------------------
+async function wranglerDevFirstResponse(dir) {
+  const port = await freePort();
+  const t0 = performance.now();
+  // The repository's wrangler.toml runs the [build] command first (a cargo build
+  // when sources changed); this copy serves the built worker as it is, so the
+  // number is wrangler dev's own start-up (what a developer waits for after an
+  // edit-free restart).
+  const config = join(root, "bench/.build/wrangler.toml");
+  writeFileSync(config, [
+    `name = "mdm-edge-bench"`,
+    `main = "worker-snapshot/index.js"`,
+    `compatibility_date = "${COMPAT}"`,
+    `[[d1_databases]]`,
+    `binding = "DB"`,
+    `database_name = "mdm-edge"`,
+    `database_id = "${D1_ID}"`,
+    ``,
+  ].join("\n"));
+  const child = spawn(
+    WRANGLER,
+    ["dev", "-c", config, "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir, "--var", `AUTH_SECRET:${SECRET}`,
+      "--show-interactive-dev-session=false"],
+    { cwd: root, env, detached: true, stdio: "ignore" },
+  );
+  let ms = null;
+  try {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        if (res.status === 200) {
+          ms = performance.now() - t0;
+          break;
+        }
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    try {
+      process.kill(-child.pid, "SIGTERM");
+    } catch {}
+    await new Promise((r) => setTimeout(r, 1500));
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {}
+  }
+  return ms;
+}
+
+// ---- sizes -----------------------------------------------------------------------------
+function sizes() {
+  const files = {
+    "npm package wasm (pkg/dist/mdm_wasm_bg.wasm)": join(root, "pkg/dist/mdm_wasm_bg.wasm"),
+    "npm package JS glue (pkg/dist/mdm_wasm.js)": join(root, "pkg/dist/mdm_wasm.js"),
+    "worker wasm (worker/build/index_bg.wasm)": join(SNAPSHOT, "index_bg.wasm"),
+    "worker JS shim (worker/build/index.js)": join(SNAPSHOT, "index.js"),
+    "plain TS worker bundle (esbuild)": PLAIN_JS,
+  };
+  const out = {};
+  for (const [k, f] of Object.entries(files)) {
+    if (!existsSync(f)) continue;
+    const b = readFileSync(f);
+    out[k] = { raw: b.length, gzip: gzipSync(b, { level: 9 }).length };
+  }
+  return out;
+}
+
+// ---- main ------------------------------------------------------------------------------
+execFileSync(ESBUILD, [join(here, "plain-worker.ts"), "--bundle", "--format=esm", "--target=es2022", "--log-level=warning",
+  `--outfile=${PLAIN_JS}`]);
+rmSync(SNAPSHOT, { recursive: true, force: true });
+mkdirSync(SNAPSHOT, { recursive: true });
+for (const f of ["index.js", "index_bg.wasm"]) copyFileSync(join(root, "worker/build", f), join(SNAPSHOT, f));
+new WebAssembly.Module(readFileSync(join(SNAPSHOT, "index_bg.wasm"))); // fail early on a half-written build
+const loadStart = loadavg()[0];
+const startup = {};
+const plans = [];
+
+log("empty worker");
+{
+  const s = await start(emptyWorker());
+  startup["empty JS worker (Miniflare)"] = s.firstMs;
+  await phase("empty JS worker", "GET (constant)", s.url, { path: "/" });
+  await s.mf.dispose();
+}
+
+const dbs = {};
+for (const n of SIZES) dbs[n] = await makeDb(n);
+
+// Which resource: the AOSP routes when the built worker has them.
+{
+  const forced = process.env.BENCH_RESOURCE;
+  if (forced) R = RESOURCES[forced];
+  else {
+    const s = await start(rustWorker(dbs[SIZES[0]]));
+    const p = await probe(s.url, RESOURCES.aosp.list);
+    await s.mf.dispose();
+    R = p.status === 404 && p.text.includes("4040") ? RESOURCES.windows : RESOURCES.aosp;
+    if (R !== RESOURCES.aosp) log("the built worker has no AOSP token routes (404 4040): measuring the Windows token routes");
+  }
+}
+
+for (const n of SIZES) {
+  const size = n >= 1000 ? `${n / 1000}k` : String(n);
+  {
+    const s = await start(plainWorker(dbs[n]));
+    startup[`plain TS worker (Miniflare)`] ??= s.firstMs;
+    await phase(`plain TS worker @${size}`, "GET list", s.url, R.list);
+    await phase(`plain TS worker @${size}`, "GET one", s.url, R.getOne(n));
+    await s.mf.dispose();
+  }
+  {
+    const s = await start(rustWorker(dbs[n]));
+    startup[`Rust worker (Miniflare), ${size} tokens`] = s.firstMs;
+    await phase(`Rust worker @${size}`, "GET list", s.url, R.list);
+    await phase(`Rust worker @${size}`, "GET one", s.url, R.getOne(n));
+    plans.push(await queryPlans(s.mf, n));
+    // Writes last: creates add tokens to this database.
+    await phase(`Rust worker @${size}`, "POST create", s.url, R.create);
+    await phase(`Rust worker @${size}`, R.write.label, s.url, R.write);
+    await s.mf.dispose();
+  }
+}
+
+log("wrangler dev start-up");
+startup["Rust worker (wrangler dev, build up to date)"] = await wranglerDevFirstResponse(dbs[SIZES[0]]);
+const loadEnd = loadavg()[0];
+
+// ---- report ----------------------------------------------------------------------------
+const lines = [];
+const out = (s = "") => lines.push(s);
+const f0 = (x) => (x === undefined || x === null ? "–" : x.toFixed(0));
+const f2 = (x) => (x === undefined || x === null ? "–" : x.toFixed(2));
+const find = (server, label) => results.find((r) => r.server === server && r.label === label && !r.skipped);
+out(`Resource: **${R.name}** (\`${R.list.path}\`), ${SIZES.join(" and ")} of them in one organization.`);
+out();
+out(`### Worker on local workerd (Miniflare ${JSON.parse(readFileSync(join(root, "node_modules/miniflare/package.json"))).version}), wrk -t1 -c${CONNECTIONS}, ${DURATION_S} s per phase after ${WARM_S} s warm-up; load average ${loadStart.toFixed(2)} → ${loadEnd.toFixed(2)}`);
+out();
+out("| server | request | req/s | p50 ms | p90 ms | p99 ms | non-2xx | response bytes |");
+out("|---|---|---|---|---|---|---|---|");
+for (const r of results) {
+  if (r.skipped) out(`| ${r.server} | ${r.label} | not measured: ${r.skipped.replace(/\|/g, "\\|")} | | | | | |`);
+  else out(`| ${r.server} | ${r.label} | ${f0(r.rps)} | ${f2(r.p50ms)} | ${f2(r.p90ms)} | ${f2(r.p99ms)} | ${r.bad + r.socketErrors} | ${r.responseBytes} |`);
+}
+out();
+const empty = find("empty JS worker", "GET (constant)");
+const targets = [];
+if (SIZES.length >= 2) {
+  const [small, big] = SIZES.map((n) => (n >= 1000 ? `${n / 1000}k` : String(n)));
+  out(`Ratios (same run):`);
+  out();
+  out("| ratio | value | target |");
+  out("|---|---|---|");
+  for (const size of [small, big]) {
+    const rl = find(`Rust worker @${size}`, "GET list");
+    const pl = find(`plain TS worker @${size}`, "GET list");
+    if (rl && empty) {
+      const v = rl.rps / empty.rps;
+      out(`| Rust list @${size} req/s ÷ empty worker req/s | ${(100 * v).toFixed(0)}% | ≥ 60% ${v >= 0.6 ? "✅" : "❌"} |`);
+      targets.push({ name: `list @${size} vs empty`, value: v, target: 0.6, ok: v >= 0.6 });
+    }
+    if (rl && pl) out(`| Rust list @${size} req/s ÷ plain TS list req/s | ${(rl.rps / pl.rps).toFixed(2)}× | (comparison) |`);
+    const rg = find(`Rust worker @${size}`, "GET one");
+    const pg = find(`plain TS worker @${size}`, "GET one");
+    if (rg && pg) out(`| Rust GET one @${size} req/s ÷ plain TS req/s | ${(rg.rps / pg.rps).toFixed(2)}× | (comparison) |`);
+  }
+  for (const label of ["GET list", "GET one", "POST create", R.write.label]) {
+    for (const [which, key] of [["p50", "p50ms"], ["p99", "p99ms"]]) {
+      const a = find(`Rust worker @${small}`, label);
+      const b = find(`Rust worker @${big}`, label);
+      if (!a || !b) continue;
+      const v = b[key] / a[key];
+      out(`| ${label} ${which} @${big} ÷ @${small} | ${v.toFixed(2)}× | ≤ 1.3× ${v <= 1.3 ? "✅" : "❌"} |`);
+      targets.push({ name: `${label} ${which} ${big}/${small}`, value: v, target: 1.3, ok: v <= 1.3 });
+    }
+  }
+  for (const label of ["GET list", "GET one"]) {
+    const a = find(`plain TS worker @${small}`, label);
+    const b = find(`plain TS worker @${big}`, label);
+    if (a && b) out(`| plain TS ${label} p50 @${big} ÷ @${small} | ${(b.p50ms / a.p50ms).toFixed(2)}× | (comparison) |`);
+  }
+  out();
+}
+out("Time to first response after start (ms):");
+out();
+out("| server | ms |");
+out("|---|---|");
+for (const [k, v] of Object.entries(startup)) out(`| ${k} | ${f0(v)} |`);
+out();
+out("Sizes (bytes; gzip -9):");
+out();
+out("| file | raw | gzip |");
+out("|---|---|---|");
+const sz = sizes();
+for (const [k, v] of Object.entries(sz)) out(`| ${k} | ${v.raw} | ${v.gzip} |`);
+const pkgWasm = sz["npm package wasm (pkg/dist/mdm_wasm_bg.wasm)"];
+if (pkgWasm) {
+  const ok = pkgWasm.gzip <= 40_000;
+  out();
+  out(`npm package wasm gzipped: ${(pkgWasm.gzip / 1000).toFixed(1)} kB, target ≤ 40 kB ${ok ? "✅" : `❌ (${((pkgWasm.gzip / 40_000 - 1) * 100).toFixed(0)}% over)`}`);
+  targets.push({ name: "package wasm gzip", value: pkgWasm.gzip, target: 40000, ok });
+}
+out();
+out("The list's statements (D1 `meta.duration`, median of 30, and `EXPLAIN QUERY PLAN`):");
+out();
+out("| tokens | statement | ms | plan |");
+out("|---|---|---|---|");
+const QUERIES = queries();
+for (const p of plans) for (const k of Object.keys(QUERIES)) out(`| ${p.n} | ${k} | ${f2(p.ms[k])} | ${p.plans[k].join("; ")} |`);
+out();
+out("```sql");
+for (const [k, sql] of Object.entries(QUERIES)) out(`-- ${k}\n${sql};`);
+out("```");
+console.log(lines.join("\n"));
+mkdirSync(join(root, "bench/results"), { recursive: true });
+writeFileSync(join(root, "bench/results/worker.json"),
+  JSON.stringify({ resource: R.name, durationS: DURATION_S, warmS: WARM_S, connections: CONNECTIONS, loadStart, loadEnd, results, startup, sizes: sz, plans, targets }, null, 2) + "\n");
+writeFileSync(join(root, "bench/results/worker.md"), lines.join("\n") + "\n");
