@@ -74,6 +74,16 @@ async fn dispatch(route: Route, ctx: &mut Ctx) -> Result<Response, ApiError> {
         Route::AospPoliciesList => routes::aosp_policies::list(ctx).await,
         Route::DpcBuildsCreate => routes::dpc_builds::create(ctx).await,
         Route::DpcBuildsList => routes::dpc_builds::list(ctx).await,
+        // AOSP enrollment tokens, devices, device-side enrollment (issue 3).
+        Route::AospTokensCreate => routes::aosp_tokens::create(ctx).await,
+        Route::AospTokensList => routes::aosp_tokens::list(ctx).await,
+        Route::AospTokenGet => routes::aosp_tokens::get(ctx).await,
+        Route::AospTokenRemove => routes::aosp_tokens::remove(ctx).await,
+        Route::AospDevicesList => routes::aosp_devices::list(ctx).await,
+        Route::AospDeviceGet => routes::aosp_devices::get(ctx).await,
+        Route::AospDeviceUpdate => routes::aosp_devices::update(ctx).await,
+        Route::EnrollAosp => routes::aosp_enroll::enroll(ctx).await,
+        Route::AospStatusReport => routes::aosp_enroll::status_report(ctx).await,
     }
 }
 

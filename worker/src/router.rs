@@ -26,6 +26,16 @@ pub enum Route {
     AospPoliciesList,
     DpcBuildsCreate,
     DpcBuildsList,
+    // AOSP enrollment tokens, devices, device-side enrollment (issue 3).
+    AospTokensCreate,
+    AospTokensList,
+    AospTokenGet,
+    AospTokenRemove,
+    AospDevicesList,
+    AospDeviceGet,
+    AospDeviceUpdate,
+    EnrollAosp,
+    AospStatusReport,
 }
 
 pub struct RouteDef {
@@ -66,6 +76,31 @@ pub static ROUTES: &[RouteDef] = &[
     RouteDef {
         pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds",
         methods: &[("GET", Route::DpcBuildsList), ("POST", Route::DpcBuildsCreate)],
+    },
+    // AOSP enrollment tokens, devices, device-side enrollment (issue 3).
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens",
+        methods: &[("GET", Route::AospTokensList), ("POST", Route::AospTokensCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId",
+        methods: &[("GET", Route::AospTokenGet), ("DELETE", Route::AospTokenRemove)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices",
+        methods: &[("GET", Route::AospDevicesList)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId",
+        methods: &[("GET", Route::AospDeviceGet), ("PUT", Route::AospDeviceUpdate)],
+    },
+    RouteDef {
+        pattern: "/v1/enroll/aosp",
+        methods: &[("POST", Route::EnrollAosp)],
+    },
+    RouteDef {
+        pattern: "/v1/devices/aosp/:aosDeviceId/status",
+        methods: &[("POST", Route::AospStatusReport)],
     },
 ];
 

@@ -17,3 +17,9 @@ pub mod dpc_builds;
 pub mod mdm_users;
 pub mod organizations;
 pub mod segments;
+
+// AOSP tokens and devices, device-side enrollment (issue 3).
+pub mod aosp_devices;
+pub mod aosp_enroll;
+pub mod aosp_expand;
+pub mod aosp_tokens;

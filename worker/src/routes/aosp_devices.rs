@@ -1,0 +1,294 @@
+//! AOSP devices (seed 002): `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices`,
+//! `GET|PUT .../devices/:aosDeviceId` (`mdm.aosp.device.list|get|update`).
+//!
+//! Devices come into being through `POST /v1/enroll/aosp` (see `aosp_enroll`).
+//! The detail view (GET one, PUT) adds `deviceAosPolicy`, the effective policy
+//! composed by `mdm_core::policy::compose`: assignments from the lowest
+//! priority to the highest, each deep-merged over the previous (higher
+//! priority wins; objects merge key by key, anything else is replaced; among
+//! equal priorities the first listed wins), then the directly assigned policy
+//! (`policyId`) on top. Its id, name and version are those of the policy that
+//! ranks highest (the direct one if any); its `config` is the composition.
+
+use serde::Deserialize;
+use serde_json::Value;
+use worker::Response;
+
+use mdm_core::lifecycle::DeviceState;
+use mdm_core::model::aosp::{AospDevice, DeviceAosPolicy, StateChange};
+use mdm_core::pagination::AOSP_DEVICES;
+use mdm_core::policy::{compose, Layer};
+use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
+
+use crate::ctx::Ctx;
+use crate::db::{Db, Param};
+use crate::http::{ok, ApiError};
+use crate::params;
+use crate::routes::aosp_expand::{normalize, Expansions};
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::refs::{Refs, Table};
+use crate::routes::scope::{self, OrgRow};
+use crate::routes::support::{body, from_json, ts};
+
+pub const ID_PARAM: &str = "aosDeviceId";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub organization_id: String,
+    pub aos_enterprise_id: String,
+    pub segment_id: Option<i64>,
+    pub mdm_user_id: Option<String>,
+    pub policy_id: Option<String>,
+    pub policy_assignments: String,
+    pub display_name: Option<String>,
+    pub tags: String,
+    pub push_notification_provider: Option<String>,
+    pub state: String,
+    pub state_history: String,
+    pub config: String,
+    pub summary: String,
+    pub last_status_report_time: Option<i64>,
+    pub enrolled_date: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_id, \
+    policy_assignments, display_name, tags, push_notification_provider, state, state_history, config, summary, \
+    last_status_report_time, enrolled_date, created_at, updated_at";
+
+const LISTING: Listing = Listing {
+    table: "aosp_devices",
+    columns: COLUMNS,
+    fields: &[
+        ("createdAt", "created_at"),
+        ("updatedAt", "updated_at"),
+        ("enrolledDate", "enrolled_date"),
+        ("lastStatusReportTime", "last_status_report_time"),
+        ("displayName", "display_name"),
+        ("state", "state"),
+        ("mdmUserId", "mdm_user_id"),
+        ("aosPolicyId", "policy_id"),
+    ],
+    status_column: Some("state"),
+    segment_column: Some("segment_id"),
+};
+
+impl Row {
+    fn assignments(&self) -> Result<Vec<AosPolicyAssignmentInput>, ApiError> {
+        from_json(&self.policy_assignments)
+    }
+}
+
+async fn expansions(db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Expansions, ApiError> {
+    let mut policy_ids: Vec<String> = Vec::new();
+    for r in rows {
+        policy_ids.extend(r.assignments()?.into_iter().map(|a| a.aos_policy_id));
+        policy_ids.extend(r.policy_id.clone());
+    }
+    Expansions::load(
+        db,
+        &org.id,
+        rows.iter().filter_map(|r| r.mdm_user_id.as_deref()),
+        policy_ids.iter().map(String::as_str),
+    )
+    .await
+}
+
+/// The effective policy (see the module docs); `None` without any policy.
+fn effective_policy(
+    x: &Expansions,
+    org: &OrgRow,
+    assignments: &[AosPolicyAssignmentInput],
+    direct: Option<&str>,
+) -> Result<Option<DeviceAosPolicy>, ApiError> {
+    let mut configs = Vec::new();
+    for a in assignments {
+        if let Some(p) = x.policies.get(&a.aos_policy_id) {
+            configs.push((a.priority, p, p.config()?));
+        }
+    }
+    let direct = direct.and_then(|id| x.policies.get(id));
+    let direct_config = direct.map(|p| p.config()).transpose()?;
+    let layers: Vec<Layer> = configs
+        .iter()
+        .map(|(priority, _, config)| Layer {
+            priority: *priority,
+            config,
+        })
+        .collect();
+    // Highest priority, first listed among equals; the direct policy outranks all.
+    let top = direct.or_else(|| {
+        configs
+            .iter()
+            .enumerate()
+            .max_by(|(ia, a), (ib, b)| a.0.cmp(&b.0).then(ib.cmp(ia)))
+            .map(|(_, (_, p, _))| *p)
+    });
+    let Some(top) = top else {
+        return Ok(None);
+    };
+    let config = compose(&layers, direct_config.as_ref());
+    let applications = config
+        .get("applications")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    Ok(Some(DeviceAosPolicy {
+        id: top.id.clone(),
+        organization_id: org.id.clone(),
+        aos_enterprise_id: org.aos_enterprise_id.clone(),
+        name: top.name.clone(),
+        description: top.description.clone(),
+        config,
+        applications,
+        applications_info: Vec::new(),
+        version: top.version,
+        updated_at: ts(top.updated_at),
+        created_at: ts(top.created_at),
+    }))
+}
+
+fn to_model(row: Row, x: &Expansions, org: &OrgRow, detail: bool) -> Result<AospDevice, ApiError> {
+    let assignments = row.assignments()?;
+    let state: DeviceState = serde_json::from_value(Value::String(row.state.clone())).map_err(ApiError::internal)?;
+    let history: Vec<StateChange> = from_json(&row.state_history)?;
+    let device_aos_policy = if detail {
+        effective_policy(x, org, &assignments, row.policy_id.as_deref())?
+    } else {
+        None
+    };
+    Ok(AospDevice {
+        mdm_user: x.user(row.mdm_user_id.as_deref()),
+        aos_policy: row.policy_id.as_deref().map(|id| x.summary(id)),
+        aos_policy_assignments: x.assignments(&assignments),
+        device_aos_policy,
+        tags: from_json(&row.tags)?,
+        config: Some(from_json(&row.config)?),
+        summary: from_json(&row.summary)?,
+        state_history: history,
+        id: row.id,
+        organization_id: row.organization_id,
+        aos_enterprise_id: row.aos_enterprise_id,
+        push_notification_provider: row.push_notification_provider,
+        segment_id: row.segment_id,
+        display_name: row.display_name,
+        state,
+        kind: "aosp".into(),
+        sub_type: "device".into(),
+        aos_policy_id: row.policy_id,
+        device_policy_status: None,
+        last_status_report_time: row.last_status_report_time.map(ts),
+        enrolled_date: ts(row.enrolled_date),
+        updated_at: ts(row.updated_at),
+        created_at: ts(row.created_at),
+    })
+}
+
+async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
+    let row: Option<Row> = db
+        .first(
+            &format!("SELECT {COLUMNS} FROM aosp_devices WHERE id = ?1 AND organization_id = ?2"),
+            params![id, &org.id],
+        )
+        .await?;
+    row.ok_or(ApiError::NotFound)
+}
+
+async fn detail(db: &Db, org: &OrgRow, row: Row) -> Result<AospDevice, ApiError> {
+    let x = expansions(db, org, std::slice::from_ref(&row)).await?;
+    to_model(row, &x, org, true)
+}
+
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.device.list").await?;
+    let q = list::query(ctx, &AOSP_DEVICES)?;
+    let db = ctx.db()?;
+    let page = list::fetch::<Row>(&db, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    let x = expansions(&db, &org, &page.items).await?;
+    ok(&list::try_map(page, |row| to_model(row, &x, &org, false))?)
+}
+
+pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.device.get").await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let db = ctx.db()?;
+    let row = find(&db, &org, &id).await?;
+    ok(&detail(&db, &org, row).await?)
+}
+
+/// Absent fields stay as they are; `mdmUserId: null` unlinks the user.
+pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.device.update").await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let input: AospDeviceUpdate = body(ctx).await?;
+    let db = ctx.db()?;
+    // 404 before 5209 `reference`: a device of another organization is not
+    // found, whatever the body says.
+    find(&db, &org, &id).await?;
+    let mut refs = Refs::new();
+    refs.add("policyId", Table::AospPolicies, input.policy_id.as_deref())
+        .add(
+            "mdmUserId",
+            Table::MdmUsers,
+            input.mdm_user_id.clone().flatten().as_deref(),
+        )
+        .segment("segmentId", input.segment_id);
+    for (i, a) in input.aos_policy_assignments.iter().flatten().enumerate() {
+        refs.add(
+            format!("aosPolicyAssignments[{i}].aosPolicyId"),
+            Table::AospPolicies,
+            Some(&a.aos_policy_id),
+        );
+    }
+    refs.check(&db, &org.id).await?;
+
+    // Column names are static; only the values are bound.
+    let mut sets: Vec<&str> = Vec::new();
+    let mut values: Vec<Param> = Vec::new();
+    let lower = |s: &String| s.to_ascii_lowercase();
+    if let Some(v) = &input.display_name {
+        sets.push("display_name = ?");
+        values.push(v.into());
+    }
+    if let Some(v) = &input.tags {
+        sets.push("tags = ?");
+        values.push(serde_json::to_string(v).map_err(ApiError::internal)?.into());
+    }
+    if let Some(v) = &input.policy_id {
+        sets.push("policy_id = ?");
+        values.push(lower(v).into());
+    }
+    if let Some(v) = &input.aos_policy_assignments {
+        sets.push("policy_assignments = ?");
+        values.push(serde_json::to_string(&normalize(v)).map_err(ApiError::internal)?.into());
+    }
+    if let Some(v) = &input.mdm_user_id {
+        sets.push("mdm_user_id = ?");
+        values.push(v.as_ref().map(lower).into());
+    }
+    if let Some(v) = &input.push_notification_provider {
+        sets.push("push_notification_provider = ?");
+        values.push(lower(v).into());
+    }
+    if let Some(v) = input.segment_id {
+        sets.push("segment_id = ?");
+        values.push(v.into());
+    }
+    sets.push("updated_at = ?");
+    values.push(ctx.now_ms.into());
+    values.push(id.clone().into());
+    values.push(org.id.clone().into());
+    let row: Option<Row> = db
+        .first(
+            &format!(
+                "UPDATE aosp_devices SET {} WHERE id = ? AND organization_id = ? RETURNING {COLUMNS}",
+                sets.join(", ")
+            ),
+            &values,
+        )
+        .await?;
+    let row = row.ok_or(ApiError::NotFound)?;
+    ok(&detail(&db, &org, row).await?)
+}

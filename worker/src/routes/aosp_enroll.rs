@@ -1,0 +1,183 @@
+//! Device side of AOSP enrollment (no bearer token):
+//!
+//! - `POST /v1/enroll/aosp` `{token, device}`: consumes the enrollment token
+//!   and creates the device in PROVISIONING; answers 201 with the device id
+//!   and a device secret (only its SHA-256 is stored).
+//! - `POST /v1/devices/aosp/:aosDeviceId/status` with `X-Device-Secret`: a
+//!   status report; the first one moves the device PROVISIONING → ACTIVE.
+//!
+//! Consumption is atomic: one D1 batch (a single SQLite transaction) whose
+//! first statement is the conditional UPDATE `... WHERE value = ? AND status =
+//! 'PENDING' AND (perpetual = 1 OR expires_at > now)`; the device INSERT runs
+//! only if that UPDATE changed a row (`changes() = 1`), and a one-time token
+//! then moves PROCESSING → DONE with `aos_device_id` set, all in the same
+//! transaction. Of any number of concurrent attempts on a one-time token,
+//! exactly one changes the row; the others change nothing and create nothing.
+//!
+//! A token that cannot enroll (unknown, deleted, expired, already consumed) is
+//! one answer, 404 / 3001, so the endpoint does not tell which tokens exist.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use worker::Response;
+
+use mdm_core::lifecycle::DeviceState;
+use mdm_core::requests::device::{AospStatusReport, EnrollAosp};
+
+use crate::ctx::Ctx;
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::scope;
+use crate::routes::support::{body, new_id, new_secret, ts};
+
+/// Header carrying the device secret on status reports.
+pub const SECRET_HEADER: &str = "X-Device-Secret";
+
+/// SHA-256 of a device secret, hex: what `aosp_devices.secret_hash` holds.
+pub fn secret_hash(secret: &str) -> String {
+    mdm_core::ids::hex(&Sha256::digest(secret.as_bytes()))
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Enrolled {
+    aos_device_id: String,
+    organization_id: String,
+    device_secret: String,
+    state: DeviceState,
+    enrolled_date: String,
+}
+
+const CONSUME: &str = "UPDATE aosp_enrollment_tokens SET \
+      status = CASE perpetual WHEN 1 THEN 'PENDING' ELSE 'PROCESSING' END, \
+      aos_device_id = CASE perpetual WHEN 1 THEN aos_device_id ELSE ?3 END, \
+      enrolled_count = enrolled_count + 1, updated_at = ?2 \
+    WHERE value = ?1 AND status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2)";
+
+/// Runs right after CONSUME in the same transaction; `changes()` is CONSUME's.
+const INSERT_DEVICE: &str = "INSERT INTO aosp_devices (id, organization_id, aos_enterprise_id, segment_id, \
+      mdm_user_id, policy_assignments, display_name, tags, push_notification_provider, state, state_history, \
+      secret_hash, serial_number, device_info, config, enrollment_token_id, enrollment_token_data, \
+      enrolled_date, created_at, updated_at) \
+    SELECT ?3, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_assignments, ?4, tags, \
+      push_notification_provider, 'PROVISIONING', json_array(json_object('state', 'PROVISIONING', 'date', ?5)), \
+      ?6, ?7, ?8, json_object('managementMode', management_mode), id, display_name, ?2, ?2, ?2 \
+    FROM aosp_enrollment_tokens WHERE value = ?1 AND changes() = 1";
+
+/// PROCESSING → DONE for the one-time token this enrollment consumed.
+const COMPLETE: &str = "UPDATE aosp_enrollment_tokens SET status = 'DONE', updated_at = ?2 \
+    WHERE value = ?1 AND status = 'PROCESSING' AND aos_device_id = ?3";
+
+pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let input: EnrollAosp = body(ctx).await?;
+    let now = ctx.now_ms;
+    let device_id = new_id(now)?;
+    let secret = new_secret()?;
+    let device_info = serde_json::to_string(&input.device).map_err(ApiError::internal)?;
+    let db = ctx.db()?;
+    let results = db
+        .batch(vec![
+            db.stmt(CONSUME, params![&input.token, now, &device_id])?,
+            db.stmt(
+                INSERT_DEVICE,
+                params![
+                    &input.token,
+                    now,
+                    &device_id,
+                    input.device.name.as_deref(),
+                    ts(now),
+                    secret_hash(&secret),
+                    &input.device.serial_number,
+                    &device_info
+                ],
+            )?,
+            db.stmt(COMPLETE, params![&input.token, now, &device_id])?,
+        ])
+        .await?;
+    let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
+    if inserted != 1 {
+        return Err(ApiError::NotFound);
+    }
+    let organization_id: Option<String> = db
+        .value(
+            "SELECT organization_id FROM aosp_devices WHERE id = ?1",
+            params![&device_id],
+            "organization_id",
+        )
+        .await?;
+    created(&Enrolled {
+        aos_device_id: device_id,
+        organization_id: organization_id.unwrap_or_default(),
+        device_secret: secret,
+        state: DeviceState::Provisioning,
+        enrolled_date: ts(now),
+    })
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reported {
+    aos_device_id: String,
+    state: String,
+    last_status_report_time: String,
+}
+
+/// One UPDATE: the report replaces `config.deviceReport`, `location` and
+/// `appliedPolicy` (when sent) are merged into `config`, and a PROVISIONING device becomes ACTIVE with a state
+/// history entry. SET expressions all read the row as it was, so the history
+/// entry is appended exactly when the state changes.
+const REPORT: &str = "UPDATE aosp_devices SET \
+      state = CASE state WHEN 'PROVISIONING' THEN 'ACTIVE' ELSE state END, \
+      state_history = CASE state WHEN 'PROVISIONING' \
+        THEN json_insert(state_history, '$[#]', json_object('state', 'ACTIVE', 'date', ?3)) \
+        ELSE state_history END, \
+      config = json_set(json_patch(config, ?5), '$.deviceReport', json(?4)), \
+      last_status_report_time = ?2, updated_at = ?2 \
+    WHERE id = ?1 AND secret_hash = ?6 AND state != 'DELETED' \
+    RETURNING state";
+
+pub async fn status_report(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let secret = ctx.req.headers().get(SECRET_HEADER)?.unwrap_or_default();
+    if secret.is_empty() {
+        return Err(ApiError::NoAuthToken);
+    }
+    let id = scope::object_id(ctx, "aosDeviceId")?;
+    let report: AospStatusReport = body(ctx).await?;
+    let now = ctx.now_ms;
+    let mut device_report = serde_json::to_value(&report).map_err(ApiError::internal)?;
+    if let Some(map) = device_report.as_object_mut() {
+        // Absent fields stay absent; the time is the server's.
+        map.retain(|_, v| !v.is_null());
+        map.insert("lastStatusReportTime".into(), ts(now).into());
+    }
+    // Only what was sent: an absent location keeps the last known one.
+    let mut patch = serde_json::Map::new();
+    if let Some(location) = &report.location {
+        patch.insert("location".into(), location.clone());
+    }
+    if let Some(applied) = &report.applied_policy {
+        patch.insert("appliedPolicy".into(), applied.clone());
+    }
+    let state: Option<String> = ctx
+        .db()?
+        .value(
+            REPORT,
+            params![
+                &id,
+                now,
+                ts(now),
+                device_report.to_string(),
+                serde_json::Value::Object(patch).to_string(),
+                secret_hash(&secret)
+            ],
+            "state",
+        )
+        .await?;
+    // Unknown device and wrong secret look the same: the secret is invalid.
+    let state = state.ok_or(ApiError::InvalidToken)?;
+    ok(&Reported {
+        aos_device_id: id,
+        state,
+        last_status_report_time: ts(now),
+    })
+}

@@ -1,0 +1,339 @@
+//! AOSP enrollment tokens (seeds 000 and 001):
+//! `GET|POST /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens`,
+//! `GET|DELETE .../enrollment-tokens/:aosEnrollmentTokenId`
+//! (`mdm.aosp.enrollmentToken.create|list|get|remove`).
+//!
+//! Expiry is a rule of reads (`TokenFacts::effective_status`): a PENDING token
+//! past its expiry is shown EXPIRED, and the read also writes that back, so
+//! the stored status, the `status` filter and the cron sweep all agree.
+//! A DELETED token is not found (404), also for a second DELETE.
+
+use serde::Deserialize;
+use worker::Response;
+
+use mdm_core::lifecycle::{Platform, TokenEvent, TokenFacts, TokenStatus};
+use mdm_core::model::aosp::{AospEnrollmentToken, AospTokenConfig, AospTokenSummary};
+use mdm_core::pagination::AOSP_TOKENS;
+use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
+use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
+
+use crate::ctx::Ctx;
+use crate::db::Db;
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::aosp_expand::{normalize, Expansions};
+use crate::routes::dpc_builds;
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::refs::{Refs, Table};
+use crate::routes::scope::{self, OrgRow};
+use crate::routes::support::{body, from_json, new_id, new_secret, ts};
+
+/// Path parameter of the single-token routes.
+pub const ID_PARAM: &str = "aosEnrollmentTokenId";
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub organization_id: String,
+    pub aos_enterprise_id: String,
+    pub segment_id: Option<i64>,
+    pub mdm_user_id: Option<String>,
+    pub status: String,
+    pub management_mode: String,
+    pub perpetual: i64,
+    pub value: String,
+    pub expires_at: Option<i64>,
+    pub aos_device_id: Option<String>,
+    /// JSON `[{aosPolicyId, priority}]`.
+    pub policy_assignments: String,
+    pub display_name: Option<String>,
+    /// JSON `[string]`.
+    pub tags: String,
+    pub dpc_build_tag: Option<String>,
+    pub push_notification_provider: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, \
+    management_mode, perpetual, value, expires_at, aos_device_id, policy_assignments, display_name, tags, \
+    dpc_build_tag, push_notification_provider, created_at, updated_at";
+
+const LISTING: Listing = Listing {
+    table: "aosp_enrollment_tokens",
+    columns: COLUMNS,
+    fields: &[
+        ("createdAt", "created_at"),
+        ("updatedAt", "updated_at"),
+        ("expirationTimestamp", "expires_at"),
+        ("displayName", "display_name"),
+        ("status", "status"),
+        ("mdmUserId", "mdm_user_id"),
+    ],
+    status_column: Some("status"),
+    segment_column: Some("segment_id"),
+};
+
+/// PENDING tokens of one organization past their expiry become EXPIRED
+/// (the cron sweep does the same for every organization).
+const EXPIRE_IN_ORG: &str = "UPDATE aosp_enrollment_tokens SET status = 'EXPIRED', updated_at = ?2 \
+    WHERE organization_id = ?1 AND status = 'PENDING' AND perpetual = 0 AND expires_at <= ?2";
+
+impl Row {
+    fn facts(&self) -> Result<TokenFacts, ApiError> {
+        Ok(TokenFacts {
+            platform: Platform::Aosp,
+            status: TokenStatus::parse(&self.status)
+                .ok_or_else(|| ApiError::internal(format!("token status {}", self.status)))?,
+            perpetual: self.perpetual != 0,
+            expires_at: self.expires_at,
+        })
+    }
+
+    fn assignments(&self) -> Result<Vec<AosPolicyAssignmentInput>, ApiError> {
+        from_json(&self.policy_assignments)
+    }
+}
+
+/// Everything a page of tokens needs besides the rows: users, policies, DPC builds.
+struct Context {
+    expansions: Expansions,
+    builds: Vec<dpc_builds::Row>,
+    newest_build: Option<dpc_builds::Row>,
+    host: String,
+}
+
+impl Context {
+    async fn load(ctx: &Ctx, db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Self, ApiError> {
+        let mut policy_ids = Vec::new();
+        for r in rows {
+            policy_ids.extend(r.assignments()?.into_iter().map(|a| a.aos_policy_id));
+        }
+        let expansions = Expansions::load(
+            db,
+            &org.id,
+            rows.iter().filter_map(|r| r.mdm_user_id.as_deref()),
+            policy_ids.iter().map(String::as_str),
+        )
+        .await?;
+        let mut builds = Vec::new();
+        let mut tags: Vec<&str> = rows.iter().filter_map(|r| r.dpc_build_tag.as_deref()).collect();
+        tags.sort_unstable();
+        tags.dedup();
+        for tag in tags {
+            builds.extend(dpc_builds::for_token(db, &org.id, Some(tag)).await?);
+        }
+        let newest_build = if rows.iter().any(|r| r.dpc_build_tag.is_none()) {
+            dpc_builds::for_token(db, &org.id, None).await?
+        } else {
+            None
+        };
+        Ok(Context {
+            expansions,
+            builds,
+            newest_build,
+            host: enrollment_host(ctx),
+        })
+    }
+
+    fn to_model(&self, row: Row, now: i64) -> Result<AospEnrollmentToken, ApiError> {
+        let status = row.facts()?.effective_status(now);
+        let build = match &row.dpc_build_tag {
+            Some(tag) => self.builds.iter().find(|b| &b.tag == tag),
+            None => self.newest_build.as_ref(),
+        };
+        let dpc = build.map(|b| DpcBuild {
+            component_name: &b.component_name,
+            download_url: &b.download_url,
+            signature_checksum: &b.signature_checksum,
+        });
+        let qr_code = aosp_provisioning_extras(dpc.as_ref(), &row.value, &self.host);
+        let expiration = (row.perpetual == 0).then_some(row.expires_at).flatten().map(ts);
+        Ok(AospEnrollmentToken {
+            mdm_user: self.expansions.user(row.mdm_user_id.as_deref()),
+            aos_policy_assignments: self.expansions.assignments(&row.assignments()?),
+            tags: from_json(&row.tags)?,
+            id: row.id,
+            organization_id: row.organization_id,
+            aos_enterprise_id: row.aos_enterprise_id,
+            segment_id: row.segment_id,
+            mdm_user_id: row.mdm_user_id,
+            kind: "aosp".into(),
+            sub_type: "enrollment".into(),
+            status,
+            state: status,
+            summary: AospTokenSummary {
+                management_mode: row.management_mode.clone(),
+                expiration_timestamp: expiration,
+            },
+            management_mode: row.management_mode,
+            perpetual: row.perpetual != 0,
+            aos_device_id: row.aos_device_id,
+            display_name: row.display_name,
+            dpc_build_tag: row.dpc_build_tag,
+            push_notification_provider: row.push_notification_provider,
+            config: Some(AospTokenConfig {
+                one_time_token: row.value,
+                enrollment_host: self.host.clone(),
+                qr_code,
+            }),
+            updated_at: ts(row.updated_at),
+            created_at: ts(row.created_at),
+        })
+    }
+}
+
+/// The host devices contact (`ENROLLMENT_HOST`), else the request's own origin.
+pub fn enrollment_host(ctx: &Ctx) -> String {
+    ctx.string_binding("ENROLLMENT_HOST")
+        .filter(|h| !h.is_empty())
+        .or_else(|| ctx.req.url().ok().map(|u| u.origin().ascii_serialization()))
+        .unwrap_or_default()
+}
+
+/// One token of the organization; DELETED and unknown are both 404.
+async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
+    let row: Option<Row> = db
+        .first(
+            &format!(
+                "SELECT {COLUMNS} FROM aosp_enrollment_tokens \
+                 WHERE id = ?1 AND organization_id = ?2 AND status != 'DELETED'"
+            ),
+            params![id, &org.id],
+        )
+        .await?;
+    row.ok_or(ApiError::NotFound)
+}
+
+async fn respond_one(ctx: &Ctx, db: &Db, org: &OrgRow, row: Row) -> Result<AospEnrollmentToken, ApiError> {
+    let context = Context::load(ctx, db, org, std::slice::from_ref(&row)).await?;
+    context.to_model(row, ctx.now_ms)
+}
+
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.create").await?;
+    let input: AospTokenCreate = body(ctx).await?;
+    let db = ctx.db()?;
+    let mut refs = Refs::new();
+    refs.add("mdmUserId", Table::MdmUsers, input.mdm_user_id.as_deref())
+        .segment("segmentId", input.segment_id)
+        .add("dpcBuildTag", Table::DpcBuildTags, input.dpc_build_tag.as_deref());
+    for (i, a) in input.aos_policy_assignments.iter().enumerate() {
+        refs.add(
+            format!("aosPolicyAssignments[{i}].aosPolicyId"),
+            Table::AospPolicies,
+            Some(&a.aos_policy_id),
+        );
+    }
+    refs.check(&db, &org.id).await?;
+
+    let now = ctx.now_ms;
+    let perpetual = input.perpetual;
+    let row = Row {
+        id: new_id(now)?,
+        organization_id: org.id.clone(),
+        aos_enterprise_id: org.aos_enterprise_id.clone(),
+        segment_id: input.segment_id,
+        mdm_user_id: input.mdm_user_id.as_deref().map(str::to_ascii_lowercase),
+        status: TokenStatus::Pending.as_str().into(),
+        management_mode: input.management_mode().to_string(),
+        perpetual: i64::from(perpetual),
+        value: new_secret()?,
+        // Perpetual tokens never expire (the duration is ignored).
+        expires_at: (!perpetual).then(|| now + input.duration_secs() * 1000),
+        aos_device_id: None,
+        policy_assignments: serde_json::to_string(&normalize(&input.aos_policy_assignments))
+            .map_err(ApiError::internal)?,
+        display_name: input.display_name.clone(),
+        tags: serde_json::to_string(&input.tags).map_err(ApiError::internal)?,
+        dpc_build_tag: input.dpc_build_tag.clone(),
+        push_notification_provider: input.push_notification_provider.as_deref().map(str::to_ascii_lowercase),
+        created_at: now,
+        updated_at: now,
+    };
+    db.run(
+        "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
+         status, management_mode, perpetual, value, expires_at, policy_assignments, display_name, tags, \
+         dpc_build_tag, push_notification_provider, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
+        params![
+            &row.id,
+            &row.organization_id,
+            &row.aos_enterprise_id,
+            row.segment_id,
+            row.mdm_user_id.as_deref(),
+            &row.status,
+            &row.management_mode,
+            row.perpetual,
+            &row.value,
+            row.expires_at,
+            &row.policy_assignments,
+            row.display_name.as_deref(),
+            &row.tags,
+            row.dpc_build_tag.as_deref(),
+            row.push_notification_provider.as_deref(),
+            now
+        ],
+    )
+    .await?;
+    created(&respond_one(ctx, &db, &org, row).await?)
+}
+
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.list").await?;
+    let q = list::query(ctx, &AOSP_TOKENS)?;
+    let db = ctx.db()?;
+    // Write expiry back first so the `status` filter sees effective statuses.
+    db.run(EXPIRE_IN_ORG, params![&org.id, ctx.now_ms]).await?;
+    let page = list::fetch::<Row>(&db, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    let context = Context::load(ctx, &db, &org, &page.items).await?;
+    ok(&list::try_map(page, |row| context.to_model(row, ctx.now_ms))?)
+}
+
+pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.get").await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let db = ctx.db()?;
+    let mut row = find(&db, &org, &id).await?;
+    let effective = row.facts()?.effective_status(ctx.now_ms);
+    if effective.as_str() != row.status {
+        // Expired on read: write it back (conditional, so a concurrent
+        // enrollment or delete is never overwritten).
+        db.run(
+            "UPDATE aosp_enrollment_tokens SET status = 'EXPIRED', updated_at = ?3 \
+             WHERE id = ?1 AND organization_id = ?2 AND status = 'PENDING' AND perpetual = 0 AND expires_at <= ?3",
+            params![&row.id, &org.id, ctx.now_ms],
+        )
+        .await?;
+        row.status = effective.as_str().into();
+        row.updated_at = ctx.now_ms;
+    }
+    ok(&respond_one(ctx, &db, &org, row).await?)
+}
+
+pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.remove").await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let db = ctx.db()?;
+    let mut row = find(&db, &org, &id).await?;
+    // The state machine allows DELETE from anything but DELETED (which `find` hides).
+    let next = row
+        .facts()?
+        .transition(TokenEvent::Delete, ctx.now_ms)
+        .map_err(|_| ApiError::InvalidStateTransition)?;
+    let changed = db
+        .run(
+            "UPDATE aosp_enrollment_tokens SET status = ?3, updated_at = ?4 \
+             WHERE id = ?1 AND organization_id = ?2 AND status != 'DELETED'",
+            params![&row.id, &org.id, next.as_str(), ctx.now_ms],
+        )
+        .await?
+        .changes;
+    if changed == 0 {
+        // A concurrent DELETE won.
+        return Err(ApiError::NotFound);
+    }
+    row.status = next.as_str().into();
+    row.updated_at = ctx.now_ms;
+    ok(&respond_one(ctx, &db, &org, row).await?)
+}
