@@ -78,20 +78,20 @@ ensure_chromium() {
   fi
 }
 
-# Hook for Python tooling (benchmarks): a requirements file brings a venv.
+# Hook for Python tooling (benchmarks, tests/python: Google's client and
+# schemathesis): each requirements file present is installed into one .venv.
 ensure_python() {
   local req
-  for req in bench/requirements.txt requirements.txt; do
+  for req in bench/requirements.txt requirements.txt tests/python/requirements.txt; do
     if [[ -f "$req" ]]; then
-      local stamp=.venv/.mdm-req.sha256 want
+      local stamp=".venv/.mdm-req-${req//\//_}.sha256" want
       want="$(sha256sum "$req" | cut -d' ' -f1)"
       if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
         log "python venv from $req"
-        python3 -m venv .venv
+        [[ -x .venv/bin/pip ]] || python3 -m venv .venv
         .venv/bin/pip install -q -r "$req"
         echo "$want" > "$stamp"
       fi
-      return
     fi
   done
 }

@@ -14,7 +14,7 @@
 // Env: DURATION_S (4), WARM_S (1), CONNECTIONS (8), SIZES ("1000,100000").
 import { Miniflare } from "miniflare";
 import { execFile, spawn, execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { copyFileSync, statSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -209,8 +209,15 @@ const RESOURCES = {
       body: { displayName: "Bench device", tags: ["bench", "load"], segmentId: 1 },
     },
     table: "aosp_enrollment_tokens",
+    suggested: [
+      "CREATE INDEX bench_aosp_tokens_org_pending_expiry ON aosp_enrollment_tokens (organization_id, expires_at) WHERE status = 'PENDING' AND perpetual = 0",
+      "CREATE INDEX bench_aosp_tokens_org_created_id ON aosp_enrollment_tokens (organization_id, created_at, id)",
+    ],
     where: "organization_id = ?1 AND status IN ('PENDING','PROCESSING','DONE','EXPIRED')",
-    extra: {},
+    extra: {
+      "expire (UPDATE before every list)":
+        "UPDATE aosp_enrollment_tokens SET status = 'EXPIRED', updated_at = 1 WHERE organization_id = ?1 AND status = 'PENDING' AND perpetual = 0 AND expires_at <= 1",
+    },
   },
   windows: {
     name: "Windows enrollment tokens",
@@ -224,6 +231,10 @@ const RESOURCES = {
       body: { displayName: "Bench token", tags: ["bench", "load"] },
     },
     table: "win_enrollment_tokens",
+    suggested: [
+      "CREATE INDEX bench_win_tokens_org_pending_expiry ON win_enrollment_tokens (organization_id, expires_at) WHERE state = 'PENDING'",
+      "CREATE INDEX bench_win_tokens_org_created_id ON win_enrollment_tokens (organization_id, created_at, id)",
+    ],
     where: "organization_id = ?1 AND state IN ('PENDING','DONE','EXPIRED')",
     extra: {
       "expire (UPDATE before every list)":
@@ -329,13 +340,19 @@ function sizes() {
 // ---- main ------------------------------------------------------------------------------
 execFileSync(ESBUILD, [join(here, "plain-worker.ts"), "--bundle", "--format=esm", "--target=es2022", "--log-level=warning",
   `--outfile=${PLAIN_JS}`]);
+// Copy once the build has been still for 5 s (not while worker-build writes it).
+for (let i = 0; i < 60; i++) {
+  const age = Date.now() - statSync(join(root, "worker/build/index_bg.wasm")).mtimeMs;
+  if (age > 5000) break;
+  await new Promise((r) => setTimeout(r, 1000));
+}
 rmSync(SNAPSHOT, { recursive: true, force: true });
 mkdirSync(SNAPSHOT, { recursive: true });
 for (const f of ["index.js", "index_bg.wasm"]) copyFileSync(join(root, "worker/build", f), join(SNAPSHOT, f));
-new WebAssembly.Module(readFileSync(join(SNAPSHOT, "index_bg.wasm"))); // fail early on a half-written build
 const loadStart = loadavg()[0];
 const startup = {};
 const plans = [];
+let d1Rtt = null;
 
 log("empty worker");
 {
@@ -366,19 +383,40 @@ for (const n of SIZES) {
   {
     const s = await start(plainWorker(dbs[n]));
     startup[`plain TS worker (Miniflare)`] ??= s.firstMs;
+    if (n === SIZES[0]) {
+      const rtt = [];
+      for (let i = 0; i < 5; i++) rtt.push((await (await fetch(s.url + "/_d1rtt")).json()).msPerQuery);
+      d1Rtt = Math.min(...rtt);
+      log(`one D1 round trip (SELECT 1, idle): ${d1Rtt.toFixed(2)} ms`);
+    }
     await phase(`plain TS worker @${size}`, "GET list", s.url, R.list);
     await phase(`plain TS worker @${size}`, "GET one", s.url, R.getOne(n));
+    await phase(`plain TS worker @${size}`, "GET list, statements in one db.batch", s.url, { path: R.list.path + "?_batch=1" });
     await s.mf.dispose();
   }
   {
     const s = await start(rustWorker(dbs[n]));
     startup[`Rust worker (Miniflare), ${size} tokens`] = s.firstMs;
+    if (n === SIZES[0]) {
+      // The Rust/wasm request path with one trivial D1 query (/health), and with the JWT check but no D1 (/v1/me).
+      await phase(`Rust worker`, "GET /health (one D1 SELECT 1, no auth)", s.url, { path: "/health" });
+      await phase(`Rust worker`, "GET /v1/me (JWT check, no D1)", s.url, { path: "/v1/me" });
+    }
     await phase(`Rust worker @${size}`, "GET list", s.url, R.list);
     await phase(`Rust worker @${size}`, "GET one", s.url, R.getOne(n));
     plans.push(await queryPlans(s.mf, n));
     // Writes last: creates add tokens to this database.
     await phase(`Rust worker @${size}`, "POST create", s.url, R.create);
     await phase(`Rust worker @${size}`, R.write.label, s.url, R.write);
+    if (n === SIZES[SIZES.length - 1] && R.suggested) {
+      // What-if, same run: the indexes BENCHMARKS.md recommends, then the list again.
+      const db = await s.mf.getD1Database("DB");
+      for (const sql of R.suggested) await db.prepare(sql).run();
+      const p = await queryPlans(s.mf, n);
+      p.label = `${n} + suggested indexes`;
+      plans.push(p);
+      await phase(`Rust worker @${size}`, "GET list, with the suggested indexes", s.url, R.list);
+    }
     await s.mf.dispose();
   }
 }
@@ -412,7 +450,16 @@ if (SIZES.length >= 2) {
   out();
   out("| ratio | value | target |");
   out("|---|---|---|");
+  for (const label of ["GET /health (one D1 SELECT 1, no auth)", "GET /v1/me (JWT check, no D1)"]) {
+    const r = find("Rust worker", label);
+    if (r && empty) out(`| Rust ${label} req/s ÷ empty worker | ${(100 * r.rps / empty.rps).toFixed(0)}% | (the wasm request path) |`);
+  }
   for (const size of [small, big]) {
+    const pb = find(`plain TS worker @${size}`, "GET list, statements in one db.batch");
+    const pl0 = find(`plain TS worker @${size}`, "GET list");
+    if (pb && pl0) out(`| plain TS list @${size}: one db.batch ÷ separate statements (req/s) | ${(pb.rps / pl0.rps).toFixed(2)}× | (what batching would give) |`);
+    if (pb && empty) out(`| plain TS list @${size} batched req/s ÷ empty worker | ${(100 * pb.rps / empty.rps).toFixed(0)}% | (comparison) |`);
+
     const rl = find(`Rust worker @${size}`, "GET list");
     const pl = find(`plain TS worker @${size}`, "GET list");
     if (rl && empty) {
@@ -424,6 +471,13 @@ if (SIZES.length >= 2) {
     const rg = find(`Rust worker @${size}`, "GET one");
     const pg = find(`plain TS worker @${size}`, "GET one");
     if (rg && pg) out(`| Rust GET one @${size} req/s ÷ plain TS req/s | ${(rg.rps / pg.rps).toFixed(2)}× | (comparison) |`);
+  }
+  {
+    const a = find(`Rust worker @${big}`, "GET list");
+    const b = find(`Rust worker @${big}`, "GET list, with the suggested indexes");
+    const c = find(`Rust worker @${small}`, "GET list");
+    if (a && b) out(`| Rust list @${big}: with ÷ without the suggested indexes (req/s) | ${(b.rps / a.rps).toFixed(2)}× | (what-if) |`);
+    if (b && c) out(`| Rust list p50 @${big} with the suggested indexes ÷ @${small} | ${(b.p50ms / c.p50ms).toFixed(2)}× | ≤ 1.3× ${b.p50ms / c.p50ms <= 1.3 ? "✅" : "❌"} (what-if) |`);
   }
   for (const label of ["GET list", "GET one", "POST create", R.write.label]) {
     for (const [which, key] of [["p50", "p50ms"], ["p99", "p99ms"]]) {
@@ -462,18 +516,24 @@ if (pkgWasm) {
   targets.push({ name: "package wasm gzip", value: pkgWasm.gzip, target: 40000, ok });
 }
 out();
-out("The list's statements (D1 `meta.duration`, median of 30, and `EXPLAIN QUERY PLAN`):");
+out(`One D1 round trip in local workerd (\`SELECT 1\` from a worker, idle server, best of 5 × mean of 50): **${f2(d1Rtt)} ms**.`);
+out();
+out("The list's statements (D1 `meta.duration`, mean of 30, and `EXPLAIN QUERY PLAN`):");
 out();
 out("| tokens | statement | ms | plan |");
 out("|---|---|---|---|");
 const QUERIES = queries();
-for (const p of plans) for (const k of Object.keys(QUERIES)) out(`| ${p.n} | ${k} | ${f2(p.ms[k])} | ${p.plans[k].join("; ")} |`);
+for (const p of plans) for (const k of Object.keys(QUERIES)) out(`| ${p.label ?? p.n} | ${k} | ${f2(p.ms[k])} | ${p.plans[k].join("; ")} |`);
 out();
 out("```sql");
 for (const [k, sql] of Object.entries(QUERIES)) out(`-- ${k}\n${sql};`);
+if (R.suggested) {
+  out("-- suggested indexes (measured above as \"+ suggested indexes\")");
+  for (const sql of R.suggested) out(sql + ";");
+}
 out("```");
 console.log(lines.join("\n"));
 mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, "bench/results/worker.json"),
-  JSON.stringify({ resource: R.name, durationS: DURATION_S, warmS: WARM_S, connections: CONNECTIONS, loadStart, loadEnd, results, startup, sizes: sz, plans, targets }, null, 2) + "\n");
+  JSON.stringify({ resource: R.name, d1Rtt, durationS: DURATION_S, warmS: WARM_S, connections: CONNECTIONS, loadStart, loadEnd, results, startup, sizes: sz, plans, targets }, null, 2) + "\n");
 writeFileSync(join(root, "bench/results/worker.md"), lines.join("\n") + "\n");

@@ -247,7 +247,8 @@ impl ApiError {
                 vec![("Allow", methods.join(", "))]
             }
             ApiError::NoAuthToken | ApiError::InvalidToken => {
-                vec![("WWW-Authenticate", "Bearer".to_string())]
+                // With a realm, as Google sends it: httplib2 (Google's Python client) cannot parse a bare `Bearer`.
+                vec![("WWW-Authenticate", "Bearer realm=\"mdm-edge\"".to_string())]
             }
             _ => Vec::new(),
         }

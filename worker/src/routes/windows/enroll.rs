@@ -1,0 +1,75 @@
+//! `POST /v1/enroll/windows`: a PC presents the `enrollCode` a person typed
+//! and becomes a Windows device in `PROVISIONING`. No bearer token: the code
+//! is the credential.
+//!
+//! Consumption is atomic: one D1 batch (a single transaction) runs the
+//! conditional `UPDATE ... WHERE enroll_code = ? AND state = 'PENDING' AND
+//! expires_at > now` that marks the token DONE and names the new device, then
+//! an `INSERT ... SELECT` that creates the device only from the token row that
+//! UPDATE just claimed. Of concurrent attempts with one code exactly one
+//! UPDATE matches; the others insert nothing and get a 404. There is no read
+//! before the write. The plan gate does not apply here: the token could only
+//! be created while the organization's plan allowed Windows.
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use worker::Response;
+
+use mdm_core::requests::device::EnrollWindows;
+
+use crate::ctx::Ctx;
+use crate::http::{created, ApiError};
+use crate::params;
+use crate::routes::support;
+
+pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let body: EnrollWindows = support::body(ctx).await?;
+    // A code that cannot be a code is as unknown as a wrong one.
+    let code = mdm_core::ids::normalize_enroll_code(&body.enroll_code).ok_or(ApiError::NotFound)?;
+    let device_id = support::new_id(ctx.now_ms)?;
+    let secret = support::new_secret()?;
+    let secret_hash = mdm_core::ids::hex(&Sha256::digest(secret.as_bytes()));
+    let info = serde_json::to_value(&body.device).map_err(ApiError::internal)?;
+    let history = json!([{ "state": "PROVISIONING", "date": support::ts(ctx.now_ms) }]);
+    let now = ctx.now_ms;
+
+    let db = ctx.db()?;
+    let claim = db.stmt(
+        "UPDATE win_enrollment_tokens SET state = 'DONE', win_device_id = ?1, updated_at = ?2 \
+         WHERE enroll_code = ?3 AND state = 'PENDING' AND expires_at > ?2",
+        params![&device_id, now, &code],
+    )?;
+    let insert = db.stmt(
+        "INSERT INTO win_devices (id, organization_id, win_enterprise_id, segment_id, mdm_user_id, \
+           display_name, tags, state, state_history, secret_hash, serial_number, device_info, \
+           enrollment_token_id, enrolled_date, created_at, updated_at) \
+         SELECT ?1, organization_id, win_enterprise_id, segment_id, mdm_user_id, display_name, tags, \
+           'PROVISIONING', ?2, ?3, ?4, ?5, id, ?6, ?6, ?6 \
+         FROM win_enrollment_tokens WHERE enroll_code = ?7 AND win_device_id = ?1",
+        params![
+            &device_id,
+            &history,
+            &secret_hash,
+            &body.device.serial_number,
+            &info,
+            now,
+            &code
+        ],
+    )?;
+    let results = db.batch(vec![claim, insert]).await?;
+    let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
+    if inserted != 1 {
+        return Err(ApiError::NotFound);
+    }
+    let device: Option<serde_json::Value> = db
+        .first(
+            "SELECT id, organization_id AS organizationId, win_enterprise_id AS winEnterpriseId, \
+               enrollment_token_id AS winEnrollmentTokenId FROM win_devices WHERE id = ?1",
+            params![&device_id],
+        )
+        .await?;
+    let mut device = device.ok_or_else(|| ApiError::internal("enrolled device not found"))?;
+    device["state"] = json!("PROVISIONING");
+    device["deviceSecret"] = json!(secret);
+    created(&device)
+}

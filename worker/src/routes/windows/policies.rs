@@ -1,0 +1,138 @@
+//! Windows policies (a supporting resource): `POST|GET
+//! /v1/organizations/:organizationId/mdm/windows/enterprise/policies`, and the
+//! expansion of a token's policy assignments (seed 004's `winPolicy`).
+//!
+//! The `config` column holds the whole editable document
+//! (`{config, applications, scripts, admxConfigs, agentConfiguration, assets}`);
+//! the `*Info` arrays of seed 004 describe catalog entries this service does
+//! not keep, so they are always empty.
+
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use worker::Response;
+
+use mdm_core::model::windows::WinPolicy;
+use mdm_core::pagination::WIN_POLICIES;
+use mdm_core::requests::windows::WinPolicyCreate;
+
+use crate::ctx::Ctx;
+use crate::db::Db;
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::scope::OrgRow;
+use crate::routes::support;
+
+pub const PERM_CREATE: &str = "admin.winPolicy.create";
+pub const PERM_LIST: &str = "admin.winPolicy.list";
+
+/// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
+#[derive(Debug, Deserialize)]
+pub struct PolicyRow {
+    id: String,
+    organization_id: String,
+    name: String,
+    version: i64,
+    config: String,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const COLUMNS: &str = "id, organization_id, name, version, config, created_at, updated_at";
+
+const LISTING: Listing = Listing {
+    table: "win_policies",
+    columns: COLUMNS,
+    fields: &[
+        ("createdAt", "created_at"),
+        ("updatedAt", "updated_at"),
+        ("name", "name"),
+    ],
+    status_column: None,
+    segment_column: None,
+};
+
+impl PolicyRow {
+    pub fn into_model(self, win_enterprise_id: &str) -> WinPolicy {
+        let doc: Map<String, Value> = serde_json::from_str(&self.config).unwrap_or_default();
+        let list = |key: &str| match doc.get(key) {
+            Some(Value::Array(items)) => items.clone(),
+            _ => Vec::new(),
+        };
+        WinPolicy {
+            config: doc.get("config").cloned().unwrap_or_else(|| json!({})),
+            applications: list("applications"),
+            applications_info: Vec::new(),
+            scripts: list("scripts"),
+            scripts_info: Vec::new(),
+            admx_configs: list("admxConfigs"),
+            admx_configs_info: Vec::new(),
+            agent_configuration: doc.get("agentConfiguration").cloned(),
+            assets: list("assets"),
+            assets_info: Vec::new(),
+            version: self.version,
+            updated_at: support::ts(self.updated_at),
+            created_at: support::ts(self.created_at),
+            id: self.id,
+            organization_id: self.organization_id,
+            win_enterprise_id: win_enterprise_id.to_string(),
+            name: self.name,
+        }
+    }
+}
+
+/// `POST .../policies` → 201 with the policy.
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_CREATE).await?;
+    let body: WinPolicyCreate = support::body(ctx).await?;
+    let id = support::new_id(ctx.now_ms)?;
+    let doc = json!({
+        "config": body.config.unwrap_or_else(|| json!({})),
+        "applications": body.applications,
+        "scripts": body.scripts,
+        "admxConfigs": body.admx_configs,
+        "agentConfiguration": body.agent_configuration,
+        "assets": body.assets,
+    });
+    let db = ctx.db()?;
+    db.run(
+        "INSERT INTO win_policies (id, organization_id, name, version, config, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+        params![&id, &org.id, &body.name, body.version.unwrap_or(1), &doc, ctx.now_ms],
+    )
+    .await?;
+    let mut found = fetch(&db, &org, &[id]).await?;
+    let policy = found
+        .pop()
+        .ok_or_else(|| ApiError::internal("inserted policy not found"))?;
+    created(&policy)
+}
+
+/// `GET .../policies` → a page of policies.
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_LIST).await?;
+    let q = list::query(ctx, &WIN_POLICIES)?;
+    let page = list::fetch::<PolicyRow>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    ok(&page.map(|row| row.into_model(&org.win_enterprise_id)))
+}
+
+/// The organization's policies with these ids (any order; unknown ids are skipped).
+pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolicy>, ApiError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids_json = Value::from(ids.to_vec());
+    let rows: Vec<PolicyRow> = db
+        .all(
+            &format!(
+                "SELECT {COLUMNS} FROM win_policies WHERE organization_id = ?1 \
+                 AND id IN (SELECT value FROM json_each(?2))"
+            ),
+            params![&org.id, &ids_json],
+        )
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| row.into_model(&org.win_enterprise_id))
+        .collect())
+}

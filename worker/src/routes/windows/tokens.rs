@@ -1,0 +1,374 @@
+//! Windows enrollment tokens (seed 004): create, list, get, update, delete under
+//! `/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens`.
+//!
+//! Lifecycle `PENDING -> DONE | EXPIRED | DELETED`. Expiry is seen on every
+//! read: a single token renders its effective state, and a list first expires
+//! the organization's overdue rows (the cron sweep's statement, scoped) so the
+//! `status` filter and the counts agree with what the items show.
+//! `enrollCode` and `enrollmentLink` are only shown while the token can enroll.
+
+use serde::Deserialize;
+use serde_json::Value;
+use worker::Response;
+
+use mdm_core::lifecycle::{Platform, TokenFacts, TokenStatus};
+use mdm_core::model::windows::{WinEnrollmentToken, WinPolicy, WinPolicyAssignment, WinTokenSummary};
+use mdm_core::model::MdmUserRef;
+use mdm_core::pagination::WIN_TOKENS;
+use mdm_core::requests::windows::{WinPolicyAssignmentInput, WinTokenCreate, WinTokenUpdate};
+
+use super::policies;
+use crate::ctx::Ctx;
+use crate::db::{Db, Param};
+use crate::http::{created, ok, ApiError};
+use crate::params;
+use crate::routes::list::{self, Listing, Where};
+use crate::routes::refs::{Refs, Table};
+use crate::routes::scope::{self, OrgRow};
+use crate::routes::support;
+
+pub const PERM_CREATE: &str = "mdm.windows.enrollmentToken.create";
+pub const PERM_LIST: &str = "mdm.windows.enrollmentToken.list";
+pub const PERM_GET: &str = "mdm.windows.enrollmentToken.get";
+pub const PERM_UPDATE: &str = "mdm.windows.enrollmentToken.update";
+pub const PERM_REMOVE: &str = "mdm.windows.enrollmentToken.remove";
+
+/// The path parameter of a single token.
+pub const ID_PARAM: &str = "winEnrollmentTokenId";
+
+/// Username in the deep link when the token has no MDM user: Windows only
+/// prefills the field, the person can still type their own.
+pub const DEFAULT_LINK_USERNAME: &str = "enroll@mdm-edge.local";
+
+/// The resource's `type` / `subType` (seed 004 leaves their values open).
+const KIND: &str = "windows";
+const SUB_KIND: &str = "mdm";
+
+#[derive(Debug, Deserialize)]
+struct TokenRow {
+    id: String,
+    organization_id: String,
+    win_enterprise_id: String,
+    mdm_user_id: Option<String>,
+    mdm_user_email: Option<String>,
+    win_device_id: Option<String>,
+    state: String,
+    enroll_code: String,
+    enrollment_link: Option<String>,
+    expires_at: i64,
+    win_policy_id: Option<String>,
+    policy_assignments: String,
+    display_name: Option<String>,
+    tags: String,
+    config: String,
+    send_email: i64,
+    email_text: Option<String>,
+    created_at: i64,
+    updated_at: i64,
+}
+
+const TABLE: &str = "win_enrollment_tokens";
+const COLUMNS: &str = "id, organization_id, win_enterprise_id, mdm_user_id, \
+    (SELECT u.email FROM mdm_users u WHERE u.id = win_enrollment_tokens.mdm_user_id \
+       AND u.organization_id = win_enrollment_tokens.organization_id) AS mdm_user_email, \
+    win_device_id, state, enroll_code, enrollment_link, expires_at, win_policy_id, \
+    policy_assignments, display_name, tags, config, send_email, email_text, created_at, updated_at";
+
+const LISTING: Listing = Listing {
+    table: TABLE,
+    columns: COLUMNS,
+    fields: &[
+        ("createdAt", "created_at"),
+        ("updatedAt", "updated_at"),
+        ("expireAt", "expires_at"),
+        ("displayName", "display_name"),
+        ("state", "state"),
+        ("mdmUserId", "mdm_user_id"),
+        ("winPolicyId", "win_policy_id"),
+    ],
+    status_column: Some("state"),
+    segment_column: Some("segment_id"),
+};
+
+impl TokenRow {
+    fn state(&self, now: i64) -> TokenStatus {
+        let facts = TokenFacts {
+            platform: Platform::Windows,
+            status: TokenStatus::parse(&self.state).unwrap_or(TokenStatus::Deleted),
+            perpetual: false,
+            expires_at: Some(self.expires_at),
+        };
+        facts.effective_status(now)
+    }
+
+    fn assignments(&self) -> Vec<WinPolicyAssignmentInput> {
+        json_column(&self.policy_assignments)
+    }
+
+    /// The resource; `expanded` are the policies to embed in the assignments.
+    fn render(self, now: i64, expanded: &[WinPolicy]) -> WinEnrollmentToken {
+        let state = self.state(now);
+        let live = state == TokenStatus::Pending;
+        let assignments = self
+            .assignments()
+            .into_iter()
+            .map(|a| WinPolicyAssignment {
+                win_policy: a
+                    .win_policy_id
+                    .as_ref()
+                    .and_then(|id| expanded.iter().find(|p| &p.id == id).cloned()),
+                win_policy_id: a.win_policy_id,
+                priority: a.priority,
+            })
+            .collect();
+        let mdm_user = match (self.mdm_user_id, self.mdm_user_email) {
+            (Some(id), Some(email)) => Some(MdmUserRef { id, email }),
+            _ => None,
+        };
+        WinEnrollmentToken {
+            id: self.id,
+            organization_id: self.organization_id,
+            win_enterprise_id: self.win_enterprise_id,
+            win_device_id: self.win_device_id,
+            mdm_user,
+            display_name: self.display_name,
+            tags: json_column(&self.tags),
+            state,
+            config: json_column(&self.config),
+            kind: KIND.into(),
+            sub_type: SUB_KIND.into(),
+            updated_at: support::ts(self.updated_at),
+            created_at: support::ts(self.created_at),
+            expire_at: support::ts(self.expires_at),
+            enrollment_link: self.enrollment_link.filter(|_| live),
+            enroll_code: live.then_some(self.enroll_code),
+            win_policy_id: self.win_policy_id,
+            win_policy_assignments: assignments,
+            summary: WinTokenSummary {
+                expiration_timestamp: support::ts(self.expires_at),
+            },
+            send_email: self.send_email != 0,
+            email_text: self.email_text,
+        }
+    }
+}
+
+/// A JSON column this module wrote (CHECK json_valid in the schema). Reading
+/// never fails a request: a value of the wrong shape (a bug) renders empty.
+fn json_column<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+/// The server name in the deep link: the discovery endpoint on the
+/// enrollment host (`ENROLLMENT_HOST`, a URL or a bare host).
+fn server_name(ctx: &Ctx) -> String {
+    let host = ctx.string_binding("ENROLLMENT_HOST").unwrap_or_default();
+    let host = host.trim_end_matches('/');
+    let base = if host.contains("://") {
+        host.to_string()
+    } else {
+        format!("https://{host}")
+    };
+    format!("{base}/EnrollmentServer/Discovery.svc")
+}
+
+fn lower(id: &Option<String>) -> Option<String> {
+    id.as_ref().map(|s| s.to_ascii_lowercase())
+}
+
+fn lower_assignments(items: &[WinPolicyAssignmentInput]) -> Vec<WinPolicyAssignmentInput> {
+    items
+        .iter()
+        .map(|a| WinPolicyAssignmentInput {
+            win_policy_id: lower(&a.win_policy_id),
+            priority: a.priority,
+        })
+        .collect()
+}
+
+/// Every Windows policy, MDM user and segment a body names must be in the organization.
+fn policy_refs(refs: &mut Refs, direct: Option<&str>, assignments: &[WinPolicyAssignmentInput]) {
+    refs.add("winPolicyId", Table::WinPolicies, direct);
+    for (i, a) in assignments.iter().enumerate() {
+        refs.add(
+            format!("winPolicyAssignments[{i}].winPolicyId"),
+            Table::WinPolicies,
+            a.win_policy_id.as_deref(),
+        );
+    }
+}
+
+/// The live (not DELETED) token `id` of the organization, or 404.
+async fn find(db: &Db, org_id: &str, id: &str) -> Result<TokenRow, ApiError> {
+    db.first(
+        &format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND organization_id = ?2 AND state != 'DELETED'"),
+        params![id, org_id],
+    )
+    .await?
+    .ok_or(ApiError::NotFound)
+}
+
+/// Render one token with its assigned policies expanded (seed 004).
+async fn render_one(db: &Db, org: &OrgRow, row: TokenRow, now: i64) -> Result<WinEnrollmentToken, ApiError> {
+    let ids: Vec<String> = row.assignments().into_iter().filter_map(|a| a.win_policy_id).collect();
+    let expanded = policies::fetch(db, org, &ids).await?;
+    Ok(row.render(now, &expanded))
+}
+
+pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_CREATE).await?;
+    let body: WinTokenCreate = support::body(ctx).await?;
+    let assignments = lower_assignments(&body.win_policy_assignments);
+    let (policy_id, user_id) = (lower(&body.win_policy_id), lower(&body.mdm_user_id));
+    let db = ctx.db()?;
+    let mut refs = Refs::new();
+    policy_refs(&mut refs, policy_id.as_deref(), &assignments);
+    refs.add("mdmUserId", Table::MdmUsers, user_id.as_deref());
+    refs.segment("segmentId", body.segment_id);
+    refs.check(&db, &org.id).await?;
+
+    let email: Option<String> = match &user_id {
+        Some(uid) => {
+            db.value(
+                "SELECT email FROM mdm_users WHERE id = ?1 AND organization_id = ?2",
+                params![uid, &org.id],
+                "email",
+            )
+            .await?
+        }
+        None => None,
+    };
+    let id = support::new_id(ctx.now_ms)?;
+    let code = mdm_core::ids::new_enroll_code().map_err(ApiError::internal)?;
+    let link = mdm_core::payload::windows_enrollment_link(
+        email.as_deref().unwrap_or(DEFAULT_LINK_USERNAME),
+        &server_name(ctx),
+        &code,
+    );
+    let expires_at = ctx.now_ms + body.duration_secs() * 1000;
+    db.run(
+        "INSERT INTO win_enrollment_tokens (id, organization_id, win_enterprise_id, segment_id, \
+           mdm_user_id, enroll_code, enrollment_link, expires_at, win_policy_id, policy_assignments, \
+           display_name, tags, send_email, email_text, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
+        params![
+            &id,
+            &org.id,
+            &org.win_enterprise_id,
+            body.segment_id,
+            user_id,
+            &code,
+            &link,
+            expires_at,
+            policy_id,
+            &serde_json::to_value(&assignments).map_err(ApiError::internal)?,
+            body.display_name,
+            &Value::from(body.tags),
+            body.send_email,
+            body.email_text,
+            ctx.now_ms,
+        ],
+    )
+    .await?;
+    let row = find(&db, &org.id, &id).await?;
+    created(&render_one(&db, &org, row, ctx.now_ms).await?)
+}
+
+pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_LIST).await?;
+    let q = list::query(ctx, &WIN_TOKENS)?;
+    let db = ctx.db()?;
+    // Expiry seen on read: the list's status filter and counts must agree
+    // with the states the items show.
+    db.run(
+        "UPDATE win_enrollment_tokens SET state = 'EXPIRED', updated_at = ?1 \
+         WHERE organization_id = ?2 AND state = 'PENDING' AND expires_at <= ?1",
+        params![ctx.now_ms, &org.id],
+    )
+    .await?;
+    let page = list::fetch::<TokenRow>(&db, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    let now = ctx.now_ms;
+    // Lists show assignments by id; the expanded policies come with a single token.
+    ok(&page.map(|row| row.render(now, &[])))
+}
+
+pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_GET).await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let db = ctx.db()?;
+    let row = find(&db, &org.id, &id).await?;
+    ok(&render_one(&db, &org, row, ctx.now_ms).await?)
+}
+
+pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_UPDATE).await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let body: WinTokenUpdate = support::body(ctx).await?;
+    let assignments = body.win_policy_assignments.as_deref().map(lower_assignments);
+    let policy_id = lower(&body.win_policy_id);
+    let db = ctx.db()?;
+    let mut refs = Refs::new();
+    policy_refs(&mut refs, policy_id.as_deref(), assignments.as_deref().unwrap_or(&[]));
+    refs.check(&db, &org.id).await?;
+
+    // Absent fields stay as they are; the column names are static.
+    let mut sets: Vec<(&str, Param)> = vec![("updated_at", Param::Int(ctx.now_ms))];
+    if let Some(name) = body.display_name {
+        sets.push(("display_name", name.into()));
+    }
+    if let Some(pid) = policy_id {
+        sets.push(("win_policy_id", pid.into()));
+    }
+    if let Some(items) = &assignments {
+        let json = serde_json::to_value(items).map_err(ApiError::internal)?;
+        sets.push(("policy_assignments", (&json).into()));
+    }
+    if let Some(tags) = body.tags {
+        sets.push(("tags", (&Value::from(tags)).into()));
+    }
+    let set_sql: Vec<String> = sets.iter().map(|(col, _)| format!("{col} = ?")).collect();
+    let mut values: Vec<Param> = sets.into_iter().map(|(_, v)| v).collect();
+    values.push(id.as_str().into());
+    values.push(org.id.as_str().into());
+    let changed = db
+        .run(
+            &format!(
+                "UPDATE {TABLE} SET {} WHERE id = ? AND organization_id = ? AND state != 'DELETED'",
+                set_sql.join(", ")
+            ),
+            &values,
+        )
+        .await?
+        .changes;
+    if changed == 0 {
+        return Err(ApiError::NotFound);
+    }
+    let row = find(&db, &org.id, &id).await?;
+    ok(&render_one(&db, &org, row, ctx.now_ms).await?)
+}
+
+/// Any state but DELETED → DELETED; a DELETED or unknown token is a 404.
+pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
+    let (_, org) = super::org(ctx, PERM_REMOVE).await?;
+    let id = scope::object_id(ctx, ID_PARAM)?;
+    let db = ctx.db()?;
+    let changed = db
+        .run(
+            "UPDATE win_enrollment_tokens SET state = 'DELETED', updated_at = ?1 \
+             WHERE id = ?2 AND organization_id = ?3 AND state != 'DELETED'",
+            params![ctx.now_ms, &id, &org.id],
+        )
+        .await?
+        .changes;
+    if changed == 0 {
+        return Err(ApiError::NotFound);
+    }
+    let row: TokenRow = db
+        .first(
+            &format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND organization_id = ?2"),
+            params![&id, &org.id],
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    ok(&render_one(&db, &org, row, ctx.now_ms).await?)
+}
