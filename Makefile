@@ -5,7 +5,7 @@ PORT ?= 8787
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg fmt clippy bench
+.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg test-admin fmt clippy bench
 
 help:
 	@echo "make dev    install, build, migrate + seed local D1, print a token, wrangler dev on 127.0.0.1:$(PORT)"
@@ -17,6 +17,7 @@ install:
 
 build: install
 	@bash scripts/build-worker.sh
+	@node pkg/build.mjs --quiet
 
 dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
@@ -39,6 +40,11 @@ test-pkg: install
 	cargo clippy -p mdm-wasm --target wasm32-unknown-unknown -- -D warnings
 	node pkg/build.mjs
 	node --test --test-concurrency=1 pkg/test/*.test.mjs
+
+# The admin page (admin/) end to end: headless Chromium against wrangler dev.
+# Joins `test` once the AOSP enrollment-token and device routes exist.
+test-admin: build
+	node --test --test-concurrency=1 tests/browser/
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/

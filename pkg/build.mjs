@@ -13,10 +13,11 @@
 // Tools: WASM_BINDGEN_BIN (default ~/.cargo/bin/wasm-bindgen, else PATH) must
 // match the wasm-bindgen version in Cargo.lock; WASM_OPT_BIN (default the
 // repository's node_modules/.bin/wasm-opt) must be binaryen 132.
-// Flags: --skip-cargo reuses the last cargo build; --quiet prints only sizes.
+// Flags: --skip-cargo reuses the last cargo build; --quiet prints only sizes;
+// without --force nothing is done when the outputs are newer than every input.
 
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,31 @@ const dist = join(pkgDir, "dist");
 const args = new Set(process.argv.slice(2));
 const quiet = args.has("--quiet");
 const log = (...m) => quiet || console.error("[build-pkg]", ...m);
+
+/** Newest modification time of the files under `paths` (0 when none exist). */
+function newest(paths) {
+  let t = 0;
+  for (const p of paths) {
+    if (!existsSync(p)) continue;
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      t = Math.max(t, newest(readdirSync(p).map((f) => join(p, f))));
+    } else {
+      t = Math.max(t, st.mtimeMs);
+    }
+  }
+  return t;
+}
+
+const inputs = ["Cargo.toml", "Cargo.lock", "crates/mdm-core", "crates/mdm-wasm", "pkg/src", "pkg/build.mjs"].map((p) =>
+  join(root, p),
+);
+const outputs = [join(dist, "size.json"), join(root, "admin/pkg/dist/mdm_wasm_bg.wasm")];
+if (!args.has("--force") && outputs.every(existsSync) && Math.min(...outputs.map((o) => statSync(o).mtimeMs)) > newest(inputs)) {
+  const size = JSON.parse(readFileSync(join(dist, "size.json"), "utf8"));
+  console.log(`pkg is up to date (wasm: ${size.wasm.raw} B raw, ${size.wasm.gzip} B gzip); --force rebuilds`);
+  process.exit(0);
+}
 
 function run(cmd, argv, opts = {}) {
   log(cmd, argv.join(" "));

@@ -3,32 +3,19 @@
 // same violations as Node for the whole shared corpus. Screenshots go to
 // tests/artifacts/ (gitignored).
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import * as node from "@mdm-edge/client";
+import { ARTIFACTS, launch, watchErrors } from "./browser.mjs";
 import { cases } from "./corpus.mjs";
 
 const pkgDir = fileURLToPath(new URL("..", import.meta.url));
-const artifacts = fileURLToPath(new URL("../../tests/artifacts/", import.meta.url));
-export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const MIME = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".json": "application/json" };
 
-let server, origin, context, profile;
+let server, origin, browser;
 const wasmRequests = [];
 
 before(async () => {
@@ -46,26 +33,17 @@ before(async () => {
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   origin = `http://127.0.0.1:${server.address().port}`;
-  profile = mkdtempSync(join(tmpdir(), "mdm-chromium-"));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
-  mkdirSync(artifacts, { recursive: true });
+  browser = await launch();
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 test("the browser entry validates the corpus exactly as Node does", async () => {
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  const page = await browser.context.newPage();
+  const errors = watchErrors(page);
   await page.goto(origin + "/");
   await page.waitForFunction(() => window.ready === true, null, { timeout: 15_000 });
   assert.deepEqual(errors, []);
@@ -93,6 +71,6 @@ test("the browser entry validates the corpus exactly as Node does", async () => 
   const svgBox = await page.locator("#qr svg").boundingBox();
   assert.ok(svgBox && svgBox.width >= 200, "the QR code renders");
   assert.match(await page.locator("#out").textContent(), /must be at least 60/);
-  await page.screenshot({ path: join(artifacts, "pkg-browser.png"), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, "pkg-browser.png"), fullPage: true });
   await page.close();
 });

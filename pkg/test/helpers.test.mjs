@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import jsQR from "jsqr";
 import {
   buildListQuery,
   canEnroll,
@@ -16,6 +15,7 @@ import {
   ValidationError,
   windowsEnrollmentLink,
 } from "@mdm-edge/client";
+import { decodeSvg } from "./qr.mjs";
 
 const pairs = (r) => r.violations.map((v) => [v.path, v.code]);
 
@@ -125,23 +125,6 @@ test("lifecycle helpers read tokens as the API returns them", () => {
   assert.throws(() => effectiveStatus({ status: "PENDING", expiresAt: "tomorrow" }), TypeError);
   assert.throws(() => effectiveStatus(null), TypeError);
 });
-
-/** Draws qrSvg's path onto a bitmap (scale px per module) and decodes it. */
-function decodeSvg(svg, scale = 4) {
-  const size = Number(svg.match(/viewBox="0 0 (\d+) \1"/)[1]);
-  const px = size * scale;
-  const rgba = new Uint8ClampedArray(px * px * 4).fill(255);
-  const d = svg.match(/ d="([^"]*)"/)[1];
-  for (const [, x, y, len] of d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\3z/g)) {
-    for (let dy = 0; dy < scale; dy++) {
-      for (let dx = 0; dx < Number(len) * scale; dx++) {
-        const i = ((Number(y) * scale + dy) * px + Number(x) * scale + dx) * 4;
-        rgba[i] = rgba[i + 1] = rgba[i + 2] = 0;
-      }
-    }
-  }
-  return jsQR(rgba, px, px)?.data;
-}
 
 test("qrSvg draws a QR code that decodes to its text", () => {
   const payload = provisioningPayload("tok-ABC_123", "https://mdm.example.com", {

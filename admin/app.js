@@ -1,0 +1,302 @@
+// The admin page: plain DOM code over @mdm-edge/client (served from /pkg/ by
+// the worker's static assets; built by pkg/build.mjs). Every form validates
+// as the user types with the package's validators, which are the server's
+// own rules, and the API's 5209 details land on the same fields.
+
+import { ApiError, effectiveStatus, MdmClient, qrSvg, timeLeft, validate } from "/pkg/src/browser.js";
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
+const PAGE_SIZE = 10;
+
+let client = null;
+const pages = { aosp: 1, windows: 1, devices: 1 };
+
+// ---- forms ----------------------------------------------------------------------
+
+/** The request body a form describes; empty fields are left out. */
+function readForm(form) {
+  const body = {};
+  for (const el of $$("[data-kind]", form)) {
+    const v = el.type === "checkbox" ? el.checked : el.value.trim();
+    switch (el.dataset.kind) {
+      case "text":
+        if (v !== "") body[el.name] = v;
+        break;
+      case "nullable":
+        body[el.name] = v === "" ? null : v;
+        break;
+      case "number":
+        // Numbers as numbers; anything else stays text, so the validator says
+        // "must be an integer, not a string" instead of the field vanishing.
+        if (v !== "") body[el.name] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+        break;
+      case "flag":
+        if (v) body[el.name] = true;
+        break;
+      case "list":
+        if (v !== "") body[el.name] = v.split(",").map((s) => s.trim());
+        break;
+    }
+  }
+  return body;
+}
+
+/** Shows violations next to their fields (`tags[1]` goes to `tags`). */
+function showViolations(form, violations, formMessage = "") {
+  const byField = new Map();
+  for (const v of violations) {
+    const root = v.path.split(/[.[]/)[0];
+    const field = root && $(`[data-error="${root}"]`, form) ? root : "form";
+    const text = field === "form" && v.path ? `${v.path} ${v.message}` : v.message;
+    byField.set(field, [...(byField.get(field) ?? []), text]);
+  }
+  if (formMessage) byField.set("form", [formMessage, ...(byField.get("form") ?? [])]);
+  for (const p of $$("[data-error]", form)) {
+    const messages = byField.get(p.dataset.error) ?? [];
+    p.textContent = messages.join("; ");
+    const input = form.elements[p.dataset.error];
+    if (input instanceof HTMLElement) input.setAttribute("aria-invalid", String(messages.length > 0));
+  }
+}
+
+/** Validates on every keystroke; returns the current violations. */
+function check(form) {
+  const violations = validate(form.dataset.body, readForm(form));
+  showViolations(form, violations);
+  $("button[type=submit]", form).disabled = violations.length > 0;
+  return violations;
+}
+
+function liveValidation(form, submit) {
+  form.addEventListener("input", () => check(form));
+  form.addEventListener("change", () => check(form));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (check(form).length > 0) return;
+    const button = $("button[type=submit]", form);
+    button.disabled = true;
+    try {
+      await submit(readForm(form));
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      showViolations(form, e.details, `${e.message} (${e.code})`);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
+
+// ---- rendering ------------------------------------------------------------------
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "";
+  return td;
+}
+
+function button(label, onClick, attrs = {}) {
+  const b = document.createElement("button");
+  b.type = "button";
+  b.textContent = label;
+  for (const [k, v] of Object.entries(attrs)) b.setAttribute(k, v);
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function expires(token) {
+  const left = timeLeft(token);
+  if (left === null) return "never";
+  if (left === 0) return "expired";
+  const minutes = Math.round(left / 60_000);
+  return minutes < 120 ? `in ${minutes} min` : minutes < 2880 ? `in ${Math.round(minutes / 60)} h` : `in ${Math.round(minutes / 1440)} d`;
+}
+
+function renderPager(name, page, reload) {
+  const el = $(`[data-pager="${name}"]`);
+  el.replaceChildren();
+  el.append(`Page ${page.page} of ${page.totalPages} (${page.totalDocs} total) `);
+  if (page.prevPage) el.append(button("Previous", () => reload((pages[name] = page.prevPage))));
+  if (page.nextPage) el.append(button("Next", () => reload((pages[name] = page.nextPage))));
+}
+
+function showQr(title, text) {
+  $("#qr-title").textContent = title;
+  $("#qr-code").innerHTML = qrSvg(text); // SVG made by the package from our own text
+  $("#qr-text").textContent = text.length > 160 ? `${text.slice(0, 160)}…` : text;
+  const dialog = $("#qr-dialog");
+  if (!dialog.open) dialog.showModal();
+}
+
+async function listInto(name, load, row) {
+  const error = $(`[data-error="${name}-list"]`);
+  try {
+    const page = await load({ page: pages[name], limit: PAGE_SIZE });
+    $(`#${name}-table tbody`).replaceChildren(...page.items.map(row));
+    renderPager(name, page, () => listInto(name, load, row));
+    error.textContent = "";
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    error.textContent = `${e.message} (${e.code})`;
+  }
+}
+
+async function remove(what, del, reload) {
+  if (!confirm(`Delete ${what}?`)) return;
+  try {
+    await del();
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    alert(`${e.message} (${e.code})`);
+  }
+  await reload();
+}
+
+// ---- AOSP tokens ----------------------------------------------------------------
+
+function aospQr(token) {
+  showQr(`QR code: ${token.displayName ?? token.id}`, JSON.stringify(token.config.qrCode));
+}
+
+function aospRow(token) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = token.id;
+  const status = effectiveStatus(token);
+  tr.append(cell(token.displayName ?? token.id), cell(status), cell(expires(token)), cell(token.tags.join(", ")));
+  const actions = cell();
+  if (token.config?.qrCode) actions.append(button("QR", () => aospQr(token), { "data-action": "qr" }));
+  if (status !== "DELETED") {
+    actions.append(
+      button("Delete", () => remove(token.displayName ?? token.id, () => client.deleteAospEnrollmentToken(token.id), loadAosp), {
+        "data-action": "delete",
+      }),
+    );
+  }
+  tr.append(actions);
+  return tr;
+}
+
+const loadAosp = () => listInto("aosp", (q) => client.listAospEnrollmentTokens(q), aospRow);
+
+// ---- Windows tokens ---------------------------------------------------------------
+
+function windowsRow(token) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = token.id;
+  const state = effectiveStatus(token);
+  tr.append(cell(token.displayName ?? token.id), cell(state), cell(expires(token)), cell(token.enrollCode ?? ""));
+  const actions = cell();
+  if (token.enrollmentLink) {
+    actions.append(button("QR", () => showQr(`Enrollment link: ${token.displayName ?? token.id}`, token.enrollmentLink), { "data-action": "qr" }));
+  }
+  if (state !== "DELETED") {
+    actions.append(
+      button("Delete", () => remove(token.displayName ?? token.id, () => client.deleteWinEnrollmentToken(token.id), loadWindows), {
+        "data-action": "delete",
+      }),
+    );
+  }
+  tr.append(actions);
+  return tr;
+}
+
+const loadWindows = () => listInto("windows", (q) => client.listWinEnrollmentTokens(q), windowsRow);
+
+// ---- devices ------------------------------------------------------------------------
+
+function editDevice(device) {
+  const form = $("#device-form");
+  $("#device-id").textContent = device.id;
+  form.dataset.id = device.id;
+  form.elements.displayName.value = device.displayName ?? "";
+  form.elements.tags.value = device.tags.join(", ");
+  form.elements.policyId.value = device.aosPolicyId ?? "";
+  form.elements.mdmUserId.value = device.mdmUser?.id ?? "";
+  form.elements.segmentId.value = device.segmentId ?? "";
+  $("#device-editor").hidden = false;
+  check(form);
+}
+
+function deviceRow(device) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = device.id;
+  tr.append(cell(device.displayName ?? device.id), cell(device.state), cell(device.mdmUser?.email), cell(device.tags.join(", ")));
+  const actions = cell();
+  actions.append(button("Edit", () => editDevice(device), { "data-action": "edit" }));
+  tr.append(actions);
+  return tr;
+}
+
+const loadDevices = () => listInto("devices", (q) => client.listAospDevices(q), deviceRow);
+
+// ---- wiring ---------------------------------------------------------------------------
+
+const loaders = { aosp: loadAosp, windows: loadWindows, devices: loadDevices };
+
+function showTab(name) {
+  for (const b of $$("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  for (const p of $$("[data-panel]")) p.hidden = p.dataset.panel !== name;
+  return loaders[name]();
+}
+
+async function signIn(token, organization) {
+  const candidate = new MdmClient({ token, organization });
+  const me = await candidate.me();
+  client = candidate;
+  sessionStorage.setItem("mdm-admin", JSON.stringify({ token, organization }));
+  $("#who").textContent = `${me.sub} @ ${organization}`;
+  $("#sign-in").hidden = true;
+  $("#app").hidden = false;
+  $("#sign-out").hidden = false;
+  await showTab("aosp");
+}
+
+function signOut() {
+  client = null;
+  sessionStorage.removeItem("mdm-admin");
+  location.reload();
+}
+
+liveValidation($("#aosp-form"), async (body) => {
+  const token = await client.createAospEnrollmentToken(body);
+  $("#aosp-form").reset();
+  check($("#aosp-form"));
+  pages.aosp = 1;
+  await loadAosp();
+  if (token.config?.qrCode) aospQr(token);
+});
+
+liveValidation($("#windows-form"), async (body) => {
+  const token = await client.createWinEnrollmentToken(body);
+  $("#windows-form").reset();
+  check($("#windows-form"));
+  pages.windows = 1;
+  await loadWindows();
+  if (token.enrollmentLink) showQr(`Enrollment link: ${token.displayName ?? token.id}`, token.enrollmentLink);
+});
+
+liveValidation($("#device-form"), async (body) => {
+  const form = $("#device-form");
+  await client.updateAospDevice(form.dataset.id, body);
+  showViolations(form, [], "Saved.");
+  await loadDevices();
+});
+
+$("#device-cancel").addEventListener("click", () => ($("#device-editor").hidden = true));
+for (const b of $$("[data-tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
+$("#sign-out").addEventListener("click", signOut);
+
+$("#sign-in-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  try {
+    await signIn(form.elements.token.value.trim(), form.elements.organization.value.trim());
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    $('[data-error="form"]', form).textContent = `${e.message} (${e.code})`;
+  }
+});
+
+const saved = JSON.parse(sessionStorage.getItem("mdm-admin") ?? "null");
+if (saved) signIn(saved.token, saved.organization).catch(() => sessionStorage.removeItem("mdm-admin"));
+document.body.dataset.ready = "true";

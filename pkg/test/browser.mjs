@@ -1,0 +1,47 @@
+// Headless Chromium for the browser tests: Debian's /usr/bin/chromium (or
+// $CHROMIUM_BIN) driven by playwright-core, flags from shared TOOLCHAIN.md, a
+// new empty profile per launch. Screenshots go to tests/artifacts/ (gitignored).
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const CHROMIUM = process.env.CHROMIUM_BIN ?? "/usr/bin/chromium";
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+export const ARTIFACTS = fileURLToPath(new URL("../../tests/artifacts/", import.meta.url));
+
+/** A browser context on a fresh profile; `close()` also deletes the profile. */
+export async function launch() {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const profile = mkdtempSync(join(tmpdir(), "mdm-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects page errors and console errors, to assert there were none. */
+export function watchErrors(page) {
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  return errors;
+}

@@ -1,0 +1,180 @@
+// The admin page end to end: `wrangler dev` (local D1, demo seed) serves the
+// page at / and the API; headless Chromium signs in, sees validation messages
+// appear while typing, creates tokens and checks that their QR codes show and
+// scan, deletes a token, and edits a device. Screenshots: tests/artifacts/admin-*.png.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
+import { ARTIFACTS, launch, watchErrors } from "../../pkg/test/browser.mjs";
+import { decodeSvg } from "../../pkg/test/qr.mjs";
+
+let w, browser, page, errors, adminToken;
+const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
+const api = (method, path, body) => call(w, method, path, { token: adminToken, body });
+const errorOf = (form, field) => page.locator(`${form} [data-error="${field}"]`);
+
+before(async () => {
+  w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql") });
+  adminToken = w.token({ perms: ["*"], orgs: ["*"] });
+  browser = await launch();
+  page = await browser.context.newPage();
+  errors = watchErrors(page);
+  page.on("dialog", (d) => d.accept()); // confirm() before a delete
+});
+
+after(async () => {
+  await browser?.close();
+  await w?.stop();
+});
+
+test("the worker serves the page and the package as static assets", { timeout: 90_000 }, async () => {
+  const html = await w.fetch("/");
+  assert.equal(html.status, 200);
+  assert.match(html.headers.get("content-type"), /text\/html/);
+  const wasm = await w.fetch("/pkg/dist/mdm_wasm_bg.wasm");
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get("content-type"), "application/wasm");
+  // API routes still reach the worker.
+  assert.equal((await w.fetch("/health")).status, 200);
+});
+
+test("a bad token is refused; a good one signs in", { timeout: 90_000 }, async () => {
+  await page.goto(w.url + "/");
+  await page.waitForSelector("body[data-ready=true]");
+  await page.fill("#sign-in-form [name=token]", "not.a.jwt");
+  await page.click("#sign-in-form button[type=submit]");
+  await page.waitForSelector('#sign-in-form [data-error="form"]:text("Invalid Token (4004)")');
+  await page.fill("#sign-in-form [name=token]", adminToken);
+  await page.fill("#sign-in-form [name=organization]", "demo");
+  await page.click("#sign-in-form button[type=submit]");
+  await page.waitForSelector("#app:not([hidden])");
+  assert.match(await page.textContent("#who"), /admin @ demo/);
+});
+
+test("AOSP token form: messages appear as the user types", { timeout: 90_000 }, async () => {
+  await page.click('[data-tab="aosp"]');
+  const duration = "#aosp-form [name=duration]";
+  await page.type(duration, "5");
+  await page.waitForSelector('#aosp-form [data-error="duration"]:text("must be at least 60")');
+  assert.equal(await page.isDisabled("#aosp-form button[type=submit]"), true);
+  await page.type(duration, "9999999");
+  await page.waitForSelector('#aosp-form [data-error="duration"]:text("must be at most 2592000")');
+  await page.fill(duration, "12x");
+  await page.waitForSelector('#aosp-form [data-error="duration"]:text("must be an integer, not a string")');
+  await page.type("#aosp-form [name=tags]", "lobby,,kiosk");
+  await page.waitForSelector('#aosp-form [data-error="tags"]:text("must not be empty")');
+  await page.type("#aosp-form [name=mdmUserId]", "65a1");
+  await page.waitForSelector('#aosp-form [data-error="mdmUserId"]:text("24-character hexadecimal id")');
+  assert.equal(await page.getAttribute("#aosp-form [name=mdmUserId]", "aria-invalid"), "true");
+  await shot("aosp-validation");
+
+  // Fixing each field clears its message.
+  await page.fill(duration, "3600");
+  await page.fill("#aosp-form [name=tags]", "lobby, kiosk");
+  await page.fill("#aosp-form [name=mdmUserId]", "");
+  await page.waitForFunction(() => [...document.querySelectorAll("#aosp-form .error")].every((p) => p.textContent === ""));
+  assert.equal(await page.isDisabled("#aosp-form button[type=submit]"), false);
+});
+
+test("creating an AOSP token shows its QR code, which scans to the token's payload", { timeout: 90_000 }, async () => {
+  await page.fill("#aosp-form [name=displayName]", "Front desk");
+  await page.click("#aosp-form button[type=submit]");
+  await page.waitForSelector("#qr-dialog[open] #qr-code svg");
+  await shot("aosp-qr");
+  const svg = await page.innerHTML("#qr-code");
+  const scanned = JSON.parse(decodeSvg(svg));
+
+  const list = await api("GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens");
+  assert.equal(list.status, 200, JSON.stringify(list.body));
+  const token = list.body.data.items.find((t) => t.displayName === "Front desk");
+  assert.ok(token, "the token was created");
+  assert.deepEqual(token.tags, ["lobby", "kiosk"]);
+  assert.deepEqual(scanned, token.config.qrCode);
+  await page.click("#qr-dialog button");
+
+  const row = page.locator(`#aosp-table tr[data-id="${token.id}"]`);
+  await row.waitFor();
+  assert.match(await row.textContent(), /Front desk.*PENDING/);
+});
+
+test("the server's 5209 details land on the form too", { timeout: 90_000 }, async () => {
+  // Valid for the validator, but no such MDM user in the organization.
+  await page.fill("#aosp-form [name=mdmUserId]", "0123456789abcdef01234567");
+  await page.click("#aosp-form button[type=submit]");
+  await page.waitForSelector('#aosp-form [data-error="form"]:text("Invalid input (5209)")');
+  assert.notEqual(await page.textContent('#aosp-form [data-error="mdmUserId"]'), "");
+  await page.fill("#aosp-form [name=mdmUserId]", "");
+});
+
+test("deleting an AOSP token removes it from the list", { timeout: 90_000 }, async () => {
+  const list = await api("GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens");
+  const token = list.body.data.items.find((t) => t.displayName === "Front desk");
+  await page.click(`#aosp-table tr[data-id="${token.id}"] [data-action=delete]`);
+  await page.waitForSelector(`#aosp-table tr[data-id="${token.id}"]`, { state: "detached" });
+  const gone = await api("GET", `/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens/${token.id}`);
+  assert.equal(gone.status, 404);
+});
+
+test("Windows tokens: live validation, create, QR of the enrollment link, delete", { timeout: 90_000 }, async () => {
+  await page.click('[data-tab="windows"]');
+  await page.check("#windows-form [name=sendEmail]");
+  await page.waitForSelector('#windows-form [data-error="mdmUserId"]:text("is required when sendEmail is true")');
+  await page.type("#windows-form [name=duration]", "59");
+  await page.waitForSelector('#windows-form [data-error="duration"]:text("must be at least 60")');
+  await shot("windows-validation");
+  await page.uncheck("#windows-form [name=sendEmail]");
+  await page.fill("#windows-form [name=duration]", "7200");
+  await page.fill("#windows-form [name=displayName]", "Finance laptops");
+  await page.waitForFunction(() => [...document.querySelectorAll("#windows-form .error")].every((p) => p.textContent === ""));
+  await page.click("#windows-form button[type=submit]");
+  await page.waitForSelector("#qr-dialog[open] #qr-code svg");
+  const link = decodeSvg(await page.innerHTML("#qr-code"));
+  assert.match(link, /^ms-device-enrollment:\?mode=mdm&/);
+  await shot("windows-qr");
+  await page.click("#qr-dialog button");
+
+  const list = await api("GET", "/v1/organizations/demo/mdm/windows/enterprise/enrollment-tokens");
+  const token = list.body.data.items.find((t) => t.displayName === "Finance laptops");
+  assert.equal(token.enrollmentLink, link);
+  const row = page.locator(`#windows-table tr[data-id="${token.id}"]`);
+  assert.match(await row.textContent(), /Finance laptops.*PENDING.*in 120 min/);
+  await row.locator("[data-action=delete]").click();
+  await row.waitFor({ state: "detached" });
+});
+
+test("a device enrolled with a token can be edited, with live validation", { timeout: 90_000 }, async () => {
+  // A device enrolls with a fresh token (device side: the token is the credential).
+  const created = await api("POST", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { displayName: "For a device" });
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const enrolled = await call(w, "POST", "/v1/enroll/aosp", {
+    body: { token: created.body.data.config.oneTimeToken, device: { serialNumber: "SN-ADMIN-1", model: "Pixel" } },
+  });
+  assert.equal(enrolled.status, 200, JSON.stringify(enrolled.body));
+
+  await page.click('[data-tab="devices"]');
+  const row = page.locator("#devices-table tbody tr").first();
+  await row.waitFor();
+  await row.locator("[data-action=edit]").click();
+  await page.waitForSelector("#device-editor:not([hidden])");
+  await page.type("#device-form [name=policyId]", "zz");
+  await page.waitForSelector('#device-form [data-error="policyId"]:text("24-character hexadecimal id")');
+  await page.fill("#device-form [name=displayName]", "x".repeat(257));
+  await page.waitForSelector('#device-form [data-error="displayName"]:text("must be at most 256 characters")');
+  await shot("device-validation");
+  await page.fill("#device-form [name=policyId]", "");
+  await page.fill("#device-form [name=displayName]", "Reception tablet");
+  await page.fill("#device-form [name=tags]", "front, shared");
+  await page.click("#device-form button[type=submit]");
+  await page.waitForSelector('#device-form [data-error="form"]:text("Saved.")');
+  await page.waitForSelector('#devices-table tbody tr:has-text("Reception tablet")');
+  await shot("device-saved");
+
+  const devices = await api("GET", "/v1/organizations/demo/mdm/aosp/enterprise/devices");
+  const device = devices.body.data.items.find((d) => d.displayName === "Reception tablet");
+  assert.deepEqual(device?.tags, ["front", "shared"]);
+});
+
+test("no page errors along the way", { timeout: 90_000 }, () => {
+  assert.deepEqual(errors, []);
+});
