@@ -1,11 +1,12 @@
 -- Demo data for `make dev` (idempotent: fixed ids, INSERT OR IGNORE).
--- Organization `demo` (plan enterprise, so Windows MDM is allowed) with one
+-- Organization `demo` (plan enterprise, so Windows MDM is allowed; its Google
+-- enterpriseId is its own id, as for organizations created through the API) with one
 -- MDM user, one segment, one AOSP policy, one Windows policy and one DPC build.
 INSERT OR IGNORE INTO organizations
   (id, slug, name, plan, aos_enterprise_id, win_enterprise_id, enterprise_id, created_at, updated_at)
 VALUES
   ('de0000000000000000000001', 'demo', 'Demo Organization', 'enterprise',
-   'de00000000000000000000a1', 'de00000000000000000000b1', 'de00000000000000000000c1',
+   'de00000000000000000000a1', 'de00000000000000000000b1', 'de0000000000000000000001',
    1767225600000, 1767225600000);
 
 INSERT OR IGNORE INTO mdm_users (id, organization_id, email, display_name, created_at, updated_at)

@@ -181,3 +181,16 @@ pub async fn status_report(ctx: &mut Ctx) -> Result<Response, ApiError> {
         last_status_report_time: ts(now),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_hash_is_hex_sha256() {
+        assert_eq!(
+            secret_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
