@@ -29,3 +29,5 @@ fi
 if [[ $only == all || $only == worker ]]; then
   node bench/worker/run.mjs
 fi
+echo
+node bench/summary.mjs

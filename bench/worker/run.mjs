@@ -157,7 +157,7 @@ end
 async function wrk(url, spec, seconds) {
   const script = join(work, "phase.lua");
   writeFileSync(script, luaScript(spec));
-  const { stdout } = await execFileP("wrk", ["-t1", `-c${CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, url], {
+  const { stdout } = await execFileP("wrk", ["-t1", `-c${spec.connections ?? CONNECTIONS}`, `-d${seconds}s`, "--timeout", "10s", "-s", script, url], {
     maxBuffer: 1 << 20,
   });
   const line = stdout.split("\n").find((l) => l.startsWith("@@"));
@@ -403,6 +403,7 @@ for (const n of SIZES) {
       await phase(`Rust worker`, "GET /v1/me (JWT check, no D1)", s.url, { path: "/v1/me" });
     }
     await phase(`Rust worker @${size}`, "GET list", s.url, R.list);
+    await phase(`Rust worker @${size}`, "GET list, 1 connection", s.url, { ...R.list, connections: 1 });
     await phase(`Rust worker @${size}`, "GET one", s.url, R.getOne(n));
     plans.push(await queryPlans(s.mf, n));
     // Writes last: creates add tokens to this database.
@@ -479,7 +480,7 @@ if (SIZES.length >= 2) {
     if (a && b) out(`| Rust list @${big}: with ÷ without the suggested indexes (req/s) | ${(b.rps / a.rps).toFixed(2)}× | (what-if) |`);
     if (b && c) out(`| Rust list p50 @${big} with the suggested indexes ÷ @${small} | ${(b.p50ms / c.p50ms).toFixed(2)}× | ≤ 1.3× ${b.p50ms / c.p50ms <= 1.3 ? "✅" : "❌"} (what-if) |`);
   }
-  for (const label of ["GET list", "GET one", "POST create", R.write.label]) {
+  for (const label of ["GET list", "GET list, 1 connection", "GET one", "POST create", R.write.label]) {
     for (const [which, key] of [["p50", "p50ms"], ["p99", "p99ms"]]) {
       const a = find(`Rust worker @${small}`, label);
       const b = find(`Rust worker @${big}`, label);
