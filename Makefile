@@ -23,7 +23,7 @@ dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
 
 # Every test. Later suites add themselves as prerequisites here.
-test: install test-rust test-wasm test-pkg test-e2e
+test: install test-rust test-wasm test-pkg test-admin test-e2e
 
 test-rust: install
 	cargo fmt --all -- --check
@@ -42,7 +42,6 @@ test-pkg: install
 	node --test --test-concurrency=1 pkg/test/*.test.mjs
 
 # The admin page (admin/) end to end: headless Chromium against wrangler dev.
-# Joins `test` once the AOSP enrollment-token and device routes exist.
 test-admin: build
 	node --test --test-concurrency=1 tests/browser/
 

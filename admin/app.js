@@ -69,7 +69,10 @@ function check(form) {
 }
 
 function liveValidation(form, submit) {
-  form.addEventListener("input", () => check(form));
+  form.addEventListener("input", () => {
+    check(form);
+    for (const note of $$(".note", form)) note.textContent = "";
+  });
   form.addEventListener("change", () => check(form));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -152,54 +155,45 @@ async function remove(what, del, reload) {
   await reload();
 }
 
-// ---- AOSP tokens ----------------------------------------------------------------
+// ---- enrollment tokens ----------------------------------------------------------
 
-function aospQr(token) {
-  showQr(`QR code: ${token.displayName ?? token.id}`, JSON.stringify(token.config.qrCode));
-}
+const nameOf = (item) => item.displayName ?? item.id;
 
-function aospRow(token) {
+/** A token's row: name, effective status, expiry, one more column, QR and Delete. */
+function tokenRow(token, { extra, qr, del, reload }) {
   const tr = document.createElement("tr");
   tr.dataset.id = token.id;
   const status = effectiveStatus(token);
-  tr.append(cell(token.displayName ?? token.id), cell(status), cell(expires(token)), cell(token.tags.join(", ")));
+  tr.append(cell(nameOf(token)), cell(status), cell(expires(token)), cell(extra));
   const actions = cell();
-  if (token.config?.qrCode) actions.append(button("QR", () => aospQr(token), { "data-action": "qr" }));
+  if (qr) actions.append(button("QR", qr, { "data-action": "qr" }));
   if (status !== "DELETED") {
-    actions.append(
-      button("Delete", () => remove(token.displayName ?? token.id, () => client.deleteAospEnrollmentToken(token.id), loadAosp), {
-        "data-action": "delete",
-      }),
-    );
+    actions.append(button("Delete", () => remove(nameOf(token), del, reload), { "data-action": "delete" }));
   }
   tr.append(actions);
   return tr;
 }
+
+const aospQr = (token) => showQr(`QR code: ${nameOf(token)}`, JSON.stringify(token.config.qrCode));
+const windowsQr = (token) => showQr(`Enrollment link: ${nameOf(token)}`, token.enrollmentLink);
+
+const aospRow = (token) =>
+  tokenRow(token, {
+    extra: token.tags.join(", "),
+    qr: token.config?.qrCode && (() => aospQr(token)),
+    del: () => client.deleteAospEnrollmentToken(token.id),
+    reload: loadAosp,
+  });
+
+const windowsRow = (token) =>
+  tokenRow(token, {
+    extra: token.enrollCode ?? "",
+    qr: token.enrollmentLink && (() => windowsQr(token)),
+    del: () => client.deleteWinEnrollmentToken(token.id),
+    reload: loadWindows,
+  });
 
 const loadAosp = () => listInto("aosp", (q) => client.listAospEnrollmentTokens(q), aospRow);
-
-// ---- Windows tokens ---------------------------------------------------------------
-
-function windowsRow(token) {
-  const tr = document.createElement("tr");
-  tr.dataset.id = token.id;
-  const state = effectiveStatus(token);
-  tr.append(cell(token.displayName ?? token.id), cell(state), cell(expires(token)), cell(token.enrollCode ?? ""));
-  const actions = cell();
-  if (token.enrollmentLink) {
-    actions.append(button("QR", () => showQr(`Enrollment link: ${token.displayName ?? token.id}`, token.enrollmentLink), { "data-action": "qr" }));
-  }
-  if (state !== "DELETED") {
-    actions.append(
-      button("Delete", () => remove(token.displayName ?? token.id, () => client.deleteWinEnrollmentToken(token.id), loadWindows), {
-        "data-action": "delete",
-      }),
-    );
-  }
-  tr.append(actions);
-  return tr;
-}
-
 const loadWindows = () => listInto("windows", (q) => client.listWinEnrollmentTokens(q), windowsRow);
 
 // ---- devices ------------------------------------------------------------------------
@@ -220,7 +214,7 @@ function editDevice(device) {
 function deviceRow(device) {
   const tr = document.createElement("tr");
   tr.dataset.id = device.id;
-  tr.append(cell(device.displayName ?? device.id), cell(device.state), cell(device.mdmUser?.email), cell(device.tags.join(", ")));
+  tr.append(cell(nameOf(device)), cell(device.state), cell(device.mdmUser?.email), cell(device.tags.join(", ")));
   const actions = cell();
   actions.append(button("Edit", () => editDevice(device), { "data-action": "edit" }));
   tr.append(actions);
@@ -272,13 +266,13 @@ liveValidation($("#windows-form"), async (body) => {
   check($("#windows-form"));
   pages.windows = 1;
   await loadWindows();
-  if (token.enrollmentLink) showQr(`Enrollment link: ${token.displayName ?? token.id}`, token.enrollmentLink);
+  if (token.enrollmentLink) windowsQr(token);
 });
 
 liveValidation($("#device-form"), async (body) => {
   const form = $("#device-form");
   await client.updateAospDevice(form.dataset.id, body);
-  showViolations(form, [], "Saved.");
+  $("#device-saved").textContent = "Saved.";
   await loadDevices();
 });
 
