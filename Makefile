@@ -5,7 +5,7 @@ PORT ?= 8787
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg test-admin fmt clippy bench
+.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg test-admin test-parity fmt clippy bench
 
 help:
 	@echo "make dev    install, build, migrate + seed local D1, print a token, wrangler dev on 127.0.0.1:$(PORT)"
@@ -23,7 +23,7 @@ dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
 
 # Every test. Later suites add themselves as prerequisites here.
-test: install test-rust test-wasm test-pkg test-admin test-e2e
+test: install test-rust test-wasm test-pkg test-admin test-parity test-e2e
 
 test-rust: install
 	cargo fmt --all -- --check
@@ -44,6 +44,11 @@ test-pkg: install
 # The admin page (admin/) end to end: headless Chromium against wrangler dev.
 test-admin: build
 	node --test --test-concurrency=1 tests/browser/
+
+# The shared validation corpus through the npm package and the running worker:
+# identical violation lists (paths, codes, messages).
+test-parity: build
+	node --test --test-concurrency=1 tests/parity/
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/

@@ -1,0 +1,105 @@
+// Parity: every case of the shared validation corpus
+// (crates/mdm-wasm/tests/corpus.json) goes to the npm package AND to the
+// running worker (wrangler dev, local D1, demo seed). Where the package finds
+// violations, the server must answer 400 / 5209 with exactly the same
+// `details` (paths, codes and messages, in order); where the package finds
+// none, the server must not reject the body for a rule the package knows
+// (only server-side checks such as `reference` / `unique` may remain).
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { validate, validateJson } from "../../pkg/src/node.js";
+import { cases } from "../../pkg/test/corpus.mjs";
+import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
+
+const ORG = "/v1/organizations/demo";
+const SERVER_ONLY = new Set(["reference", "unique"]);
+let w, token, deviceId, deviceSecret, winTokenId, enterpriseId;
+
+const send = (method, path, body, headers = {}) => call(w, method, path, { token, body, headers });
+const ok = (r) => assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JSON.stringify(r.body)}`);
+
+before(async () => {
+  w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql") });
+  token = w.token({ perms: ["*"], orgs: ["*"] });
+  // A device (for AospDeviceUpdate / AospStatusReport) and a Windows token (for its update).
+  const aosp = await send("POST", `${ORG}/mdm/aosp/enterprise/enrollment-tokens`, { displayName: "parity" });
+  ok(aosp);
+  const enrolled = await call(w, "POST", "/v1/enroll/aosp", {
+    body: { token: aosp.body.data.config.oneTimeToken, device: { serialNumber: "SN-PARITY" } },
+  });
+  ok(enrolled);
+  deviceId = enrolled.body.data.deviceId ?? enrolled.body.data.id ?? enrolled.body.data.aosDeviceId;
+  deviceSecret = enrolled.body.data.deviceSecret ?? enrolled.body.data.secret;
+  assert.ok(deviceId && deviceSecret, JSON.stringify(enrolled.body));
+  const win = await send("POST", `${ORG}/mdm/windows/enterprise/enrollment-tokens`, {});
+  ok(win);
+  winTokenId = win.body.data.id;
+  const orgs = await send("GET", "/v1/organizations?limit=100");
+  ok(orgs);
+  enterpriseId = orgs.body.data.items.find((o) => o.slug === "demo").enterpriseId;
+});
+
+after(async () => {
+  await w?.stop();
+});
+
+/** Where each request body goes. */
+const routes = {
+  AospEnrollmentTokenCreate: (b) => send("POST", `${ORG}/mdm/aosp/enterprise/enrollment-tokens`, b),
+  AospDeviceUpdate: (b) => send("PUT", `${ORG}/mdm/aosp/enterprise/devices/${deviceId}`, b),
+  WinEnrollmentTokenCreate: (b) => send("POST", `${ORG}/mdm/windows/enterprise/enrollment-tokens`, b),
+  WinEnrollmentTokenUpdate: (b) => send("PUT", `${ORG}/mdm/windows/enterprise/enrollment-tokens/${winTokenId}`, b),
+  WinPolicyCreate: (b) => send("POST", `${ORG}/mdm/windows/enterprise/policies`, b),
+  GoogleEnrollmentTokenCreate: (b) => send("POST", `/v1/enterprises/${enterpriseId}/enrollmentTokens`, b),
+  OrganizationCreate: (b) => send("POST", "/v1/organizations", b),
+  SegmentCreate: (b) => send("POST", `${ORG}/segments`, b),
+  MdmUserCreate: (b) => send("POST", `${ORG}/mdm-users`, b),
+  AospPolicyCreate: (b) => send("POST", `${ORG}/mdm/aosp/enterprise/policies`, b),
+  DpcBuildCreate: (b) => send("POST", `${ORG}/mdm/aosp/enterprise/dpc-builds`, b),
+  EnrollAosp: (b) => call(w, "POST", "/v1/enroll/aosp", { body: b }),
+  EnrollWindows: (b) => call(w, "POST", "/v1/enroll/windows", { body: b }),
+  AospStatusReport: (b) =>
+    call(w, "POST", `/v1/devices/aosp/${deviceId}/status`, { body: b, headers: { "x-device-secret": deviceSecret } }),
+};
+
+/** The violations a response reports, as {path, code?, message}. */
+function reported(name, r) {
+  if (name === "GoogleEnrollmentTokenCreate") {
+    // Google's error body: fieldViolations carry field and description, no code.
+    const bad = r.body?.error?.details?.find((d) => d["@type"]?.endsWith("BadRequest"));
+    return r.status === 400 ? (bad?.fieldViolations ?? []).map((f) => ({ path: f.field, message: f.description })) : [];
+  }
+  return r.status === 400 && r.body?.error?.code === 5209 ? r.body.error.details : [];
+}
+
+test("the package and the worker report the same violations for every corpus case", { timeout: 300_000 }, async () => {
+  assert.deepEqual(Object.keys(routes).sort(), [...new Set(cases.map((c) => c.name))].sort());
+  const mismatches = [];
+  for (const c of cases) {
+    const local = validate(c.name, c.body);
+    assert.deepEqual(validateJson(c.name, JSON.stringify(c.body)), local);
+    const r = await routes[c.name](c.body);
+    const server = reported(c.name, r);
+    const label = `${c.name} ${JSON.stringify(c.body).slice(0, 100)} -> ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`;
+    if (local.length > 0) {
+      const expected = c.name === "GoogleEnrollmentTokenCreate" ? local.map(({ path, message }) => ({ path, message })) : local;
+      if (r.status !== 400 || JSON.stringify(server) !== JSON.stringify(expected)) mismatches.push(label);
+    } else if (server.some((v) => !SERVER_ONLY.has(v.code))) {
+      mismatches.push(label);
+    }
+  }
+  assert.deepEqual(mismatches, []);
+});
+
+test("malformed and blank bodies get the package's validateJson answer", { timeout: 60_000 }, async () => {
+  for (const text of ['{"displayName": ', "   "]) {
+    const r = await call(w, "POST", `${ORG}/mdm/aosp/enterprise/enrollment-tokens`, {
+      token,
+      body: text,
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body.error.details, validateJson("AospEnrollmentTokenCreate", text));
+  }
+});
