@@ -74,7 +74,24 @@ pub struct Op {
     pub plan_gate: bool,
     /// Statuses beyond the derived ones (e.g. 404 for an unknown enroll code).
     pub extra: &'static [u16],
+    /// OpenAPI links from the success response to operations on what it
+    /// created (schemathesis' stateful phase follows them: create, then get,
+    /// update, delete, and get again after the delete).
+    pub links: &'static [Link],
 }
+
+/// `operationId` of `op` takes `params` (name, runtime expression) from this response.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    pub op: Route,
+    pub params: &'static [(&'static str, &'static str)],
+}
+
+/// A Windows token created under `organizationId`, addressed by its `data.id`.
+const WIN_TOKEN_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("winEnrollmentTokenId", "$response.body#/data/id"),
+];
 
 const fn op(route: Route, tag: &'static str, summary: &'static str, perm: Option<&'static str>) -> Op {
     Op {
@@ -88,6 +105,7 @@ const fn op(route: Route, tag: &'static str, summary: &'static str, perm: Option
         query: QueryKind::None,
         plan_gate: false,
         extra: &[],
+        links: &[],
     }
 }
 
@@ -121,6 +139,10 @@ impl Op {
     }
     const fn also(mut self, statuses: &'static [u16]) -> Self {
         self.extra = statuses;
+        self
+    }
+    const fn links(mut self, links: &'static [Link]) -> Self {
+        self.links = links;
         self
     }
 }
@@ -256,7 +278,21 @@ pub static OPS: &[Op] = &[
     )
     .windows()
     .body("WinEnrollmentTokenCreate")
-    .created(Success::Envelope("WinEnrollmentToken")),
+    .created(Success::Envelope("WinEnrollmentToken"))
+    .links(&[
+        Link {
+            op: Route::WinTokenGet,
+            params: WIN_TOKEN_PARAMS,
+        },
+        Link {
+            op: Route::WinTokenUpdate,
+            params: WIN_TOKEN_PARAMS,
+        },
+        Link {
+            op: Route::WinTokenRemove,
+            params: WIN_TOKEN_PARAMS,
+        },
+    ]),
     op(
         Route::WinTokensList,
         WIN_TOKENS,
@@ -617,10 +653,25 @@ fn operation(op: &Op, pattern: &str) -> Value {
     parameters.extend(query_params(op.query));
 
     let mut responses = Map::new();
-    responses.insert(
-        op.status.to_string(),
-        json!({"description": "Success", "content": {"application/json": {"schema": success_schema(op.success)}}}),
-    );
+    let mut success = json!({
+        "description": "Success",
+        "content": {"application/json": {"schema": success_schema(op.success)}}
+    });
+    if !op.links.is_empty() {
+        let links: Map<String, Value> = op
+            .links
+            .iter()
+            .map(|l| {
+                let params: Map<String, Value> = l.params.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+                (
+                    format!("{:?}", l.op),
+                    json!({"operationId": format!("{:?}", l.op), "parameters": params}),
+                )
+            })
+            .collect();
+        success["links"] = Value::Object(links);
+    }
+    responses.insert(op.status.to_string(), success);
     let error_schema = reference(if google { "GoogleError" } else { "ErrorEnvelope" });
     for (status, why) in errors(op, pattern) {
         responses.insert(
@@ -756,6 +807,13 @@ mod tests {
             assert!(doc["components"]["schemas"][name].is_object(), "{r} does not resolve");
         }
         for op in OPS {
+            for link in op.links {
+                assert!(
+                    OPS.iter().any(|o| o.route == link.op),
+                    "link to undocumented {:?}",
+                    link.op
+                );
+            }
             if let Some(body) = op.body {
                 assert!(mdm_core::catalog::find(body).is_some(), "{body} is not in the catalog");
             }
