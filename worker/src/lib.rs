@@ -10,6 +10,7 @@ pub mod cron;
 pub mod ctx;
 pub mod db;
 pub mod http;
+pub mod openapi;
 pub mod router;
 pub mod routes;
 
@@ -84,6 +85,20 @@ async fn dispatch(route: Route, ctx: &mut Ctx) -> Result<Response, ApiError> {
         Route::AospDeviceUpdate => routes::aosp_devices::update(ctx).await,
         Route::EnrollAosp => routes::aosp_enroll::enroll(ctx).await,
         Route::AospStatusReport => routes::aosp_enroll::status_report(ctx).await,
+        // Windows MDM and the Google-compatible surface (issue 4).
+        Route::WinTokensCreate => routes::windows::tokens::create(ctx).await,
+        Route::WinTokensList => routes::windows::tokens::list(ctx).await,
+        Route::WinTokenGet => routes::windows::tokens::get(ctx).await,
+        Route::WinTokenUpdate => routes::windows::tokens::update(ctx).await,
+        Route::WinTokenRemove => routes::windows::tokens::remove(ctx).await,
+        Route::WinPoliciesCreate => routes::windows::policies::create(ctx).await,
+        Route::WinPoliciesList => routes::windows::policies::list(ctx).await,
+        Route::EnrollWindows => routes::windows::enroll::enroll(ctx).await,
+        Route::GoogleTokensCreate => routes::google::create(ctx).await,
+        Route::GoogleTokensList => routes::google::list(ctx).await,
+        Route::GoogleTokenGet => routes::google::get(ctx).await,
+        Route::GoogleTokenRemove => routes::google::remove(ctx).await,
+        Route::OpenApi => openapi::serve(ctx).await,
     }
 }
 

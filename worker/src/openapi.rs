@@ -21,7 +21,7 @@ use mdm_core::catalog::ENTRIES;
 use mdm_core::model::schemas::PAGE_FIELDS;
 use mdm_core::pagination::{self as pg, ListSpec};
 use mdm_core::patterns::Pattern;
-use mdm_core::schema::{string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
+use mdm_core::schema::{string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
 
 use crate::ctx::Ctx;
 use crate::http::{raw_json, ApiError};
@@ -65,6 +65,8 @@ pub struct Op {
     pub tag: &'static str,
     /// `None`: no bearer token needed; `Some("")`: any valid token (no 403).
     pub perm: Option<&'static str>,
+    /// Authenticated by the device secret header instead (AOSP status reports).
+    pub device_secret: bool,
     /// Catalog name of the JSON body, if any.
     pub body: Option<&'static str>,
     pub status: u16,
@@ -87,6 +89,11 @@ pub struct Link {
     pub params: &'static [(&'static str, &'static str)],
 }
 
+/// An AOSP token created under `organizationId`, addressed by its `data.id`.
+const AOSP_TOKEN_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("aosEnrollmentTokenId", "$response.body#/data/id"),
+];
 /// A Windows token created under `organizationId`, addressed by its `data.id`.
 const WIN_TOKEN_PARAMS: &[(&str, &str)] = &[
     ("organizationId", "$request.path.organizationId"),
@@ -99,6 +106,7 @@ const fn op(route: Route, tag: &'static str, summary: &'static str, perm: Option
         summary,
         tag,
         perm,
+        device_secret: false,
         body: None,
         status: 200,
         success: Success::Document,
@@ -141,6 +149,10 @@ impl Op {
         self.extra = statuses;
         self
     }
+    const fn device_secret(mut self) -> Self {
+        self.device_secret = true;
+        self
+    }
     const fn links(mut self, links: &'static [Link]) -> Self {
         self.links = links;
         self
@@ -175,9 +187,30 @@ const WINDOWS_ENROLLMENT: Schema = Schema::Object(&[
         "Credential of the device's later reports; returned only here.",
     ),
 ]);
+/// `POST /v1/enroll/aosp` → the new device and its secret (shown once).
+const AOSP_ENROLLMENT: Schema = Schema::Object(&[
+    Field::required("aosDeviceId", OBJECT_ID, "The new AOSP device."),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required(
+        "deviceSecret",
+        string().min(1).schema(),
+        "Credential of the device's status reports (X-Device-Secret); returned only here.",
+    ),
+    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
+    Field::required("enrolledDate", DATE_TIME, ""),
+]);
+/// `POST /v1/devices/aosp/:aosDeviceId/status` → the device's state after the report.
+const AOSP_REPORTED: Schema = Schema::Object(&[
+    Field::required("aosDeviceId", OBJECT_ID, ""),
+    Field::required("state", string().one_of(pg::DEVICE_STATES).schema(), ""),
+    Field::required("lastStatusReportTime", DATE_TIME, ""),
+]);
 /// Google's `Empty`.
 const EMPTY: Schema = Schema::Object(&[]);
 
+const AOSP_TOKENS: &str = "AOSP enrollment tokens";
+const AOSP_DEVICES: &str = "AOSP devices";
+const DEVICE_SIDE: &str = "Device enrollment";
 const WIN_TOKENS: &str = "Windows enrollment tokens";
 const GOOGLE: &str = "Android Management API (Google-compatible)";
 
@@ -269,6 +302,87 @@ pub static OPS: &[Op] = &[
         Some("admin.dpcBuild.list"),
     )
     .list(&pg::DPC_BUILDS, "DpcBuild"),
+    // AOSP (issue 3).
+    op(
+        Route::AospTokensCreate,
+        AOSP_TOKENS,
+        "Create an AOSP enrollment token",
+        Some("mdm.aosp.enrollmentToken.create"),
+    )
+    .body("AospEnrollmentTokenCreate")
+    .created(Success::Envelope("AospEnrollmentToken"))
+    .links(&[
+        Link {
+            op: Route::AospTokenGet,
+            params: AOSP_TOKEN_PARAMS,
+        },
+        Link {
+            op: Route::AospTokenRemove,
+            params: AOSP_TOKEN_PARAMS,
+        },
+    ]),
+    op(
+        Route::AospTokensList,
+        AOSP_TOKENS,
+        "List AOSP enrollment tokens (seed 001)",
+        Some("mdm.aosp.enrollmentToken.list"),
+    )
+    .list(&pg::AOSP_TOKENS, "AospEnrollmentToken"),
+    op(
+        Route::AospTokenGet,
+        AOSP_TOKENS,
+        "Get an AOSP enrollment token",
+        Some("mdm.aosp.enrollmentToken.get"),
+    )
+    .ok(Success::Envelope("AospEnrollmentToken")),
+    op(
+        Route::AospTokenRemove,
+        AOSP_TOKENS,
+        "Delete an AOSP enrollment token (seed 000; afterwards 404)",
+        Some("mdm.aosp.enrollmentToken.remove"),
+    )
+    .ok(Success::Envelope("AospEnrollmentToken"))
+    .also(&[409]),
+    op(
+        Route::AospDevicesList,
+        AOSP_DEVICES,
+        "List AOSP devices",
+        Some("mdm.aosp.device.list"),
+    )
+    .list(&pg::AOSP_DEVICES, "AospDevice"),
+    op(
+        Route::AospDeviceGet,
+        AOSP_DEVICES,
+        "Get an AOSP device",
+        Some("mdm.aosp.device.get"),
+    )
+    .ok(Success::Envelope("AospDevice")),
+    op(
+        Route::AospDeviceUpdate,
+        AOSP_DEVICES,
+        "Update an AOSP device (seed 002)",
+        Some("mdm.aosp.device.update"),
+    )
+    .body("AospDeviceUpdate")
+    .ok(Success::Envelope("AospDevice")),
+    op(
+        Route::EnrollAosp,
+        DEVICE_SIDE,
+        "A device enrolls with an AOSP enrollment token (consumed atomically)",
+        None,
+    )
+    .body("EnrollAosp")
+    .created(Success::EnvelopeInline(&AOSP_ENROLLMENT))
+    .also(&[404]),
+    op(
+        Route::AospStatusReport,
+        DEVICE_SIDE,
+        "A device reports its status (X-Device-Secret); the first moves it to ACTIVE",
+        None,
+    )
+    .device_secret()
+    .body("AospStatusReport")
+    .ok(Success::EnvelopeInline(&AOSP_REPORTED)),
     // Windows (issue 4).
     op(
         Route::WinTokensCreate,
@@ -345,7 +459,7 @@ pub static OPS: &[Op] = &[
     .list(&pg::WIN_POLICIES, "WinPolicy"),
     op(
         Route::EnrollWindows,
-        "Device enrollment",
+        DEVICE_SIDE,
         "A PC enrolls with a Windows enrollCode (consumed atomically)",
         None,
     )
@@ -433,7 +547,9 @@ pub fn document() -> Value {
             "schemas": schemas,
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
-                    "description": "HS256 JWT with sub, exp, orgs and perms claims."}
+                    "description": "HS256 JWT with sub, exp, orgs and perms claims."},
+                "deviceSecret": {"type": "apiKey", "in": "header", "name": "X-Device-Secret",
+                    "description": "The deviceSecret POST /v1/enroll/aosp returned."}
             }
         }
     })
@@ -584,6 +700,12 @@ fn errors(op: &Op, pattern: &str) -> Vec<(u16, String)> {
         }
         None => out.push((status, why)),
     };
+    if op.device_secret {
+        add(
+            401,
+            "4002 No auth token (no X-Device-Secret), or 4004 Invalid Token (unknown device or wrong secret)".into(),
+        );
+    }
     if let Some(perm) = op.perm {
         add(401, "4002 No auth token, or 4004 Invalid Token".into());
         if !perm.is_empty() {
@@ -637,7 +759,11 @@ fn errors(op: &Op, pattern: &str) -> Vec<(u16, String)> {
     }
     for status in op.extra {
         match status {
-            404 => add(404, "3001 Entity not found: no usable token with this code".into()),
+            404 => add(
+                404,
+                "3001 Entity not found: no usable token with this code or value".into(),
+            ),
+            409 => add(409, "5010 Invalid state transition".into()),
             other => add(*other, String::new()),
         }
     }
@@ -686,9 +812,10 @@ fn operation(op: &Op, pattern: &str) -> Value {
         "tags": [op.tag],
         "parameters": parameters,
         "responses": responses,
-        "security": match op.perm {
-            Some(_) => json!([{"bearerAuth": []}]),
-            None => json!([]),
+        "security": match (op.perm, op.device_secret) {
+            (Some(_), _) => json!([{"bearerAuth": []}]),
+            (None, true) => json!([{"deviceSecret": []}]),
+            (None, false) => json!([]),
         },
     });
     if let Some(perm) = op.perm.filter(|p| !p.is_empty()) {

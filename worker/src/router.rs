@@ -36,6 +36,20 @@ pub enum Route {
     AospDeviceUpdate,
     EnrollAosp,
     AospStatusReport,
+    // Windows MDM and the Google-compatible surface (issue 4).
+    WinTokensCreate,
+    WinTokensList,
+    WinTokenGet,
+    WinTokenUpdate,
+    WinTokenRemove,
+    WinPoliciesCreate,
+    WinPoliciesList,
+    EnrollWindows,
+    GoogleTokensCreate,
+    GoogleTokensList,
+    GoogleTokenGet,
+    GoogleTokenRemove,
+    OpenApi,
 }
 
 pub struct RouteDef {
@@ -101,6 +115,39 @@ pub static ROUTES: &[RouteDef] = &[
     RouteDef {
         pattern: "/v1/devices/aosp/:aosDeviceId/status",
         methods: &[("POST", Route::AospStatusReport)],
+    },
+    // Windows MDM and the Google-compatible surface (issue 4).
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens",
+        methods: &[("GET", Route::WinTokensList), ("POST", Route::WinTokensCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId",
+        methods: &[
+            ("GET", Route::WinTokenGet),
+            ("PUT", Route::WinTokenUpdate),
+            ("DELETE", Route::WinTokenRemove),
+        ],
+    },
+    RouteDef {
+        pattern: "/v1/organizations/:organizationId/mdm/windows/enterprise/policies",
+        methods: &[("GET", Route::WinPoliciesList), ("POST", Route::WinPoliciesCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/enroll/windows",
+        methods: &[("POST", Route::EnrollWindows)],
+    },
+    RouteDef {
+        pattern: "/v1/enterprises/:enterpriseId/enrollmentTokens",
+        methods: &[("GET", Route::GoogleTokensList), ("POST", Route::GoogleTokensCreate)],
+    },
+    RouteDef {
+        pattern: "/v1/enterprises/:enterpriseId/enrollmentTokens/:tokenId",
+        methods: &[("GET", Route::GoogleTokenGet), ("DELETE", Route::GoogleTokenRemove)],
+    },
+    RouteDef {
+        pattern: "/openapi.json",
+        methods: &[("GET", Route::OpenApi)],
     },
 ];
 

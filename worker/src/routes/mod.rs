@@ -23,3 +23,7 @@ pub mod aosp_devices;
 pub mod aosp_enroll;
 pub mod aosp_expand;
 pub mod aosp_tokens;
+
+// Windows MDM and the Google-compatible surface (issue 4).
+pub mod google;
+pub mod windows;
