@@ -318,7 +318,7 @@ fn check_integer(rule: &IntegerRule, value: &Value, path: &str, out: &mut Vec<Vi
         out.push(Violation::new(
             path,
             Code::Min,
-            format!("must be at least {}", format_bound(rule.min)),
+            format!("must be at least {}", rule.min),
         ))
     };
     if let Some(i) = n.as_i64() {
