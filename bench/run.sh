@@ -14,20 +14,28 @@ cd "$ROOT"
 bash bench/install.sh
 [[ -f pkg/dist/mdm_wasm_bg.wasm ]] || node pkg/build.mjs --quiet
 only="${BENCH_ONLY:-all}"
+# A part that fails (a disagreement between validators, a build error) is
+# reported and the other parts still run; the exit status says something failed.
+status=0
 
 echo "# make bench — $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 if [[ $only == all || $only == validation ]]; then
-  node bench/validation/run.mjs
+  node bench/validation/run.mjs || status=1
   echo
 fi
 if [[ $only == all || $only == boundary ]]; then
-  bash bench/boundary/build.sh
-  node bench/validation/boundary.mjs
+  if bash bench/boundary/build.sh; then
+    node bench/validation/boundary.mjs || status=1
+  else
+    echo "(boundary section skipped: bench/boundary did not build)"
+    status=1
+  fi
   echo
 fi
 if [[ $only == all || $only == worker ]]; then
-  node bench/worker/run.mjs
+  node bench/worker/run.mjs || status=1
 fi
 echo
-node bench/summary.mjs
+node bench/summary.mjs || status=1
+exit $status
