@@ -67,7 +67,8 @@ impl PolicyRow {
             scripts_info: Vec::new(),
             admx_configs: list("admxConfigs"),
             admx_configs_info: Vec::new(),
-            agent_configuration: doc.get("agentConfiguration").cloned(),
+            // Stored as null when the body had none; the resource omits it then.
+            agent_configuration: doc.get("agentConfiguration").filter(|v| v.is_object()).cloned(),
             assets: list("assets"),
             assets_info: Vec::new(),
             version: self.version,
