@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { startWorker, call, ROOT } from "./lib/server.mjs";
 
-const ENTERPRISE = "de00000000000000000000c1"; // organizations.enterprise_id of `demo`
+// The demo organization's enterpriseId is its id (scripts/seed-demo.sql), as
+// for organizations created through the API; `other` below keeps a distinct
+// one (LC0other), as an imported Google enterprise would.
+const ENTERPRISE = "de0000000000000000000001";
 const BASE = `/v1/enterprises/${ENTERPRISE}/enrollmentTokens`;
 
 let w;
@@ -66,8 +69,12 @@ test("create: server-generated name, value, expiry, qrCode; defaults and normali
   assert.equal(r.body.oneTimeOnly, true);
   assert.deepEqual(r.body.user, { accountIdentifier: "asset#44418" });
   assert.equal(r.body.allowPersonalUsage, "PERSONAL_USAGE_DISALLOWED");
-  const byId = await call(w, "GET", `/v1/enterprises/de0000000000000000000001/enrollmentTokens/${r.body.name.split("/").pop()}`, { token });
+  const byId = await call(w, "GET", `/v1/enterprises/${ENTERPRISE}/enrollmentTokens/${r.body.name.split("/").pop()}`, { token });
   assert.deepEqual(byId.body, r.body);
+  // An enterpriseId that differs from the organization id: names use it, the id and slug also resolve.
+  r = await call(w, "POST", "/v1/enterprises/ab0000000000000000000001/enrollmentTokens", { token, body: {} });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.ok(r.body.name.startsWith("enterprises/LC0other/enrollmentTokens/"), r.body.name);
 });
 
 test("create: INVALID_ARGUMENT lists every field violation", async () => {
