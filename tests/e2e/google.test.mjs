@@ -110,19 +110,27 @@ test("get / delete / NOT_FOUND; tenancy across enterprises", async () => {
   assertGoogleError(await call(w, "GET", "/v1/enterprises/nope/enrollmentTokens", { token }), 404, "NOT_FOUND");
 });
 
-test("list: pageSize / pageToken paging, deleted tokens left out", async () => {
+test("list: pageSize / pageToken paging, oldest first, deleted tokens left out", async () => {
   const fresh = "/v1/enterprises/LC0other/enrollmentTokens";
+  const earlier = (await call(w, "GET", `${fresh}?pageSize=100`, { token })).body.enrollmentTokens.map((t) => t.name);
   const names = [];
   for (let i = 0; i < 5; i++) names.push((await call(w, "POST", fresh, { token, body: {} })).body.name);
   await call(w, "DELETE", `/v1/enterprises/other/enrollmentTokens/${names[4].split("/").pop()}`, { token });
-  let r = await call(w, "GET", `${fresh}?pageSize=2`, { token });
-  assert.equal(r.status, 200);
-  assert.deepEqual(r.body.enrollmentTokens.map((t) => t.name), names.slice(0, 2));
-  r = await call(w, "GET", `${fresh}?pageSize=2&pageToken=${r.body.nextPageToken}`, { token });
-  assert.deepEqual(r.body.enrollmentTokens.map((t) => t.name), names.slice(2, 4));
-  assert.equal(r.body.nextPageToken, undefined);
-  r = await call(w, "GET", fresh, { token });
-  assert.equal(r.body.enrollmentTokens.length, 4);
+  const expected = [...earlier, ...names.slice(0, 4)];
+  const seen = [];
+  let pageToken = "";
+  for (let pages = 1; ; pages++) {
+    const r = await call(w, "GET", `${fresh}?pageSize=2${pageToken ? `&pageToken=${pageToken}` : ""}`, { token });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(r.body.enrollmentTokens.length <= 2);
+    seen.push(...r.body.enrollmentTokens.map((t) => t.name));
+    if (!r.body.nextPageToken) break;
+    pageToken = r.body.nextPageToken;
+    assert.ok(pages < 10, "paging does not end");
+  }
+  assert.deepEqual(seen, expected);
+  const all = await call(w, "GET", fresh, { token });
+  assert.deepEqual(all.body.enrollmentTokens.map((t) => t.name), expected.slice(0, 10));
   assertGoogleError(await call(w, "GET", `${fresh}?pageSize=101`, { token }), 400, "INVALID_ARGUMENT");
   assertGoogleError(await call(w, "GET", `${fresh}?pageToken=forged`, { token }), 400, "INVALID_ARGUMENT");
 });
