@@ -639,7 +639,9 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
             ),
         ],
         QueryKind::List(spec) => {
-            let mut sorts = Vec::new();
+            // The seeds' sort pattern allows an empty field: "", ":asc" and
+            // ":desc" all mean the default order (createdAt:desc).
+            let mut sorts: Vec<String> = vec!["".into(), ":asc".into(), ":desc".into()];
             for f in spec.sort_fields {
                 sorts.extend([f.to_string(), format!("{f}:asc"), format!("{f}:desc")]);
             }
@@ -657,7 +659,7 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
                 param(
                     "sort",
                     json!({"type": "string", "enum": sorts}),
-                    "field, field:asc or field:desc; default createdAt:desc.",
+                    "field, field:asc or field:desc; default (also for an empty field) createdAt:desc.",
                 ),
             ];
             if !spec.statuses.is_empty() {
