@@ -70,7 +70,8 @@ impl TokenRow {
     }
 }
 
-/// Authenticate (`androidmanagement`) and resolve `:enterpriseId`.
+/// Authenticate (`androidmanagement`) and resolve `:enterpriseId`. Should an
+/// imported enterpriseId equal another organization's slug, the enterpriseId wins.
 async fn enterprise(ctx: &Ctx) -> Result<(Principal, OrgRow, Db), ApiError> {
     let principal = ctx.require(PERM)?;
     let db = ctx.db()?;
@@ -79,7 +80,8 @@ async fn enterprise(ctx: &Ctx) -> Result<(Principal, OrgRow, Db), ApiError> {
         .first(
             &format!(
                 "SELECT {ORG_COLUMNS} FROM organizations \
-                 WHERE enterprise_id = ?1 OR id = lower(?1) OR slug = ?1 LIMIT 1"
+                 WHERE enterprise_id = ?1 OR id = lower(?1) OR slug = ?1 \
+                 ORDER BY enterprise_id = ?1 DESC, id = lower(?1) DESC LIMIT 1"
             ),
             params![reference],
         )
