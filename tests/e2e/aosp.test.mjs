@@ -157,6 +157,7 @@ test("enroll: one-time token PENDING -> DONE with aosDeviceId; device PROVISIONI
   const after = await api.get(`${BASE}/enrollment-tokens/${t.id}`);
   assert.equal(after.status, "DONE");
   assert.equal(after.aosDeviceId, aosDeviceId);
+  assert.equal(after.config, undefined, "a consumed token no longer shows its value");
   assertError(await enroll(w, t.config.oneTimeToken, "SN-TWO"), 404, 3001);
   const device = await api.get(`${BASE}/devices/${aosDeviceId}`);
   assert.equal(device.state, "PROVISIONING");

@@ -147,7 +147,13 @@ impl Context {
             download_url: &b.download_url,
             signature_checksum: &b.signature_checksum,
         });
-        let qr_code = aosp_provisioning_extras(dpc.as_ref(), &row.value, &self.host);
+        // The value is a credential: show it (and the QR payload carrying it)
+        // only while the token can still enroll a device.
+        let config = (status == TokenStatus::Pending).then(|| AospTokenConfig {
+            qr_code: aosp_provisioning_extras(dpc.as_ref(), &row.value, &self.host),
+            one_time_token: row.value.clone(),
+            enrollment_host: self.host.clone(),
+        });
         let expiration = (row.perpetual == 0).then_some(row.expires_at).flatten().map(ts);
         Ok(AospEnrollmentToken {
             mdm_user: self.expansions.user(row.mdm_user_id.as_deref()),
@@ -172,11 +178,7 @@ impl Context {
             display_name: row.display_name,
             dpc_build_tag: row.dpc_build_tag,
             push_notification_provider: row.push_notification_provider,
-            config: Some(AospTokenConfig {
-                one_time_token: row.value,
-                enrollment_host: self.host.clone(),
-                qr_code,
-            }),
+            config,
             updated_at: ts(row.updated_at),
             created_at: ts(row.created_at),
         })
