@@ -8,7 +8,7 @@
 //! so the published document cannot drift from what is enforced.
 
 use crate::patterns::{is_email, is_https_url, Pattern};
-use crate::violation::{field_path, index_path, Violation, ViolationCode as Code};
+use crate::violation::{Path, Violation, ViolationCode as Code};
 use serde_json::{json, Map, Value};
 
 /// The largest integer a JavaScript number holds exactly (2^53 - 1).
@@ -167,13 +167,12 @@ impl Field {
 /// whatever the input.
 pub fn validate(schema: &Schema, value: &Value) -> Vec<Violation> {
     let mut out = Vec::new();
-    check(schema, value, "", &mut out);
+    check(schema, value, &Path::Root, &mut out);
     out
 }
 
-/// Validates `value` as the given object fields; used by callers that validate a
-/// body in parts.
-pub fn check(schema: &Schema, value: &Value, path: &str, out: &mut Vec<Violation>) {
+/// Appends the violations of `value` (found at `path`) to `out`.
+pub fn check(schema: &Schema, value: &Value, path: &Path, out: &mut Vec<Violation>) {
     match schema {
         Schema::String(rule) => match value {
             Value::String(s) => check_string(rule, s, path, out),
@@ -184,13 +183,13 @@ pub fn check(schema: &Schema, value: &Value, path: &str, out: &mut Vec<Violation
             Some(n) if value.is_number() => {
                 if n < rule.min {
                     out.push(Violation::new(
-                        path,
+                        path.render(),
                         Code::Min,
                         format!("must be at least {}", format_bound(rule.min)),
                     ));
                 } else if n > rule.max {
                     out.push(Violation::new(
-                        path,
+                        path.render(),
                         Code::Max,
                         format!("must be at most {}", format_bound(rule.max)),
                     ));
@@ -208,14 +207,14 @@ pub fn check(schema: &Schema, value: &Value, path: &str, out: &mut Vec<Violation
                 if let Some(max) = rule.max_items {
                     if items.len() > max {
                         out.push(Violation::new(
-                            path,
+                            path.render(),
                             Code::MaxItems,
                             format!("must have at most {max} items"),
                         ));
                     }
                 }
                 for (i, item) in items.iter().enumerate() {
-                    check(rule.items, item, &index_path(path, i), out);
+                    check(rule.items, item, &Path::Index(path, i), out);
                 }
             }
             _ => out.push(type_violation(path, "an array", value)),
@@ -232,13 +231,13 @@ pub fn check(schema: &Schema, value: &Value, path: &str, out: &mut Vec<Violation
     }
 }
 
-fn check_object(fields: &[Field], map: &Map<String, Value>, path: &str, out: &mut Vec<Violation>) {
+fn check_object(fields: &[Field], map: &Map<String, Value>, path: &Path, out: &mut Vec<Violation>) {
     for field in fields {
-        let child = field_path(path, field.name);
+        let child = Path::Key(path, field.name);
         match map.get(field.name) {
             None => {
                 if field.required {
-                    out.push(Violation::new(child, Code::Required, "is required"));
+                    out.push(Violation::new(child.render(), Code::Required, "is required"));
                 }
             }
             Some(Value::Null) if field.nullable => {}
@@ -248,7 +247,7 @@ fn check_object(fields: &[Field], map: &Map<String, Value>, path: &str, out: &mu
     for key in map.keys() {
         if !fields.iter().any(|f| f.name == key) {
             out.push(Violation::new(
-                field_path(path, key),
+                Path::Key(path, key).render(),
                 Code::UnknownField,
                 "is not a known field",
             ));
@@ -256,7 +255,7 @@ fn check_object(fields: &[Field], map: &Map<String, Value>, path: &str, out: &mu
     }
 }
 
-fn check_string(rule: &StringRule, s: &str, path: &str, out: &mut Vec<Violation>) {
+fn check_string(rule: &StringRule, s: &str, path: &Path, out: &mut Vec<Violation>) {
     // Lengths count Unicode scalar values: what a person calls characters.
     let len = s.chars().count();
     if len < rule.min_length {
@@ -265,12 +264,12 @@ fn check_string(rule: &StringRule, s: &str, path: &str, out: &mut Vec<Violation>
         } else {
             format!("must be at least {} characters", rule.min_length)
         };
-        out.push(Violation::new(path, Code::MinLength, message));
+        out.push(Violation::new(path.render(), Code::MinLength, message));
     }
     if let Some(max) = rule.max_length {
         if len > max {
             out.push(Violation::new(
-                path,
+                path.render(),
                 Code::MaxLength,
                 format!("must be at most {max} characters"),
             ));
@@ -279,7 +278,7 @@ fn check_string(rule: &StringRule, s: &str, path: &str, out: &mut Vec<Violation>
     if let Some(values) = rule.one_of {
         if !values.contains(&s) {
             out.push(Violation::new(
-                path,
+                path.render(),
                 Code::Enum,
                 format!("must be one of: {}", values.join(", ")),
             ));
@@ -287,7 +286,7 @@ fn check_string(rule: &StringRule, s: &str, path: &str, out: &mut Vec<Violation>
     }
     if let Some(p) = rule.pattern {
         if !p.matches(s) {
-            out.push(Violation::new(path, Code::Pattern, p.describe()));
+            out.push(Violation::new(path.render(), Code::Pattern, p.describe()));
         }
     }
     if let Some(f) = rule.format {
@@ -300,23 +299,28 @@ fn check_string(rule: &StringRule, s: &str, path: &str, out: &mut Vec<Violation>
             ),
         };
         if !ok {
-            out.push(Violation::new(path, Code::Format, message));
+            out.push(Violation::new(path.render(), Code::Format, message));
         }
     }
 }
 
-fn check_integer(rule: &IntegerRule, value: &Value, path: &str, out: &mut Vec<Violation>) {
+fn check_integer(rule: &IntegerRule, value: &Value, path: &Path, out: &mut Vec<Violation>) {
     let Value::Number(n) = value else {
         out.push(type_violation(path, "an integer", value));
         return;
     };
     // i64, then u64 (too big for i64), then f64: JSON numbers like 1.0 or 1e3 are
     // integers to a browser, so integral floats count as integers too.
-    let too_big =
-        |out: &mut Vec<Violation>| out.push(Violation::new(path, Code::Max, format!("must be at most {}", rule.max)));
+    let too_big = |out: &mut Vec<Violation>| {
+        out.push(Violation::new(
+            path.render(),
+            Code::Max,
+            format!("must be at most {}", rule.max),
+        ))
+    };
     let too_small = |out: &mut Vec<Violation>| {
         out.push(Violation::new(
-            path,
+            path.render(),
             Code::Min,
             format!("must be at least {}", rule.min),
         ))
@@ -332,7 +336,7 @@ fn check_integer(rule: &IntegerRule, value: &Value, path: &str, out: &mut Vec<Vi
     } else {
         let f = n.as_f64().unwrap_or(f64::NAN);
         if !f.is_finite() || f.fract() != 0.0 {
-            out.push(Violation::new(path, Code::Type, "must be an integer"));
+            out.push(Violation::new(path.render(), Code::Type, "must be an integer"));
         } else if f < rule.min as f64 {
             too_small(out);
         } else if f > rule.max as f64 {
@@ -352,7 +356,7 @@ fn format_bound(x: f64) -> String {
     }
 }
 
-fn type_violation(path: &str, expected: &str, got: &Value) -> Violation {
+fn type_violation(path: &Path, expected: &str, got: &Value) -> Violation {
     let got = match got {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -361,7 +365,7 @@ fn type_violation(path: &str, expected: &str, got: &Value) -> Violation {
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
     };
-    Violation::new(path, Code::Type, format!("must be {expected}, not {got}"))
+    Violation::new(path.render(), Code::Type, format!("must be {expected}, not {got}"))
 }
 
 // ---- JSON Schema (for the OpenAPI document) ---------------------------------

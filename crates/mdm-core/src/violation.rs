@@ -91,20 +91,69 @@ impl Violation {
     }
 }
 
-/// Joins a parent path and a field name the way `Violation::path` spells it.
-pub fn field_path(parent: &str, name: &str) -> String {
-    if parent.is_empty() {
-        name.to_owned()
-    } else {
-        let mut p = String::with_capacity(parent.len() + 1 + name.len());
-        p.push_str(parent);
-        p.push('.');
-        p.push_str(name);
-        p
+/// Where a value sits in a body, as a chain of borrowed segments on the
+/// stack. Rendered to the `Violation::path` text only when a violation is
+/// reported, so validating a valid body allocates no path strings.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'a> {
+    Root,
+    Key(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `aosPolicyAssignments[1].priority`; empty for the root.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Path::Root => {}
+            Path::Key(parent, key) => {
+                parent.write(out);
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+            Path::Index(parent, i) => {
+                parent.write(out);
+                out.push('[');
+                // By hand: `to_string` would drag integer formatting through `core::fmt`.
+                let mut digits = [0u8; 20];
+                let mut n = *i;
+                let mut at = digits.len();
+                loop {
+                    at -= 1;
+                    digits[at] = b'0' + (n % 10) as u8;
+                    n /= 10;
+                    if n == 0 {
+                        break;
+                    }
+                }
+                out.extend(digits[at..].iter().map(|d| *d as char));
+                out.push(']');
+            }
+        }
     }
 }
 
-/// Joins a parent path and an array index: `tags[3]`.
-pub fn index_path(parent: &str, index: usize) -> String {
-    format!("{parent}[{index}]")
+#[cfg(test)]
+mod tests {
+    use super::Path;
+
+    #[test]
+    fn paths_render_like_the_contract_example() {
+        let list = Path::Key(&Path::Root, "aosPolicyAssignments");
+        let item = Path::Index(&list, 1);
+        assert_eq!(
+            Path::Key(&item, "priority").render(),
+            "aosPolicyAssignments[1].priority"
+        );
+        assert_eq!(Path::Index(&Path::Root, 120).render(), "[120]");
+        assert_eq!(Path::Root.render(), "");
+    }
 }
