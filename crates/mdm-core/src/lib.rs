@@ -20,6 +20,7 @@ pub mod model;
 pub mod pagination;
 pub mod patterns;
 pub mod payload;
+pub mod plans;
 pub mod policy;
 pub mod requests;
 pub mod schema;
