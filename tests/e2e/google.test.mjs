@@ -131,8 +131,103 @@ test("list: pageSize / pageToken paging, oldest first, deleted tokens left out",
   assert.deepEqual(seen, expected);
   const all = await call(w, "GET", fresh, { token });
   assert.deepEqual(all.body.enrollmentTokens.map((t) => t.name), expected.slice(0, 10));
-  assertGoogleError(await call(w, "GET", `${fresh}?pageSize=101`, { token }), 400, "INVALID_ARGUMENT");
+  // Above 100 is coerced to 100, like Google's API; a negative size is still refused.
+  for (let i = 0; i < 101 - expected.length; i++) await call(w, "POST", fresh, { token, body: {} });
+  const big = await call(w, "GET", `${fresh}?pageSize=500`, { token });
+  assert.equal(big.status, 200, JSON.stringify(big.body));
+  assert.equal(big.body.enrollmentTokens.length, 100);
+  assert.ok(big.body.nextPageToken, "a 101st token is on the next page");
+  assertGoogleError(await call(w, "GET", `${fresh}?pageSize=-1`, { token }), 400, "INVALID_ARGUMENT");
   assertGoogleError(await call(w, "GET", `${fresh}?pageToken=forged`, { token }), 400, "INVALID_ARGUMENT");
+});
+
+/** The token value a device finds in the token's qrCode. */
+function qrValue(t) {
+  return JSON.parse(t.qrCode)["android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE"][
+    "com.google.android.apps.work.clouddpc.EXTRA_ENROLLMENT_TOKEN"
+  ];
+}
+
+function enroll(value, serialNumber) {
+  return call(w, "POST", "/v1/enroll/aosp", { body: { token: value, device: { serialNumber } } });
+}
+
+function assertNotEnrolled(r) {
+  assert.equal(r.status, 404, JSON.stringify(r.body));
+  assert.equal(r.body.status, false);
+  assert.equal(r.body.error.code, 3001);
+}
+
+const DEVICES = "/v1/organizations/demo/mdm/aosp/enterprise/devices";
+
+test("enroll with a Google token: the device joins the enterprise and shows enrollmentTokenData", async () => {
+  const admin = w.token();
+  const r = await call(w, "POST", BASE, {
+    token,
+    body: { additionalData: '{"site":"berlin"}', policyName: "kiosk", oneTimeOnly: true },
+  });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  const t = r.body;
+  const e = await enroll(qrValue(t), "G-ONE");
+  assert.equal(e.status, 201, JSON.stringify(e.body));
+  const { aosDeviceId, organizationId, deviceSecret, state } = e.body.data;
+  assert.equal(organizationId, ENTERPRISE);
+  assert.equal(state, "PROVISIONING");
+  const device = (await call(w, "GET", `${DEVICES}/${aosDeviceId}`, { token: admin })).body.data;
+  assert.equal(device.config.deviceReport.enrollmentTokenData, '{"site":"berlin"}');
+  assert.equal(device.config.deviceReport.enrollmentTokenName, t.name);
+  assert.equal(device.config.deviceReport.policyName, `enterprises/${ENTERPRISE}/policies/kiosk`);
+  const listed = (await call(w, "GET", `${DEVICES}?limit=100`, { token: admin })).body.data.items;
+  assert.ok(listed.some((d) => d.id === aosDeviceId));
+  // A status report replaces the device report but keeps what enrollment put there.
+  const report = await call(w, "POST", `/v1/devices/aosp/${aosDeviceId}/status`, {
+    body: { policyCompliant: true },
+    headers: { "x-device-secret": deviceSecret },
+  });
+  assert.equal(report.status, 200, JSON.stringify(report.body));
+  const reported = (await call(w, "GET", `${DEVICES}/${aosDeviceId}`, { token: admin })).body.data;
+  assert.equal(reported.config.deviceReport.policyCompliant, true);
+  assert.equal(reported.config.deviceReport.enrollmentTokenData, '{"site":"berlin"}');
+  assert.equal(reported.config.deviceReport.enrollmentTokenName, t.name);
+  // Used up, the one-time token still lists and gets (as Google's does until it expires) but enrolls nothing.
+  assertNotEnrolled(await enroll(t.value, "G-TWO"));
+  const id = t.name.split("/").pop();
+  assert.deepEqual((await call(w, "GET", `${BASE}/${id}`, { token })).body, t);
+});
+
+test("a oneTimeOnly Google token admits exactly one of 20 concurrent devices", async () => {
+  const t = (await call(w, "POST", BASE, { token, body: { oneTimeOnly: true, additionalData: "race" } })).body;
+  const before = (await w.sql("SELECT count(*) AS n FROM aosp_devices"))[0].n;
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => enroll(qrValue(t), `G-RACE-${i}`)));
+  const wins = results.filter((r) => r.status === 201);
+  assert.equal(wins.length, 1, JSON.stringify(results.map((r) => r.status)));
+  for (const l of results.filter((r) => r.status !== 201)) assertNotEnrolled(l);
+  assert.equal((await w.sql("SELECT count(*) AS n FROM aosp_devices"))[0].n - before, 1);
+  const rows = await w.sql(`SELECT status, enrolled_count FROM google_enrollment_tokens WHERE value = '${t.value}'`);
+  assert.deepEqual(rows[0], { status: "DONE", enrolled_count: 1 });
+});
+
+test("a reusable Google token admits several devices; deleted or expired, none", async () => {
+  const t = (await call(w, "POST", BASE, { token, body: { additionalData: "fleet" } })).body;
+  const ids = [];
+  for (const sn of ["G-M-1", "G-M-2"]) {
+    const r = await enroll(qrValue(t), sn);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    ids.push(r.body.data.aosDeviceId);
+  }
+  assert.equal(new Set(ids).size, 2);
+  const id = t.name.split("/").pop();
+  assert.equal((await call(w, "DELETE", `${BASE}/${id}`, { token })).status, 200);
+  assertNotEnrolled(await enroll(t.value, "G-M-3"));
+
+  const deleted = (await call(w, "POST", BASE, { token, body: {} })).body;
+  await call(w, "DELETE", `${BASE}/${deleted.name.split("/").pop()}`, { token });
+  assertNotEnrolled(await enroll(qrValue(deleted), "G-D-1"));
+
+  const expired = (await call(w, "POST", BASE, { token, body: { duration: "60s" } })).body;
+  await w.sql(`UPDATE google_enrollment_tokens SET expires_at = expires_at - 3600000 WHERE value = '${expired.value}'`);
+  assertNotEnrolled(await enroll(qrValue(expired), "G-E-1"));
+  assertNotEnrolled(await enroll("no-such-token", "G-U-1"));
 });
 
 test("UNAUTHENTICATED and PERMISSION_DENIED in Google's body", async () => {

@@ -368,7 +368,7 @@ pub static OPS: &[Op] = &[
     op(
         Route::EnrollAosp,
         DEVICE_SIDE,
-        "A device enrolls with an AOSP enrollment token (consumed atomically)",
+        "A device enrolls with an AOSP or Google-compatible enrollment token (consumed atomically)",
         None,
     )
     .body("EnrollAosp")
@@ -629,8 +629,12 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
         QueryKind::GooglePage => vec![
             param(
                 "pageSize",
-                json!({"type": "integer", "minimum": 0, "maximum": google::MAX_PAGE_SIZE}),
-                "Tokens per page; 0 or absent: 10.",
+                json!({"type": "integer", "minimum": 0}),
+                &format!(
+                    "Tokens per page; 0 or absent: {}; values above {max} are coerced to {max}.",
+                    google::DEFAULT_PAGE_SIZE,
+                    max = google::MAX_PAGE_SIZE
+                ),
             ),
             param(
                 "pageToken",

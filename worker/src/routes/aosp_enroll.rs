@@ -14,6 +14,14 @@
 //! transaction. Of any number of concurrent attempts on a one-time token,
 //! exactly one changes the row; the others change nothing and create nothing.
 //!
+//! The same endpoint takes a Google-compatible token's `value` (what a device
+//! finds under `EXTRA_ENROLLMENT_TOKEN` in its `qrCode`): the batch goes on
+//! with the same claim-then-insert pair on `google_enrollment_tokens` when the
+//! AOSP table had no such live token. The device joins the token's
+//! organization and shows the token's `additionalData` as
+//! `config.deviceReport.enrollmentTokenData`; a oneTimeOnly token enrolls one
+//! device, any other as many as come before it expires.
+//!
 //! A token that cannot enroll (unknown, deleted, expired, already consumed) is
 //! one answer, 404 / 3001, so the endpoint does not tell which tokens exist.
 
@@ -54,20 +62,61 @@ const CONSUME: &str = "UPDATE aosp_enrollment_tokens SET \
       enrolled_count = enrolled_count + 1, updated_at = ?2 \
     WHERE value = ?1 AND status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2)";
 
-/// Runs right after CONSUME in the same transaction; `changes()` is CONSUME's.
-const INSERT_DEVICE: &str = "INSERT INTO aosp_devices (id, organization_id, aos_enterprise_id, segment_id, \
-      mdm_user_id, policy_assignments, display_name, tags, push_notification_provider, state, state_history, \
-      secret_hash, serial_number, device_info, config, enrollment_token_id, enrollment_token_data, \
-      enrolled_date, created_at, updated_at) \
-    SELECT ?3, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_assignments, ?4, tags, \
-      push_notification_provider, 'PROVISIONING', json_array(json_object('state', 'PROVISIONING', 'date', ?5)), \
-      ?6, ?7, ?8, json_object('managementMode', management_mode), id, display_name, ?2, ?2, ?2 \
-    FROM aosp_enrollment_tokens WHERE value = ?1 AND changes() = 1";
-
 /// PROCESSING → DONE for the one-time token this enrollment consumed.
 const COMPLETE: &str = "UPDATE aosp_enrollment_tokens SET status = 'DONE', updated_at = ?2 \
     WHERE value = ?1 AND status = 'PROCESSING' AND aos_device_id = ?3";
 
+/// A Google token claims only if the AOSP statements created no device (`?3`):
+/// values are 192 random bits, so both tables matching is not expected, but
+/// the AOSP table wins if it ever happens. A oneTimeOnly token goes straight
+/// PENDING → DONE (then it enrolls nothing more, yet stays listed like
+/// Google's until it is deleted); any other token stays PENDING until it expires.
+const CONSUME_GOOGLE: &str = "UPDATE google_enrollment_tokens SET \
+      status = CASE one_time_only WHEN 1 THEN 'DONE' ELSE 'PENDING' END, \
+      enrolled_count = enrolled_count + 1, updated_at = ?2 \
+    WHERE value = ?1 AND status = 'PENDING' AND expires_at > ?2 \
+      AND NOT EXISTS (SELECT 1 FROM aosp_devices WHERE id = ?3)";
+
+/// What a device inherits from an AOSP token (`?1` is the token value).
+const FROM_AOSP: &str =
+    "SELECT organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_assignments, tags, \
+      push_notification_provider, json_object('managementMode', management_mode) AS config, \
+      id AS enrollment_token_id, display_name AS enrollment_token_data \
+    FROM aosp_enrollment_tokens WHERE value = ?1";
+
+/// What a device inherits from a Google token: its organization, and in
+/// `config.deviceReport` (Google's Device) `enrollmentTokenData` (the token's
+/// additionalData), `enrollmentTokenName` and `policyName`; absent values are
+/// left out (`json_patch` drops nulls). No `enrollment_token_id`: that column
+/// refers to AOSP tokens.
+const FROM_GOOGLE: &str = "SELECT g.organization_id, o.aos_enterprise_id, NULL AS segment_id, NULL AS mdm_user_id, \
+      '[]' AS policy_assignments, '[]' AS tags, NULL AS push_notification_provider, \
+      json_object('managementMode', 'DEVICE_OWNER', 'deviceReport', json_patch('{}', json_object( \
+        'enrollmentTokenData', g.additional_data, \
+        'enrollmentTokenName', 'enterprises/' || g.enterprise_id || '/enrollmentTokens/' || g.id, \
+        'policyName', g.policy_name))) AS config, \
+      NULL AS enrollment_token_id, g.additional_data AS enrollment_token_data \
+    FROM google_enrollment_tokens g JOIN organizations o ON o.id = g.organization_id WHERE g.value = ?1";
+
+/// The device INSERT from one token source (`FROM_AOSP`, `FROM_GOOGLE`). It
+/// runs right after that source's claim in the same transaction and inserts
+/// only if the claim changed a row (`changes()` is the claim's).
+fn insert_device(source: &str) -> String {
+    format!(
+        "INSERT INTO aosp_devices (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
+           policy_assignments, display_name, tags, push_notification_provider, state, state_history, \
+           secret_hash, serial_number, device_info, config, enrollment_token_id, enrollment_token_data, \
+           enrolled_date, created_at, updated_at) \
+         SELECT ?3, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_assignments, ?4, tags, \
+           push_notification_provider, 'PROVISIONING', json_array(json_object('state', 'PROVISIONING', 'date', ?5)), \
+           ?6, ?7, ?8, config, enrollment_token_id, enrollment_token_data, ?2, ?2, ?2 \
+         FROM ({source}) WHERE changes() = 1"
+    )
+}
+
+/// One D1 batch (one transaction): claim an AOSP token and insert the device
+/// from it, complete a one-time AOSP token; else claim a Google token and
+/// insert the device from that. At most one of the two INSERTs adds a row.
 pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let input: EnrollAosp = body(ctx).await?;
     let now = ctx.now_ms;
@@ -75,26 +124,30 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let secret = new_secret()?;
     let device_info = serde_json::to_string(&input.device).map_err(ApiError::internal)?;
     let db = ctx.db()?;
+    let claim = params![&input.token, now, &device_id];
+    let insert = params![
+        &input.token,
+        now,
+        &device_id,
+        input.device.name.as_deref(),
+        ts(now),
+        secret_hash(&secret),
+        &input.device.serial_number,
+        &device_info
+    ];
     let results = db
         .batch(vec![
-            db.stmt(CONSUME, params![&input.token, now, &device_id])?,
-            db.stmt(
-                INSERT_DEVICE,
-                params![
-                    &input.token,
-                    now,
-                    &device_id,
-                    input.device.name.as_deref(),
-                    ts(now),
-                    secret_hash(&secret),
-                    &input.device.serial_number,
-                    &device_info
-                ],
-            )?,
-            db.stmt(COMPLETE, params![&input.token, now, &device_id])?,
+            db.stmt(CONSUME, claim)?,
+            db.stmt(&insert_device(FROM_AOSP), insert)?,
+            db.stmt(COMPLETE, claim)?,
+            db.stmt(CONSUME_GOOGLE, claim)?,
+            db.stmt(&insert_device(FROM_GOOGLE), insert)?,
         ])
         .await?;
-    let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
+    let mut inserted = 0;
+    for i in [1, 4] {
+        inserted += results.get(i).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
+    }
     if inserted != 1 {
         return Err(ApiError::NotFound);
     }
@@ -122,7 +175,8 @@ struct Reported {
     last_status_report_time: String,
 }
 
-/// One UPDATE: the report replaces `config.deviceReport`, `location` and
+/// One UPDATE: the report replaces `config.deviceReport` (but for what
+/// enrollment put there: `enrollmentTokenData`, `enrollmentTokenName`, `policyName`), `location` and
 /// `appliedPolicy` (when sent) are merged into `config`, and a PROVISIONING device becomes ACTIVE with a state
 /// history entry. SET expressions all read the row as it was, so the history
 /// entry is appended exactly when the state changes.
@@ -131,7 +185,10 @@ const REPORT: &str = "UPDATE aosp_devices SET \
       state_history = CASE state WHEN 'PROVISIONING' \
         THEN json_insert(state_history, '$[#]', json_object('state', 'ACTIVE', 'date', ?3)) \
         ELSE state_history END, \
-      config = json_set(json_patch(config, ?5), '$.deviceReport', json(?4)), \
+      config = json_set(json_patch(config, ?5), '$.deviceReport', json_patch(json(?4), json_object( \
+        'enrollmentTokenData', json_extract(config, '$.deviceReport.enrollmentTokenData'), \
+        'enrollmentTokenName', json_extract(config, '$.deviceReport.enrollmentTokenName'), \
+        'policyName', json_extract(config, '$.deviceReport.policyName')))), \
       last_status_report_time = ?2, updated_at = ?2 \
     WHERE id = ?1 AND secret_hash = ?6 AND state != 'DELETED' \
     RETURNING state";

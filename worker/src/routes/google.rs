@@ -190,16 +190,23 @@ fn invalid(path: &str, message: &str) -> ApiError {
     ApiError::invalid(path, ViolationCode::Format, message)
 }
 
-/// `pageSize`: absent or 0 → 10; 1..=100; anything else is INVALID_ARGUMENT.
+/// `pageSize`: absent or 0 → 10; above 100 → 100 (Google coerces, it does
+/// not reject); anything but a non-negative integer is INVALID_ARGUMENT.
 pub fn page_size(raw: Option<&str>) -> Result<i64, ApiError> {
-    match raw.map(str::trim) {
-        None | Some("") => Ok(DEFAULT_PAGE_SIZE),
-        Some(s) => match s.parse::<i64>() {
-            Ok(0) => Ok(DEFAULT_PAGE_SIZE),
-            Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => Ok(n),
-            _ => Err(invalid("pageSize", "must be an integer from 0 to 100")),
-        },
+    let s = raw.map(str::trim).unwrap_or_default();
+    if s.is_empty() {
+        return Ok(DEFAULT_PAGE_SIZE);
     }
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid("pageSize", "must be a non-negative integer"));
+    }
+    // Too many digits for an i64 is still just "above 100".
+    Ok(match digits.parse::<i64>() {
+        Ok(0) => DEFAULT_PAGE_SIZE,
+        Ok(n) => n.min(MAX_PAGE_SIZE),
+        Err(_) => MAX_PAGE_SIZE,
+    })
 }
 
 /// `GET /v1/enterprises/:enterpriseId/enrollmentTokens`: oldest first, keyset
@@ -266,8 +273,12 @@ mod tests {
         assert_eq!(page_size(None).unwrap(), 10);
         assert_eq!(page_size(Some("0")).unwrap(), 10);
         assert_eq!(page_size(Some("100")).unwrap(), 100);
-        assert!(page_size(Some("101")).is_err());
+        assert_eq!(page_size(Some("101")).unwrap(), 100);
+        assert_eq!(page_size(Some("500")).unwrap(), 100);
+        assert_eq!(page_size(Some("123456789012345678901234567890")).unwrap(), 100);
         assert!(page_size(Some("-1")).is_err());
         assert!(page_size(Some("x")).is_err());
+        assert!(page_size(Some("1.5")).is_err());
+        assert!(page_size(Some("+")).is_err());
     }
 }

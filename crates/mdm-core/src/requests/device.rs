@@ -51,7 +51,7 @@ impl RequestBody for EnrollAosp {
         Field::required(
             "token",
             string().min(1).max(256).schema(),
-            "The enrollment token value (config.oneTimeToken).",
+            "The enrollment token value: an AOSP token's config.oneTimeToken, or a Google-compatible token's value.",
         ),
         Field::required("device", AOSP_DEVICE_INFO, "What the device reports about itself."),
     ]);
