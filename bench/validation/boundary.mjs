@@ -34,8 +34,14 @@ for (const [v] of VARIANTS) {
 }
 const ajv = ajvValidators();
 
+// What pkg/src/validate.js does (no fallback needed for these bodies).
+const viaText = (r) => (r === null ? [] : JSON.parse(r));
+const pkgValidate = (m, k, b) => viaText(m.__validateStringified(k, JSON.stringify(b)));
+
 const CALLS = [
-  ["object walk: validate(name, obj) (the package today)", (m, k, b) => () => m.validate(k, b)],
+  ["object walk: validate(name, obj) (the package before; now its fallback)", (m, k, b) => () => m.validate(k, b)],
+  ["the package's validate now: JSON.stringify + __validateStringified + JSON.parse", (m, k, b) => () => pkgValidate(m, k, b)],
+  ["the package's validateJson now: __validateJsonText + JSON.parse", (m, k, _b, t) => () => viaText(m.__validateJsonText(k, t))],
   ["serde-wasm-bindgen: from_value(obj)", (m, k, b) => () => m.validateSwb(k, b)],
   ["JSON.stringify(obj) + validateJson(name, text)", (m, k, b) => () => m.validateJson(k, JSON.stringify(b))],
   ["validateJson(name, text) (text already there)", (m, k, _b, t) => () => m.validateJson(k, t)],
@@ -57,6 +63,17 @@ for (const { kind, valid, invalid } of KINDS) {
       count: mods.z.countText(kind, t),
       text: JSON.parse(mods.z.validateJsonText(kind, t)).length,
     };
+    // The package's text paths must give exactly the walk's violations.
+    const walk = JSON.stringify(mods.z.validate(kind, body));
+    for (const [what, v] of [
+      ["__validateStringified", pkgValidate(mods.z, kind, body)],
+      ["__validateJsonText", viaText(mods.z.__validateJsonText(kind, t))],
+    ]) {
+      if (JSON.stringify(v) !== walk) {
+        console.error(`boundary DISAGREEMENT: ${what} differs from the object walk on ${kind}`);
+        process.exitCode = 1;
+      }
+    }
     // The lazy-path what-if must give exactly the package's violations.
     const lazy = JSON.stringify(mods.z.validateJsonLazyPaths(kind, t));
     if (lazy !== JSON.stringify(mods.z.validateJson(kind, t))) {

@@ -5,6 +5,26 @@
 import { provisioningExtras } from "../dist/mdm_wasm.js";
 
 export * from "../dist/mdm_wasm.js";
+// The validators over the wasm's same-named exports (named exports take
+// precedence over `export *`).
+export {
+  validate,
+  validateJson,
+  validateAospEnrollmentTokenCreate,
+  validateAospDeviceUpdate,
+  validateWinEnrollmentTokenCreate,
+  validateWinEnrollmentTokenUpdate,
+  validateWinPolicyCreate,
+  validateGoogleEnrollmentTokenCreate,
+  validateOrganizationCreate,
+  validateSegmentCreate,
+  validateMdmUserCreate,
+  validateAospPolicyCreate,
+  validateDpcBuildCreate,
+  validateEnrollAosp,
+  validateEnrollWindows,
+  validateAospStatusReport,
+} from "./validate.js";
 export { ApiError, ValidationError, MdmClient, buildListQuery } from "./client.js";
 
 /**

@@ -3,7 +3,8 @@
 // runs), so an invalid body is rejected here without a round trip, with the
 // very violations the server would list.
 
-import { tryBuildListQuery, validate } from "../dist/mdm_wasm.js";
+import { tryBuildListQuery } from "../dist/mdm_wasm.js";
+import { validate } from "./validate.js";
 
 /** An error envelope from the API: `{status: false, error: {code, message, details}}`. */
 export class ApiError extends Error {

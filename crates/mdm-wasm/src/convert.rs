@@ -218,6 +218,58 @@ pub fn violations(list: &[Violation]) -> Array {
     list.iter().map(violation).collect()
 }
 
+/// Violations as one JSON text for `JSON.parse` in JavaScript (one string
+/// across the boundary instead of an object and three `Reflect.set` per
+/// violation), or `null` when there are none. Hand-written rather than
+/// serde_json's writer, which the package does not otherwise link.
+pub fn violations_text(list: &[Violation]) -> JsValue {
+    if list.is_empty() {
+        return JsValue::NULL;
+    }
+    JsValue::from_str(&violations_json(list))
+}
+
+/// `[{"path":…,"code":…,"message":…},…]`: what `JSON.stringify` of
+/// `violations(list)` would write, up to escaping.
+pub fn violations_json(list: &[Violation]) -> String {
+    let mut out = String::with_capacity(64 * list.len() + 2);
+    out.push('[');
+    for (i, v) in list.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str("{\"path\":");
+        push_json_str(&mut out, &v.path);
+        out.push_str(",\"code\":");
+        push_json_str(&mut out, v.code.as_str());
+        out.push_str(",\"message\":");
+        push_json_str(&mut out, &v.message);
+        out.push('}');
+    }
+    out.push(']');
+    out
+}
+
+/// `s` as a JSON string literal (a Rust `str` has no lone surrogates, so
+/// only quotes, backslashes and control characters need escaping).
+fn push_json_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 0xf] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -246,6 +298,23 @@ mod tests {
         }
         assert_eq!(number(f64::NAN), Value::Null);
         assert_eq!(number(f64::INFINITY), Value::Null);
+    }
+
+    #[test]
+    fn violations_json_is_what_json_parse_reads_back() {
+        assert_eq!(violations_json(&[]), "[]");
+        let list = [
+            Violation::new("a.b[0]", ViolationCode::Min, "must be at least 60"),
+            Violation::new("", ViolationCode::Format, "malformed JSON: \"x\\y\"\n\u{1}\u{1f} é 😀"),
+        ];
+        let text = violations_json(&list);
+        let back: Value = serde_json::from_str(&text).unwrap();
+        let expected: Vec<Value> = list
+            .iter()
+            .map(|v| serde_json::json!({"path": v.path, "code": v.code.as_str(), "message": v.message}))
+            .collect();
+        assert_eq!(back, Value::Array(expected));
+        assert!(text.contains("\\u0001\\u001f"), "{text}");
     }
 
     #[test]

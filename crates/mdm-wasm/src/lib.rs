@@ -78,6 +78,36 @@ pub fn validate_json(
     Ok(convert::violations(&violations))
 }
 
+/// The package's `validate` (pkg/src/validate.js) after `JSON.stringify`:
+/// `undefined` when the text does not parse (nesting deeper than serde_json's
+/// limit, a lone surrogate), and the JavaScript side then falls back to
+/// `validate` (the object walk), so those inputs keep the walk's violations.
+/// Otherwise `null` (valid) or the violations as JSON text. As with the walk,
+/// an unknown `name` throws only once the body has been read.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __validateStringified, skip_typescript)]
+pub fn validate_stringified(name: &str, text: &str) -> Result<JsValue, JsValue> {
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        return Ok(JsValue::UNDEFINED);
+    };
+    let violations = catalog::violations_of(name, &value).ok_or_else(|| unknown_body(name))?;
+    Ok(convert::violations_text(&violations))
+}
+
+/// The package's `validateJson` (pkg/src/validate.js): `validateJson` with the
+/// violations as one JSON text (`null` when valid) for `JSON.parse`.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __validateJsonText, skip_typescript)]
+pub fn validate_json_text(name: &str, text: &str) -> Result<JsValue, JsValue> {
+    if !VALIDATOR_NAMES.iter().any(|(_, n)| *n == name) {
+        return Err(unknown_body(name));
+    }
+    Ok(match parse_body_text(text) {
+        Ok(value) => convert::violations_text(&catalog::violations_of(name, &value).unwrap_or_default()),
+        Err(v) => convert::violations_text(&[v]),
+    })
+}
+
 /// The server's reading of a request body text (worker `http::body::parse_json`):
 /// blank is `required`, unparsable is `format` with serde_json's message.
 pub fn parse_body_text(text: &str) -> Result<Value, Violation> {
