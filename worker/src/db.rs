@@ -167,7 +167,11 @@ impl Db {
 
     /// Several statements in one implicit transaction (all or nothing), in
     /// order. Each result's rows can be read with [`BatchResult::rows`].
+    /// An empty batch makes no round trip.
     pub async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
+        if stmts.is_empty() {
+            return Ok(Vec::new());
+        }
         let stmts = stmts.into_iter().map(|s| s.0).collect();
         let results = self.inner.batch(stmts).await.map_err(d1_error)?;
         Ok(results.into_iter().map(BatchResult).collect())
@@ -179,7 +183,15 @@ pub struct BatchResult(worker::D1Result);
 
 impl BatchResult {
     pub fn rows<T: DeserializeOwned>(&self) -> Result<Vec<T>, ApiError> {
+        if let Some(err) = self.0.error() {
+            return Err(ApiError::Internal(err));
+        }
         self.0.results().map_err(d1_error)
+    }
+
+    /// The first row, if any.
+    pub fn first<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
+        Ok(self.rows()?.into_iter().next())
     }
 
     pub fn meta(&self) -> Result<RunMeta, ApiError> {

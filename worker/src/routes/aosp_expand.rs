@@ -11,7 +11,7 @@ use mdm_core::model::aosp::{AosPolicyAssignment, AosPolicySummary};
 use mdm_core::model::MdmUserRef;
 use mdm_core::requests::aosp::AosPolicyAssignmentInput;
 
-use crate::db::{Db, Param};
+use crate::db::{BatchResult, Db, Param, Stmt};
 use crate::http::ApiError;
 use crate::routes::aosp_policies;
 
@@ -22,37 +22,79 @@ pub struct Expansions {
     pub policies: HashMap<String, aosp_policies::Row>,
 }
 
+/// Where a load's statements sit in a batch (see [`Expansions::prepare`]).
+pub struct Pending {
+    users: Option<usize>,
+    policies: Option<usize>,
+}
+
+#[derive(Deserialize)]
+struct UserRow {
+    id: String,
+    email: String,
+}
+
 impl Expansions {
-    /// Load every user and policy the given references name, in `org_id` only.
+    /// Load every user and policy the given references name, in `org_id` only
+    /// (one batch: one round trip, none without references).
     pub async fn load<'a>(
         db: &Db,
         org_id: &str,
         user_ids: impl IntoIterator<Item = &'a str>,
         policy_ids: impl IntoIterator<Item = &'a str>,
     ) -> Result<Self, ApiError> {
+        let mut stmts = Vec::new();
+        let pending = Self::prepare(db, org_id, user_ids, policy_ids, &mut stmts)?;
+        let results = db.batch(stmts).await?;
+        Self::read(&pending, &results)
+    }
+
+    /// Append the statements of a load to `stmts` (to batch them with others);
+    /// [`Expansions::read`] takes the batch's results.
+    pub fn prepare<'a>(
+        db: &Db,
+        org_id: &str,
+        user_ids: impl IntoIterator<Item = &'a str>,
+        policy_ids: impl IntoIterator<Item = &'a str>,
+        stmts: &mut Vec<Stmt>,
+    ) -> Result<Pending, ApiError> {
         let mut users: Vec<String> = user_ids.into_iter().map(str::to_string).collect();
         users.sort();
         users.dedup();
         let mut policies: Vec<String> = policy_ids.into_iter().map(str::to_string).collect();
         policies.sort();
         policies.dedup();
-        let mut out = Expansions::default();
+        let mut pending = Pending {
+            users: None,
+            policies: None,
+        };
         if !users.is_empty() {
-            #[derive(Deserialize)]
-            struct U {
-                id: String,
-                email: String,
-            }
             let marks = vec!["?"; users.len()].join(", ");
             let mut params = vec![Param::from(org_id)];
             params.extend(users.iter().map(Param::from));
-            let rows: Vec<U> = db
-                .all(
-                    &format!("SELECT id, email FROM mdm_users WHERE organization_id = ? AND id IN ({marks})"),
-                    &params,
-                )
-                .await?;
-            for u in rows {
+            pending.users = Some(stmts.len());
+            stmts.push(db.stmt(
+                &format!("SELECT id, email FROM mdm_users WHERE organization_id = ? AND id IN ({marks})"),
+                &params,
+            )?);
+        }
+        if let Some(stmt) = aosp_policies::by_ids_stmt(db, org_id, &policies)? {
+            pending.policies = Some(stmts.len());
+            stmts.push(stmt);
+        }
+        Ok(pending)
+    }
+
+    /// The expansions out of the results of a batch [`Expansions::prepare`] filled.
+    pub fn read(pending: &Pending, results: &[BatchResult]) -> Result<Self, ApiError> {
+        let at = |i: usize| {
+            results
+                .get(i)
+                .ok_or_else(|| ApiError::internal("batch: missing expansion result"))
+        };
+        let mut out = Expansions::default();
+        if let Some(i) = pending.users {
+            for u in at(i)?.rows::<UserRow>()? {
                 out.users.insert(
                     u.id.clone(),
                     MdmUserRef {
@@ -62,8 +104,10 @@ impl Expansions {
                 );
             }
         }
-        for p in aosp_policies::by_ids(db, org_id, &policies).await? {
-            out.policies.insert(p.id.clone(), p);
+        if let Some(i) = pending.policies {
+            for p in at(i)?.rows::<aosp_policies::Row>()? {
+                out.policies.insert(p.id.clone(), p);
+            }
         }
         Ok(out)
     }

@@ -12,7 +12,7 @@ use mdm_core::pagination::AOSP_POLICIES;
 use mdm_core::requests::admin::AospPolicyCreate;
 
 use crate::ctx::Ctx;
-use crate::db::{Db, Param};
+use crate::db::{Db, Param, Stmt};
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
@@ -85,17 +85,30 @@ fn to_model(r: Row, org: &OrgRow) -> Result<AospPolicy, ApiError> {
 
 /// The organization's policies with these ids (unknown ids are simply absent).
 pub async fn by_ids(db: &Db, org_id: &str, ids: &[String]) -> Result<Vec<Row>, ApiError> {
+    match by_ids_query(org_id, ids) {
+        Some((sql, params)) => db.all(&sql, &params).await,
+        None => Ok(Vec::new()),
+    }
+}
+
+/// [`by_ids`]' statement, for a batch (`None`: no ids, nothing to ask).
+pub fn by_ids_stmt(db: &Db, org_id: &str, ids: &[String]) -> Result<Option<Stmt>, ApiError> {
+    by_ids_query(org_id, ids)
+        .map(|(sql, params)| db.stmt(&sql, &params))
+        .transpose()
+}
+
+fn by_ids_query(org_id: &str, ids: &[String]) -> Option<(String, Vec<Param>)> {
     if ids.is_empty() {
-        return Ok(Vec::new());
+        return None;
     }
     let marks = vec!["?"; ids.len()].join(", ");
     let mut params = vec![Param::from(org_id)];
     params.extend(ids.iter().map(|i| Param::from(i.to_ascii_lowercase())));
-    db.all(
-        &format!("SELECT {COLUMNS} FROM aosp_policies WHERE organization_id = ? AND id IN ({marks})"),
-        &params,
-    )
-    .await
+    Some((
+        format!("SELECT {COLUMNS} FROM aosp_policies WHERE organization_id = ? AND id IN ({marks})"),
+        params,
+    ))
 }
 
 pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {

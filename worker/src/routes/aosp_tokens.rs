@@ -104,29 +104,44 @@ struct Context {
 }
 
 impl Context {
+    /// One batch (one round trip) for the users, policies and DPC builds of
+    /// the rows; none when they name nothing.
     async fn load(ctx: &Ctx, db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Self, ApiError> {
         let mut policy_ids = Vec::new();
         for r in rows {
             policy_ids.extend(r.assignments()?.into_iter().map(|a| a.aos_policy_id));
         }
-        let expansions = Expansions::load(
+        let mut stmts = Vec::new();
+        let pending = Expansions::prepare(
             db,
             &org.id,
             rows.iter().filter_map(|r| r.mdm_user_id.as_deref()),
             policy_ids.iter().map(String::as_str),
-        )
-        .await?;
-        let mut builds = Vec::new();
+            &mut stmts,
+        )?;
         let mut tags: Vec<&str> = rows.iter().filter_map(|r| r.dpc_build_tag.as_deref()).collect();
         tags.sort_unstable();
         tags.dedup();
-        for tag in tags {
-            builds.extend(dpc_builds::for_token(db, &org.id, Some(tag)).await?);
+        let builds_at = stmts.len();
+        for tag in &tags {
+            stmts.push(dpc_builds::for_token_stmt(db, &org.id, Some(tag))?);
         }
-        let newest_build = if rows.iter().any(|r| r.dpc_build_tag.is_none()) {
-            dpc_builds::for_token(db, &org.id, None).await?
-        } else {
-            None
+        let newest_at = rows.iter().any(|r| r.dpc_build_tag.is_none()).then_some(stmts.len());
+        if newest_at.is_some() {
+            stmts.push(dpc_builds::for_token_stmt(db, &org.id, None)?);
+        }
+        let results = db.batch(stmts).await?;
+        let expansions = Expansions::read(&pending, &results)?;
+        let mut builds = Vec::new();
+        for r in results.iter().skip(builds_at).take(tags.len()) {
+            builds.extend(r.first::<dpc_builds::Row>()?);
+        }
+        let newest_build = match newest_at {
+            Some(i) => results
+                .get(i)
+                .ok_or_else(|| ApiError::internal("batch: no newest DPC build"))?
+                .first()?,
+            None => None,
         };
         Ok(Context {
             expansions,
@@ -285,9 +300,10 @@ pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.list").await?;
     let q = list::query(ctx, &AOSP_TOKENS)?;
     let db = ctx.db()?;
-    // Write expiry back first so the `status` filter sees effective statuses.
-    db.run(EXPIRE_IN_ORG, params![&org.id, ctx.now_ms]).await?;
-    let page = list::fetch::<Row>(&db, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    // Write expiry back first so the `status` filter sees effective statuses
+    // (same batch as the count and the page: one round trip, in order).
+    let expire = db.stmt(EXPIRE_IN_ORG, params![&org.id, ctx.now_ms])?;
+    let page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, &q, &org.id, Where::org(&org.id)).await?;
     let context = Context::load(ctx, &db, &org, &page.items).await?;
     ok(&list::try_map(page, |row| context.to_model(row, ctx.now_ms))?)
 }

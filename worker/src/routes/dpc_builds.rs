@@ -10,7 +10,7 @@ use mdm_core::pagination::DPC_BUILDS;
 use mdm_core::requests::admin::DpcBuildCreate;
 
 use crate::ctx::Ctx;
-use crate::db::Db;
+use crate::db::{Db, Param, Stmt};
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
@@ -56,24 +56,29 @@ fn to_model(r: Row) -> DpcBuild {
 /// The build a token provisions: the one tagged `tag`, else the
 /// organization's newest; `None` if the organization has no build.
 pub async fn for_token(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Option<Row>, ApiError> {
+    let (sql, params) = for_token_query(org_id, tag);
+    db.first(&sql, &params).await
+}
+
+/// [`for_token`]'s statement, for a batch (read with `BatchResult::first`).
+pub fn for_token_stmt(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Stmt, ApiError> {
+    let (sql, params) = for_token_query(org_id, tag);
+    db.stmt(&sql, &params)
+}
+
+fn for_token_query(org_id: &str, tag: Option<&str>) -> (String, Vec<Param>) {
     match tag {
-        Some(tag) => {
-            db.first(
-                &format!("SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 AND tag = ?2"),
-                params![org_id, tag],
-            )
-            .await
-        }
-        None => {
-            db.first(
-                &format!(
-                    "SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 \
-                     ORDER BY created_at DESC, id DESC LIMIT 1"
-                ),
-                params![org_id],
-            )
-            .await
-        }
+        Some(tag) => (
+            format!("SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 AND tag = ?2"),
+            params![org_id, tag].to_vec(),
+        ),
+        None => (
+            format!(
+                "SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 \
+                 ORDER BY created_at DESC, id DESC LIMIT 1"
+            ),
+            params![org_id].to_vec(),
+        ),
     }
 }
 

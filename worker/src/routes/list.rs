@@ -7,16 +7,18 @@
 //!  ORDER BY <whitelisted column> <dir>, id <dir> LIMIT ? OFFSET ?
 //! ```
 //!
-//! plus the matching `COUNT(*)`, returned as a [`Page`]. Only column names
+//! plus the matching `COUNT(*)` (both in one D1 batch, after any statements
+//! the caller must run first), returned as a [`Page`]. Only column names
 //! from the resource's static [`Listing`] reach the SQL; every value is bound.
 //! The `id` tie-breaker keeps pages stable when sort values repeat.
 
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use mdm_core::pagination::{parse_list_query, Direction, ExpandTo, ListQuery, ListSpec, Page};
 
 use crate::ctx::Ctx;
-use crate::db::{Db, Param};
+use crate::db::{Db, Param, Stmt, MAX_SAFE_INTEGER};
 use crate::http::ApiError;
 
 /// How a resource's list maps onto its table.
@@ -138,32 +140,79 @@ pub async fn fetch<T: DeserializeOwned>(
     org_id: &str,
     w: Where,
 ) -> Result<Page<T>, ApiError> {
+    fetch_after(db, Vec::new(), listing, q, org_id, w).await
+}
+
+/// [`fetch`] with `before` (e.g. an expiry write-back the `status` filter must
+/// see) run first. The statements, the count and the page go to D1 as one
+/// batch: one round trip, one transaction, run in order.
+pub async fn fetch_after<T: DeserializeOwned>(
+    db: &Db,
+    before: Vec<Stmt>,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+) -> Result<Page<T>, ApiError> {
     let w = filters(listing, q, org_id, w)?;
     let where_sql = w.sql();
-    let total: Option<i64> = db
-        .value(
-            &format!("SELECT COUNT(*) AS n FROM {}{where_sql}", listing.table),
-            &w.params,
-            "n",
-        )
-        .await?;
-    let total = total.unwrap_or(0).max(0) as u64;
+    let count_at = before.len();
+    let mut stmts = before;
+    stmts.push(db.stmt(
+        &format!("SELECT COUNT(*) AS n FROM {}{where_sql}", listing.table),
+        &w.params,
+    )?);
+    // The page is asked for together with the count, before the total is
+    // known; past the last page it is simply empty. A limit or offset no
+    // D1 number holds cannot address a row: no page query.
+    let bounds = i64::try_from(q.limit)
+        .ok()
+        .zip(i64::try_from(q.offset()).ok())
+        .filter(|(l, o)| *l <= MAX_SAFE_INTEGER && *o <= MAX_SAFE_INTEGER);
+    let page_query = match bounds {
+        Some((limit, offset)) if limit > 0 => {
+            let dir = match q.sort.direction {
+                Direction::Asc => "ASC",
+                Direction::Desc => "DESC",
+            };
+            let sort = column(listing, q.sort.field)?;
+            let mut params = w.params.clone();
+            params.push(Param::Int(limit));
+            params.push(Param::Int(offset));
+            let sql = format!(
+                "SELECT {} FROM {}{where_sql} ORDER BY {sort} {dir}, id {dir} LIMIT ? OFFSET ?",
+                listing.columns, listing.table
+            );
+            stmts.push(db.stmt(&sql, &params)?);
+            true
+        }
+        _ => false,
+    };
+    let results = db.batch(stmts).await?;
+    for r in &results[..count_at] {
+        r.meta()?;
+    }
+    #[derive(Deserialize)]
+    struct Count {
+        n: i64,
+    }
+    let count = results
+        .get(count_at)
+        .ok_or_else(|| ApiError::internal("batch: no count"))?;
+    let total = count.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
     let items = if q.limit == 0 || q.offset() >= total {
         Vec::new()
+    } else if page_query {
+        results
+            .get(count_at + 1)
+            .ok_or_else(|| ApiError::internal("batch: no page"))?
+            .rows()?
     } else {
-        let dir = match q.sort.direction {
-            Direction::Asc => "ASC",
-            Direction::Desc => "DESC",
-        };
-        let sort = column(listing, q.sort.field)?;
-        let mut params = w.params.clone();
-        params.push(Param::Int(i64::try_from(q.limit).map_err(ApiError::internal)?));
-        params.push(Param::Int(i64::try_from(q.offset()).map_err(ApiError::internal)?));
-        let sql = format!(
-            "SELECT {} FROM {}{where_sql} ORDER BY {sort} {dir}, id {dir} LIMIT ? OFFSET ?",
-            listing.columns, listing.table
-        );
-        db.all(&sql, &params).await?
+        return Err(ApiError::internal(format!(
+            "list: limit {} / offset {}",
+            q.limit,
+            q.offset()
+        )));
     };
     Ok(Page::new(items, total, q))
 }

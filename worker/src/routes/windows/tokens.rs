@@ -280,13 +280,13 @@ pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     // Expiry seen on read: the list's status filter and counts must agree
     // with the states the items show.
-    db.run(
+    // One batch with the count and the page (one round trip, in order).
+    let expire = db.stmt(
         "UPDATE win_enrollment_tokens SET state = 'EXPIRED', updated_at = ?1 \
          WHERE organization_id = ?2 AND state = 'PENDING' AND expires_at <= ?1",
         params![ctx.now_ms, &org.id],
-    )
-    .await?;
-    let page = list::fetch::<TokenRow>(&db, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    )?;
+    let page = list::fetch_after::<TokenRow>(&db, vec![expire], &LISTING, &q, &org.id, Where::org(&org.id)).await?;
     let now = ctx.now_ms;
     // Lists show assignments by id; the expanded policies come with a single token.
     ok(&page.map(|row| row.render(now, &[])))
