@@ -158,7 +158,7 @@ test("enroll: one-time token PENDING -> DONE with aosDeviceId; device PROVISIONI
   assert.equal(after.status, "DONE");
   assert.equal(after.aosDeviceId, aosDeviceId);
   assert.equal(after.config, undefined, "a consumed token no longer shows its value");
-  assertError(await enroll(w, t.config.oneTimeToken, "SN-TWO"), 404, 3001);
+  assertError(await enroll(w, t.config.oneTimeToken, "SN-TWO"), 409, 5010);
   const device = await api.get(`${BASE}/devices/${aosDeviceId}`);
   assert.equal(device.state, "PROVISIONING");
   assert.equal(device.type, "aosp");
@@ -190,7 +190,7 @@ test("40 concurrent enrollments on one one-time token create exactly one device"
   const wins = results.filter((r) => r.status === 201);
   const losses = results.filter((r) => r.status !== 201);
   assert.equal(wins.length, 1, JSON.stringify(results.map((r) => r.status)));
-  for (const l of losses) assertError(l, 404, 3001);
+  for (const l of losses) assertError(l, 409, 5010);
   const afterCount = (await w.sql("SELECT count(*) AS n FROM aosp_devices"))[0].n;
   assert.equal(afterCount - before, 1);
   const token = await api.get(`${BASE}/enrollment-tokens/${t.id}`);
@@ -223,7 +223,7 @@ test("expiry: seen on read, written back, blocks enrollment", async () => {
   assert.equal(got.state, "EXPIRED");
   const stored = await w.sql(`SELECT status FROM aosp_enrollment_tokens WHERE id = '${t.id}'`);
   assert.equal(stored[0].status, "EXPIRED");
-  assertError(await enroll(w, t.config.oneTimeToken), 404, 3001);
+  assertError(await enroll(w, t.config.oneTimeToken), 409, 5010);
   // An expired token can still be deleted.
   assert.equal((await api.del(`${BASE}/enrollment-tokens/${t.id}`)).status, "DELETED");
 
@@ -234,7 +234,7 @@ test("expiry: seen on read, written back, blocks enrollment", async () => {
   assert.ok(!pending.items.some((x) => x.id === t2.id));
   const expired = await api.get(`${BASE}/enrollment-tokens?status=EXPIRED&limit=100`);
   assert.ok(expired.items.some((x) => x.id === t2.id && x.status === "EXPIRED"));
-  assertError(await enroll(w, t2.config.oneTimeToken), 404, 3001);
+  assertError(await enroll(w, t2.config.oneTimeToken), 409, 5010);
 });
 
 test("the cron sweep marks overdue PENDING tokens EXPIRED", async () => {
@@ -383,4 +383,22 @@ test("device list: state filter, sort, segment, filters by user and policy", asy
   assert.equal(p2.prevPage, 1);
   assert.equal(p2.hasPrevPage, true);
   assert.deepEqual(violations(await api.call("GET", `${BASE}/devices?sort=serialNumber`)), [["sort", "enum"]]);
+});
+
+test("plan quota: a free organization holds at most 25 live tokens (5017), checked atomically", async () => {
+  await api.org("freebie", "free");
+  const path = "/v1/organizations/freebie/mdm/aosp/enterprise/enrollment-tokens";
+  for (let i = 0; i < 24; i++) await api.token("freebie");
+  // The last free slot, raced by five creates: exactly one wins.
+  const raced = await Promise.all(Array.from({ length: 5 }, () => api.call("POST", path, { body: {} })));
+  assert.equal(raced.filter((r) => r.status === 201).length, 1);
+  for (const r of raced.filter((r) => r.status !== 201)) assertError(r, 400, 5017);
+  const full = await api.call("POST", path, { body: {} });
+  assertError(full, 400, 5017);
+  assert.equal(full.body.error.message, "Limit Exceeded");
+  assert.equal((await api.get(`${path}?limit=0`)).totalDocs, 25, "nothing half-written");
+  // A deleted token frees its slot.
+  const first = (await api.get(`${path}?limit=1`)).items[0];
+  await api.del(`${path}/${first.id}`);
+  await api.token("freebie");
 });

@@ -152,10 +152,11 @@ function enroll(value, serialNumber) {
   return call(w, "POST", "/v1/enroll/aosp", { body: { token: value, device: { serialNumber } } });
 }
 
-function assertNotEnrolled(r) {
-  assert.equal(r.status, 404, JSON.stringify(r.body));
+/** Unknown or deleted: 404 / 3001; used up or expired: 409 / 5010 (the lifecycle forbids it). */
+function assertNotEnrolled(r, status = 404) {
+  assert.equal(r.status, status, JSON.stringify(r.body));
   assert.equal(r.body.status, false);
-  assert.equal(r.body.error.code, 3001);
+  assert.equal(r.body.error.code, status === 404 ? 3001 : 5010);
 }
 
 const DEVICES = "/v1/organizations/demo/mdm/aosp/enterprise/devices";
@@ -190,7 +191,7 @@ test("enroll with a Google token: the device joins the enterprise and shows enro
   assert.equal(reported.config.deviceReport.enrollmentTokenData, '{"site":"berlin"}');
   assert.equal(reported.config.deviceReport.enrollmentTokenName, t.name);
   // Used up, the one-time token still lists and gets (as Google's does until it expires) but enrolls nothing.
-  assertNotEnrolled(await enroll(t.value, "G-TWO"));
+  assertNotEnrolled(await enroll(t.value, "G-TWO"), 409);
   const id = t.name.split("/").pop();
   assert.deepEqual((await call(w, "GET", `${BASE}/${id}`, { token })).body, t);
 });
@@ -201,7 +202,7 @@ test("a oneTimeOnly Google token admits exactly one of 20 concurrent devices", a
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => enroll(qrValue(t), `G-RACE-${i}`)));
   const wins = results.filter((r) => r.status === 201);
   assert.equal(wins.length, 1, JSON.stringify(results.map((r) => r.status)));
-  for (const l of results.filter((r) => r.status !== 201)) assertNotEnrolled(l);
+  for (const l of results.filter((r) => r.status !== 201)) assertNotEnrolled(l, 409);
   assert.equal((await w.sql("SELECT count(*) AS n FROM aosp_devices"))[0].n - before, 1);
   const rows = await w.sql(`SELECT status, enrolled_count FROM google_enrollment_tokens WHERE value = '${t.value}'`);
   assert.deepEqual(rows[0], { status: "DONE", enrolled_count: 1 });
@@ -226,7 +227,7 @@ test("a reusable Google token admits several devices; deleted or expired, none",
 
   const expired = (await call(w, "POST", BASE, { token, body: { duration: "60s" } })).body;
   await w.sql(`UPDATE google_enrollment_tokens SET expires_at = expires_at - 3600000 WHERE value = '${expired.value}'`);
-  assertNotEnrolled(await enroll(qrValue(expired), "G-E-1"));
+  assertNotEnrolled(await enroll(qrValue(expired), "G-E-1"), 409);
   assertNotEnrolled(await enroll("no-such-token", "G-U-1"));
 });
 

@@ -253,7 +253,7 @@ test("enroll: the typed code is normalised and consumed once, also under concurr
   );
   const won = attempts.filter((r) => r.status === 201);
   assert.equal(won.length, 1, JSON.stringify(attempts.map((r) => r.status)));
-  for (const r of attempts.filter((r) => r.status !== 201)) assertError(r, 404, 3001);
+  for (const r of attempts.filter((r) => r.status !== 201)) assertError(r, 409, 5010);
   const d = won[0].body.data;
   assert.match(d.id, /^[0-9a-f]{24}$/);
   assert.equal(d.state, "PROVISIONING");
@@ -276,9 +276,12 @@ test("enroll: deleted, expired, unknown and malformed codes enroll nothing", asy
   await call(w, "DELETE", `${BASE}/enrollment-tokens/${deleted.id}`, { token: admin });
   const expired = await mk();
   await w.sql(`UPDATE win_enrollment_tokens SET expires_at = 1000 WHERE id = '${expired.id}'`);
-  for (const enrollCode of [deleted.enrollCode, expired.enrollCode, "00000-00000-00000-00000-00000-0", "not a code!"]) {
+  for (const enrollCode of [deleted.enrollCode, "00000-00000-00000-00000-00000-0", "not a code!"]) {
     assertError(await call(w, "POST", "/v1/enroll/windows", { body: { enrollCode, device: dev } }), 404, 3001);
   }
+  // Known but past its expiry: the lifecycle forbids it (a device learns to ask for a new code).
+  const late = await call(w, "POST", "/v1/enroll/windows", { body: { enrollCode: expired.enrollCode, device: dev } });
+  assertError(late, 409, 5010);
   const r = await call(w, "POST", "/v1/enroll/windows", { body: { device: {} } });
   assertError(r, 400, 5209);
   assert.deepEqual(r.body.error.details.map((d) => d.path).sort(), ["device.serialNumber", "enrollCode"]);

@@ -373,7 +373,7 @@ pub static OPS: &[Op] = &[
     )
     .body("EnrollAosp")
     .created(Success::EnvelopeInline(&AOSP_ENROLLMENT))
-    .also(&[404]),
+    .also(&[404, 409]),
     op(
         Route::AospStatusReport,
         DEVICE_SIDE,
@@ -465,7 +465,7 @@ pub static OPS: &[Op] = &[
     )
     .body("EnrollWindows")
     .created(Success::EnvelopeInline(&WINDOWS_ENROLLMENT))
-    .also(&[404]),
+    .also(&[404, 409]),
     // Google-compatible (issue 4).
     op(
         Route::GoogleTokensCreate,

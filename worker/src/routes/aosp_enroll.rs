@@ -22,8 +22,12 @@
 //! `config.deviceReport.enrollmentTokenData`; a oneTimeOnly token enrolls one
 //! device, any other as many as come before it expires.
 //!
-//! A token that cannot enroll (unknown, deleted, expired, already consumed) is
-//! one answer, 404 / 3001, so the endpoint does not tell which tokens exist.
+//! A token that cannot enroll gets one of two answers (CONTRACT.md): 404 / 3001
+//! when no such token is known or it was DELETED, 409 / 5010 when it exists but
+//! its lifecycle forbids enrolling (consumed, expired). The distinction is read
+//! only after the atomic claim failed, so it cannot race the claim; it tells a
+//! device "ask for a new token" rather than "wrong token", and token values
+//! carry 192 random bits, so it reveals nothing guessable.
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -149,7 +153,7 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
         inserted += results.get(i).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     }
     if inserted != 1 {
-        return Err(ApiError::NotFound);
+        return Err(refusal(&db, KNOWN_TOKEN, &input.token).await);
     }
     let organization_id: Option<String> = db
         .value(
@@ -165,6 +169,21 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
         state: DeviceState::Provisioning,
         enrolled_date: ts(now),
     })
+}
+
+/// Is there a token with this value that was not deleted (in either table)?
+const KNOWN_TOKEN: &str = "SELECT 1 AS known FROM aosp_enrollment_tokens WHERE value = ?1 AND status != 'DELETED' \
+     UNION ALL SELECT 1 FROM google_enrollment_tokens WHERE value = ?1 AND status != 'DELETED' LIMIT 1";
+
+/// Why an enrollment was refused, after the atomic claim changed nothing:
+/// `known_sql` (one `?1` parameter, answering a `known` column) tells whether
+/// the credential names a live-or-used, undeleted token.
+pub async fn refusal(db: &crate::db::Db, known_sql: &str, credential: &str) -> ApiError {
+    match db.value::<i64>(known_sql, params![credential], "known").await {
+        Ok(Some(_)) => ApiError::InvalidStateTransition,
+        Ok(None) => ApiError::NotFound,
+        Err(e) => e,
+    }
 }
 
 #[derive(Serialize)]

@@ -15,7 +15,9 @@ use mdm_core::lifecycle::{Platform, TokenEvent, TokenFacts, TokenStatus};
 use mdm_core::model::aosp::{AospEnrollmentToken, AospTokenConfig, AospTokenSummary};
 use mdm_core::pagination::AOSP_TOKENS;
 use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
+use mdm_core::plans::live_aosp_token_limit;
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
+use mdm_core::schema::MAX_SAFE_INTEGER;
 
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -268,31 +270,42 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         created_at: now,
         updated_at: now,
     };
-    db.run(
-        "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
+    // The plan's quota of live tokens is checked inside the INSERT itself, so
+    // concurrent creates cannot overshoot it (no count-then-insert race).
+    let limit = live_aosp_token_limit(&org.plan).map_or(MAX_SAFE_INTEGER, |l| l as i64);
+    let inserted = db
+        .run(
+            "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
          status, management_mode, perpetual, value, expires_at, policy_assignments, display_name, tags, \
          dpc_build_tag, push_notification_provider, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16)",
-        params![
-            &row.id,
-            &row.organization_id,
-            &row.aos_enterprise_id,
-            row.segment_id,
-            row.mdm_user_id.as_deref(),
-            &row.status,
-            &row.management_mode,
-            row.perpetual,
-            &row.value,
-            row.expires_at,
-            &row.policy_assignments,
-            row.display_name.as_deref(),
-            &row.tags,
-            row.dpc_build_tag.as_deref(),
-            row.push_notification_provider.as_deref(),
-            now
-        ],
-    )
-    .await?;
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16 \
+         WHERE (SELECT COUNT(*) FROM aosp_enrollment_tokens WHERE organization_id = ?2 \
+                AND status IN ('PENDING', 'PROCESSING') AND (perpetual = 1 OR expires_at > ?16)) < ?17",
+            params![
+                &row.id,
+                &row.organization_id,
+                &row.aos_enterprise_id,
+                row.segment_id,
+                row.mdm_user_id.as_deref(),
+                &row.status,
+                &row.management_mode,
+                row.perpetual,
+                &row.value,
+                row.expires_at,
+                &row.policy_assignments,
+                row.display_name.as_deref(),
+                &row.tags,
+                row.dpc_build_tag.as_deref(),
+                row.push_notification_provider.as_deref(),
+                now,
+                limit
+            ],
+        )
+        .await?
+        .changes;
+    if inserted == 0 {
+        return Err(ApiError::LimitExceeded);
+    }
     created(&respond_one(ctx, &db, &org, row).await?)
 }
 

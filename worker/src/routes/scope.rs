@@ -38,7 +38,7 @@ pub const ORG_COLUMNS: &str =
 impl OrgRow {
     /// Is Windows MDM part of this organization's plan? (5050 otherwise.)
     pub fn allows_windows(&self) -> bool {
-        self.plan != "free"
+        mdm_core::plans::includes_windows(&self.plan)
     }
 }
 

@@ -59,7 +59,13 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let results = db.batch(vec![claim, insert]).await?;
     let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     if inserted != 1 {
-        return Err(ApiError::NotFound);
+        // 404 for an unknown or deleted code, 409 / 5010 for a used or expired one.
+        return Err(crate::routes::aosp_enroll::refusal(
+            &db,
+            "SELECT 1 AS known FROM win_enrollment_tokens WHERE enroll_code = ?1 AND state != 'DELETED'",
+            &code,
+        )
+        .await);
     }
     let device: Option<serde_json::Value> = db
         .first(
