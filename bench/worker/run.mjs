@@ -209,10 +209,6 @@ const RESOURCES = {
       body: { displayName: "Bench device", tags: ["bench", "load"], segmentId: 1 },
     },
     table: "aosp_enrollment_tokens",
-    suggested: [
-      "CREATE INDEX bench_aosp_tokens_org_pending_expiry ON aosp_enrollment_tokens (organization_id, expires_at) WHERE status = 'PENDING' AND perpetual = 0",
-      "CREATE INDEX bench_aosp_tokens_org_created_id ON aosp_enrollment_tokens (organization_id, created_at, id)",
-    ],
     where: "organization_id = ?1 AND status IN ('PENDING','PROCESSING','DONE','EXPIRED')",
     extra: {
       "expire (UPDATE before every list)":
@@ -231,10 +227,6 @@ const RESOURCES = {
       body: { displayName: "Bench token", tags: ["bench", "load"] },
     },
     table: "win_enrollment_tokens",
-    suggested: [
-      "CREATE INDEX bench_win_tokens_org_pending_expiry ON win_enrollment_tokens (organization_id, expires_at) WHERE state = 'PENDING'",
-      "CREATE INDEX bench_win_tokens_org_created_id ON win_enrollment_tokens (organization_id, created_at, id)",
-    ],
     where: "organization_id = ?1 AND state IN ('PENDING','DONE','EXPIRED')",
     extra: {
       "expire (UPDATE before every list)":
@@ -409,15 +401,6 @@ for (const n of SIZES) {
     // Writes last: creates add tokens to this database.
     await phase(`Rust worker @${size}`, "POST create", s.url, R.create);
     await phase(`Rust worker @${size}`, R.write.label, s.url, R.write);
-    if (n === SIZES[SIZES.length - 1] && R.suggested) {
-      // What-if, same run: the indexes BENCHMARKS.md recommends, then the list again.
-      const db = await s.mf.getD1Database("DB");
-      for (const sql of R.suggested) await db.prepare(sql).run();
-      const p = await queryPlans(s.mf, n);
-      p.label = `${n} + suggested indexes`;
-      plans.push(p);
-      await phase(`Rust worker @${size}`, "GET list, with the suggested indexes", s.url, R.list);
-    }
     await s.mf.dispose();
   }
 }
@@ -473,13 +456,6 @@ if (SIZES.length >= 2) {
     const pg = find(`plain TS worker @${size}`, "GET one");
     if (rg && pg) out(`| Rust GET one @${size} req/s ÷ plain TS req/s | ${(rg.rps / pg.rps).toFixed(2)}× | (comparison) |`);
   }
-  {
-    const a = find(`Rust worker @${big}`, "GET list");
-    const b = find(`Rust worker @${big}`, "GET list, with the suggested indexes");
-    const c = find(`Rust worker @${small}`, "GET list");
-    if (a && b) out(`| Rust list @${big}: with ÷ without the suggested indexes (req/s) | ${(b.rps / a.rps).toFixed(2)}× | (what-if) |`);
-    if (b && c) out(`| Rust list p50 @${big} with the suggested indexes ÷ @${small} | ${(b.p50ms / c.p50ms).toFixed(2)}× | ≤ 1.3× ${b.p50ms / c.p50ms <= 1.3 ? "✅" : "❌"} (what-if) |`);
-  }
   for (const label of ["GET list", "GET list, 1 connection", "GET one", "POST create", R.write.label]) {
     for (const [which, key] of [["p50", "p50ms"], ["p99", "p99ms"]]) {
       const a = find(`Rust worker @${small}`, label);
@@ -528,10 +504,6 @@ for (const p of plans) for (const k of Object.keys(QUERIES)) out(`| ${p.label ??
 out();
 out("```sql");
 for (const [k, sql] of Object.entries(QUERIES)) out(`-- ${k}\n${sql};`);
-if (R.suggested) {
-  out("-- suggested indexes (measured above as \"+ suggested indexes\")");
-  for (const sql of R.suggested) out(sql + ";");
-}
 out("```");
 console.log(lines.join("\n"));
 mkdirSync(join(root, "bench/results"), { recursive: true });
