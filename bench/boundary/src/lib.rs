@@ -4,7 +4,6 @@
 //! through the mdm-wasm rlib; these add serde-wasm-bindgen and variants that
 //! skip building the JavaScript violation objects.
 
-mod lazy;
 
 use mdm_core::catalog;
 use mdm_wasm::convert as conv;
@@ -82,12 +81,4 @@ fn push_json_str(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-/// validateJson with mdm-core's check rewritten to build paths lazily (lazy.rs).
-#[wasm_bindgen(js_name = validateJsonLazyPaths)]
-pub fn validate_json_lazy_paths(name: &str, text: &str) -> Result<js_sys::Array, JsValue> {
-    let value: Value = serde_json::from_str(text).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let v = lazy::violations_of(name, &value).ok_or_else(|| JsValue::from_str("unknown body"))?;
-    Ok(conv::violations(&v))
 }
