@@ -17,7 +17,6 @@ use mdm_core::pagination::AOSP_TOKENS;
 use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
 use mdm_core::plans::live_aosp_token_limit;
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
-use mdm_core::schema::MAX_SAFE_INTEGER;
 
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -272,14 +271,15 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     };
     // The plan's quota of live tokens is checked inside the INSERT itself, so
     // concurrent creates cannot overshoot it (no count-then-insert race).
-    let limit = live_aosp_token_limit(&org.plan).map_or(MAX_SAFE_INTEGER, |l| l as i64);
+    // Unlimited plans bind NULL and skip the count (SQLite evaluates `OR` left to right).
+    let limit = live_aosp_token_limit(&org.plan).map(|l| l as i64);
     let inserted = db
         .run(
             "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
          status, management_mode, perpetual, value, expires_at, policy_assignments, display_name, tags, \
          dpc_build_tag, push_notification_provider, created_at, updated_at) \
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16 \
-         WHERE (SELECT COUNT(*) FROM aosp_enrollment_tokens WHERE organization_id = ?2 \
+         WHERE ?17 IS NULL OR (SELECT COUNT(*) FROM aosp_enrollment_tokens WHERE organization_id = ?2 \
                 AND status IN ('PENDING', 'PROCESSING') AND (perpetual = 1 OR expires_at > ?16)) < ?17",
             params![
                 &row.id,
