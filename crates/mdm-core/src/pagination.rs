@@ -347,9 +347,17 @@ impl<T> Page<T> {
         }
     }
 
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            items: self.items.into_iter().map(f).collect(),
+    pub fn map<U>(self, mut f: impl FnMut(T) -> U) -> Page<U> {
+        match self.try_map(|t| Ok::<U, std::convert::Infallible>(f(t))) {
+            Ok(page) => page,
+            Err(never) => match never {},
+        }
+    }
+
+    /// `map` for a conversion that can fail: the first error is returned.
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
             total_docs: self.total_docs,
             limit: self.limit,
             has_prev_page: self.has_prev_page,
@@ -358,7 +366,7 @@ impl<T> Page<T> {
             total_pages: self.total_pages,
             prev_page: self.prev_page,
             next_page: self.next_page,
-        }
+        })
     }
 }
 

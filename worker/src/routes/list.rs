@@ -219,28 +219,7 @@ pub async fn fetch_after<T: DeserializeOwned>(
 
 /// `Page::map` for a conversion that can fail (e.g. a JSON column).
 pub fn try_map<T, U>(page: Page<T>, f: impl FnMut(T) -> Result<U, ApiError>) -> Result<Page<U>, ApiError> {
-    let Page {
-        items,
-        total_docs,
-        limit,
-        has_prev_page,
-        has_next_page,
-        page,
-        total_pages,
-        prev_page,
-        next_page,
-    } = page;
-    Ok(Page {
-        items: items.into_iter().map(f).collect::<Result<_, _>>()?,
-        total_docs,
-        limit,
-        has_prev_page,
-        has_next_page,
-        page,
-        total_pages,
-        prev_page,
-        next_page,
-    })
+    page.try_map(f)
 }
 
 #[cfg(test)]
