@@ -27,7 +27,7 @@ pub mod schema;
 pub mod time;
 pub mod violation;
 
-pub use requests::{parse, violations, RequestBody};
+pub use requests::{parse, parse_body_text, violations, RequestBody};
 pub use violation::{Violation, ViolationCode};
 
 /// Validates a path parameter that must be an entity id.

@@ -108,18 +108,9 @@ pub fn validate_json_text(name: &str, text: &str) -> Result<JsValue, JsValue> {
     })
 }
 
-/// The server's reading of a request body text (worker `http::body::parse_json`):
-/// blank is `required`, unparsable is `format` with serde_json's message.
+/// The server's reading of a request body text: `mdm_core::parse_body_text`.
 pub fn parse_body_text(text: &str) -> Result<Value, Violation> {
-    use mdm_core::violation::ViolationCode;
-    if text.bytes().all(|b| b.is_ascii_whitespace()) {
-        return Err(Violation::new(
-            "",
-            ViolationCode::Required,
-            "a JSON request body is required",
-        ));
-    }
-    serde_json::from_str(text).map_err(|e| Violation::new("", ViolationCode::Format, format!("malformed JSON: {e}")))
+    mdm_core::parse_body_text(text.as_bytes())
 }
 
 /// The names `validate` accepts.

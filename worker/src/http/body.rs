@@ -51,15 +51,7 @@ pub fn check_headers(content_type: Option<&str>, content_length: Option<&str>) -
 
 /// Checks 4 and 5 on the bytes read.
 pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(ApiError::invalid(
-            "",
-            ViolationCode::Required,
-            "a JSON request body is required",
-        ));
-    }
-    serde_json::from_slice(bytes)
-        .map_err(|e| ApiError::invalid("", ViolationCode::Format, format!("malformed JSON: {e}")))
+    mdm_core::parse_body_text(bytes).map_err(|v| ApiError::InvalidInput(vec![v]))
 }
 
 /// Read and parse the request body (all five checks).

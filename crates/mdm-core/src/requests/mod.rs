@@ -26,6 +26,20 @@ pub trait RequestBody: DeserializeOwned {
     fn cross_field_rules(_body: &Value, _out: &mut Vec<Violation>) {}
 }
 
+/// How a request body's bytes become JSON, for the worker and the npm package
+/// alike (so both answer a blank or malformed body with the same violation):
+/// blank is `required`, unparsable is `format` with serde_json's message.
+pub fn parse_body_text(bytes: &[u8]) -> Result<Value, Violation> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Violation::new(
+            "",
+            ViolationCode::Required,
+            "a JSON request body is required",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| Violation::new("", ViolationCode::Format, format!("malformed JSON: {e}")))
+}
+
 /// Validates `body` and builds the typed request, or returns every violation.
 pub fn parse<T: RequestBody>(body: &Value) -> Result<T, Vec<Violation>> {
     let mut violations = validate(&T::SCHEMA, body);
@@ -94,6 +108,20 @@ pub(crate) fn unique_ids_in(body: &Value, list: &str, id_field: &str, out: &mut 
                 "is assigned more than once",
             ));
         }
+    }
+}
+
+#[cfg(test)]
+mod body_text_tests {
+    use super::parse_body_text;
+
+    #[test]
+    fn blank_malformed_and_good_bodies() {
+        assert_eq!(parse_body_text(b" \n").unwrap_err().code.as_str(), "required");
+        let e = parse_body_text(b"{\"a\":").unwrap_err();
+        assert_eq!((e.path.as_str(), e.code.as_str()), ("", "format"));
+        assert!(e.message.starts_with("malformed JSON: "));
+        assert_eq!(parse_body_text(b" {\"a\": 1} ").unwrap(), serde_json::json!({"a": 1}));
     }
 }
 
