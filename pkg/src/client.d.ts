@@ -1,32 +1,9 @@
-// Types of client.js (hand-written JavaScript; the types it refers to are
-// generated from mdm-core's catalog).
+// Types of client.js. The per-operation methods are generated from the
+// worker's endpoint table (operations.d.ts); the types they refer to from
+// mdm-core's catalog.
 
-import type {
-  AospDevice,
-  AospDeviceUpdate,
-  AospEnrollmentToken,
-  AospEnrollmentTokenCreate,
-  AospPolicy,
-  AospPolicyCreate,
-  DpcBuild,
-  DpcBuildCreate,
-  ListParams,
-  ListResource,
-  MdmUser,
-  MdmUserCreate,
-  Organization,
-  OrganizationCreate,
-  Page,
-  RequestBodyName,
-  Segment,
-  SegmentCreate,
-  Violation,
-  WinEnrollmentToken,
-  WinEnrollmentTokenCreate,
-  WinEnrollmentTokenUpdate,
-  WinPolicy,
-  WinPolicyCreate,
-} from "../dist/mdm_wasm.js";
+import type { ListParams, ListResource, RequestBodyName, Violation } from "../dist/mdm_wasm.js";
+import type { Operations } from "./operations.js";
 
 /** An error envelope from the API: `{status: false, error: {code, message, details}}`. */
 export class ApiError extends Error {
@@ -82,34 +59,11 @@ export class MdmClient {
 
   /** One call: returns the envelope's `data`; throws ApiError / ValidationError. */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  /** Calls the endpoint-table operation behind the client method `name` (see operations.d.ts). */
+  operation(name: keyof Operations, ...args: unknown[]): Promise<unknown>;
   me(options?: CallOptions): Promise<{ sub: string; orgs: string[]; perms: string[]; exp: number }>;
-
-  listAospEnrollmentTokens(params?: ListParams["aospEnrollmentTokens"], options?: CallOptions): Promise<Page<AospEnrollmentToken>>;
-  createAospEnrollmentToken(body: AospEnrollmentTokenCreate, options?: CallOptions): Promise<AospEnrollmentToken>;
-  getAospEnrollmentToken(id: string, options?: CallOptions): Promise<AospEnrollmentToken>;
-  deleteAospEnrollmentToken(id: string, options?: CallOptions): Promise<unknown>;
-
-  listAospDevices(params?: ListParams["aospDevices"], options?: CallOptions): Promise<Page<AospDevice>>;
-  getAospDevice(id: string, options?: CallOptions): Promise<AospDevice>;
-  updateAospDevice(id: string, body: AospDeviceUpdate, options?: CallOptions): Promise<AospDevice>;
-
-  listWinEnrollmentTokens(params?: ListParams["winEnrollmentTokens"], options?: CallOptions): Promise<Page<WinEnrollmentToken>>;
-  createWinEnrollmentToken(body: WinEnrollmentTokenCreate, options?: CallOptions): Promise<WinEnrollmentToken>;
-  getWinEnrollmentToken(id: string, options?: CallOptions): Promise<WinEnrollmentToken>;
-  updateWinEnrollmentToken(id: string, body: WinEnrollmentTokenUpdate, options?: CallOptions): Promise<WinEnrollmentToken>;
-  deleteWinEnrollmentToken(id: string, options?: CallOptions): Promise<unknown>;
-
-  listOrganizations(params?: ListParams["organizations"], options?: CallOptions): Promise<Page<Organization>>;
-  createOrganization(body: OrganizationCreate, options?: CallOptions): Promise<Organization>;
-  listSegments(params?: ListParams["segments"], options?: CallOptions): Promise<Page<Segment>>;
-  createSegment(body: SegmentCreate, options?: CallOptions): Promise<Segment>;
-  listMdmUsers(params?: ListParams["mdmUsers"], options?: CallOptions): Promise<Page<MdmUser>>;
-  createMdmUser(body: MdmUserCreate, options?: CallOptions): Promise<MdmUser>;
-  listAospPolicies(params?: ListParams["aospPolicies"], options?: CallOptions): Promise<Page<AospPolicy>>;
-  createAospPolicy(body: AospPolicyCreate, options?: CallOptions): Promise<AospPolicy>;
-  listWinPolicies(params?: ListParams["winPolicies"], options?: CallOptions): Promise<Page<WinPolicy>>;
-  createWinPolicy(body: WinPolicyCreate, options?: CallOptions): Promise<WinPolicy>;
-  listDpcBuilds(params?: ListParams["dpcBuilds"], options?: CallOptions): Promise<Page<DpcBuild>>;
-  createDpcBuild(body: DpcBuildCreate, options?: CallOptions): Promise<DpcBuild>;
 }
+
+/** The generated methods, one per operation of the endpoint table. */
+export interface MdmClient extends Operations {}
 

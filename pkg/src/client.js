@@ -4,6 +4,7 @@
 // very violations the server would list.
 
 import { tryBuildListQuery } from "../dist/mdm_wasm.js";
+import { OPERATIONS } from "./operations.js";
 import { validate } from "./validate.js";
 
 /** An error envelope from the API: `{status: false, error: {code, message, details}}`. */
@@ -44,14 +45,6 @@ const seg = (s) => {
   if (typeof s !== "string" || s === "") throw new TypeError("path parameters must be non-empty strings");
   return encodeURIComponent(s);
 };
-
-// Paths below /v1/organizations/:organizationId (CONTRACT.md).
-const AOSP_TOKENS = "/mdm/aosp/enterprise/enrollment-tokens";
-const AOSP_DEVICES = "/mdm/aosp/enterprise/devices";
-const AOSP_POLICIES = "/mdm/aosp/enterprise/policies";
-const DPC_BUILDS = "/mdm/aosp/enterprise/dpc-builds";
-const WIN_TOKENS = "/mdm/windows/enterprise/enrollment-tokens";
-const WIN_POLICIES = "/mdm/windows/enterprise/policies";
 
 // Every method is async: a bad argument or body rejects the promise, never throws.
 export class MdmClient {
@@ -98,104 +91,49 @@ export class MdmClient {
     throw new ApiError(res.status, 0, `HTTP ${res.status}: not an API envelope`);
   }
 
-  /** An organization-scoped path. */
-  #at(path) {
-    if (!this.organization) throw new TypeError("set the client's organization (id or slug) first");
-    return `/v1/organizations/${seg(this.organization)}${path}`;
-  }
-
-  async #list(path, resource, params, { signal } = {}) {
-    return this.request("GET", path, { query: buildListQuery(resource, params ?? {}), signal });
-  }
-
-  async #send(method, path, bodyName, body, { signal } = {}) {
-    return this.request(method, path, { body, bodyName, signal });
-  }
-
-  async #call(method, path, { signal } = {}) {
-    return this.request(method, path, { signal });
+  /**
+   * Calls the endpoint-table operation behind the client method `name`
+   * (pkg/src/operations.js): the path ids first, in path order, then the
+   * list params or the body, then `{signal}`. The organization of
+   * `/v1/organizations/{organizationId}/...` is the client's.
+   */
+  async operation(name, ...args) {
+    const op = OPERATIONS[name];
+    if (!op) throw new TypeError(`unknown operation ${name}`);
+    const values = {};
+    for (const [, param] of op.path.matchAll(/\{(\w+)\}/g)) {
+      if (param !== "organizationId") values[param] = seg(args.shift());
+    }
+    if (op.path.includes("{organizationId}")) {
+      if (!this.organization) throw new TypeError("set the client's organization (id or slug) first");
+      values.organizationId = seg(this.organization);
+    }
+    const path = op.path.replace(/\{(\w+)\}/g, (_, param) => values[param]);
+    if (op.list) {
+      const [params, { signal } = {}] = args;
+      return this.request("GET", path, { query: buildListQuery(op.list, params ?? {}), signal });
+    }
+    if (op.body) {
+      const [body, { signal } = {}] = args;
+      return this.request(op.method, path, { body, bodyName: op.body, signal });
+    }
+    const [{ signal } = {}] = args;
+    return this.request(op.method, path, { signal });
   }
 
   /** `GET /v1/me`: who the token says the caller is. */
-  async me(options) {
-    return this.#call("GET", "/v1/me", options);
+  async me({ signal } = {}) {
+    return this.request("GET", "/v1/me", { signal });
   }
+}
 
-  // ---- AOSP enrollment tokens and devices --------------------------------------------
-  async listAospEnrollmentTokens(params, options) {
-    return this.#list(this.#at(AOSP_TOKENS), "aospEnrollmentTokens", params, options);
-  }
-  async createAospEnrollmentToken(body, options) {
-    return this.#send("POST", this.#at(AOSP_TOKENS), "AospEnrollmentTokenCreate", body, options);
-  }
-  async getAospEnrollmentToken(id, options) {
-    return this.#call("GET", this.#at(`${AOSP_TOKENS}/${seg(id)}`), options);
-  }
-  async deleteAospEnrollmentToken(id, options) {
-    return this.#call("DELETE", this.#at(`${AOSP_TOKENS}/${seg(id)}`), options);
-  }
-  async listAospDevices(params, options) {
-    return this.#list(this.#at(AOSP_DEVICES), "aospDevices", params, options);
-  }
-  async getAospDevice(id, options) {
-    return this.#call("GET", this.#at(`${AOSP_DEVICES}/${seg(id)}`), options);
-  }
-  async updateAospDevice(id, body, options) {
-    return this.#send("PUT", this.#at(`${AOSP_DEVICES}/${seg(id)}`), "AospDeviceUpdate", body, options);
-  }
-
-  // ---- Windows enrollment tokens ---------------------------------------------------
-  async listWinEnrollmentTokens(params, options) {
-    return this.#list(this.#at(WIN_TOKENS), "winEnrollmentTokens", params, options);
-  }
-  async createWinEnrollmentToken(body, options) {
-    return this.#send("POST", this.#at(WIN_TOKENS), "WinEnrollmentTokenCreate", body, options);
-  }
-  async getWinEnrollmentToken(id, options) {
-    return this.#call("GET", this.#at(`${WIN_TOKENS}/${seg(id)}`), options);
-  }
-  async updateWinEnrollmentToken(id, body, options) {
-    return this.#send("PUT", this.#at(`${WIN_TOKENS}/${seg(id)}`), "WinEnrollmentTokenUpdate", body, options);
-  }
-  async deleteWinEnrollmentToken(id, options) {
-    return this.#call("DELETE", this.#at(`${WIN_TOKENS}/${seg(id)}`), options);
-  }
-
-  // ---- supporting resources (list and create) -----------------------------------
-  async listOrganizations(params, options) {
-    return this.#list("/v1/organizations", "organizations", params, options);
-  }
-  async createOrganization(body, options) {
-    return this.#send("POST", "/v1/organizations", "OrganizationCreate", body, options);
-  }
-  async listSegments(params, options) {
-    return this.#list(this.#at("/segments"), "segments", params, options);
-  }
-  async createSegment(body, options) {
-    return this.#send("POST", this.#at("/segments"), "SegmentCreate", body, options);
-  }
-  async listMdmUsers(params, options) {
-    return this.#list(this.#at("/mdm-users"), "mdmUsers", params, options);
-  }
-  async createMdmUser(body, options) {
-    return this.#send("POST", this.#at("/mdm-users"), "MdmUserCreate", body, options);
-  }
-  async listAospPolicies(params, options) {
-    return this.#list(this.#at(AOSP_POLICIES), "aospPolicies", params, options);
-  }
-  async createAospPolicy(body, options) {
-    return this.#send("POST", this.#at(AOSP_POLICIES), "AospPolicyCreate", body, options);
-  }
-  async listWinPolicies(params, options) {
-    return this.#list(this.#at(WIN_POLICIES), "winPolicies", params, options);
-  }
-  async createWinPolicy(body, options) {
-    return this.#send("POST", this.#at(WIN_POLICIES), "WinPolicyCreate", body, options);
-  }
-  async listDpcBuilds(params, options) {
-    return this.#list(this.#at(DPC_BUILDS), "dpcBuilds", params, options);
-  }
-  async createDpcBuild(body, options) {
-    return this.#send("POST", this.#at(DPC_BUILDS), "DpcBuildCreate", body, options);
-  }
+// One method per operation, named as the endpoint table says.
+for (const name of Object.keys(OPERATIONS)) {
+  Object.defineProperty(MdmClient.prototype, name, {
+    value(...args) {
+      return this.operation(name, ...args);
+    },
+    writable: true,
+    configurable: true,
+  });
 }

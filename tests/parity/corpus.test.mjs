@@ -38,30 +38,40 @@ before(async () => {
   const orgs = await send("GET", "/v1/organizations?limit=100");
   ok(orgs);
   enterpriseId = orgs.body.data.items.find((o) => o.slug === "demo").enterpriseId;
+  await loadRoutes();
 });
 
 after(async () => {
   await w?.stop();
 });
 
-/** Where each request body goes. */
-const routes = {
-  AospEnrollmentTokenCreate: (b) => send("POST", `${ORG}/mdm/aosp/enterprise/enrollment-tokens`, b),
-  AospDeviceUpdate: (b) => send("PUT", `${ORG}/mdm/aosp/enterprise/devices/${deviceId}`, b),
-  WinEnrollmentTokenCreate: (b) => send("POST", `${ORG}/mdm/windows/enterprise/enrollment-tokens`, b),
-  WinEnrollmentTokenUpdate: (b) => send("PUT", `${ORG}/mdm/windows/enterprise/enrollment-tokens/${winTokenId}`, b),
-  WinPolicyCreate: (b) => send("POST", `${ORG}/mdm/windows/enterprise/policies`, b),
-  GoogleEnrollmentTokenCreate: (b) => send("POST", `/v1/enterprises/${enterpriseId}/enrollmentTokens`, b),
-  OrganizationCreate: (b) => send("POST", "/v1/organizations", b),
-  SegmentCreate: (b) => send("POST", `${ORG}/segments`, b),
-  MdmUserCreate: (b) => send("POST", `${ORG}/mdm-users`, b),
-  AospPolicyCreate: (b) => send("POST", `${ORG}/mdm/aosp/enterprise/policies`, b),
-  DpcBuildCreate: (b) => send("POST", `${ORG}/mdm/aosp/enterprise/dpc-builds`, b),
-  EnrollAosp: (b) => call(w, "POST", "/v1/enroll/aosp", { body: b }),
-  EnrollWindows: (b) => call(w, "POST", "/v1/enroll/windows", { body: b }),
-  AospStatusReport: (b) =>
-    call(w, "POST", `/v1/devices/aosp/${deviceId}/status`, { body: b, headers: { "x-device-secret": deviceSecret } }),
-};
+/**
+ * Where each request body goes: the operation of /openapi.json (generated
+ * from the worker's endpoint table) whose requestBody is that body, with its
+ * path parameters filled from the fixtures above.
+ */
+let routes;
+async function loadRoutes() {
+  const doc = (await call(w, "GET", "/openapi.json")).body;
+  const values = { organizationId: "demo", enterpriseId, aosDeviceId: deviceId, winEnrollmentTokenId: winTokenId };
+  routes = {};
+  for (const [template, item] of Object.entries(doc.paths)) {
+    for (const [method, op] of Object.entries(item)) {
+      const ref = op.requestBody?.content?.["application/json"]?.schema?.$ref;
+      if (!ref) continue;
+      const name = ref.split("/").pop();
+      assert.equal(routes[name], undefined, `${name} is the body of two operations`);
+      const path = template.replace(/\{(\w+)\}/g, (_, p) => {
+        assert.ok(values[p], `no fixture for path parameter ${p} of ${template}`);
+        return values[p];
+      });
+      const device = (op.security ?? []).some((sec) => "deviceSecret" in sec);
+      const bearer = (op.security ?? []).some((sec) => "bearerAuth" in sec);
+      const headers = device ? { "x-device-secret": deviceSecret } : {};
+      routes[name] = (b) => call(w, method.toUpperCase(), path, { token: bearer ? token : undefined, body: b, headers });
+    }
+  }
+}
 
 /** The violations a response reports, as {path, code?, message}. */
 function reported(name, r) {

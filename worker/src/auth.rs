@@ -42,7 +42,9 @@ pub struct Principal {
 impl Principal {
     /// Does any granted permission cover `perm`?
     pub fn has_perm(&self, perm: &str) -> bool {
-        self.perms.iter().any(|granted| perm_matches(granted, perm))
+        self.perms
+            .iter()
+            .any(|granted| mdm_core::permissions::matches(granted, perm))
     }
 
     /// `Ok(())` or 403 / 4005.
@@ -63,30 +65,9 @@ impl Principal {
             .any(|o| o == "*" || o.eq_ignore_ascii_case(id) || o.eq_ignore_ascii_case(slug))
     }
 
-    /// `Ok(())` or 404 / 3001 (a hidden organization looks like a missing one).
-    pub fn require_org(&self, id: &str, slug: &str) -> Result<(), ApiError> {
-        if self.can_see_org(id, slug) {
-            Ok(())
-        } else {
-            Err(ApiError::NotFound)
-        }
-    }
-
     /// Does the token see every organization (`orgs: ["*"]`)?
     pub fn sees_all_orgs(&self) -> bool {
         self.orgs.iter().any(|o| o == "*")
-    }
-}
-
-/// Does the granted permission `granted` cover `wanted`?
-pub fn perm_matches(granted: &str, wanted: &str) -> bool {
-    if granted == "*" || granted == wanted {
-        return true;
-    }
-    match granted.strip_suffix('*') {
-        // `prefix.*`: the prefix keeps its dot, so `mdm.*` does not grant `mdmx`.
-        Some(prefix) if prefix.ends_with('.') => wanted.starts_with(prefix) && wanted.len() > prefix.len(),
-        _ => false,
     }
 }
 
@@ -126,20 +107,20 @@ fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
     }
 
     // Header first: the algorithm is pinned before the key is used.
-    let header: Value = serde_json::from_slice(&b64url_decode(h64)?).ok()?;
+    let header: Value = serde_json::from_slice(&mdm_core::base64url::decode(h64)?).ok()?;
     let header = header.as_object()?;
     if header.get("alg")?.as_str()? != "HS256" || header.contains_key("crit") {
         return None;
     }
 
-    let signature = b64url_decode(s64)?;
+    let signature = mdm_core::base64url::decode(s64)?;
     let mut mac = HmacSha256::new_from_slice(secret).ok()?;
     mac.update(h64.as_bytes());
     mac.update(b".");
     mac.update(p64.as_bytes());
     mac.verify_slice(&signature).ok()?;
 
-    let claims: Value = serde_json::from_slice(&b64url_decode(p64)?).ok()?;
+    let claims: Value = serde_json::from_slice(&mdm_core::base64url::decode(p64)?).ok()?;
     let claims = claims.as_object()?;
     let exp = numeric_date(claims.get("exp")?)?;
     if now >= exp {
@@ -184,76 +165,21 @@ fn string_list(v: Option<&Value>) -> Option<Vec<String>> {
     }
 }
 
-/// Strict base64url without padding (RFC 7515 §2). `None` on any other byte,
-/// on `=`, on an impossible length, or on non-zero trailing bits.
-pub fn b64url_decode(input: &str) -> Option<Vec<u8>> {
-    fn val(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' => 62,
-            b'_' => 63,
-            _ => return None,
-        } as u32)
-    }
-    let bytes = input.as_bytes();
-    if bytes.len() % 4 == 1 {
-        return None;
-    }
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut acc = 0u32;
-        for &c in chunk {
-            acc = (acc << 6) | val(c)?;
-        }
-        match chunk.len() {
-            4 => out.extend_from_slice(&[(acc >> 16) as u8, (acc >> 8) as u8, acc as u8]),
-            3 => {
-                if acc & 0b11 != 0 {
-                    return None;
-                }
-                out.extend_from_slice(&[(acc >> 10) as u8, (acc >> 2) as u8]);
-            }
-            2 => {
-                if acc & 0b1111 != 0 {
-                    return None;
-                }
-                out.push((acc >> 4) as u8);
-            }
-            _ => return None,
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mdm_core::permissions as perm;
     use serde_json::json;
 
     const SECRET: &[u8] = b"test-secret-of-reasonable-length-0123456789";
     const NOW: i64 = 1_800_000_000;
 
-    fn b64url_encode(data: &[u8]) -> String {
-        const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        let mut out = String::new();
-        for chunk in data.chunks(3) {
-            let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-            let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-            for i in 0..=chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            }
-        }
-        out
-    }
-
     fn sign_raw(header: &Value, claims: &Value, secret: &[u8]) -> String {
-        let h = b64url_encode(header.to_string().as_bytes());
-        let p = b64url_encode(claims.to_string().as_bytes());
+        let h = mdm_core::base64url::encode(header.to_string().as_bytes());
+        let p = mdm_core::base64url::encode(claims.to_string().as_bytes());
         let mut mac = HmacSha256::new_from_slice(secret).unwrap();
         mac.update(format!("{h}.{p}").as_bytes());
-        let s = b64url_encode(&mac.finalize().into_bytes());
+        let s = mdm_core::base64url::encode(&mac.finalize().into_bytes());
         format!("{h}.{p}.{s}")
     }
 
@@ -271,9 +197,12 @@ mod tests {
         assert_eq!(p.sub, "u1");
         assert_eq!(p.orgs, vec!["acme"]);
         assert_eq!(p.exp, NOW + 60);
-        assert!(p.has_perm("mdm.aosp.enrollmentToken.create"));
-        assert!(!p.has_perm("mdm.windows.enrollmentToken.create"));
-        assert_eq!(p.require("admin.organization.create"), Err(ApiError::PermissionDenied));
+        assert!(p.has_perm(perm::AOSP_TOKEN_CREATE.name));
+        assert!(!p.has_perm(perm::WIN_TOKEN_CREATE.name));
+        assert_eq!(
+            p.require(perm::ORGANIZATION_CREATE.name),
+            Err(ApiError::PermissionDenied)
+        );
     }
 
     #[test]
@@ -284,7 +213,7 @@ mod tests {
         let mut parts: Vec<String> = token.split('.').map(str::to_string).collect();
         let mut claims = good_claims();
         claims["perms"] = json!(["*"]);
-        parts[1] = b64url_encode(claims.to_string().as_bytes());
+        parts[1] = mdm_core::base64url::encode(claims.to_string().as_bytes());
         assert_eq!(verify(&parts.join("."), SECRET, NOW), Err(ApiError::InvalidToken));
         // Truncated signature.
         let cut = &token[..token.len() - 2];
@@ -300,8 +229,8 @@ mod tests {
             assert_eq!(verify(&t, SECRET, NOW), Err(ApiError::InvalidToken), "{alg}");
         }
         // alg=none with an empty signature part.
-        let h = b64url_encode(br#"{"alg":"none"}"#);
-        let p = b64url_encode(good_claims().to_string().as_bytes());
+        let h = mdm_core::base64url::encode(br#"{"alg":"none"}"#);
+        let p = mdm_core::base64url::encode(good_claims().to_string().as_bytes());
         assert_eq!(verify(&format!("{h}.{p}."), SECRET, NOW), Err(ApiError::InvalidToken));
         // Missing alg, and a crit header we do not understand.
         let t = sign_raw(&json!({"typ": "JWT"}), &good_claims(), SECRET);
@@ -394,19 +323,6 @@ mod tests {
     }
 
     #[test]
-    fn permission_wildcards() {
-        assert!(perm_matches("*", "admin.organization.create"));
-        assert!(perm_matches("admin.*", "admin.organization.create"));
-        assert!(perm_matches("mdm.aosp.*", "mdm.aosp.device.get"));
-        assert!(!perm_matches("mdm.aosp.*", "mdm.aosp"));
-        assert!(!perm_matches("mdm.aosp.*", "mdm.aospx.device.get"));
-        assert!(!perm_matches("mdm.aosp*", "mdm.aospx"), "only `.*` is a wildcard");
-        assert!(!perm_matches("mdm.aosp.device.get", "mdm.aosp.device.update"));
-        assert!(perm_matches("androidmanagement", "androidmanagement"));
-        assert!(!perm_matches("", "x"));
-    }
-
-    #[test]
     fn organizations() {
         let p = Principal {
             sub: "s".into(),
@@ -421,26 +337,11 @@ mod tests {
             ..p.clone()
         };
         assert!(by_id.can_see_org("0123456789abcdef01234567", "acme"));
-        assert_eq!(
-            p.require_org("0123456789abcdef01234567", "other"),
-            Err(ApiError::NotFound)
-        );
+        assert!(!p.can_see_org("0123456789abcdef01234567", "other"));
         let all = Principal {
             orgs: vec!["*".into()],
             ..p
         };
         assert!(all.can_see_org("x", "y") && all.sees_all_orgs());
-    }
-
-    #[test]
-    fn base64url_roundtrip_and_strictness() {
-        for len in 0..40 {
-            let data: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
-            assert_eq!(b64url_decode(&b64url_encode(&data)).unwrap(), data);
-        }
-        assert_eq!(b64url_decode("QQ=="), None, "padding is refused");
-        assert_eq!(b64url_decode("QR"), None, "non-zero trailing bits");
-        assert_eq!(b64url_decode("Q"), None);
-        assert_eq!(b64url_decode("a+b/"), None, "standard alphabet is refused");
     }
 }

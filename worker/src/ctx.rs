@@ -1,19 +1,16 @@
 //! Per-request context handed to every handler.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use worker::{Env, Request};
 
 use crate::auth::{self, Principal};
 use crate::db::Db;
 use crate::http::query::Query;
 use crate::http::{body, ApiError};
-use crate::router::Params;
 
 pub struct Ctx {
     pub req: Request,
     pub env: Env,
-    /// Captured `:name` path segments.
-    pub params: Params,
     /// Decoded query string.
     pub query: Query,
     /// Request time, milliseconds since the epoch (one clock read per request).
@@ -26,29 +23,17 @@ impl Ctx {
         Db::from_env(&self.env)
     }
 
-    /// The captured path segment `:name`.
-    pub fn param(&self, name: &str) -> &str {
-        self.params.get(name)
-    }
-
     /// Verify the bearer token: 401 / 4002 without one, 401 / 4004 if invalid.
     /// A worker without `AUTH_SECRET` refuses every token (and logs why).
     pub fn authenticate(&self) -> Result<Principal, ApiError> {
         let header = self.req.headers().get("Authorization")?;
-        let token = auth::bearer_token(header.as_deref())?;
         let secret = self.string_binding(auth::SECRET_BINDING).unwrap_or_default();
         if secret.is_empty() {
+            auth::bearer_token(header.as_deref())?;
             worker::console_error!("{} is not configured: every token is refused", auth::SECRET_BINDING);
             return Err(ApiError::InvalidToken);
         }
-        auth::verify(token, secret.as_bytes(), self.now_ms.div_euclid(1000))
-    }
-
-    /// Authenticate and require one permission (401 / 403).
-    pub fn require(&self, perm: &str) -> Result<Principal, ApiError> {
-        let principal = self.authenticate()?;
-        principal.require(perm)?;
-        Ok(principal)
+        auth::authenticate(header.as_deref(), secret.as_bytes(), self.now_ms.div_euclid(1000))
     }
 
     /// The JSON body (415 / 413 / 400 as documented in `http::body`).
@@ -56,9 +41,24 @@ impl Ctx {
         body::read_json(&mut self.req).await
     }
 
-    /// The JSON body, which must be an object.
-    pub async fn json_object(&mut self) -> Result<Map<String, Value>, ApiError> {
-        body::read_json_object(&mut self.req).await
+    /// The origin devices contact to enroll (`https://mdm.example.com`), for
+    /// every platform: `ENROLLMENT_HOST` (a URL, or a bare host meaning
+    /// https), else this request's own origin. Never empty.
+    pub fn enrollment_host(&self) -> String {
+        let configured = self.string_binding("ENROLLMENT_HOST").unwrap_or_default();
+        let configured = configured.trim().trim_end_matches('/');
+        if configured.is_empty() {
+            return self
+                .req
+                .url()
+                .map(|u| u.origin().ascii_serialization())
+                .unwrap_or_else(|_| "https://localhost".into());
+        }
+        if configured.contains("://") {
+            configured.to_string()
+        } else {
+            format!("https://{configured}")
+        }
     }
 
     /// A `[vars]` entry or secret, if set.

@@ -1,25 +1,30 @@
 //! mdm-edge: the HTTP API on Cloudflare Workers with D1.
 //!
-//! One fetch entry resolves the route ([`router`]), runs the handler (one
-//! module per resource under [`routes`]) and renders any [`ApiError`] as the
-//! error envelope, so no request ends in a 5xx from an unhandled error or in a
-//! stack trace. A scheduled entry sweeps expired enrollment tokens ([`cron`]).
+//! One fetch entry matches the request to a row of the endpoint table
+//! ([`table`], through [`router`]), runs the row's gate and handler
+//! ([`dispatch`]) and renders any [`ApiError`] as the error envelope, so no
+//! request ends in a 5xx from an unhandled error or in a stack trace. A
+//! scheduled entry sweeps expired enrollment tokens ([`cron`]).
 
-pub mod auth;
-pub mod cron;
-pub mod ctx;
-pub mod db;
-pub mod http;
-pub mod openapi;
-pub mod router;
-pub mod routes;
+mod auth;
+#[cfg(test)]
+mod client_gen;
+mod cron;
+mod ctx;
+mod db;
+mod dispatch;
+mod endpoint;
+mod http;
+mod openapi;
+mod router;
+mod routes;
+mod table;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
 use crate::ctx::Ctx;
 use crate::http::query::Query;
 use crate::http::{body, error_response, ApiError, Flavor};
-use crate::router::Route;
 
 /// Milliseconds since the epoch, from the runtime clock.
 pub fn now_ms() -> i64 {
@@ -35,15 +40,11 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     let mut ctx = Ctx {
         req,
         env,
-        params: Default::default(),
         query: Query::from_url(&url),
         now_ms: now_ms(),
     };
     let result = match router::resolve(&method, url.path()) {
-        Ok(matched) => {
-            ctx.params = matched.params;
-            dispatch(matched.route, &mut ctx).await
-        }
+        Ok((endpoint, params)) => dispatch::run(endpoint, params, &mut ctx).await,
         Err(e) => Err(e),
     };
     Ok(match result {
@@ -56,50 +57,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             error_response(&err, Flavor::for_path(url.path()))
         }
     })
-}
-
-/// Route → handler. Add one arm per new `Route` variant.
-async fn dispatch(route: Route, ctx: &mut Ctx) -> Result<Response, ApiError> {
-    match route {
-        Route::Health => routes::health::get(ctx).await,
-        Route::Me => routes::me::get(ctx).await,
-        Route::DebugEcho => routes::debug::echo(ctx).await,
-        // Supporting admin resources (issue 3).
-        Route::OrganizationsCreate => routes::organizations::create(ctx).await,
-        Route::OrganizationsList => routes::organizations::list(ctx).await,
-        Route::SegmentsCreate => routes::segments::create(ctx).await,
-        Route::SegmentsList => routes::segments::list(ctx).await,
-        Route::MdmUsersCreate => routes::mdm_users::create(ctx).await,
-        Route::MdmUsersList => routes::mdm_users::list(ctx).await,
-        Route::AospPoliciesCreate => routes::aosp_policies::create(ctx).await,
-        Route::AospPoliciesList => routes::aosp_policies::list(ctx).await,
-        Route::DpcBuildsCreate => routes::dpc_builds::create(ctx).await,
-        Route::DpcBuildsList => routes::dpc_builds::list(ctx).await,
-        // AOSP enrollment tokens, devices, device-side enrollment (issue 3).
-        Route::AospTokensCreate => routes::aosp_tokens::create(ctx).await,
-        Route::AospTokensList => routes::aosp_tokens::list(ctx).await,
-        Route::AospTokenGet => routes::aosp_tokens::get(ctx).await,
-        Route::AospTokenRemove => routes::aosp_tokens::remove(ctx).await,
-        Route::AospDevicesList => routes::aosp_devices::list(ctx).await,
-        Route::AospDeviceGet => routes::aosp_devices::get(ctx).await,
-        Route::AospDeviceUpdate => routes::aosp_devices::update(ctx).await,
-        Route::EnrollAosp => routes::aosp_enroll::enroll(ctx).await,
-        Route::AospStatusReport => routes::aosp_enroll::status_report(ctx).await,
-        // Windows MDM and the Google-compatible surface (issue 4).
-        Route::WinTokensCreate => routes::windows::tokens::create(ctx).await,
-        Route::WinTokensList => routes::windows::tokens::list(ctx).await,
-        Route::WinTokenGet => routes::windows::tokens::get(ctx).await,
-        Route::WinTokenUpdate => routes::windows::tokens::update(ctx).await,
-        Route::WinTokenRemove => routes::windows::tokens::remove(ctx).await,
-        Route::WinPoliciesCreate => routes::windows::policies::create(ctx).await,
-        Route::WinPoliciesList => routes::windows::policies::list(ctx).await,
-        Route::EnrollWindows => routes::windows::enroll::enroll(ctx).await,
-        Route::GoogleTokensCreate => routes::google::create(ctx).await,
-        Route::GoogleTokensList => routes::google::list(ctx).await,
-        Route::GoogleTokenGet => routes::google::get(ctx).await,
-        Route::GoogleTokenRemove => routes::google::remove(ctx).await,
-        Route::OpenApi => openapi::serve(ctx).await,
-    }
 }
 
 #[event(scheduled)]

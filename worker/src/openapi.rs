@@ -1,527 +1,45 @@
 //! `GET /openapi.json`: the OpenAPI 3.1 document of every route, generated
-//! from the router's table ([`ROUTES`]: methods and path patterns), the
-//! metadata below ([`OPS`]: permission, body, success and query shape), and
-//! the shared crate's schemas (`mdm_core::catalog::ENTRIES` become
-//! `components.schemas`; list query parameters come from each resource's
-//! `ListSpec`). Nothing is hand-written JSON about a body or a resource, so the
-//! document cannot drift from what validates: a test fails when a route of
-//! `ROUTES` has no entry here, and schemathesis checks the live server against
-//! the document in `make test`.
+//! from the endpoint table ([`ENDPOINTS`]: method, path, permission, gate,
+//! body, query and success shape) and the shared crate's schemas
+//! (`mdm_core::catalog::ENTRIES` become `components.schemas`; list query
+//! parameters come from each resource's `ListSpec`). Nothing is hand-written
+//! JSON about a body or a resource, so the document cannot drift from what
+//! validates; schemathesis checks the live server against it in `make test`.
 //!
-//! Error responses are derived from what the handlers do, in their order:
-//! a permission means 401 / 403; an `:organizationId` means 400 (malformed) /
-//! 404; the Windows plan gate adds a 5050 under 400; a body adds 400 / 413 /
-//! 415; a path id adds 400 (malformed) and 404. Routes under `/v1/enterprises`
-//! answer errors with Google's body instead of the envelope.
+//! Error responses follow from the row, in the dispatcher's order: the gate
+//! (401 / 403, the organization's 400 / 404, the plan's 5050), path ids (400
+//! malformed, 404 unknown), the query and the body (400 / 413 / 415), then
+//! the refusals the row lists. Routes under `/v1/enterprises` answer errors
+//! with Google's body instead of the envelope.
 
 use serde_json::{json, Map, Value};
 use worker::Response;
 
 use mdm_core::catalog::ENTRIES;
 use mdm_core::model::schemas::PAGE_FIELDS;
-use mdm_core::pagination::{self as pg, ListSpec};
+use mdm_core::pagination as pg;
 use mdm_core::patterns::Pattern;
-use mdm_core::schema::{string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
+use mdm_core::schema::{string, Schema, OBJECT_ID};
 
 use crate::ctx::Ctx;
+use crate::dispatch::{Scope, DEVICE_SECRET_HEADER};
+use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind, Refusal, Success};
 use crate::http::{raw_json, ApiError};
-use crate::router::{Route, ROUTES};
-use crate::routes::{google, windows};
-
-/// What a successful response carries.
-#[derive(Debug, Clone, Copy)]
-pub enum Success {
-    /// `{"status": true, "data": <catalog resource>}`.
-    Envelope(&'static str),
-    /// `{"status": true, "data": <page of catalog resource>}`.
-    Page(&'static str),
-    /// The envelope around a shape that is not a catalog entry.
-    EnvelopeInline(&'static Schema),
-    /// A bare catalog resource (the Google-compatible surface).
-    Raw(&'static str),
-    /// A bare shape that is not a catalog entry.
-    RawInline(&'static Schema),
-    /// Google's list response: `{"enrollmentTokens": [...], "nextPageToken"}`.
-    GoogleList(&'static str),
-    /// This document.
-    Document,
-}
-
-/// Query parameters an operation takes.
-#[derive(Debug, Clone, Copy)]
-pub enum QueryKind {
-    None,
-    /// `page`, `limit`, `sort`, `status`, `segmentId`, `expandTo` and id filters per the spec.
-    List(&'static ListSpec),
-    /// Google's `pageSize` / `pageToken`.
-    GooglePage,
-}
-
-/// One operation's metadata; method and path come from `ROUTES` by `route`.
-#[derive(Debug, Clone, Copy)]
-pub struct Op {
-    pub route: Route,
-    pub summary: &'static str,
-    pub tag: &'static str,
-    /// `None`: no bearer token needed; `Some("")`: any valid token (no 403).
-    pub perm: Option<&'static str>,
-    /// Authenticated by the device secret header instead (AOSP status reports).
-    pub device_secret: bool,
-    /// Catalog name of the JSON body, if any.
-    pub body: Option<&'static str>,
-    pub status: u16,
-    pub success: Success,
-    pub query: QueryKind,
-    /// The Windows plan gate (5050) applies.
-    pub plan_gate: bool,
-    /// Statuses beyond the derived ones (e.g. 404 for an unknown enroll code).
-    pub extra: &'static [u16],
-    /// OpenAPI links from the success response to operations on what it
-    /// created (schemathesis' stateful phase follows them: create, then get,
-    /// update, delete, and get again after the delete).
-    pub links: &'static [Link],
-}
-
-/// `operationId` of `op` takes `params` (name, runtime expression) from this response.
-#[derive(Debug, Clone, Copy)]
-pub struct Link {
-    pub op: Route,
-    pub params: &'static [(&'static str, &'static str)],
-}
-
-/// An AOSP token created under `organizationId`, addressed by its `data.id`.
-const AOSP_TOKEN_PARAMS: &[(&str, &str)] = &[
-    ("organizationId", "$request.path.organizationId"),
-    ("aosEnrollmentTokenId", "$response.body#/data/id"),
-];
-/// A Windows token created under `organizationId`, addressed by its `data.id`.
-const WIN_TOKEN_PARAMS: &[(&str, &str)] = &[
-    ("organizationId", "$request.path.organizationId"),
-    ("winEnrollmentTokenId", "$response.body#/data/id"),
-];
-
-const fn op(route: Route, tag: &'static str, summary: &'static str, perm: Option<&'static str>) -> Op {
-    Op {
-        route,
-        summary,
-        tag,
-        perm,
-        device_secret: false,
-        body: None,
-        status: 200,
-        success: Success::Document,
-        query: QueryKind::None,
-        plan_gate: false,
-        extra: &[],
-        links: &[],
-    }
-}
-
-impl Op {
-    const fn body(mut self, name: &'static str) -> Self {
-        self.body = Some(name);
-        self
-    }
-    const fn ok(mut self, success: Success) -> Self {
-        self.success = success;
-        self
-    }
-    const fn created(mut self, success: Success) -> Self {
-        self.status = 201;
-        self.success = success;
-        self
-    }
-    const fn list(mut self, spec: &'static ListSpec, item: &'static str) -> Self {
-        self.query = QueryKind::List(spec);
-        self.success = Success::Page(item);
-        self
-    }
-    const fn google_list(mut self, item: &'static str) -> Self {
-        self.query = QueryKind::GooglePage;
-        self.success = Success::GoogleList(item);
-        self
-    }
-    const fn windows(mut self) -> Self {
-        self.plan_gate = true;
-        self
-    }
-    const fn also(mut self, statuses: &'static [u16]) -> Self {
-        self.extra = statuses;
-        self
-    }
-    const fn device_secret(mut self) -> Self {
-        self.device_secret = true;
-        self
-    }
-    const fn links(mut self, links: &'static [Link]) -> Self {
-        self.links = links;
-        self
-    }
-}
-
-const HEALTH: Schema = Schema::Object(&[Field::required("ok", Schema::Boolean, "D1 answers.")]);
-const ME: Schema = Schema::Object(&[
-    Field::required("sub", string().schema(), "The token's subject."),
-    Field::required(
-        "orgs",
-        mdm_core::schema::array(&string().schema()),
-        "Organizations it may see.",
-    ),
-    Field::required(
-        "perms",
-        mdm_core::schema::array(&string().schema()),
-        "Permissions it holds.",
-    ),
-    Field::required("exp", NON_NEGATIVE_SAFE_INTEGER, "Expiry, seconds since the epoch."),
-]);
-/// `POST /v1/enroll/windows` → the new device and its secret (shown once).
-const WINDOWS_ENROLLMENT: Schema = Schema::Object(&[
-    Field::required("id", OBJECT_ID, "The new Windows device."),
-    Field::required("organizationId", OBJECT_ID, ""),
-    Field::required("winEnterpriseId", OBJECT_ID, ""),
-    Field::required("winEnrollmentTokenId", OBJECT_ID, "The token the code belonged to."),
-    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
-    Field::required(
-        "deviceSecret",
-        string().min(1).schema(),
-        "Credential of the device's later reports; returned only here.",
-    ),
-]);
-/// `POST /v1/enroll/aosp` → the new device and its secret (shown once).
-const AOSP_ENROLLMENT: Schema = Schema::Object(&[
-    Field::required("aosDeviceId", OBJECT_ID, "The new AOSP device."),
-    Field::required("organizationId", OBJECT_ID, ""),
-    Field::required(
-        "deviceSecret",
-        string().min(1).schema(),
-        "Credential of the device's status reports (X-Device-Secret); returned only here.",
-    ),
-    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
-    Field::required("enrolledDate", DATE_TIME, ""),
-]);
-/// `POST /v1/devices/aosp/:aosDeviceId/status` → the device's state after the report.
-const AOSP_REPORTED: Schema = Schema::Object(&[
-    Field::required("aosDeviceId", OBJECT_ID, ""),
-    Field::required("state", string().one_of(pg::DEVICE_STATES).schema(), ""),
-    Field::required("lastStatusReportTime", DATE_TIME, ""),
-]);
-/// Google's `Empty`.
-const EMPTY: Schema = Schema::Object(&[]);
-
-const AOSP_TOKENS: &str = "AOSP enrollment tokens";
-const AOSP_DEVICES: &str = "AOSP devices";
-const DEVICE_SIDE: &str = "Device enrollment";
-const WIN_TOKENS: &str = "Windows enrollment tokens";
-const GOOGLE: &str = "Android Management API (Google-compatible)";
-
-/// Every documented operation. A route in `ROUTES` must appear here (tested)
-/// unless it is in [`UNDOCUMENTED`].
-pub static OPS: &[Op] = &[
-    op(
-        Route::Health,
-        "Service",
-        "Liveness: the worker runs and D1 answers",
-        None,
-    )
-    .ok(Success::EnvelopeInline(&HEALTH)),
-    op(Route::Me, "Service", "The caller, as the bearer token says", Some("")).ok(Success::EnvelopeInline(&ME)),
-    op(Route::OpenApi, "Service", "This OpenAPI document", None),
-    // Supporting resources (issue 3).
-    op(
-        Route::OrganizationsCreate,
-        "Organizations",
-        "Create an organization",
-        Some("admin.organization.create"),
-    )
-    .body("OrganizationCreate")
-    .created(Success::Envelope("Organization")),
-    op(
-        Route::OrganizationsList,
-        "Organizations",
-        "List the organizations the token may see",
-        Some("admin.organization.list"),
-    )
-    .list(&pg::ORGANIZATIONS, "Organization"),
-    op(
-        Route::SegmentsCreate,
-        "Segments",
-        "Create a segment",
-        Some("admin.segment.create"),
-    )
-    .body("SegmentCreate")
-    .created(Success::Envelope("Segment")),
-    op(
-        Route::SegmentsList,
-        "Segments",
-        "List segments",
-        Some("admin.segment.list"),
-    )
-    .list(&pg::SEGMENTS, "Segment"),
-    op(
-        Route::MdmUsersCreate,
-        "MDM users",
-        "Create an MDM user",
-        Some("admin.mdmUser.create"),
-    )
-    .body("MdmUserCreate")
-    .created(Success::Envelope("MdmUser")),
-    op(
-        Route::MdmUsersList,
-        "MDM users",
-        "List MDM users",
-        Some("admin.mdmUser.list"),
-    )
-    .list(&pg::MDM_USERS, "MdmUser"),
-    op(
-        Route::AospPoliciesCreate,
-        "AOSP policies",
-        "Create an AOSP policy",
-        Some("admin.aospPolicy.create"),
-    )
-    .body("AospPolicyCreate")
-    .created(Success::Envelope("AospPolicy")),
-    op(
-        Route::AospPoliciesList,
-        "AOSP policies",
-        "List AOSP policies",
-        Some("admin.aospPolicy.list"),
-    )
-    .list(&pg::AOSP_POLICIES, "AospPolicy"),
-    op(
-        Route::DpcBuildsCreate,
-        "DPC builds",
-        "Register a DPC build",
-        Some("admin.dpcBuild.create"),
-    )
-    .body("DpcBuildCreate")
-    .created(Success::Envelope("DpcBuild")),
-    op(
-        Route::DpcBuildsList,
-        "DPC builds",
-        "List DPC builds",
-        Some("admin.dpcBuild.list"),
-    )
-    .list(&pg::DPC_BUILDS, "DpcBuild"),
-    // AOSP (issue 3).
-    op(
-        Route::AospTokensCreate,
-        AOSP_TOKENS,
-        "Create an AOSP enrollment token",
-        Some("mdm.aosp.enrollmentToken.create"),
-    )
-    .body("AospEnrollmentTokenCreate")
-    .created(Success::Envelope("AospEnrollmentToken"))
-    .links(&[
-        Link {
-            op: Route::AospTokenGet,
-            params: AOSP_TOKEN_PARAMS,
-        },
-        Link {
-            op: Route::AospTokenRemove,
-            params: AOSP_TOKEN_PARAMS,
-        },
-    ]),
-    op(
-        Route::AospTokensList,
-        AOSP_TOKENS,
-        "List AOSP enrollment tokens (seed 001)",
-        Some("mdm.aosp.enrollmentToken.list"),
-    )
-    .list(&pg::AOSP_TOKENS, "AospEnrollmentToken"),
-    op(
-        Route::AospTokenGet,
-        AOSP_TOKENS,
-        "Get an AOSP enrollment token",
-        Some("mdm.aosp.enrollmentToken.get"),
-    )
-    .ok(Success::Envelope("AospEnrollmentToken")),
-    op(
-        Route::AospTokenRemove,
-        AOSP_TOKENS,
-        "Delete an AOSP enrollment token (seed 000; afterwards 404)",
-        Some("mdm.aosp.enrollmentToken.remove"),
-    )
-    .ok(Success::Envelope("AospEnrollmentToken"))
-    .also(&[409]),
-    op(
-        Route::AospDevicesList,
-        AOSP_DEVICES,
-        "List AOSP devices",
-        Some("mdm.aosp.device.list"),
-    )
-    .list(&pg::AOSP_DEVICES, "AospDevice"),
-    op(
-        Route::AospDeviceGet,
-        AOSP_DEVICES,
-        "Get an AOSP device",
-        Some("mdm.aosp.device.get"),
-    )
-    .ok(Success::Envelope("AospDevice")),
-    op(
-        Route::AospDeviceUpdate,
-        AOSP_DEVICES,
-        "Update an AOSP device (seed 002)",
-        Some("mdm.aosp.device.update"),
-    )
-    .body("AospDeviceUpdate")
-    .ok(Success::Envelope("AospDevice")),
-    op(
-        Route::EnrollAosp,
-        DEVICE_SIDE,
-        "A device enrolls with an AOSP or Google-compatible enrollment token (consumed atomically)",
-        None,
-    )
-    .body("EnrollAosp")
-    .created(Success::EnvelopeInline(&AOSP_ENROLLMENT))
-    .also(&[404, 409]),
-    op(
-        Route::AospStatusReport,
-        DEVICE_SIDE,
-        "A device reports its status (X-Device-Secret); the first moves it to ACTIVE",
-        None,
-    )
-    .device_secret()
-    .body("AospStatusReport")
-    .ok(Success::EnvelopeInline(&AOSP_REPORTED)),
-    // Windows (issue 4).
-    op(
-        Route::WinTokensCreate,
-        WIN_TOKENS,
-        "Create a Windows enrollment token",
-        Some(windows::tokens::PERM_CREATE),
-    )
-    .windows()
-    .body("WinEnrollmentTokenCreate")
-    .created(Success::Envelope("WinEnrollmentToken"))
-    .links(&[
-        Link {
-            op: Route::WinTokenGet,
-            params: WIN_TOKEN_PARAMS,
-        },
-        Link {
-            op: Route::WinTokenUpdate,
-            params: WIN_TOKEN_PARAMS,
-        },
-        Link {
-            op: Route::WinTokenRemove,
-            params: WIN_TOKEN_PARAMS,
-        },
-    ]),
-    op(
-        Route::WinTokensList,
-        WIN_TOKENS,
-        "List Windows enrollment tokens",
-        Some(windows::tokens::PERM_LIST),
-    )
-    .windows()
-    .list(&pg::WIN_TOKENS, "WinEnrollmentToken"),
-    op(
-        Route::WinTokenGet,
-        WIN_TOKENS,
-        "Get a Windows enrollment token",
-        Some(windows::tokens::PERM_GET),
-    )
-    .windows()
-    .ok(Success::Envelope("WinEnrollmentToken")),
-    op(
-        Route::WinTokenUpdate,
-        WIN_TOKENS,
-        "Update a Windows enrollment token (seed 004)",
-        Some(windows::tokens::PERM_UPDATE),
-    )
-    .windows()
-    .body("WinEnrollmentTokenUpdate")
-    .ok(Success::Envelope("WinEnrollmentToken")),
-    op(
-        Route::WinTokenRemove,
-        WIN_TOKENS,
-        "Delete a Windows enrollment token (state DELETED; afterwards 404)",
-        Some(windows::tokens::PERM_REMOVE),
-    )
-    .windows()
-    .ok(Success::Envelope("WinEnrollmentToken")),
-    op(
-        Route::WinPoliciesCreate,
-        "Windows policies",
-        "Create a Windows policy",
-        Some(windows::policies::PERM_CREATE),
-    )
-    .windows()
-    .body("WinPolicyCreate")
-    .created(Success::Envelope("WinPolicy")),
-    op(
-        Route::WinPoliciesList,
-        "Windows policies",
-        "List Windows policies",
-        Some(windows::policies::PERM_LIST),
-    )
-    .windows()
-    .list(&pg::WIN_POLICIES, "WinPolicy"),
-    op(
-        Route::EnrollWindows,
-        DEVICE_SIDE,
-        "A PC enrolls with a Windows enrollCode (consumed atomically)",
-        None,
-    )
-    .body("EnrollWindows")
-    .created(Success::EnvelopeInline(&WINDOWS_ENROLLMENT))
-    .also(&[404, 409]),
-    // Google-compatible (issue 4).
-    op(
-        Route::GoogleTokensCreate,
-        GOOGLE,
-        "enterprises.enrollmentTokens.create",
-        Some(google::PERM),
-    )
-    .body("GoogleEnrollmentTokenCreate")
-    .ok(Success::Raw("GoogleEnrollmentToken")),
-    op(
-        Route::GoogleTokensList,
-        GOOGLE,
-        "enterprises.enrollmentTokens.list",
-        Some(google::PERM),
-    )
-    .google_list("GoogleEnrollmentToken"),
-    op(
-        Route::GoogleTokenGet,
-        GOOGLE,
-        "enterprises.enrollmentTokens.get",
-        Some(google::PERM),
-    )
-    .ok(Success::Raw("GoogleEnrollmentToken")),
-    op(
-        Route::GoogleTokenRemove,
-        GOOGLE,
-        "enterprises.enrollmentTokens.delete",
-        Some(google::PERM),
-    )
-    .ok(Success::RawInline(&EMPTY)),
-];
-
-/// Routes deliberately left out of the document, and why.
-pub const UNDOCUMENTED: &[(Route, &str)] = &[(
-    Route::DebugEcho,
-    "exists only when the var DEBUG_ROUTES is \"true\" (the e2e tests); everywhere else it is a 404",
-)];
+use crate::table::ENDPOINTS;
 
 /// `GET /openapi.json` (no bearer token).
-pub async fn serve(_ctx: &mut Ctx) -> Result<Response, ApiError> {
+pub async fn serve(_ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
     raw_json(200, &document())
 }
 
 /// The whole document.
 pub fn document() -> Value {
     let mut paths = Map::new();
-    for def in ROUTES {
-        let mut item = Map::new();
-        for (method, route) in def.methods {
-            if let Some(op) = OPS.iter().find(|o| o.route == *route) {
-                item.insert(method.to_ascii_lowercase(), operation(op, def.pattern));
-            }
-        }
-        if !item.is_empty() {
-            paths.insert(template(def.pattern), Value::Object(item));
-        }
+    for endpoint in ENDPOINTS.iter().filter(|e| e.hidden.is_none()) {
+        let item = paths
+            .entry(template(endpoint.path))
+            .or_insert_with(|| Value::Object(Map::new()));
+        item[endpoint.method.to_ascii_lowercase()] = operation(endpoint);
     }
     let mut schemas = Map::new();
     for entry in ENTRIES {
@@ -548,7 +66,7 @@ pub fn document() -> Value {
             "securitySchemes": {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
                     "description": "HS256 JWT with sub, exp, orgs and perms claims."},
-                "deviceSecret": {"type": "apiKey", "in": "header", "name": "X-Device-Secret",
+                "deviceSecret": {"type": "apiKey", "in": "header", "name": DEVICE_SECRET_HEADER,
                     "description": "The deviceSecret POST /v1/enroll/aosp returned."}
             }
         }
@@ -567,16 +85,12 @@ fn template(pattern: &str) -> String {
         .join("/")
 }
 
-fn path_params(pattern: &str) -> impl Iterator<Item = &str> {
-    pattern.split('/').filter_map(|s| s.strip_prefix(':'))
-}
-
 /// The schema a path parameter is validated against (an unmatched value is
-/// a 400 for ids the handler checks, a 404 where it is only looked up).
+/// a 400 for ids the dispatcher checks, a 404 where it is only looked up).
 fn path_param_schema(name: &str) -> Value {
-    match name {
-        "organizationId" | "enterpriseId" => string().pattern(Pattern::IdOrSlug).schema().to_json_schema(),
-        _ => OBJECT_ID.to_json_schema(),
+    match ParamKind::of(name) {
+        ParamKind::Organization => string().pattern(Pattern::IdOrSlug).schema().to_json_schema(),
+        ParamKind::ObjectId | ParamKind::Opaque => OBJECT_ID.to_json_schema(),
     }
 }
 
@@ -632,8 +146,8 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
                 json!({"type": "integer", "minimum": 0}),
                 &format!(
                     "Tokens per page; 0 or absent: {}; values above {max} are coerced to {max}.",
-                    google::DEFAULT_PAGE_SIZE,
-                    max = google::MAX_PAGE_SIZE
+                    mdm_core::google_page::DEFAULT_PAGE_SIZE,
+                    max = mdm_core::google_page::MAX_PAGE_SIZE
                 ),
             ),
             param(
@@ -696,8 +210,10 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
     }
 }
 
-/// The error statuses an operation can answer, each with what causes it.
-fn errors(op: &Op, pattern: &str) -> Vec<(u16, String)> {
+/// The error statuses an operation can answer, each with what causes it,
+/// in the dispatcher's order: gate, path ids, query, body, then the row's
+/// own refusals.
+fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
     let mut out: Vec<(u16, String)> = Vec::new();
     let mut add = |status: u16, why: String| match out.iter_mut().find(|(s, _)| *s == status) {
         Some((_, text)) => {
@@ -706,29 +222,45 @@ fn errors(op: &Op, pattern: &str) -> Vec<(u16, String)> {
         }
         None => out.push((status, why)),
     };
-    if op.device_secret {
+    let gate = endpoint.gate;
+    if let Gate::DeviceSecret = gate {
         add(
             401,
             "4002 No auth token (no X-Device-Secret), or 4004 Invalid Token (unknown device or wrong secret)".into(),
         );
     }
-    if let Some(perm) = op.perm {
+    if gate.needs_bearer() {
         add(401, "4002 No auth token, or 4004 Invalid Token".into());
-        if !perm.is_empty() {
-            add(403, format!("4005 Permission denied: the token lacks `{perm}`"));
-        }
     }
-    for name in path_params(pattern) {
-        match name {
-            "organizationId" => {
-                add(400, "5209 Invalid input: malformed organizationId".into());
-                add(
-                    404,
-                    "3001 Entity not found: unknown organization, or one the token's orgs claim does not cover".into(),
-                );
-            }
-            "enterpriseId" | "tokenId" => add(404, format!("NOT_FOUND: unknown or hidden {name}")),
-            _ => {
+    if let Some(p) = gate.permission() {
+        add(403, format!("4005 Permission denied: the token lacks `{}`", p.name));
+    }
+    match gate {
+        Gate::Organization(_) | Gate::OrganizationFeature(..) => {
+            add(400, "5209 Invalid input: malformed organizationId".into());
+            add(
+                404,
+                "3001 Entity not found: unknown organization, or one the token's orgs claim does not cover".into(),
+            );
+        }
+        Gate::Enterprise(_) => add(404, "NOT_FOUND: unknown or hidden enterpriseId".into()),
+        _ => {}
+    }
+    if let Gate::OrganizationFeature(_, feature) = gate {
+        add(
+            400,
+            format!(
+                "5050 Feature not allowed for you billing plan: {} (checked right after the organization, \
+                 before the body and ids)",
+                feature.describe()
+            ),
+        );
+    }
+    for name in endpoint.params() {
+        match ParamKind::of(name) {
+            ParamKind::Organization => {}
+            ParamKind::Opaque => add(404, format!("NOT_FOUND: unknown or hidden {name}")),
+            ParamKind::ObjectId => {
                 add(400, format!("5209 Invalid input: malformed {name}"));
                 add(
                     404,
@@ -737,25 +269,7 @@ fn errors(op: &Op, pattern: &str) -> Vec<(u16, String)> {
             }
         }
     }
-    if op.plan_gate {
-        add(
-            400,
-            "5050 Feature not allowed for you billing plan: the organization is on plan free \
-             (checked right after the organization, before the body and ids)"
-                .into(),
-        );
-    }
-    if op.body.is_some() {
-        add(
-            400,
-            "5209 Invalid input: the body breaks its schema or a cross-field rule, or names an id \
-             that is not in this organization (code reference); details lists every violation"
-                .into(),
-        );
-        add(413, "4130 Payload too large: body over 64 KiB".into());
-        add(415, "4150 Unsupported media type: Content-Type is not JSON".into());
-    }
-    match op.query {
+    match endpoint.query {
         QueryKind::None => {}
         QueryKind::List(_) => add(
             400,
@@ -763,71 +277,87 @@ fn errors(op: &Op, pattern: &str) -> Vec<(u16, String)> {
         ),
         QueryKind::GooglePage => add(400, "INVALID_ARGUMENT: bad pageSize or pageToken".into()),
     }
-    for status in op.extra {
-        match status {
-            404 => add(
-                404,
-                "3001 Entity not found: no usable token with this code or value".into(),
-            ),
-            409 => add(409, "5010 Invalid state transition".into()),
-            other => add(*other, String::new()),
-        }
+    if endpoint.body.is_some() {
+        add(413, "4130 Payload too large: body over 64 KiB".into());
+        add(415, "4150 Unsupported media type: Content-Type is not JSON".into());
+        add(
+            400,
+            "5209 Invalid input: the body breaks its schema or a cross-field rule, or names an id \
+             that is not in this organization (code reference); details lists every violation"
+                .into(),
+        );
+    }
+    for refusal in endpoint.refusals {
+        let (status, why) = refusal_doc(*refusal);
+        add(status, why.into());
     }
     out.sort_by_key(|(s, _)| *s);
     out
 }
 
-fn operation(op: &Op, pattern: &str) -> Value {
-    let google = pattern.starts_with("/v1/enterprises/");
-    let mut parameters: Vec<Value> = path_params(pattern)
+/// The status and description of a refusal a handler answers itself.
+pub fn refusal_doc(refusal: Refusal) -> (u16, &'static str) {
+    match refusal {
+        Refusal::UnknownCredential => (404, "3001 Entity not found: no usable token with this code or value"),
+        Refusal::StateTransition => (409, "5010 Invalid state transition"),
+        Refusal::Quota => (400, "5017 Limit Exceeded: the plan's quota of live tokens is reached"),
+    }
+}
+
+fn operation(endpoint: &Endpoint) -> Value {
+    let mut parameters: Vec<Value> = endpoint
+        .params()
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": path_param_schema(name)}))
         .collect();
-    parameters.extend(query_params(op.query));
+    parameters.extend(query_params(endpoint.query));
 
     let mut responses = Map::new();
     let mut success = json!({
         "description": "Success",
-        "content": {"application/json": {"schema": success_schema(op.success)}}
+        "content": {"application/json": {"schema": success_schema(endpoint.success)}}
     });
-    if !op.links.is_empty() {
-        let links: Map<String, Value> = op
+    if !endpoint.links.is_empty() {
+        let links: Map<String, Value> = endpoint
             .links
             .iter()
             .map(|l| {
                 let params: Map<String, Value> = l.params.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
-                (
-                    format!("{:?}", l.op),
-                    json!({"operationId": format!("{:?}", l.op), "parameters": params}),
-                )
+                (l.op.to_string(), json!({"operationId": l.op, "parameters": params}))
             })
             .collect();
         success["links"] = Value::Object(links);
     }
-    responses.insert(op.status.to_string(), success);
-    let error_schema = reference(if google { "GoogleError" } else { "ErrorEnvelope" });
-    for (status, why) in errors(op, pattern) {
+    responses.insert(endpoint.status.to_string(), success);
+    let error_schema = reference(if endpoint.google() {
+        "GoogleError"
+    } else {
+        "ErrorEnvelope"
+    });
+    for (status, why) in errors(endpoint) {
         responses.insert(
             status.to_string(),
             json!({"description": why, "content": {"application/json": {"schema": error_schema}}}),
         );
     }
 
+    let gate = endpoint.gate;
     let mut o = json!({
-        "operationId": format!("{:?}", op.route),
-        "summary": op.summary,
-        "tags": [op.tag],
+        "operationId": endpoint.name,
+        "summary": endpoint.summary,
+        "tags": [endpoint.tag],
         "parameters": parameters,
         "responses": responses,
-        "security": match (op.perm, op.device_secret) {
-            (Some(_), _) => json!([{"bearerAuth": []}]),
-            (None, true) => json!([{"deviceSecret": []}]),
-            (None, false) => json!([]),
+        "security": match gate {
+            Gate::DeviceSecret => json!([{"deviceSecret": []}]),
+            _ if gate.needs_bearer() => json!([{"bearerAuth": []}]),
+            _ => json!([]),
         },
     });
-    if let Some(perm) = op.perm.filter(|p| !p.is_empty()) {
-        o["description"] = json!(format!("Permission: `{perm}`."));
+    if let Some(p) = gate.permission() {
+        o["description"] = json!(format!("Permission: `{}` ({})", p.name, p.description));
+        o["x-permission"] = json!(p.name);
     }
-    if let Some(body) = op.body {
+    if let Some(body) = endpoint.body {
         o["requestBody"] = json!({
             "required": true,
             "content": {"application/json": {"schema": reference(body)}}
@@ -883,36 +413,74 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_route_is_documented_or_excused() {
-        for def in ROUTES {
-            for (method, route) in def.methods {
-                let documented = OPS.iter().filter(|o| o.route == *route).count();
-                let excused = UNDOCUMENTED.iter().any(|(r, _)| r == route);
-                assert!(
-                    documented == 1 || (documented == 0 && excused),
-                    "{method} {} ({route:?}) needs exactly one entry in openapi::OPS",
-                    def.pattern
-                );
+    fn every_visible_row_is_documented_once() {
+        let doc = document();
+        let mut operations = 0;
+        for e in ENDPOINTS {
+            let op = &doc["paths"][template(e.path)][e.method.to_ascii_lowercase()];
+            if e.hidden.is_some() {
+                assert!(op.is_null(), "{} is hidden but documented", e.name);
+                continue;
             }
-        }
-        for op in OPS {
-            assert!(
-                ROUTES.iter().any(|d| d.methods.iter().any(|(_, r)| *r == op.route)),
-                "{:?} is documented but not routed",
-                op.route
+            operations += 1;
+            assert_eq!(op["operationId"], e.name);
+            assert_eq!(
+                op["x-permission"].as_str(),
+                e.gate.permission().map(|p| p.name),
+                "{}",
+                e.name
             );
         }
-        let doc = document();
-        for def in ROUTES {
-            for (method, route) in def.methods {
-                if UNDOCUMENTED.iter().all(|(r, _)| r != route) {
-                    let path = template(def.pattern);
-                    assert!(
-                        doc["paths"][&path][method.to_ascii_lowercase()].is_object(),
-                        "{method} {path} missing from the document"
-                    );
-                }
+        let documented: usize = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|item| item.as_object().unwrap().len())
+            .sum();
+        assert_eq!(documented, operations);
+    }
+
+    #[test]
+    fn every_table_permission_is_defined_in_the_core() {
+        for e in ENDPOINTS {
+            if let Some(p) = e.gate.permission() {
+                assert_eq!(mdm_core::permissions::find(p.name), Some(&p), "{}", e.name);
             }
+        }
+    }
+
+    /// The statuses of a row follow from its gate, path ids, query, body and
+    /// refusals, and from nothing else.
+    #[test]
+    fn documented_errors_follow_from_the_gate() {
+        for e in ENDPOINTS {
+            let statuses: Vec<u16> = errors(e).into_iter().map(|(s, _)| s).collect();
+            let has = |s: u16| statuses.contains(&s);
+            assert_eq!(
+                has(401),
+                e.gate.needs_bearer() || matches!(e.gate, Gate::DeviceSecret),
+                "{}",
+                e.name
+            );
+            assert_eq!(has(403), e.gate.permission().is_some(), "{}", e.name);
+            assert_eq!(has(413), e.body.is_some(), "{}", e.name);
+            assert_eq!(has(415), e.body.is_some(), "{}", e.name);
+            let org = matches!(
+                e.gate,
+                Gate::Organization(_) | Gate::OrganizationFeature(..) | Gate::Enterprise(_)
+            );
+            let ids = e.params().any(|p| ParamKind::of(p) != ParamKind::Organization);
+            let unknown = e.refusals.contains(&Refusal::UnknownCredential);
+            assert_eq!(has(404), org || ids || unknown, "{}", e.name);
+            assert_eq!(has(409), e.refusals.contains(&Refusal::StateTransition), "{}", e.name);
+            let bad_input = e.body.is_some()
+                || !matches!(e.query, QueryKind::None)
+                || matches!(e.gate, Gate::Organization(_) | Gate::OrganizationFeature(..))
+                || e.params().any(|p| ParamKind::of(p) == ParamKind::ObjectId)
+                || e.refusals.contains(&Refusal::Quota);
+            assert_eq!(has(400), bad_input, "{}", e.name);
+            let allowed = [400, 401, 403, 404, 409, 413, 415];
+            assert!(statuses.iter().all(|s| allowed.contains(s)), "{}: {statuses:?}", e.name);
         }
     }
 
@@ -939,15 +507,15 @@ mod tests {
             let name = r.strip_prefix("#/components/schemas/").expect("local ref");
             assert!(doc["components"]["schemas"][name].is_object(), "{r} does not resolve");
         }
-        for op in OPS {
-            for link in op.links {
+        for e in ENDPOINTS {
+            for link in e.links {
                 assert!(
-                    OPS.iter().any(|o| o.route == link.op),
-                    "link to undocumented {:?}",
+                    ENDPOINTS.iter().any(|o| o.name == link.op && o.hidden.is_none()),
+                    "link to undocumented {}",
                     link.op
                 );
             }
-            if let Some(body) = op.body {
+            if let Some(body) = e.body {
                 assert!(mdm_core::catalog::find(body).is_some(), "{body} is not in the catalog");
             }
         }

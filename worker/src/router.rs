@@ -1,172 +1,24 @@
-//! A small static router: a table of path patterns, each with the methods it
-//! answers and the [`Route`] they dispatch to. `resolve` gives the route and
-//! the captured `:params`, or the 404 / 405 (with `Allow`) error.
+//! Matches a request to a row of the endpoint table ([`ENDPOINTS`]): the row,
+//! and the captured `:params`; or 404 / 4040 when no path matches, 405 / 4050
+//! (with `Allow`) when the path exists with other methods.
 //!
-//! To add a resource: add `Route` variants, add a `RouteDef` to `ROUTES`
-//! (`:name` captures one path segment), and a match arm in `lib.rs::dispatch`.
-//! Path parameters are the raw segments (not percent-decoded); handlers
-//! validate them (ids are hex, slugs are `[a-zA-Z0-9-]`).
+//! Path parameters are the raw segments (not percent-decoded); the dispatcher
+//! validates them (ids are hex, slugs are `[a-zA-Z0-9-]`).
 
+use crate::endpoint::Endpoint;
 use crate::http::ApiError;
-
-/// Every endpoint the worker serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route {
-    Health,
-    Me,
-    DebugEcho,
-    // Supporting admin resources (issue 3).
-    OrganizationsCreate,
-    OrganizationsList,
-    SegmentsCreate,
-    SegmentsList,
-    MdmUsersCreate,
-    MdmUsersList,
-    AospPoliciesCreate,
-    AospPoliciesList,
-    DpcBuildsCreate,
-    DpcBuildsList,
-    // AOSP enrollment tokens, devices, device-side enrollment (issue 3).
-    AospTokensCreate,
-    AospTokensList,
-    AospTokenGet,
-    AospTokenRemove,
-    AospDevicesList,
-    AospDeviceGet,
-    AospDeviceUpdate,
-    EnrollAosp,
-    AospStatusReport,
-    // Windows MDM and the Google-compatible surface (issue 4).
-    WinTokensCreate,
-    WinTokensList,
-    WinTokenGet,
-    WinTokenUpdate,
-    WinTokenRemove,
-    WinPoliciesCreate,
-    WinPoliciesList,
-    EnrollWindows,
-    GoogleTokensCreate,
-    GoogleTokensList,
-    GoogleTokenGet,
-    GoogleTokenRemove,
-    OpenApi,
-}
-
-pub struct RouteDef {
-    pub pattern: &'static str,
-    pub methods: &'static [(&'static str, Route)],
-}
-
-pub static ROUTES: &[RouteDef] = &[
-    RouteDef {
-        pattern: "/health",
-        methods: &[("GET", Route::Health)],
-    },
-    RouteDef {
-        pattern: "/v1/me",
-        methods: &[("GET", Route::Me)],
-    },
-    RouteDef {
-        pattern: "/v1/_debug/echo",
-        methods: &[("POST", Route::DebugEcho)],
-    },
-    // Supporting admin resources (issue 3).
-    RouteDef {
-        pattern: "/v1/organizations",
-        methods: &[("GET", Route::OrganizationsList), ("POST", Route::OrganizationsCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/segments",
-        methods: &[("GET", Route::SegmentsList), ("POST", Route::SegmentsCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm-users",
-        methods: &[("GET", Route::MdmUsersList), ("POST", Route::MdmUsersCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies",
-        methods: &[("GET", Route::AospPoliciesList), ("POST", Route::AospPoliciesCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds",
-        methods: &[("GET", Route::DpcBuildsList), ("POST", Route::DpcBuildsCreate)],
-    },
-    // AOSP enrollment tokens, devices, device-side enrollment (issue 3).
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens",
-        methods: &[("GET", Route::AospTokensList), ("POST", Route::AospTokensCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId",
-        methods: &[("GET", Route::AospTokenGet), ("DELETE", Route::AospTokenRemove)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices",
-        methods: &[("GET", Route::AospDevicesList)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId",
-        methods: &[("GET", Route::AospDeviceGet), ("PUT", Route::AospDeviceUpdate)],
-    },
-    RouteDef {
-        pattern: "/v1/enroll/aosp",
-        methods: &[("POST", Route::EnrollAosp)],
-    },
-    RouteDef {
-        pattern: "/v1/devices/aosp/:aosDeviceId/status",
-        methods: &[("POST", Route::AospStatusReport)],
-    },
-    // Windows MDM and the Google-compatible surface (issue 4).
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens",
-        methods: &[("GET", Route::WinTokensList), ("POST", Route::WinTokensCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId",
-        methods: &[
-            ("GET", Route::WinTokenGet),
-            ("PUT", Route::WinTokenUpdate),
-            ("DELETE", Route::WinTokenRemove),
-        ],
-    },
-    RouteDef {
-        pattern: "/v1/organizations/:organizationId/mdm/windows/enterprise/policies",
-        methods: &[("GET", Route::WinPoliciesList), ("POST", Route::WinPoliciesCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/enroll/windows",
-        methods: &[("POST", Route::EnrollWindows)],
-    },
-    RouteDef {
-        pattern: "/v1/enterprises/:enterpriseId/enrollmentTokens",
-        methods: &[("GET", Route::GoogleTokensList), ("POST", Route::GoogleTokensCreate)],
-    },
-    RouteDef {
-        pattern: "/v1/enterprises/:enterpriseId/enrollmentTokens/:tokenId",
-        methods: &[("GET", Route::GoogleTokenGet), ("DELETE", Route::GoogleTokenRemove)],
-    },
-    RouteDef {
-        pattern: "/openapi.json",
-        methods: &[("GET", Route::OpenApi)],
-    },
-];
+use crate::table::ENDPOINTS;
 
 /// Captured `:name` segments of the matched pattern.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params(Vec<(&'static str, String)>);
 
 impl Params {
-    /// The segment captured as `:name`. Routes only ask for names their
-    /// pattern has; an unknown name yields `""` (which fails validation).
+    /// The segment captured as `:name`; an unknown name yields `""` (which
+    /// fails validation).
     pub fn get(&self, name: &str) -> &str {
         self.0.iter().find(|(k, _)| *k == name).map_or("", |(_, v)| v.as_str())
     }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Matched {
-    pub route: Route,
-    pub params: Params,
 }
 
 /// Match `path` against a pattern: `Some(params)` when every segment fits.
@@ -198,21 +50,28 @@ fn match_pattern(pattern: &'static str, path: &str) -> Option<Params> {
     }
 }
 
-/// Find the route for `method` (as sent, e.g. `"GET"`) and `path`.
-pub fn resolve(method: &str, path: &str) -> Result<Matched, ApiError> {
+/// Find the row for `method` (as sent, e.g. `"GET"`) and `path`.
+pub fn resolve(method: &str, path: &str) -> Result<(&'static Endpoint, Params), ApiError> {
+    resolve_in(ENDPOINTS, method, path)
+}
+
+fn resolve_in(table: &'static [Endpoint], method: &str, path: &str) -> Result<(&'static Endpoint, Params), ApiError> {
     let mut allowed: Vec<&'static str> = Vec::new();
-    for def in ROUTES {
-        if let Some(params) = match_pattern(def.pattern, path) {
-            if let Some((_, route)) = def.methods.iter().find(|(m, _)| *m == method) {
-                return Ok(Matched { route: *route, params });
+    for endpoint in table {
+        if let Some(params) = match_pattern(endpoint.path, path) {
+            if endpoint.method == method {
+                return Ok((endpoint, params));
             }
-            allowed.extend(def.methods.iter().map(|(m, _)| *m));
+            if !allowed.contains(&endpoint.method) {
+                allowed.push(endpoint.method);
+            }
         }
     }
     if allowed.is_empty() {
         Err(ApiError::RouteNotFound)
     } else {
-        allowed.dedup();
+        // `Allow` in a stable order, whatever the table's.
+        allowed.sort_by_key(|m| ["GET", "POST", "PUT", "PATCH", "DELETE"].iter().position(|x| x == m));
         Err(ApiError::MethodNotAllowed(allowed))
     }
 }
@@ -236,26 +95,44 @@ mod tests {
 
     #[test]
     fn resolve_routes_and_errors() {
-        assert_eq!(resolve("GET", "/health").unwrap().route, Route::Health);
-        assert_eq!(resolve("GET", "/nope"), Err(ApiError::RouteNotFound));
+        assert_eq!(resolve("GET", "/health").unwrap().0.name, "Health");
+        assert_eq!(resolve("GET", "/nope").err(), Some(ApiError::RouteNotFound));
         assert_eq!(
-            resolve("DELETE", "/health"),
-            Err(ApiError::MethodNotAllowed(vec!["GET"]))
+            resolve("DELETE", "/health").err(),
+            Some(ApiError::MethodNotAllowed(vec!["GET"]))
         );
         // Unknown verbs are not mistaken for GET.
         assert_eq!(
-            resolve("PROPFIND", "/health"),
-            Err(ApiError::MethodNotAllowed(vec!["GET"]))
+            resolve("PROPFIND", "/health").err(),
+            Some(ApiError::MethodNotAllowed(vec!["GET"]))
+        );
+        assert_eq!(
+            resolve(
+                "PATCH",
+                "/v1/organizations/acme/mdm/windows/enterprise/enrollment-tokens/65a1b2c3d4e5f60718293a4b"
+            )
+            .err(),
+            Some(ApiError::MethodNotAllowed(vec!["GET", "PUT", "DELETE"]))
         );
     }
 
     #[test]
     fn table_is_well_formed() {
-        for (i, a) in ROUTES.iter().enumerate() {
-            assert!(a.pattern.starts_with('/'), "{}", a.pattern);
-            assert!(!a.methods.is_empty(), "{}", a.pattern);
-            for b in &ROUTES[i + 1..] {
-                assert_ne!(a.pattern, b.pattern, "duplicate pattern");
+        for (i, a) in ENDPOINTS.iter().enumerate() {
+            assert!(a.path.starts_with('/'), "{}", a.path);
+            assert!(
+                !a.name.is_empty() && (a.hidden.is_some() || !a.summary.is_empty()),
+                "{}",
+                a.path
+            );
+            for b in &ENDPOINTS[i + 1..] {
+                assert!(
+                    a.path != b.path || a.method != b.method,
+                    "{} {} twice",
+                    a.method,
+                    a.path
+                );
+                assert_ne!(a.name, b.name, "operation name {} twice", a.name);
             }
         }
     }

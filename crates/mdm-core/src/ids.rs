@@ -22,6 +22,13 @@ pub fn new_object_id(now: Millis) -> Result<String, getrandom::Error> {
     Ok(hex(&bytes))
 }
 
+/// A path id as the client sent it, checked (24 hex digits, else a 5209
+/// `pattern` violation at `name`) and lowercased, as ids are stored.
+pub fn normalize_object_id(name: &str, raw: &str) -> Result<String, crate::Violation> {
+    crate::check_object_id(name, raw)?;
+    Ok(raw.to_ascii_lowercase())
+}
+
 /// The creation time encoded in an id from `new_object_id`, in milliseconds.
 pub fn object_id_time(id: &str) -> Option<Millis> {
     if !crate::patterns::is_object_id(id) {
@@ -34,7 +41,7 @@ pub fn object_id_time(id: &str) -> Option<Millis> {
 /// characters). Used for enrollment tokens and device secrets.
 pub fn new_token_value() -> Result<String, getrandom::Error> {
     let bytes: [u8; 24] = random_bytes()?;
-    Ok(base64url(&bytes))
+    Ok(crate::base64url::encode(&bytes))
 }
 
 /// Crockford's base32 alphabet: no I, L, O or U, so codes survive being read aloud.
@@ -92,20 +99,6 @@ pub fn hex(bytes: &[u8]) -> String {
     s
 }
 
-pub fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let n =
-            (chunk[0] as u32) << 16 | (*chunk.get(1).unwrap_or(&0) as u32) << 8 | *chunk.get(2).unwrap_or(&0) as u32;
-        let emit = chunk.len() + 1;
-        for i in 0..emit {
-            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,15 +134,5 @@ mod tests {
         assert_eq!(normalize_enroll_code("ABC"), None);
         let with_o = "O".repeat(26);
         assert_eq!(normalize_enroll_code(&with_o).unwrap().replace('-', ""), "0".repeat(26));
-    }
-
-    #[test]
-    fn base64url_matches_rfc4648_vectors() {
-        assert_eq!(base64url(b""), "");
-        assert_eq!(base64url(b"f"), "Zg");
-        assert_eq!(base64url(b"fo"), "Zm8");
-        assert_eq!(base64url(b"foo"), "Zm9v");
-        assert_eq!(base64url(b"foob"), "Zm9vYg");
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
     }
 }

@@ -13,15 +13,19 @@
 //!   enrollment payloads, effective-policy composition.
 //! - [`model`]: the resources the API returns.
 
+pub mod base64url;
 pub mod catalog;
+pub mod google_page;
 pub mod ids;
 pub mod lifecycle;
 pub mod model;
 pub mod pagination;
 pub mod patterns;
 pub mod payload;
+pub mod permissions;
 pub mod plans;
 pub mod policy;
+pub mod query_string;
 pub mod requests;
 pub mod schema;
 pub mod time;

@@ -1,9 +1,32 @@
 //! What each billing plan includes. The worker enforces these (5050 for a
 //! feature, 5017 for a quota); the admin page can show them.
 
+/// A part of the product that only some plans include (400 / 5050 elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Feature {
+    /// Windows MDM: tokens, policies and devices (not on `free`).
+    WindowsMdm,
+}
+
+impl Feature {
+    /// How the API documentation names the feature.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Feature::WindowsMdm => "Windows MDM (not on plan free)",
+        }
+    }
+}
+
+/// Does `plan` include `feature`?
+pub fn includes(plan: &str, feature: Feature) -> bool {
+    match feature {
+        Feature::WindowsMdm => plan != "free",
+    }
+}
+
 /// Whether the plan includes Windows MDM (contract: not on `free`).
 pub fn includes_windows(plan: &str) -> bool {
-    plan != "free"
+    includes(plan, Feature::WindowsMdm)
 }
 
 /// How many AOSP enrollment tokens may be live (PENDING or PROCESSING and not

@@ -9,7 +9,6 @@
 
 pub mod convert;
 pub mod qr;
-pub mod query;
 pub mod specs;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ts;
@@ -223,10 +222,12 @@ pub fn parse_list_query(
     query: &str,
 ) -> Result<JsValue, JsValue> {
     let spec = list_spec(resource)?;
-    Ok(match pagination::parse_list_query(spec, &query::decode_pairs(query)) {
-        Ok(q) => checked_ok(list_query_js(&q)),
-        Err(v) => checked_err(&v),
-    })
+    Ok(
+        match pagination::parse_list_query(spec, &mdm_core::query_string::decode_pairs(query)) {
+            Ok(q) => checked_ok(list_query_js(&q)),
+            Err(v) => checked_err(&v),
+        },
+    )
 }
 
 /// Text of one query parameter value, as `String(value)` would write it.

@@ -16,7 +16,7 @@
 //! connection while it is still uploading.
 
 use futures_util::StreamExt;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use worker::Request;
 
 use super::error::{ApiError, ViolationCode};
@@ -62,18 +62,6 @@ pub async fn read_json(req: &mut Request) -> Result<Value, ApiError> {
     check_headers(content_type.as_deref(), content_length.as_deref())?;
     let bytes = read_capped(req).await?;
     parse_json(&bytes)
-}
-
-/// Like [`read_json`] but the top level must be an object (5209 `type` otherwise).
-pub async fn read_json_object(req: &mut Request) -> Result<Map<String, Value>, ApiError> {
-    match read_json(req).await? {
-        Value::Object(map) => Ok(map),
-        _ => Err(ApiError::invalid(
-            "",
-            ViolationCode::Type,
-            "the request body must be a JSON object",
-        )),
-    }
 }
 
 async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {

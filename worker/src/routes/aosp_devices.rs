@@ -16,19 +16,19 @@ use worker::Response;
 
 use mdm_core::lifecycle::DeviceState;
 use mdm_core::model::aosp::{AospDevice, DeviceAosPolicy, StateChange};
-use mdm_core::pagination::AOSP_DEVICES;
 use mdm_core::policy::{compose, Layer};
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
 
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
+use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::params;
-use crate::routes::aosp_expand::{normalize, Expansions};
+use crate::routes::aosp_expand::Expansions;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
-use crate::routes::scope::{self, OrgRow};
-use crate::routes::support::{body, from_json, ts};
+use crate::routes::support::{from_json, ts};
+use crate::routes::tenancy::OrgRow;
 
 pub const ID_PARAM: &str = "aosDeviceId";
 
@@ -150,40 +150,43 @@ fn effective_policy(
     }))
 }
 
-fn to_model(row: Row, x: &Expansions, org: &OrgRow, detail: bool) -> Result<AospDevice, ApiError> {
-    let assignments = row.assignments()?;
-    let state: DeviceState = serde_json::from_value(Value::String(row.state.clone())).map_err(ApiError::internal)?;
-    let history: Vec<StateChange> = from_json(&row.state_history)?;
-    let device_aos_policy = if detail {
-        effective_policy(x, org, &assignments, row.policy_id.as_deref())?
-    } else {
-        None
-    };
-    Ok(AospDevice {
-        mdm_user: x.user(row.mdm_user_id.as_deref()),
-        aos_policy: row.policy_id.as_deref().map(|id| x.summary(id)),
-        aos_policy_assignments: x.assignments(&assignments),
-        device_aos_policy,
-        tags: from_json(&row.tags)?,
-        config: Some(from_json(&row.config)?),
-        summary: from_json(&row.summary)?,
-        state_history: history,
-        id: row.id,
-        organization_id: row.organization_id,
-        aos_enterprise_id: row.aos_enterprise_id,
-        push_notification_provider: row.push_notification_provider,
-        segment_id: row.segment_id,
-        display_name: row.display_name,
-        state,
-        kind: "aosp".into(),
-        sub_type: "device".into(),
-        aos_policy_id: row.policy_id,
-        device_policy_status: None,
-        last_status_report_time: row.last_status_report_time.map(ts),
-        enrolled_date: ts(row.enrolled_date),
-        updated_at: ts(row.updated_at),
-        created_at: ts(row.created_at),
-    })
+impl Row {
+    fn into_model(self, x: &Expansions, org: &OrgRow, detail: bool) -> Result<AospDevice, ApiError> {
+        let assignments = self.assignments()?;
+        let state: DeviceState =
+            serde_json::from_value(Value::String(self.state.clone())).map_err(ApiError::internal)?;
+        let history: Vec<StateChange> = from_json(&self.state_history)?;
+        let device_aos_policy = if detail {
+            effective_policy(x, org, &assignments, self.policy_id.as_deref())?
+        } else {
+            None
+        };
+        Ok(AospDevice {
+            mdm_user: x.user(self.mdm_user_id.as_deref()),
+            aos_policy: self.policy_id.as_deref().map(|id| x.summary(id)),
+            aos_policy_assignments: x.assignments(&assignments),
+            device_aos_policy,
+            tags: from_json(&self.tags)?,
+            config: Some(from_json(&self.config)?),
+            summary: from_json(&self.summary)?,
+            state_history: history,
+            id: self.id,
+            organization_id: self.organization_id,
+            aos_enterprise_id: self.aos_enterprise_id,
+            push_notification_provider: self.push_notification_provider,
+            segment_id: self.segment_id,
+            display_name: self.display_name,
+            state,
+            kind: "aosp".into(),
+            sub_type: "device".into(),
+            aos_policy_id: self.policy_id,
+            device_policy_status: None,
+            last_status_report_time: self.last_status_report_time.map(ts),
+            enrolled_date: ts(self.enrolled_date),
+            updated_at: ts(self.updated_at),
+            created_at: ts(self.created_at),
+        })
+    }
 }
 
 async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
@@ -198,35 +201,35 @@ async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
 
 async fn detail(db: &Db, org: &OrgRow, row: Row) -> Result<AospDevice, ApiError> {
     let x = expansions(db, org, std::slice::from_ref(&row)).await?;
-    to_model(row, &x, org, true)
+    row.into_model(&x, org, true)
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.device.list").await?;
-    let q = list::query(ctx, &AOSP_DEVICES)?;
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
     let db = ctx.db()?;
-    let page = list::fetch::<Row>(&db, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
-    let x = expansions(&db, &org, &page.items).await?;
-    ok(&list::try_map(page, |row| to_model(row, &x, &org, false))?)
+    let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let x = expansions(&db, org, &page.items).await?;
+    ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
 
-pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.device.get").await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let row = find(&db, &org, &id).await?;
-    ok(&detail(&db, &org, row).await?)
+    let row = find(&db, org, &id).await?;
+    ok(&detail(&db, org, row).await?)
 }
 
 /// Absent fields stay as they are; `mdmUserId: null` unlinks the user.
-pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.device.update").await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
-    let input: AospDeviceUpdate = body(ctx).await?;
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: AospDeviceUpdate = scope.body()?;
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
     // 404 before 5209 `reference`: a device of another organization is not
     // found, whatever the body says.
-    find(&db, &org, &id).await?;
+    find(&db, org, &id).await?;
     let mut refs = Refs::new();
     refs.add("policyId", Table::AospPolicies, input.policy_id.as_deref())
         .add(
@@ -247,7 +250,6 @@ pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
     // Column names are static; only the values are bound.
     let mut sets: Vec<&str> = Vec::new();
     let mut values: Vec<Param> = Vec::new();
-    let lower = |s: &String| s.to_ascii_lowercase();
     if let Some(v) = &input.display_name {
         sets.push("display_name = ?");
         values.push(v.into());
@@ -258,19 +260,19 @@ pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     if let Some(v) = &input.policy_id {
         sets.push("policy_id = ?");
-        values.push(lower(v).into());
+        values.push(v.into());
     }
     if let Some(v) = &input.aos_policy_assignments {
         sets.push("policy_assignments = ?");
-        values.push(serde_json::to_string(&normalize(v)).map_err(ApiError::internal)?.into());
+        values.push(serde_json::to_string(v).map_err(ApiError::internal)?.into());
     }
     if let Some(v) = &input.mdm_user_id {
         sets.push("mdm_user_id = ?");
-        values.push(v.as_ref().map(lower).into());
+        values.push(v.as_ref().into());
     }
     if let Some(v) = &input.push_notification_provider {
         sets.push("push_notification_provider = ?");
-        values.push(lower(v).into());
+        values.push(v.into());
     }
     if let Some(v) = input.segment_id {
         sets.push("segment_id = ?");
@@ -290,5 +292,5 @@ pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .await?;
     let row = row.ok_or(ApiError::NotFound)?;
-    ok(&detail(&db, &org, row).await?)
+    ok(&detail(&db, org, row).await?)
 }

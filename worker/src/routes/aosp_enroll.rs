@@ -7,8 +7,8 @@
 //!   status report; the first one moves the device PROVISIONING → ACTIVE.
 //!
 //! Consumption is atomic: one D1 batch (a single SQLite transaction) whose
-//! first statement is the conditional UPDATE `... WHERE value = ? AND status =
-//! 'PENDING' AND (perpetual = 1 OR expires_at > now)`; the device INSERT runs
+//! first statement is the conditional UPDATE `... WHERE value = ? AND <can
+//! enroll at now>` (the lifecycle's predicate); the device INSERT runs
 //! only if that UPDATE changed a row (`changes() = 1`), and a one-time token
 //! then moves PROCESSING → DONE with `aos_device_id` set, all in the same
 //! transaction. Of any number of concurrent attempts on a one-time token,
@@ -30,25 +30,20 @@
 //! carry 192 random bits, so it reveals nothing guessable.
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use worker::Response;
 
-use mdm_core::lifecycle::DeviceState;
+use mdm_core::lifecycle::sql::{device_state_after_report, AOSP_TOKENS, GOOGLE_TOKENS};
+use mdm_core::lifecycle::{DeviceState, TokenEvent, TokenStatus};
+use mdm_core::pagination::DEVICE_STATES;
 use mdm_core::requests::device::{AospStatusReport, EnrollAosp};
+use mdm_core::schema::{string, Field, Schema, DATE_TIME, OBJECT_ID};
 
 use crate::ctx::Ctx;
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
-use crate::routes::scope;
-use crate::routes::support::{body, new_id, new_secret, ts};
 
-/// Header carrying the device secret on status reports.
-pub const SECRET_HEADER: &str = "X-Device-Secret";
-
-/// SHA-256 of a device secret, hex: what `aosp_devices.secret_hash` holds.
-pub fn secret_hash(secret: &str) -> String {
-    mdm_core::ids::hex(&Sha256::digest(secret.as_bytes()))
-}
+use crate::routes::support::{new_id, new_secret, secret_hash, ts};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,26 +55,45 @@ struct Enrolled {
     enrolled_date: String,
 }
 
-const CONSUME: &str = "UPDATE aosp_enrollment_tokens SET \
-      status = CASE perpetual WHEN 1 THEN 'PENDING' ELSE 'PROCESSING' END, \
-      aos_device_id = CASE perpetual WHEN 1 THEN aos_device_id ELSE ?3 END, \
-      enrolled_count = enrolled_count + 1, updated_at = ?2 \
-    WHERE value = ?1 AND status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2)";
+/// The claim: a token that can enroll begins enrolling (`?1` value, `?2` now, `?3` the device).
+fn consume() -> String {
+    format!(
+        "UPDATE aosp_enrollment_tokens SET status = {}, \
+           aos_device_id = CASE perpetual WHEN 1 THEN aos_device_id ELSE ?3 END, \
+           enrolled_count = enrolled_count + 1, updated_at = ?2 \
+         WHERE value = ?1 AND {}",
+        AOSP_TOKENS.after(&[TokenEvent::BeginEnrollment], None),
+        AOSP_TOKENS.can_enroll_at("?2")
+    )
+}
 
 /// PROCESSING → DONE for the one-time token this enrollment consumed.
-const COMPLETE: &str = "UPDATE aosp_enrollment_tokens SET status = 'DONE', updated_at = ?2 \
-    WHERE value = ?1 AND status = 'PROCESSING' AND aos_device_id = ?3";
+fn complete() -> String {
+    format!(
+        "UPDATE aosp_enrollment_tokens SET status = {}, updated_at = ?2 \
+         WHERE value = ?1 AND status = {} AND aos_device_id = ?3",
+        TokenStatus::Done.sql(),
+        TokenStatus::Processing.sql()
+    )
+}
 
 /// A Google token claims only if the AOSP statements created no device (`?3`):
 /// values are 192 random bits, so both tables matching is not expected, but
 /// the AOSP table wins if it ever happens. A oneTimeOnly token goes straight
 /// PENDING → DONE (then it enrolls nothing more, yet stays listed like
 /// Google's until it is deleted); any other token stays PENDING until it expires.
-const CONSUME_GOOGLE: &str = "UPDATE google_enrollment_tokens SET \
-      status = CASE one_time_only WHEN 1 THEN 'DONE' ELSE 'PENDING' END, \
-      enrolled_count = enrolled_count + 1, updated_at = ?2 \
-    WHERE value = ?1 AND status = 'PENDING' AND expires_at > ?2 \
-      AND NOT EXISTS (SELECT 1 FROM aosp_devices WHERE id = ?3)";
+fn consume_google() -> String {
+    format!(
+        "UPDATE google_enrollment_tokens SET status = {}, \
+           enrolled_count = enrolled_count + 1, updated_at = ?2 \
+         WHERE value = ?1 AND {} AND NOT EXISTS (SELECT 1 FROM aosp_devices WHERE id = ?3)",
+        GOOGLE_TOKENS.after(
+            &[TokenEvent::BeginEnrollment, TokenEvent::CompleteEnrollment],
+            Some("one_time_only")
+        ),
+        GOOGLE_TOKENS.can_enroll_at("?2")
+    )
+}
 
 /// What a device inherits from an AOSP token (`?1` is the token value).
 const FROM_AOSP: &str =
@@ -112,17 +126,38 @@ fn insert_device(source: &str) -> String {
            secret_hash, serial_number, device_info, config, enrollment_token_id, enrollment_token_data, \
            enrolled_date, created_at, updated_at) \
          SELECT ?3, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_assignments, ?4, tags, \
-           push_notification_provider, 'PROVISIONING', json_array(json_object('state', 'PROVISIONING', 'date', ?5)), \
+           push_notification_provider, {state}, json_array(json_object('state', {state}, 'date', ?5)), \
            ?6, ?7, ?8, config, enrollment_token_id, enrollment_token_data, ?2, ?2, ?2 \
-         FROM ({source}) WHERE changes() = 1"
+         FROM ({source}) WHERE changes() = 1",
+        state = DeviceState::Provisioning.sql()
     )
 }
 
 /// One D1 batch (one transaction): claim an AOSP token and insert the device
 /// from it, complete a one-time AOSP token; else claim a Google token and
 /// insert the device from that. At most one of the two INSERTs adds a row.
-pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let input: EnrollAosp = body(ctx).await?;
+/// `POST /v1/enroll/aosp` → the new device and its secret (shown once).
+pub const ENROLLED: Schema = Schema::Object(&[
+    Field::required("aosDeviceId", OBJECT_ID, "The new AOSP device."),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required(
+        "deviceSecret",
+        string().min(1).schema(),
+        "Credential of the device's status reports (X-Device-Secret); returned only here.",
+    ),
+    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
+    Field::required("enrolledDate", DATE_TIME, ""),
+]);
+
+/// `POST /v1/devices/aosp/:aosDeviceId/status` → the device's state after the report.
+pub const REPORTED: Schema = Schema::Object(&[
+    Field::required("aosDeviceId", OBJECT_ID, ""),
+    Field::required("state", string().one_of(DEVICE_STATES).schema(), ""),
+    Field::required("lastStatusReportTime", DATE_TIME, ""),
+]);
+
+pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: EnrollAosp = scope.body()?;
     let now = ctx.now_ms;
     let device_id = new_id(now)?;
     let secret = new_secret()?;
@@ -141,10 +176,10 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
     ];
     let results = db
         .batch(vec![
-            db.stmt(CONSUME, claim)?,
+            db.stmt(&consume(), claim)?,
             db.stmt(&insert_device(FROM_AOSP), insert)?,
-            db.stmt(COMPLETE, claim)?,
-            db.stmt(CONSUME_GOOGLE, claim)?,
+            db.stmt(&complete(), claim)?,
+            db.stmt(&consume_google(), claim)?,
             db.stmt(&insert_device(FROM_GOOGLE), insert)?,
         ])
         .await?;
@@ -153,7 +188,7 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
         inserted += results.get(i).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     }
     if inserted != 1 {
-        return Err(refusal(&db, KNOWN_TOKEN, &input.token).await);
+        return Err(refusal(&db, &known_token(), &input.token).await);
     }
     let organization_id: Option<String> = db
         .value(
@@ -172,8 +207,14 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
 }
 
 /// Is there a token with this value that was not deleted (in either table)?
-const KNOWN_TOKEN: &str = "SELECT 1 AS known FROM aosp_enrollment_tokens WHERE value = ?1 AND status != 'DELETED' \
-     UNION ALL SELECT 1 FROM google_enrollment_tokens WHERE value = ?1 AND status != 'DELETED' LIMIT 1";
+fn known_token() -> String {
+    format!(
+        "SELECT 1 AS known FROM aosp_enrollment_tokens WHERE value = ?1 AND {} \
+         UNION ALL SELECT 1 FROM google_enrollment_tokens WHERE value = ?1 AND {} LIMIT 1",
+        AOSP_TOKENS.not_deleted(),
+        GOOGLE_TOKENS.not_deleted()
+    )
+}
 
 /// Why an enrollment was refused, after the atomic claim changed nothing:
 /// `known_sql` (one `?1` parameter, answering a `known` column) tells whether
@@ -199,26 +240,29 @@ struct Reported {
 /// `appliedPolicy` (when sent) are merged into `config`, and a PROVISIONING device becomes ACTIVE with a state
 /// history entry. SET expressions all read the row as it was, so the history
 /// entry is appended exactly when the state changes.
-const REPORT: &str = "UPDATE aosp_devices SET \
-      state = CASE state WHEN 'PROVISIONING' THEN 'ACTIVE' ELSE state END, \
-      state_history = CASE state WHEN 'PROVISIONING' \
-        THEN json_insert(state_history, '$[#]', json_object('state', 'ACTIVE', 'date', ?3)) \
+fn report_sql() -> String {
+    let after = device_state_after_report("state");
+    format!(
+        "UPDATE aosp_devices SET \
+      state = {after}, \
+      state_history = CASE WHEN {after} != state \
+        THEN json_insert(state_history, '$[#]', json_object('state', {after}, 'date', ?3)) \
         ELSE state_history END, \
       config = json_set(json_patch(config, ?5), '$.deviceReport', json_patch(json(?4), json_object( \
         'enrollmentTokenData', json_extract(config, '$.deviceReport.enrollmentTokenData'), \
         'enrollmentTokenName', json_extract(config, '$.deviceReport.enrollmentTokenName'), \
         'policyName', json_extract(config, '$.deviceReport.policyName')))), \
       last_status_report_time = ?2, updated_at = ?2 \
-    WHERE id = ?1 AND secret_hash = ?6 AND state != 'DELETED' \
-    RETURNING state";
+    WHERE id = ?1 AND secret_hash = ?6 AND state != {deleted} \
+    RETURNING state",
+        deleted = DeviceState::Deleted.sql()
+    )
+}
 
-pub async fn status_report(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let secret = ctx.req.headers().get(SECRET_HEADER)?.unwrap_or_default();
-    if secret.is_empty() {
-        return Err(ApiError::NoAuthToken);
-    }
-    let id = scope::object_id(ctx, "aosDeviceId")?;
-    let report: AospStatusReport = body(ctx).await?;
+pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let report: AospStatusReport = scope.body()?;
+    let id = scope.id("aosDeviceId")?;
+    let secret = scope.device_secret()?;
     let now = ctx.now_ms;
     let mut device_report = serde_json::to_value(&report).map_err(ApiError::internal)?;
     if let Some(map) = device_report.as_object_mut() {
@@ -237,14 +281,14 @@ pub async fn status_report(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let state: Option<String> = ctx
         .db()?
         .value(
-            REPORT,
+            &report_sql(),
             params![
                 &id,
                 now,
                 ts(now),
                 device_report.to_string(),
                 serde_json::Value::Object(patch).to_string(),
-                secret_hash(&secret)
+                secret_hash(secret)
             ],
             "state",
         )
@@ -256,17 +300,4 @@ pub async fn status_report(ctx: &mut Ctx) -> Result<Response, ApiError> {
         state,
         last_status_report_time: ts(now),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_hash_is_hex_sha256() {
-        assert_eq!(
-            secret_hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-    }
 }

@@ -141,14 +141,3 @@ impl Expansions {
             .collect()
     }
 }
-
-/// Assignments as stored: ids lowercased (ids are stored lowercase everywhere).
-pub fn normalize(assignments: &[AosPolicyAssignmentInput]) -> Vec<AosPolicyAssignmentInput> {
-    assignments
-        .iter()
-        .map(|a| AosPolicyAssignmentInput {
-            aos_policy_id: a.aos_policy_id.to_ascii_lowercase(),
-            priority: a.priority,
-        })
-        .collect()
-}

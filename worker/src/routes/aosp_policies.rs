@@ -8,17 +8,17 @@ use worker::Response;
 
 use mdm_core::model::admin::AospPolicy;
 use mdm_core::model::aosp::AosPolicySummary;
-use mdm_core::pagination::AOSP_POLICIES;
 use mdm_core::requests::admin::AospPolicyCreate;
 
 use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt};
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::Refs;
-use crate::routes::scope::{self, OrgRow};
-use crate::routes::support::{body, from_json, new_id, ts};
+use crate::routes::support::{from_json, new_id, ts};
+use crate::routes::tenancy::OrgRow;
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Row {
@@ -66,32 +66,27 @@ impl Row {
     }
 }
 
-fn to_model(r: Row, org: &OrgRow) -> Result<AospPolicy, ApiError> {
-    Ok(AospPolicy {
-        config: r.config()?,
-        id: r.id,
-        organization_id: r.organization_id,
-        aos_enterprise_id: org.aos_enterprise_id.clone(),
-        name: r.name,
-        description: r.description,
-        version: r.version,
-        private: r.private != 0,
-        segment_id: r.segment_id,
-        expose_to_children: r.expose_to_children != 0,
-        created_at: ts(r.created_at),
-        updated_at: ts(r.updated_at),
-    })
-}
-
-/// The organization's policies with these ids (unknown ids are simply absent).
-pub async fn by_ids(db: &Db, org_id: &str, ids: &[String]) -> Result<Vec<Row>, ApiError> {
-    match by_ids_query(org_id, ids) {
-        Some((sql, params)) => db.all(&sql, &params).await,
-        None => Ok(Vec::new()),
+impl Row {
+    fn into_model(self, org: &OrgRow) -> Result<AospPolicy, ApiError> {
+        Ok(AospPolicy {
+            config: self.config()?,
+            id: self.id,
+            organization_id: self.organization_id,
+            aos_enterprise_id: org.aos_enterprise_id.clone(),
+            name: self.name,
+            description: self.description,
+            version: self.version,
+            private: self.private != 0,
+            segment_id: self.segment_id,
+            expose_to_children: self.expose_to_children != 0,
+            created_at: ts(self.created_at),
+            updated_at: ts(self.updated_at),
+        })
     }
 }
 
-/// [`by_ids`]' statement, for a batch (`None`: no ids, nothing to ask).
+/// The organization's policies with these ids, for a batch (unknown ids
+/// are simply absent; `None`: no ids, nothing to ask).
 pub fn by_ids_stmt(db: &Db, org_id: &str, ids: &[String]) -> Result<Option<Stmt>, ApiError> {
     by_ids_query(org_id, ids)
         .map(|(sql, params)| db.stmt(&sql, &params))
@@ -104,16 +99,16 @@ fn by_ids_query(org_id: &str, ids: &[String]) -> Option<(String, Vec<Param>)> {
     }
     let marks = vec!["?"; ids.len()].join(", ");
     let mut params = vec![Param::from(org_id)];
-    params.extend(ids.iter().map(|i| Param::from(i.to_ascii_lowercase())));
+    params.extend(ids.iter().map(|i| Param::from(i.as_str())));
     Some((
         format!("SELECT {COLUMNS} FROM aosp_policies WHERE organization_id = ? AND id IN ({marks})"),
         params,
     ))
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.aospPolicy.create").await?;
-    let input: AospPolicyCreate = body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: AospPolicyCreate = scope.body()?;
+    let org = scope.org()?;
     let db = ctx.db()?;
     Refs::new()
         .segment("segmentId", input.segment_id)
@@ -151,12 +146,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         ],
     )
     .await?;
-    created(&to_model(row, &org)?)
+    created(&row.into_model(org)?)
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.aospPolicy.list").await?;
-    let q = list::query(ctx, &AOSP_POLICIES)?;
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
-    ok(&list::try_map(page, |r| to_model(r, &org))?)
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    ok(&list::try_map(page, |r| r.into_model(org))?)
 }

@@ -11,23 +11,25 @@
 use serde::Deserialize;
 use worker::Response;
 
+use mdm_core::lifecycle::sql::AOSP_TOKENS;
 use mdm_core::lifecycle::{Platform, TokenEvent, TokenFacts, TokenStatus};
 use mdm_core::model::aosp::{AospEnrollmentToken, AospTokenConfig, AospTokenSummary};
-use mdm_core::pagination::AOSP_TOKENS;
 use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
 use mdm_core::plans::live_aosp_token_limit;
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
+use crate::cron;
 use crate::ctx::Ctx;
 use crate::db::Db;
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
-use crate::routes::aosp_expand::{normalize, Expansions};
+use crate::routes::aosp_expand::Expansions;
 use crate::routes::dpc_builds;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
-use crate::routes::scope::{self, OrgRow};
-use crate::routes::support::{body, from_json, new_id, new_secret, ts};
+use crate::routes::support::{from_json, new_id, new_secret, token_status, ts};
+use crate::routes::tenancy::OrgRow;
 
 /// Path parameter of the single-token routes.
 pub const ID_PARAM: &str = "aosEnrollmentTokenId";
@@ -56,12 +58,14 @@ pub struct Row {
     pub updated_at: i64,
 }
 
+const TABLE: &str = "aosp_enrollment_tokens";
+
 pub const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, \
     management_mode, perpetual, value, expires_at, aos_device_id, policy_assignments, display_name, tags, \
     dpc_build_tag, push_notification_provider, created_at, updated_at";
 
 const LISTING: Listing = Listing {
-    table: "aosp_enrollment_tokens",
+    table: TABLE,
     columns: COLUMNS,
     fields: &[
         ("createdAt", "created_at"),
@@ -75,17 +79,59 @@ const LISTING: Listing = Listing {
     segment_column: Some("segment_id"),
 };
 
-/// PENDING tokens of one organization past their expiry become EXPIRED
-/// (the cron sweep does the same for every organization).
-const EXPIRE_IN_ORG: &str = "UPDATE aosp_enrollment_tokens SET status = 'EXPIRED', updated_at = ?2 \
-    WHERE organization_id = ?1 AND status = 'PENDING' AND perpetual = 0 AND expires_at <= ?2";
-
 impl Row {
+    fn into_model(self, context: &Context, now: i64) -> Result<AospEnrollmentToken, ApiError> {
+        let status = self.facts()?.effective_status(now);
+        let build = match &self.dpc_build_tag {
+            Some(tag) => context.builds.iter().find(|b| &b.tag == tag),
+            None => context.newest_build.as_ref(),
+        };
+        let dpc = build.map(|b| DpcBuild {
+            component_name: &b.component_name,
+            download_url: &b.download_url,
+            signature_checksum: &b.signature_checksum,
+        });
+        // The value is a credential: show it (and the QR payload carrying it)
+        // only while the token can still enroll a device.
+        let config = (status == TokenStatus::Pending).then(|| AospTokenConfig {
+            qr_code: aosp_provisioning_extras(dpc.as_ref(), &self.value, &context.host),
+            one_time_token: self.value.clone(),
+            enrollment_host: context.host.clone(),
+        });
+        let expiration = (self.perpetual == 0).then_some(self.expires_at).flatten().map(ts);
+        Ok(AospEnrollmentToken {
+            mdm_user: context.expansions.user(self.mdm_user_id.as_deref()),
+            aos_policy_assignments: context.expansions.assignments(&self.assignments()?),
+            tags: from_json(&self.tags)?,
+            id: self.id,
+            organization_id: self.organization_id,
+            aos_enterprise_id: self.aos_enterprise_id,
+            segment_id: self.segment_id,
+            mdm_user_id: self.mdm_user_id,
+            kind: "aosp".into(),
+            sub_type: "enrollment".into(),
+            status,
+            state: status,
+            summary: AospTokenSummary {
+                management_mode: self.management_mode.clone(),
+                expiration_timestamp: expiration,
+            },
+            management_mode: self.management_mode,
+            perpetual: self.perpetual != 0,
+            aos_device_id: self.aos_device_id,
+            display_name: self.display_name,
+            dpc_build_tag: self.dpc_build_tag,
+            push_notification_provider: self.push_notification_provider,
+            config,
+            updated_at: ts(self.updated_at),
+            created_at: ts(self.created_at),
+        })
+    }
+
     fn facts(&self) -> Result<TokenFacts, ApiError> {
         Ok(TokenFacts {
             platform: Platform::Aosp,
-            status: TokenStatus::parse(&self.status)
-                .ok_or_else(|| ApiError::internal(format!("token status {}", self.status)))?,
+            status: token_status(&self.status)?,
             perpetual: self.perpetual != 0,
             expires_at: self.expires_at,
         })
@@ -148,65 +194,9 @@ impl Context {
             expansions,
             builds,
             newest_build,
-            host: enrollment_host(ctx),
+            host: ctx.enrollment_host(),
         })
     }
-
-    fn to_model(&self, row: Row, now: i64) -> Result<AospEnrollmentToken, ApiError> {
-        let status = row.facts()?.effective_status(now);
-        let build = match &row.dpc_build_tag {
-            Some(tag) => self.builds.iter().find(|b| &b.tag == tag),
-            None => self.newest_build.as_ref(),
-        };
-        let dpc = build.map(|b| DpcBuild {
-            component_name: &b.component_name,
-            download_url: &b.download_url,
-            signature_checksum: &b.signature_checksum,
-        });
-        // The value is a credential: show it (and the QR payload carrying it)
-        // only while the token can still enroll a device.
-        let config = (status == TokenStatus::Pending).then(|| AospTokenConfig {
-            qr_code: aosp_provisioning_extras(dpc.as_ref(), &row.value, &self.host),
-            one_time_token: row.value.clone(),
-            enrollment_host: self.host.clone(),
-        });
-        let expiration = (row.perpetual == 0).then_some(row.expires_at).flatten().map(ts);
-        Ok(AospEnrollmentToken {
-            mdm_user: self.expansions.user(row.mdm_user_id.as_deref()),
-            aos_policy_assignments: self.expansions.assignments(&row.assignments()?),
-            tags: from_json(&row.tags)?,
-            id: row.id,
-            organization_id: row.organization_id,
-            aos_enterprise_id: row.aos_enterprise_id,
-            segment_id: row.segment_id,
-            mdm_user_id: row.mdm_user_id,
-            kind: "aosp".into(),
-            sub_type: "enrollment".into(),
-            status,
-            state: status,
-            summary: AospTokenSummary {
-                management_mode: row.management_mode.clone(),
-                expiration_timestamp: expiration,
-            },
-            management_mode: row.management_mode,
-            perpetual: row.perpetual != 0,
-            aos_device_id: row.aos_device_id,
-            display_name: row.display_name,
-            dpc_build_tag: row.dpc_build_tag,
-            push_notification_provider: row.push_notification_provider,
-            config,
-            updated_at: ts(row.updated_at),
-            created_at: ts(row.created_at),
-        })
-    }
-}
-
-/// The host devices contact (`ENROLLMENT_HOST`), else the request's own origin.
-pub fn enrollment_host(ctx: &Ctx) -> String {
-    ctx.string_binding("ENROLLMENT_HOST")
-        .filter(|h| !h.is_empty())
-        .or_else(|| ctx.req.url().ok().map(|u| u.origin().ascii_serialization()))
-        .unwrap_or_default()
 }
 
 /// One token of the organization; DELETED and unknown are both 404.
@@ -215,7 +205,8 @@ async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
         .first(
             &format!(
                 "SELECT {COLUMNS} FROM aosp_enrollment_tokens \
-                 WHERE id = ?1 AND organization_id = ?2 AND status != 'DELETED'"
+                 WHERE id = ?1 AND organization_id = ?2 AND {}",
+                AOSP_TOKENS.not_deleted()
             ),
             params![id, &org.id],
         )
@@ -225,12 +216,12 @@ async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
 
 async fn respond_one(ctx: &Ctx, db: &Db, org: &OrgRow, row: Row) -> Result<AospEnrollmentToken, ApiError> {
     let context = Context::load(ctx, db, org, std::slice::from_ref(&row)).await?;
-    context.to_model(row, ctx.now_ms)
+    row.into_model(&context, ctx.now_ms)
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.create").await?;
-    let input: AospTokenCreate = body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: AospTokenCreate = scope.body()?;
+    let org = scope.org()?;
     let db = ctx.db()?;
     let mut refs = Refs::new();
     refs.add("mdmUserId", Table::MdmUsers, input.mdm_user_id.as_deref())
@@ -252,7 +243,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         organization_id: org.id.clone(),
         aos_enterprise_id: org.aos_enterprise_id.clone(),
         segment_id: input.segment_id,
-        mdm_user_id: input.mdm_user_id.as_deref().map(str::to_ascii_lowercase),
+        mdm_user_id: input.mdm_user_id.clone(),
         status: TokenStatus::Pending.as_str().into(),
         management_mode: input.management_mode().to_string(),
         perpetual: i64::from(perpetual),
@@ -260,12 +251,11 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         // Perpetual tokens never expire (the duration is ignored).
         expires_at: (!perpetual).then(|| now + input.duration_secs() * 1000),
         aos_device_id: None,
-        policy_assignments: serde_json::to_string(&normalize(&input.aos_policy_assignments))
-            .map_err(ApiError::internal)?,
+        policy_assignments: serde_json::to_string(&input.aos_policy_assignments).map_err(ApiError::internal)?,
         display_name: input.display_name.clone(),
         tags: serde_json::to_string(&input.tags).map_err(ApiError::internal)?,
         dpc_build_tag: input.dpc_build_tag.clone(),
-        push_notification_provider: input.push_notification_provider.as_deref().map(str::to_ascii_lowercase),
+        push_notification_provider: input.push_notification_provider.clone(),
         created_at: now,
         updated_at: now,
     };
@@ -275,12 +265,15 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let limit = live_aosp_token_limit(&org.plan).map(|l| l as i64);
     let inserted = db
         .run(
-            "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
+            &format!(
+                "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
          status, management_mode, perpetual, value, expires_at, policy_assignments, display_name, tags, \
          dpc_build_tag, push_notification_provider, created_at, updated_at) \
          SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16 \
          WHERE ?17 IS NULL OR (SELECT COUNT(*) FROM aosp_enrollment_tokens WHERE organization_id = ?2 \
-                AND status IN ('PENDING', 'PROCESSING') AND (perpetual = 1 OR expires_at > ?16)) < ?17",
+                AND {}) < ?17",
+                AOSP_TOKENS.live_at("?16")
+            ),
             params![
                 &row.id,
                 &row.organization_id,
@@ -306,47 +299,46 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     if inserted == 0 {
         return Err(ApiError::LimitExceeded);
     }
-    created(&respond_one(ctx, &db, &org, row).await?)
+    created(&respond_one(ctx, &db, org, row).await?)
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.list").await?;
-    let q = list::query(ctx, &AOSP_TOKENS)?;
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
     let db = ctx.db()?;
     // Write expiry back first so the `status` filter sees effective statuses
     // (same batch as the count and the page: one round trip, in order).
-    let expire = db.stmt(EXPIRE_IN_ORG, params![&org.id, ctx.now_ms])?;
-    let page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, &q, &org.id, Where::org(&org.id)).await?;
-    let context = Context::load(ctx, &db, &org, &page.items).await?;
-    ok(&list::try_map(page, |row| context.to_model(row, ctx.now_ms))?)
+    let expire = db.stmt(&cron::expire(TABLE, AOSP_TOKENS, true), params![ctx.now_ms, &org.id])?;
+    let page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let context = Context::load(ctx, &db, org, &page.items).await?;
+    ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)
 }
 
-pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.get").await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let mut row = find(&db, &org, &id).await?;
+    let mut row = find(&db, org, &id).await?;
     let effective = row.facts()?.effective_status(ctx.now_ms);
     if effective.as_str() != row.status {
         // Expired on read: write it back (conditional, so a concurrent
         // enrollment or delete is never overwritten).
         db.run(
-            "UPDATE aosp_enrollment_tokens SET status = 'EXPIRED', updated_at = ?3 \
-             WHERE id = ?1 AND organization_id = ?2 AND status = 'PENDING' AND perpetual = 0 AND expires_at <= ?3",
-            params![&row.id, &org.id, ctx.now_ms],
+            &format!("{} AND id = ?3", cron::expire(TABLE, AOSP_TOKENS, true)),
+            params![ctx.now_ms, &org.id, &row.id],
         )
         .await?;
         row.status = effective.as_str().into();
         row.updated_at = ctx.now_ms;
     }
-    ok(&respond_one(ctx, &db, &org, row).await?)
+    ok(&respond_one(ctx, &db, org, row).await?)
 }
 
-pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.remove").await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let mut row = find(&db, &org, &id).await?;
+    let mut row = find(&db, org, &id).await?;
     // The state machine allows DELETE from anything but DELETED (which `find` hides).
     let next = row
         .facts()?
@@ -354,8 +346,11 @@ pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
         .map_err(|_| ApiError::InvalidStateTransition)?;
     let changed = db
         .run(
-            "UPDATE aosp_enrollment_tokens SET status = ?3, updated_at = ?4 \
-             WHERE id = ?1 AND organization_id = ?2 AND status != 'DELETED'",
+            &format!(
+                "UPDATE aosp_enrollment_tokens SET status = ?3, updated_at = ?4 \
+                 WHERE id = ?1 AND organization_id = ?2 AND {}",
+                AOSP_TOKENS.not_deleted()
+            ),
             params![&row.id, &org.id, next.as_str(), ctx.now_ms],
         )
         .await?
@@ -366,5 +361,5 @@ pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
     }
     row.status = next.as_str().into();
     row.updated_at = ctx.now_ms;
-    ok(&respond_one(ctx, &db, &org, row).await?)
+    ok(&respond_one(ctx, &db, org, row).await?)
 }

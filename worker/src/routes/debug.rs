@@ -5,9 +5,10 @@
 use worker::Response;
 
 use crate::ctx::Ctx;
+use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 
-pub async fn echo(ctx: &mut Ctx) -> Result<Response, ApiError> {
+pub async fn echo(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
     if ctx.string_binding("DEBUG_ROUTES").as_deref() != Some("true") {
         return Err(ApiError::RouteNotFound);
     }

@@ -6,16 +6,16 @@ use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::DpcBuild;
-use mdm_core::pagination::DPC_BUILDS;
 use mdm_core::requests::admin::DpcBuildCreate;
 
 use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt};
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
-use crate::routes::scope;
-use crate::routes::support::{body, new_id, ts, unique_as};
+
+use crate::routes::support::{new_id, ts, unique_as};
 
 #[derive(Deserialize)]
 pub struct Row {
@@ -40,27 +40,24 @@ const LISTING: Listing = Listing {
     segment_column: None,
 };
 
-fn to_model(r: Row) -> DpcBuild {
-    DpcBuild {
-        id: r.id,
-        organization_id: r.organization_id,
-        tag: r.tag,
-        download_url: r.download_url,
-        signature_checksum: r.signature_checksum,
-        component_name: r.component_name,
-        version_code: r.version_code,
-        created_at: ts(r.created_at),
+impl Row {
+    fn into_model(self) -> DpcBuild {
+        DpcBuild {
+            id: self.id,
+            organization_id: self.organization_id,
+            tag: self.tag,
+            download_url: self.download_url,
+            signature_checksum: self.signature_checksum,
+            component_name: self.component_name,
+            version_code: self.version_code,
+            created_at: ts(self.created_at),
+        }
     }
 }
 
 /// The build a token provisions: the one tagged `tag`, else the
-/// organization's newest; `None` if the organization has no build.
-pub async fn for_token(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Option<Row>, ApiError> {
-    let (sql, params) = for_token_query(org_id, tag);
-    db.first(&sql, &params).await
-}
-
-/// [`for_token`]'s statement, for a batch (read with `BatchResult::first`).
+/// organization's newest; `None` if the organization has no build. A
+/// statement for a batch (read with `BatchResult::first`).
 pub fn for_token_stmt(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Stmt, ApiError> {
     let (sql, params) = for_token_query(org_id, tag);
     db.stmt(&sql, &params)
@@ -82,12 +79,12 @@ fn for_token_query(org_id: &str, tag: Option<&str>) -> (String, Vec<Param>) {
     }
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.dpcBuild.create").await?;
-    let input: DpcBuildCreate = body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: DpcBuildCreate = scope.body()?;
+    let org = scope.org()?;
     let row = Row {
         id: new_id(ctx.now_ms)?,
-        organization_id: org.id,
+        organization_id: org.id.clone(),
         tag: input.tag,
         download_url: input.download_url,
         signature_checksum: input.signature_checksum,
@@ -112,12 +109,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .await
         .map_err(|e| unique_as(e, "tag", "is already used in this organization"))?;
-    created(&to_model(row))
+    created(&row.into_model())
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.dpcBuild.list").await?;
-    let q = list::query(ctx, &DPC_BUILDS)?;
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
-    ok(&page.map(to_model))
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    ok(&page.map(Row::into_model))
 }

@@ -15,23 +15,25 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::Response;
 
+use mdm_core::google_page::{page_size, PageToken};
+use mdm_core::lifecycle::sql::GOOGLE_TOKENS;
+use mdm_core::lifecycle::TokenEvent;
 use mdm_core::model::google::{GoogleEnrollmentToken, ListEnrollmentTokensResponse};
 use mdm_core::requests::google::{format_proto_duration, GoogleTokenCreate, GoogleUser};
+use mdm_core::schema::Schema;
 
-use crate::auth::{b64url_decode, Principal};
 use crate::ctx::Ctx;
 use crate::db::Db;
-use crate::http::{raw_json, ApiError, ViolationCode};
+use crate::dispatch::Scope;
+use crate::http::{raw_json, ApiError};
 use crate::params;
-use crate::routes::scope::{OrgRow, ORG_COLUMNS};
 use crate::routes::support;
 
-pub const PERM: &str = "androidmanagement";
-pub const DEFAULT_PAGE_SIZE: i64 = 10;
-pub const MAX_PAGE_SIZE: i64 = 100;
+/// Google's `Empty`, the answer to a delete.
+pub const EMPTY: Schema = Schema::Object(&[]);
 
 #[derive(Debug, Deserialize)]
-struct TokenRow {
+struct Row {
     id: String,
     value: String,
     duration_seconds: f64,
@@ -47,8 +49,8 @@ struct TokenRow {
 const COLUMNS: &str = "id, value, duration_seconds, expires_at, policy_name, additional_data, \
     user_account_identifier, one_time_only, extra, created_at";
 
-impl TokenRow {
-    fn render(self, enterprise_id: &str) -> GoogleEnrollmentToken {
+impl Row {
+    fn into_model(self, enterprise_id: &str) -> GoogleEnrollmentToken {
         let extra: Value = serde_json::from_str(&self.extra).unwrap_or_default();
         GoogleEnrollmentToken {
             name: format!("enterprises/{enterprise_id}/enrollmentTokens/{}", self.id),
@@ -70,33 +72,12 @@ impl TokenRow {
     }
 }
 
-/// Authenticate (`androidmanagement`) and resolve `:enterpriseId`. Should an
-/// imported enterpriseId equal another organization's slug, the enterpriseId wins.
-async fn enterprise(ctx: &Ctx) -> Result<(Principal, OrgRow, Db), ApiError> {
-    let principal = ctx.require(PERM)?;
-    let db = ctx.db()?;
-    let reference = ctx.param("enterpriseId");
-    let row: Option<OrgRow> = db
-        .first(
-            &format!(
-                "SELECT {ORG_COLUMNS} FROM organizations \
-                 WHERE enterprise_id = ?1 OR id = lower(?1) OR slug = ?1 \
-                 ORDER BY enterprise_id = ?1 DESC, id = lower(?1) DESC LIMIT 1"
-            ),
-            params![reference],
-        )
-        .await?;
-    match row {
-        Some(org) if principal.can_see_org(&org.id, &org.slug) => Ok((principal, org, db)),
-        _ => Err(ApiError::NotFound),
-    }
-}
-
-async fn find(db: &Db, org_id: &str, id: &str) -> Result<TokenRow, ApiError> {
+async fn find(db: &Db, org_id: &str, id: &str) -> Result<Row, ApiError> {
     db.first(
         &format!(
             "SELECT {COLUMNS} FROM google_enrollment_tokens \
-             WHERE id = ?1 AND organization_id = ?2 AND status != 'DELETED'"
+             WHERE id = ?1 AND organization_id = ?2 AND {}",
+            GOOGLE_TOKENS.not_deleted()
         ),
         params![id, org_id],
     )
@@ -105,9 +86,10 @@ async fn find(db: &Db, org_id: &str, id: &str) -> Result<TokenRow, ApiError> {
 }
 
 /// `POST /v1/enterprises/:enterpriseId/enrollmentTokens` → 200 with the token.
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org, db) = enterprise(ctx).await?;
-    let body: GoogleTokenCreate = support::body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let body: GoogleTokenCreate = scope.body()?;
+    let db = ctx.db()?;
+    let org = scope.org()?;
     let id = support::new_id(ctx.now_ms)?;
     let value = support::new_secret()?;
     let secs = body.duration_secs();
@@ -135,24 +117,30 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )
     .await?;
     let row = find(&db, &org.id, &id).await?;
-    raw_json(200, &row.render(&org.enterprise_id))
+    raw_json(200, &row.into_model(&org.enterprise_id))
 }
 
 /// `GET /v1/enterprises/:enterpriseId/enrollmentTokens/:tokenId`.
-pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org, db) = enterprise(ctx).await?;
-    let row = find(&db, &org.id, ctx.param("tokenId")).await?;
-    raw_json(200, &row.render(&org.enterprise_id))
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let db = ctx.db()?;
+    let org = scope.org()?;
+    let row = find(&db, &org.id, &scope.id("tokenId")?).await?;
+    raw_json(200, &row.into_model(&org.enterprise_id))
 }
 
 /// `DELETE ...` → 200 `{}` (Google's `Empty`); then the token is NOT_FOUND.
-pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org, db) = enterprise(ctx).await?;
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let db = ctx.db()?;
+    let org = scope.org()?;
     let changed = db
         .run(
-            "UPDATE google_enrollment_tokens SET status = 'DELETED', updated_at = ?1 \
-             WHERE id = ?2 AND organization_id = ?3 AND status != 'DELETED'",
-            params![ctx.now_ms, ctx.param("tokenId"), &org.id],
+            &format!(
+                "UPDATE google_enrollment_tokens SET status = {}, updated_at = ?1 \
+                 WHERE id = ?2 AND organization_id = ?3 AND {}",
+                GOOGLE_TOKENS.after(&[TokenEvent::Delete], None),
+                GOOGLE_TOKENS.not_deleted()
+            ),
+            params![ctx.now_ms, scope.id("tokenId")?, &org.id],
         )
         .await?
         .changes;
@@ -162,72 +150,24 @@ pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
     raw_json(200, &json!({}))
 }
 
-/// Where a page starts: after the token with this `(created_at, id)`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub created_at: i64,
-    pub id: String,
-}
-
-impl Cursor {
-    /// Opaque to clients: base64url of `created_at.id`.
-    pub fn encode(&self) -> String {
-        mdm_core::ids::base64url(format!("{}.{}", self.created_at, self.id).as_bytes())
-    }
-
-    pub fn decode(token: &str) -> Option<Cursor> {
-        let text = String::from_utf8(b64url_decode(token)?).ok()?;
-        let (at, id) = text.split_once('.')?;
-        let created_at = at.parse().ok()?;
-        mdm_core::patterns::is_object_id(id).then(|| Cursor {
-            created_at,
-            id: id.to_string(),
-        })
-    }
-}
-
-fn invalid(path: &str, message: &str) -> ApiError {
-    ApiError::invalid(path, ViolationCode::Format, message)
-}
-
-/// `pageSize`: absent or 0 → 10; above 100 → 100 (Google coerces, it does
-/// not reject); anything but a non-negative integer is INVALID_ARGUMENT.
-pub fn page_size(raw: Option<&str>) -> Result<i64, ApiError> {
-    let s = raw.map(str::trim).unwrap_or_default();
-    if s.is_empty() {
-        return Ok(DEFAULT_PAGE_SIZE);
-    }
-    let digits = s.strip_prefix('+').unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(invalid("pageSize", "must be a non-negative integer"));
-    }
-    // Too many digits for an i64 is still just "above 100".
-    Ok(match digits.parse::<i64>() {
-        Ok(0) => DEFAULT_PAGE_SIZE,
-        Ok(n) => n.min(MAX_PAGE_SIZE),
-        Err(_) => MAX_PAGE_SIZE,
-    })
-}
-
 /// `GET /v1/enterprises/:enterpriseId/enrollmentTokens`: oldest first, keyset
 /// paging on `(created_at, id)`, so tokens created while a client pages never
 /// shift the pages it has not read yet.
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org, db) = enterprise(ctx).await?;
-    let size = page_size(ctx.query.get("pageSize"))?;
-    let cursor = match ctx.query.get("pageToken").filter(|t| !t.is_empty()) {
-        None => None,
-        Some(t) => Some(Cursor::decode(t).ok_or_else(|| invalid("pageToken", "is not a token this API issued"))?),
-    };
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let db = ctx.db()?;
+    let org = scope.org()?;
+    let size = page_size(ctx.query.get("pageSize"))? as i64;
+    let cursor = PageToken::parse(ctx.query.get("pageToken"))?;
     // No cursor: start before any creation time (D1 numbers must stay within ±2^53).
     let (after_at, after_id) = cursor.map_or((-1, String::new()), |c| (c.created_at, c.id));
-    let mut rows: Vec<TokenRow> = db
+    let mut rows: Vec<Row> = db
         .all(
             &format!(
                 "SELECT {COLUMNS} FROM google_enrollment_tokens \
-                 WHERE organization_id = ?1 AND status != 'DELETED' \
+                 WHERE organization_id = ?1 AND {} \
                    AND (created_at > ?2 OR (created_at = ?2 AND id > ?3)) \
-                 ORDER BY created_at, id LIMIT ?4"
+                 ORDER BY created_at, id LIMIT ?4",
+                GOOGLE_TOKENS.not_deleted()
             ),
             params![&org.id, after_at, &after_id, size + 1],
         )
@@ -235,7 +175,7 @@ pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let next_page_token = if rows.len() as i64 > size {
         rows.truncate(size as usize);
         rows.last().map(|r| {
-            Cursor {
+            PageToken {
                 created_at: r.created_at,
                 id: r.id.clone(),
             }
@@ -247,38 +187,8 @@ pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
     raw_json(
         200,
         &ListEnrollmentTokensResponse {
-            enrollment_tokens: rows.into_iter().map(|r| r.render(&org.enterprise_id)).collect(),
+            enrollment_tokens: rows.into_iter().map(|r| r.into_model(&org.enterprise_id)).collect(),
             next_page_token,
         },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cursors_round_trip_and_reject_junk() {
-        let c = Cursor {
-            created_at: 1_767_225_600_123,
-            id: "65a1b2c3d4e5f60718293a4b".into(),
-        };
-        assert_eq!(Cursor::decode(&c.encode()), Some(c));
-        assert_eq!(Cursor::decode("nope!"), None);
-        assert_eq!(Cursor::decode(&mdm_core::ids::base64url(b"12.not-an-id")), None);
-    }
-
-    #[test]
-    fn page_sizes() {
-        assert_eq!(page_size(None).unwrap(), 10);
-        assert_eq!(page_size(Some("0")).unwrap(), 10);
-        assert_eq!(page_size(Some("100")).unwrap(), 100);
-        assert_eq!(page_size(Some("101")).unwrap(), 100);
-        assert_eq!(page_size(Some("500")).unwrap(), 100);
-        assert_eq!(page_size(Some("123456789012345678901234567890")).unwrap(), 100);
-        assert!(page_size(Some("-1")).is_err());
-        assert!(page_size(Some("x")).is_err());
-        assert!(page_size(Some("1.5")).is_err());
-        assert!(page_size(Some("+")).is_err());
-    }
 }

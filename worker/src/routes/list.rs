@@ -15,9 +15,8 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use mdm_core::pagination::{parse_list_query, Direction, ExpandTo, ListQuery, ListSpec, Page};
+use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
-use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt, MAX_SAFE_INTEGER};
 use crate::http::ApiError;
 
@@ -67,11 +66,6 @@ impl Where {
             format!(" WHERE {}", self.clauses.join(" AND "))
         }
     }
-}
-
-/// Parse the request's query string against `spec` (every problem → one 5209).
-pub fn query(ctx: &Ctx, spec: &ListSpec) -> Result<ListQuery, ApiError> {
-    Ok(parse_list_query(spec, ctx.query.pairs())?)
 }
 
 /// The segment ids `segmentId` + `expandTo` select, as an SQL subquery over
@@ -225,7 +219,6 @@ pub fn try_map<T, U>(page: Page<T>, f: impl FnMut(T) -> Result<U, ApiError>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mdm_core::pagination::AOSP_TOKENS;
 
     const L: Listing = Listing {
         table: "t",
@@ -236,15 +229,8 @@ mod tests {
     };
 
     fn q(raw: &str) -> ListQuery {
-        let pairs: Vec<(String, String)> = raw
-            .split('&')
-            .filter(|s| !s.is_empty())
-            .map(|kv| {
-                let (k, v) = kv.split_once('=').unwrap();
-                (k.to_string(), v.to_string())
-            })
-            .collect();
-        parse_list_query(&AOSP_TOKENS, &pairs).unwrap()
+        let pairs = mdm_core::query_string::decode_pairs(raw);
+        mdm_core::pagination::parse_list_query(&mdm_core::pagination::AOSP_TOKENS, &pairs).unwrap()
     }
 
     #[test]

@@ -6,15 +6,15 @@ use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::MdmUser;
-use mdm_core::pagination::MDM_USERS;
 use mdm_core::requests::admin::MdmUserCreate;
 
 use crate::ctx::Ctx;
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
-use crate::routes::scope;
-use crate::routes::support::{body, new_id, ts, unique_as};
+
+use crate::routes::support::{new_id, ts, unique_as};
 
 #[derive(Deserialize)]
 struct Row {
@@ -33,22 +33,24 @@ const LISTING: Listing = Listing {
     segment_column: None,
 };
 
-fn to_model(r: Row) -> MdmUser {
-    MdmUser {
-        id: r.id,
-        organization_id: r.organization_id,
-        email: r.email,
-        display_name: r.display_name,
-        created_at: ts(r.created_at),
+impl Row {
+    fn into_model(self) -> MdmUser {
+        MdmUser {
+            id: self.id,
+            organization_id: self.organization_id,
+            email: self.email,
+            display_name: self.display_name,
+            created_at: ts(self.created_at),
+        }
     }
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.mdmUser.create").await?;
-    let input: MdmUserCreate = body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: MdmUserCreate = scope.body()?;
+    let org = scope.org()?;
     let row = Row {
         id: new_id(ctx.now_ms)?,
-        organization_id: org.id,
+        organization_id: org.id.clone(),
         email: input.email,
         display_name: input.display_name,
         created_at: ctx.now_ms,
@@ -67,12 +69,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .await
         .map_err(|e| unique_as(e, "email", "is already used in this organization"))?;
-    created(&to_model(row))
+    created(&row.into_model())
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.mdmUser.list").await?;
-    let q = list::query(ctx, &MDM_USERS)?;
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
-    ok(&page.map(to_model))
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    ok(&page.map(Row::into_model))
 }

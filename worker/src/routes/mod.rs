@@ -4,12 +4,12 @@ pub mod debug;
 pub mod health;
 pub mod me;
 
-// Shared by every organization resource: `scope` (tenancy), `list` (paged
+// Shared by every organization resource: `tenancy`, `list` (paged
 // lists), `refs` (same-organization reference checks), `support`.
 pub mod list;
 pub mod refs;
-pub mod scope;
 pub mod support;
+pub mod tenancy;
 
 // Supporting admin resources, AOSP tokens and devices, device-side enrollment (issue 3).
 pub mod aosp_policies;

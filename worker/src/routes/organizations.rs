@@ -10,16 +10,16 @@
 use worker::Response;
 
 use mdm_core::model::admin::Organization;
-use mdm_core::pagination::ORGANIZATIONS;
 use mdm_core::requests::admin::OrganizationCreate;
 
 use crate::ctx::Ctx;
 use crate::db::Param;
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
-use crate::routes::scope::{OrgRow, ORG_COLUMNS};
-use crate::routes::support::{body, new_id, ts, unique_as};
+use crate::routes::support::{new_id, ts, unique_as};
+use crate::routes::tenancy::{OrgRow, ORG_COLUMNS};
 
 const LISTING: Listing = Listing {
     table: "organizations",
@@ -29,23 +29,24 @@ const LISTING: Listing = Listing {
     segment_column: None,
 };
 
-pub fn to_model(row: OrgRow) -> Organization {
-    Organization {
-        id: row.id,
-        name: row.name,
-        slug: row.slug,
-        plan: row.plan,
-        aos_enterprise_id: row.aos_enterprise_id,
-        win_enterprise_id: row.win_enterprise_id,
-        enterprise_id: row.enterprise_id,
-        created_at: ts(row.created_at),
-        updated_at: ts(row.updated_at),
+impl OrgRow {
+    pub fn into_model(self) -> Organization {
+        Organization {
+            id: self.id,
+            name: self.name,
+            slug: self.slug,
+            plan: self.plan,
+            aos_enterprise_id: self.aos_enterprise_id,
+            win_enterprise_id: self.win_enterprise_id,
+            enterprise_id: self.enterprise_id,
+            created_at: ts(self.created_at),
+            updated_at: ts(self.updated_at),
+        }
     }
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    ctx.require("admin.organization.create")?;
-    let input: OrganizationCreate = body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: OrganizationCreate = scope.body()?;
     let now = ctx.now_ms;
     let id = new_id(now)?;
     let row = OrgRow {
@@ -77,12 +78,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .await
         .map_err(|e| unique_as(e, "slug", "is already taken"))?;
-    created(&to_model(row))
+    created(&row.into_model())
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let principal = ctx.require("admin.organization.list")?;
-    let q = list::query(ctx, &ORGANIZATIONS)?;
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let principal = scope.caller()?;
+    let q = scope.list()?;
     let mut w = Where::new();
     if !principal.sees_all_orgs() {
         // The claim names ids or slugs; `slug` compares case-insensitively (NOCASE).
@@ -98,6 +99,6 @@ pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
         let both = values.iter().cloned().chain(values.iter().cloned());
         w = w.and(format!("(id IN ({marks}) OR slug IN ({marks}))"), both);
     }
-    let page = list::fetch::<OrgRow>(&ctx.db()?, &LISTING, &q, "", w).await?;
-    ok(&page.map(to_model))
+    let page = list::fetch::<OrgRow>(&ctx.db()?, &LISTING, q, "", w).await?;
+    ok(&page.map(OrgRow::into_model))
 }

@@ -6,16 +6,16 @@ use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::Segment;
-use mdm_core::pagination::SEGMENTS;
 use mdm_core::requests::admin::SegmentCreate;
 
 use crate::ctx::Ctx;
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::Refs;
-use crate::routes::scope;
-use crate::routes::support::{body, ts};
+
+use crate::routes::support::ts;
 
 #[derive(Deserialize)]
 struct Row {
@@ -36,19 +36,21 @@ const LISTING: Listing = Listing {
     segment_column: None,
 };
 
-fn to_model(r: Row) -> Segment {
-    Segment {
-        id: r.id,
-        organization_id: r.organization_id,
-        name: r.name,
-        parent_id: r.parent_id,
-        created_at: ts(r.created_at),
+impl Row {
+    fn into_model(self) -> Segment {
+        Segment {
+            id: self.id,
+            organization_id: self.organization_id,
+            name: self.name,
+            parent_id: self.parent_id,
+            created_at: ts(self.created_at),
+        }
     }
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.segment.create").await?;
-    let input: SegmentCreate = body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: SegmentCreate = scope.body()?;
+    let org = scope.org()?;
     let db = ctx.db()?;
     Refs::new()
         .segment("parentId", input.parent_id)
@@ -64,12 +66,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .await?;
     let row = row.ok_or_else(|| ApiError::internal("segment INSERT returned no row"))?;
-    created(&to_model(row))
+    created(&row.into_model())
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = scope::org(ctx, "admin.segment.list").await?;
-    let q = list::query(ctx, &SEGMENTS)?;
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
-    ok(&page.map(to_model))
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    ok(&page.map(Row::into_model))
 }

@@ -2,11 +2,9 @@
 //! columns, and turning a UNIQUE conflict into a 5209 instead of a 500.
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use mdm_core::RequestBody;
+use mdm_core::lifecycle::TokenStatus;
 
-use crate::ctx::Ctx;
 use crate::db::is_unique_violation;
 use crate::http::{ApiError, ViolationCode};
 
@@ -20,21 +18,27 @@ pub fn new_secret() -> Result<String, ApiError> {
     mdm_core::ids::new_token_value().map_err(ApiError::internal)
 }
 
+/// SHA-256 of a device secret, hex: what a device row's `secret_hash` holds
+/// (the secret itself is shown once and never stored).
+pub fn secret_hash(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    mdm_core::ids::hex(&Sha256::digest(secret.as_bytes()))
+}
+
 /// Milliseconds → the API's RFC 3339 string.
 pub fn ts(ms: i64) -> String {
     mdm_core::time::to_rfc3339(ms)
 }
 
+/// A stored token status. Written by us, so an unknown one is a corrupt row:
+/// a logged 500, never a silent default.
+pub fn token_status(stored: &str) -> Result<TokenStatus, ApiError> {
+    TokenStatus::parse(stored).ok_or_else(|| ApiError::internal(format!("unknown stored token status {stored:?}")))
+}
+
 /// A TEXT column holding JSON. Stored by us, so a parse failure is a bug (500).
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(ApiError::internal)
-}
-
-/// Read the JSON body and validate it with the shared crate (every violation
-/// in one 5209).
-pub async fn body<T: RequestBody>(ctx: &mut Ctx) -> Result<T, ApiError> {
-    let value: Value = ctx.json().await?;
-    Ok(mdm_core::parse::<T>(&value)?)
 }
 
 /// A UNIQUE constraint failure becomes 5209 `{path, "unique"}`; any other
@@ -44,5 +48,18 @@ pub fn unique_as(err: ApiError, path: &str, message: &str) -> ApiError {
         ApiError::invalid(path, ViolationCode::Unique, message)
     } else {
         err
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_hash_is_hex_sha256() {
+        assert_eq!(
+            secret_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -9,6 +9,7 @@ pub mod device;
 pub mod google;
 pub mod windows;
 
+use crate::patterns::Pattern;
 use crate::schema::{validate, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde::de::DeserializeOwned;
@@ -48,11 +49,19 @@ pub fn parse<T: RequestBody>(body: &Value) -> Result<T, Vec<Violation>> {
         return Err(violations);
     }
     let mut normalized = body.clone();
-    normalize_integers(&T::SCHEMA, &mut normalized);
+    normalize(&T::SCHEMA, &mut normalized);
     // The schema and the struct describe the same fields, so this cannot fail
     // unless they drift apart; a test per body guards that, and the error is
     // still reported as a value rather than a panic.
     T::deserialize(&normalized).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
+}
+
+/// Builds the typed request from a body that already passed its schema and
+/// cross-field rules (the worker's dispatcher validates before the handler
+/// asks for the type, so the rules run once per request).
+pub fn build<T: RequestBody>(mut body: Value) -> Result<T, Vec<Violation>> {
+    normalize(&T::SCHEMA, &mut body);
+    T::deserialize(&body).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
 }
 
 /// Only the violations of `body` (what a form shows while a person types).
@@ -62,10 +71,15 @@ pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
     violations
 }
 
-/// JSON numbers such as `3.0` are integers to JavaScript and to the validator;
-/// turn them into integer JSON numbers so serde accepts them as `i64`.
-fn normalize_integers(schema: &Schema, value: &mut Value) {
+/// What a typed request holds after validation, so handlers store it as it
+/// is: JSON numbers such as `3.0` (integers to JavaScript and to the
+/// validator) become integer JSON numbers that serde accepts as `i64`, and
+/// entity ids (24 hex, any case) become lowercase, as ids are stored.
+fn normalize(schema: &Schema, value: &mut Value) {
     match (schema, value) {
+        (Schema::String(rule), Value::String(s)) if rule.pattern == Some(Pattern::ObjectId) => {
+            s.make_ascii_lowercase();
+        }
         (Schema::Integer(_), v @ Value::Number(_)) => {
             if let Some(f) = v.as_f64().filter(|_| !v.is_i64() && !v.is_u64()) {
                 *v = Value::from(f as i64);
@@ -73,13 +87,13 @@ fn normalize_integers(schema: &Schema, value: &mut Value) {
         }
         (Schema::Array(rule), Value::Array(items)) => {
             for item in items {
-                normalize_integers(rule.items, item);
+                normalize(rule.items, item);
             }
         }
         (Schema::Object(fields), Value::Object(map)) => {
             for field in fields.iter() {
                 if let Some(v) = map.get_mut(field.name) {
-                    normalize_integers(&field.schema, v);
+                    normalize(&field.schema, v);
                 }
             }
         }

@@ -3,8 +3,8 @@
 //! is the credential.
 //!
 //! Consumption is atomic: one D1 batch (a single transaction) runs the
-//! conditional `UPDATE ... WHERE enroll_code = ? AND state = 'PENDING' AND
-//! expires_at > now` that marks the token DONE and names the new device, then
+//! conditional `UPDATE ... WHERE enroll_code = ? AND <can enroll at now>`
+//! (the lifecycle's predicate) that marks the token DONE and names the new device, then
 //! an `INSERT ... SELECT` that creates the device only from the token row that
 //! UPDATE just claimed. Of concurrent attempts with one code exactly one
 //! UPDATE matches; the others insert nothing and get a 404. There is no read
@@ -12,40 +12,64 @@
 //! be created while the organization's plan allowed Windows.
 
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use worker::Response;
 
+use mdm_core::lifecycle::sql::WIN_TOKENS;
+use mdm_core::lifecycle::{DeviceState, TokenEvent};
 use mdm_core::requests::device::EnrollWindows;
+use mdm_core::schema::{string, Field, Schema, OBJECT_ID};
 
 use crate::ctx::Ctx;
+use crate::dispatch::Scope;
 use crate::http::{created, ApiError};
 use crate::params;
 use crate::routes::support;
 
-pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let body: EnrollWindows = support::body(ctx).await?;
+/// `POST /v1/enroll/windows` → the new device and its secret (shown once).
+pub const ENROLLED: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, "The new Windows device."),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("winEnterpriseId", OBJECT_ID, ""),
+    Field::required("winEnrollmentTokenId", OBJECT_ID, "The token the code belonged to."),
+    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
+    Field::required(
+        "deviceSecret",
+        string().min(1).schema(),
+        "Credential of the device's later reports; returned only here.",
+    ),
+]);
+
+pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let body: EnrollWindows = scope.body()?;
     // A code that cannot be a code is as unknown as a wrong one.
     let code = mdm_core::ids::normalize_enroll_code(&body.enroll_code).ok_or(ApiError::NotFound)?;
     let device_id = support::new_id(ctx.now_ms)?;
     let secret = support::new_secret()?;
-    let secret_hash = mdm_core::ids::hex(&Sha256::digest(secret.as_bytes()));
+    let secret_hash = support::secret_hash(&secret);
     let info = serde_json::to_value(&body.device).map_err(ApiError::internal)?;
-    let history = json!([{ "state": "PROVISIONING", "date": support::ts(ctx.now_ms) }]);
+    let history = json!([{ "state": DeviceState::Provisioning, "date": support::ts(ctx.now_ms) }]);
     let now = ctx.now_ms;
 
     let db = ctx.db()?;
     let claim = db.stmt(
-        "UPDATE win_enrollment_tokens SET state = 'DONE', win_device_id = ?1, updated_at = ?2 \
-         WHERE enroll_code = ?3 AND state = 'PENDING' AND expires_at > ?2",
+        &format!(
+            "UPDATE win_enrollment_tokens SET state = {}, win_device_id = ?1, updated_at = ?2 \
+             WHERE enroll_code = ?3 AND {}",
+            WIN_TOKENS.after(&[TokenEvent::BeginEnrollment], None),
+            WIN_TOKENS.can_enroll_at("?2")
+        ),
         params![&device_id, now, &code],
     )?;
     let insert = db.stmt(
-        "INSERT INTO win_devices (id, organization_id, win_enterprise_id, segment_id, mdm_user_id, \
-           display_name, tags, state, state_history, secret_hash, serial_number, device_info, \
-           enrollment_token_id, enrolled_date, created_at, updated_at) \
-         SELECT ?1, organization_id, win_enterprise_id, segment_id, mdm_user_id, display_name, tags, \
-           'PROVISIONING', ?2, ?3, ?4, ?5, id, ?6, ?6, ?6 \
-         FROM win_enrollment_tokens WHERE enroll_code = ?7 AND win_device_id = ?1",
+        &format!(
+            "INSERT INTO win_devices (id, organization_id, win_enterprise_id, segment_id, mdm_user_id, \
+               display_name, tags, state, state_history, secret_hash, serial_number, device_info, \
+               enrollment_token_id, enrolled_date, created_at, updated_at) \
+             SELECT ?1, organization_id, win_enterprise_id, segment_id, mdm_user_id, display_name, tags, \
+               {}, ?2, ?3, ?4, ?5, id, ?6, ?6, ?6 \
+             FROM win_enrollment_tokens WHERE enroll_code = ?7 AND win_device_id = ?1",
+            DeviceState::Provisioning.sql()
+        ),
         params![
             &device_id,
             &history,
@@ -62,7 +86,10 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
         // 404 for an unknown or deleted code, 409 / 5010 for a used or expired one.
         return Err(crate::routes::aosp_enroll::refusal(
             &db,
-            "SELECT 1 AS known FROM win_enrollment_tokens WHERE enroll_code = ?1 AND state != 'DELETED'",
+            &format!(
+                "SELECT 1 AS known FROM win_enrollment_tokens WHERE enroll_code = ?1 AND {}",
+                WIN_TOKENS.not_deleted()
+            ),
             &code,
         )
         .await);
@@ -75,7 +102,7 @@ pub async fn enroll(ctx: &mut Ctx) -> Result<Response, ApiError> {
         )
         .await?;
     let mut device = device.ok_or_else(|| ApiError::internal("enrolled device not found"))?;
-    device["state"] = json!("PROVISIONING");
+    device["state"] = json!(DeviceState::Provisioning);
     device["deviceSecret"] = json!(secret);
     created(&device)
 }

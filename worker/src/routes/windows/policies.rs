@@ -12,23 +12,20 @@ use serde_json::{json, Map, Value};
 use worker::Response;
 
 use mdm_core::model::windows::WinPolicy;
-use mdm_core::pagination::WIN_POLICIES;
 use mdm_core::requests::windows::WinPolicyCreate;
 
 use crate::ctx::Ctx;
 use crate::db::Db;
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
-use crate::routes::scope::OrgRow;
 use crate::routes::support;
-
-pub const PERM_CREATE: &str = "admin.winPolicy.create";
-pub const PERM_LIST: &str = "admin.winPolicy.list";
+use crate::routes::tenancy::OrgRow;
 
 /// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
 #[derive(Debug, Deserialize)]
-pub struct PolicyRow {
+pub struct Row {
     id: String,
     organization_id: String,
     name: String,
@@ -52,8 +49,8 @@ const LISTING: Listing = Listing {
     segment_column: None,
 };
 
-impl PolicyRow {
-    pub fn into_model(self, win_enterprise_id: &str) -> WinPolicy {
+impl Row {
+    fn into_model(self, win_enterprise_id: &str) -> WinPolicy {
         let doc: Map<String, Value> = serde_json::from_str(&self.config).unwrap_or_default();
         let list = |key: &str| match doc.get(key) {
             Some(Value::Array(items)) => items.clone(),
@@ -83,9 +80,9 @@ impl PolicyRow {
 }
 
 /// `POST .../policies` → 201 with the policy.
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_CREATE).await?;
-    let body: WinPolicyCreate = support::body(ctx).await?;
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let body: WinPolicyCreate = scope.body()?;
+    let org = scope.org()?;
     let id = support::new_id(ctx.now_ms)?;
     let doc = json!({
         "config": body.config.unwrap_or_else(|| json!({})),
@@ -102,7 +99,7 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
         params![&id, &org.id, &body.name, body.version.unwrap_or(1), &doc, ctx.now_ms],
     )
     .await?;
-    let mut found = fetch(&db, &org, &[id]).await?;
+    let mut found = fetch(&db, org, &[id]).await?;
     let policy = found
         .pop()
         .ok_or_else(|| ApiError::internal("inserted policy not found"))?;
@@ -110,10 +107,10 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
 }
 
 /// `GET .../policies` → a page of policies.
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_LIST).await?;
-    let q = list::query(ctx, &WIN_POLICIES)?;
-    let page = list::fetch::<PolicyRow>(&ctx.db()?, &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
     ok(&page.map(|row| row.into_model(&org.win_enterprise_id)))
 }
 
@@ -123,7 +120,7 @@ pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolic
         return Ok(Vec::new());
     }
     let ids_json = Value::from(ids.to_vec());
-    let rows: Vec<PolicyRow> = db
+    let rows: Vec<Row> = db
         .all(
             &format!(
                 "SELECT {COLUMNS} FROM win_policies WHERE organization_id = ?1 \

@@ -11,27 +11,23 @@ use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
-use mdm_core::lifecycle::{Platform, TokenFacts, TokenStatus};
+use mdm_core::lifecycle::sql::WIN_TOKENS;
+use mdm_core::lifecycle::{Platform, TokenEvent, TokenFacts, TokenStatus};
 use mdm_core::model::windows::{WinEnrollmentToken, WinPolicy, WinPolicyAssignment, WinTokenSummary};
 use mdm_core::model::MdmUserRef;
-use mdm_core::pagination::WIN_TOKENS;
 use mdm_core::requests::windows::{WinPolicyAssignmentInput, WinTokenCreate, WinTokenUpdate};
 
 use super::policies;
+use crate::cron;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
+use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
-use crate::routes::scope::{self, OrgRow};
 use crate::routes::support;
-
-pub const PERM_CREATE: &str = "mdm.windows.enrollmentToken.create";
-pub const PERM_LIST: &str = "mdm.windows.enrollmentToken.list";
-pub const PERM_GET: &str = "mdm.windows.enrollmentToken.get";
-pub const PERM_UPDATE: &str = "mdm.windows.enrollmentToken.update";
-pub const PERM_REMOVE: &str = "mdm.windows.enrollmentToken.remove";
+use crate::routes::tenancy::OrgRow;
 
 /// The path parameter of a single token.
 pub const ID_PARAM: &str = "winEnrollmentTokenId";
@@ -45,7 +41,7 @@ const KIND: &str = "windows";
 const SUB_KIND: &str = "mdm";
 
 #[derive(Debug, Deserialize)]
-struct TokenRow {
+struct Row {
     id: String,
     organization_id: String,
     win_enterprise_id: String,
@@ -90,27 +86,26 @@ const LISTING: Listing = Listing {
     segment_column: Some("segment_id"),
 };
 
-impl TokenRow {
-    fn state(&self, now: i64) -> TokenStatus {
-        let facts = TokenFacts {
+impl Row {
+    fn facts(&self) -> Result<TokenFacts, ApiError> {
+        Ok(TokenFacts {
             platform: Platform::Windows,
-            status: TokenStatus::parse(&self.state).unwrap_or(TokenStatus::Deleted),
+            status: support::token_status(&self.state)?,
             perpetual: false,
             expires_at: Some(self.expires_at),
-        };
-        facts.effective_status(now)
+        })
     }
 
-    fn assignments(&self) -> Vec<WinPolicyAssignmentInput> {
-        json_column(&self.policy_assignments)
+    fn assignments(&self) -> Result<Vec<WinPolicyAssignmentInput>, ApiError> {
+        support::from_json(&self.policy_assignments)
     }
 
     /// The resource; `expanded` are the policies to embed in the assignments.
-    fn render(self, now: i64, expanded: &[WinPolicy]) -> WinEnrollmentToken {
-        let state = self.state(now);
+    fn into_model(self, now: i64, expanded: &[WinPolicy]) -> Result<WinEnrollmentToken, ApiError> {
+        let state = self.facts()?.effective_status(now);
         let live = state == TokenStatus::Pending;
         let assignments = self
-            .assignments()
+            .assignments()?
             .into_iter()
             .map(|a| WinPolicyAssignment {
                 win_policy: a
@@ -125,16 +120,16 @@ impl TokenRow {
             (Some(id), Some(email)) => Some(MdmUserRef { id, email }),
             _ => None,
         };
-        WinEnrollmentToken {
+        Ok(WinEnrollmentToken {
             id: self.id,
             organization_id: self.organization_id,
             win_enterprise_id: self.win_enterprise_id,
             win_device_id: self.win_device_id,
             mdm_user,
             display_name: self.display_name,
-            tags: json_column(&self.tags),
+            tags: support::from_json(&self.tags)?,
             state,
-            config: json_column(&self.config),
+            config: support::from_json(&self.config)?,
             kind: KIND.into(),
             sub_type: SUB_KIND.into(),
             updated_at: support::ts(self.updated_at),
@@ -149,41 +144,13 @@ impl TokenRow {
             },
             send_email: self.send_email != 0,
             email_text: self.email_text,
-        }
+        })
     }
 }
 
-/// A JSON column this module wrote (CHECK json_valid in the schema). Reading
-/// never fails a request: a value of the wrong shape (a bug) renders empty.
-fn json_column<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
-}
-
-/// The server name in the deep link: the discovery endpoint on the
-/// enrollment host (`ENROLLMENT_HOST`, a URL or a bare host).
+/// The server name in the deep link: the discovery endpoint on the enrollment host.
 fn server_name(ctx: &Ctx) -> String {
-    let host = ctx.string_binding("ENROLLMENT_HOST").unwrap_or_default();
-    let host = host.trim_end_matches('/');
-    let base = if host.contains("://") {
-        host.to_string()
-    } else {
-        format!("https://{host}")
-    };
-    format!("{base}/EnrollmentServer/Discovery.svc")
-}
-
-fn lower(id: &Option<String>) -> Option<String> {
-    id.as_ref().map(|s| s.to_ascii_lowercase())
-}
-
-fn lower_assignments(items: &[WinPolicyAssignmentInput]) -> Vec<WinPolicyAssignmentInput> {
-    items
-        .iter()
-        .map(|a| WinPolicyAssignmentInput {
-            win_policy_id: lower(&a.win_policy_id),
-            priority: a.priority,
-        })
-        .collect()
+    format!("{}/EnrollmentServer/Discovery.svc", ctx.enrollment_host())
 }
 
 /// Every Windows policy, MDM user and segment a body names must be in the organization.
@@ -199,9 +166,12 @@ fn policy_refs(refs: &mut Refs, direct: Option<&str>, assignments: &[WinPolicyAs
 }
 
 /// The live (not DELETED) token `id` of the organization, or 404.
-async fn find(db: &Db, org_id: &str, id: &str) -> Result<TokenRow, ApiError> {
+async fn find(db: &Db, org_id: &str, id: &str) -> Result<Row, ApiError> {
     db.first(
-        &format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND organization_id = ?2 AND state != 'DELETED'"),
+        &format!(
+            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND organization_id = ?2 AND {}",
+            WIN_TOKENS.not_deleted()
+        ),
         params![id, org_id],
     )
     .await?
@@ -209,20 +179,20 @@ async fn find(db: &Db, org_id: &str, id: &str) -> Result<TokenRow, ApiError> {
 }
 
 /// Render one token with its assigned policies expanded (seed 004).
-async fn render_one(db: &Db, org: &OrgRow, row: TokenRow, now: i64) -> Result<WinEnrollmentToken, ApiError> {
-    let ids: Vec<String> = row.assignments().into_iter().filter_map(|a| a.win_policy_id).collect();
+async fn respond_one(db: &Db, org: &OrgRow, row: Row, now: i64) -> Result<WinEnrollmentToken, ApiError> {
+    let ids: Vec<String> = row.assignments()?.into_iter().filter_map(|a| a.win_policy_id).collect();
     let expanded = policies::fetch(db, org, &ids).await?;
-    Ok(row.render(now, &expanded))
+    row.into_model(now, &expanded)
 }
 
-pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_CREATE).await?;
-    let body: WinTokenCreate = support::body(ctx).await?;
-    let assignments = lower_assignments(&body.win_policy_assignments);
-    let (policy_id, user_id) = (lower(&body.win_policy_id), lower(&body.mdm_user_id));
+pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let body: WinTokenCreate = scope.body()?;
+    let org = scope.org()?;
+    let assignments = &body.win_policy_assignments;
+    let (policy_id, user_id) = (&body.win_policy_id, &body.mdm_user_id);
     let db = ctx.db()?;
     let mut refs = Refs::new();
-    policy_refs(&mut refs, policy_id.as_deref(), &assignments);
+    policy_refs(&mut refs, policy_id.as_deref(), assignments);
     refs.add("mdmUserId", Table::MdmUsers, user_id.as_deref());
     refs.segment("segmentId", body.segment_id);
     refs.check(&db, &org.id).await?;
@@ -256,12 +226,12 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
             &org.id,
             &org.win_enterprise_id,
             body.segment_id,
-            user_id,
+            user_id.as_deref(),
             &code,
             &link,
             expires_at,
-            policy_id,
-            &serde_json::to_value(&assignments).map_err(ApiError::internal)?,
+            policy_id.as_deref(),
+            &serde_json::to_value(assignments).map_err(ApiError::internal)?,
             body.display_name,
             &Value::from(body.tags),
             body.send_email,
@@ -271,41 +241,37 @@ pub async fn create(ctx: &mut Ctx) -> Result<Response, ApiError> {
     )
     .await?;
     let row = find(&db, &org.id, &id).await?;
-    created(&render_one(&db, &org, row, ctx.now_ms).await?)
+    created(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
 
-pub async fn list(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_LIST).await?;
-    let q = list::query(ctx, &WIN_TOKENS)?;
+pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
     let db = ctx.db()?;
     // Expiry seen on read: the list's status filter and counts must agree
     // with the states the items show.
     // One batch with the count and the page (one round trip, in order).
-    let expire = db.stmt(
-        "UPDATE win_enrollment_tokens SET state = 'EXPIRED', updated_at = ?1 \
-         WHERE organization_id = ?2 AND state = 'PENDING' AND expires_at <= ?1",
-        params![ctx.now_ms, &org.id],
-    )?;
-    let page = list::fetch_after::<TokenRow>(&db, vec![expire], &LISTING, &q, &org.id, Where::org(&org.id)).await?;
+    let expire = db.stmt(&cron::expire(TABLE, WIN_TOKENS, true), params![ctx.now_ms, &org.id])?;
+    let page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
     let now = ctx.now_ms;
     // Lists show assignments by id; the expanded policies come with a single token.
-    ok(&page.map(|row| row.render(now, &[])))
+    ok(&list::try_map(page, |row| row.into_model(now, &[]))?)
 }
 
-pub async fn get(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_GET).await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
     let row = find(&db, &org.id, &id).await?;
-    ok(&render_one(&db, &org, row, ctx.now_ms).await?)
+    ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
 
-pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_UPDATE).await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
-    let body: WinTokenUpdate = support::body(ctx).await?;
-    let assignments = body.win_policy_assignments.as_deref().map(lower_assignments);
-    let policy_id = lower(&body.win_policy_id);
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let body: WinTokenUpdate = scope.body()?;
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
+    let assignments = body.win_policy_assignments;
+    let policy_id = body.win_policy_id;
     let db = ctx.db()?;
     let mut refs = Refs::new();
     policy_refs(&mut refs, policy_id.as_deref(), assignments.as_deref().unwrap_or(&[]));
@@ -333,8 +299,9 @@ pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
     let changed = db
         .run(
             &format!(
-                "UPDATE {TABLE} SET {} WHERE id = ? AND organization_id = ? AND state != 'DELETED'",
-                set_sql.join(", ")
+                "UPDATE {TABLE} SET {} WHERE id = ? AND organization_id = ? AND {}",
+                set_sql.join(", "),
+                WIN_TOKENS.not_deleted()
             ),
             &values,
         )
@@ -344,31 +311,35 @@ pub async fn update(ctx: &mut Ctx) -> Result<Response, ApiError> {
         return Err(ApiError::NotFound);
     }
     let row = find(&db, &org.id, &id).await?;
-    ok(&render_one(&db, &org, row, ctx.now_ms).await?)
+    ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
 
 /// Any state but DELETED → DELETED; a DELETED or unknown token is a 404.
-pub async fn remove(ctx: &mut Ctx) -> Result<Response, ApiError> {
-    let (_, org) = super::org(ctx, PERM_REMOVE).await?;
-    let id = scope::object_id(ctx, ID_PARAM)?;
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
+    let mut row = find(&db, &org.id, &id).await?;
+    // The state machine allows DELETE from anything but DELETED (which `find` hides).
+    let next = row
+        .facts()?
+        .transition(TokenEvent::Delete, ctx.now_ms)
+        .map_err(|_| ApiError::InvalidStateTransition)?;
     let changed = db
         .run(
-            "UPDATE win_enrollment_tokens SET state = 'DELETED', updated_at = ?1 \
-             WHERE id = ?2 AND organization_id = ?3 AND state != 'DELETED'",
-            params![ctx.now_ms, &id, &org.id],
+            &format!(
+                "UPDATE {TABLE} SET state = ?1, updated_at = ?2 WHERE id = ?3 AND organization_id = ?4 AND {}",
+                WIN_TOKENS.not_deleted()
+            ),
+            params![next.as_str(), ctx.now_ms, &id, &org.id],
         )
         .await?
         .changes;
     if changed == 0 {
+        // A concurrent DELETE won.
         return Err(ApiError::NotFound);
     }
-    let row: TokenRow = db
-        .first(
-            &format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND organization_id = ?2"),
-            params![&id, &org.id],
-        )
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    ok(&render_one(&db, &org, row, ctx.now_ms).await?)
+    row.state = next.as_str().into();
+    row.updated_at = ctx.now_ms;
+    ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }

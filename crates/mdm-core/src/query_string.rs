@@ -1,6 +1,7 @@
-//! Query strings to (name, value) pairs as the server reads them:
-//! `application/x-www-form-urlencoded` (`+` is a space, `%XX` escapes, bad
-//! escapes kept literally, invalid UTF-8 replaced), like `URLSearchParams`.
+//! Query strings to (name, value) pairs: `application/x-www-form-urlencoded`
+//! (`+` is a space, `%XX` escapes, bad escapes kept literally, invalid UTF-8
+//! replaced), like `URLSearchParams`. The worker and the npm package both
+//! read query strings with this one decoder.
 
 pub fn decode_pairs(query: &str) -> Vec<(String, String)> {
     let query = query.strip_prefix('?').unwrap_or(query);

@@ -1,5 +1,6 @@
-//! Tenancy: every organization route starts by resolving `:organizationId`
-//! (an id or a slug) to the organization row the caller may see.
+//! Tenancy: the dispatcher resolves `:organizationId` (an id or a slug) or the
+//! Google-compatible `:enterpriseId` to the organization row the caller may
+//! see, before any handler runs.
 //!
 //! A malformed reference is a 5209 (`organizationId`, `pattern`); an unknown
 //! organization and one outside the token's `orgs` claim are the same 404, so
@@ -8,7 +9,6 @@
 use serde::Deserialize;
 
 use crate::auth::Principal;
-use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
@@ -35,25 +35,6 @@ pub struct OrgRow {
 pub const ORG_COLUMNS: &str =
     "id, slug, name, plan, aos_enterprise_id, win_enterprise_id, enterprise_id, created_at, updated_at";
 
-impl OrgRow {
-    /// Is Windows MDM part of this organization's plan? (5050 otherwise.)
-    pub fn allows_windows(&self) -> bool {
-        mdm_core::plans::includes_windows(&self.plan)
-    }
-}
-
-/// Authenticate with `perm`, then resolve `:organizationId` to an organization
-/// the caller may see. The usual first line of an organization handler:
-///
-/// ```ignore
-/// let (principal, org) = scope::org(ctx, "mdm.aosp.enrollmentToken.list").await?;
-/// ```
-pub async fn org(ctx: &Ctx, perm: &str) -> Result<(Principal, OrgRow), ApiError> {
-    let principal = ctx.require(perm)?;
-    let org = resolve(&ctx.db()?, &principal, ctx.param(ORG_PARAM)).await?;
-    Ok((principal, org))
-}
-
 /// Resolve an id or slug for `principal`: 5209 if malformed, 404 if unknown or hidden.
 pub async fn resolve(db: &Db, principal: &Principal, reference: &str) -> Result<OrgRow, ApiError> {
     mdm_core::check_organization_ref(reference)?;
@@ -71,10 +52,23 @@ pub async fn resolve(db: &Db, principal: &Principal, reference: &str) -> Result<
     }
 }
 
-/// A path id (`:aosDeviceId`, ...) must be a 24-hex id: 5209 `pattern` otherwise.
-/// Returned lowercase, as ids are stored.
-pub fn object_id(ctx: &Ctx, param: &str) -> Result<String, ApiError> {
-    let raw = ctx.param(param);
-    mdm_core::check_object_id(param, raw)?;
-    Ok(raw.to_ascii_lowercase())
+/// Resolve the Google-compatible `:enterpriseId` (its enterpriseId, or the
+/// organization's id or slug) for `principal`: 404 if unknown or hidden.
+/// Should an imported enterpriseId equal another organization's slug, the
+/// enterpriseId wins.
+pub async fn resolve_enterprise(db: &Db, principal: &Principal, reference: &str) -> Result<OrgRow, ApiError> {
+    let row: Option<OrgRow> = db
+        .first(
+            &format!(
+                "SELECT {ORG_COLUMNS} FROM organizations \
+                 WHERE enterprise_id = ?1 OR id = lower(?1) OR slug = ?1 \
+                 ORDER BY enterprise_id = ?1 DESC, id = lower(?1) DESC LIMIT 1"
+            ),
+            params![reference],
+        )
+        .await?;
+    match row {
+        Some(org) if principal.can_see_org(&org.id, &org.slug) => Ok(org),
+        _ => Err(ApiError::NotFound),
+    }
 }

@@ -7,6 +7,8 @@
 //! Windows: PENDING -> DONE | EXPIRED | DELETED (no PROCESSING).
 //! A perpetual AOSP token stays PENDING while it enrolls devices.
 
+pub mod sql;
+
 use crate::time::Millis;
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,130 @@
+//! Every permission the API checks, each defined once with what it allows.
+//!
+//! The worker's endpoint table names one of these per route, the OpenAPI
+//! document prints it, and the dispatcher is the only code that checks it, so
+//! a permission's name is written exactly once in the Rust sources (here).
+//! Granted permissions may use wildcards (`*`, `prefix.*`); see [`matches`].
+
+/// One permission: its name as tokens grant it, and a one-line description.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permission {
+    pub name: &'static str,
+    pub description: &'static str,
+}
+
+const fn p(name: &'static str, description: &'static str) -> Permission {
+    Permission { name, description }
+}
+
+pub const ORGANIZATION_CREATE: Permission = p("admin.organization.create", "Create organizations.");
+pub const ORGANIZATION_LIST: Permission = p("admin.organization.list", "List the organizations the caller may see.");
+pub const SEGMENT_CREATE: Permission = p("admin.segment.create", "Create segments.");
+pub const SEGMENT_LIST: Permission = p("admin.segment.list", "List segments.");
+pub const MDM_USER_CREATE: Permission = p("admin.mdmUser.create", "Create MDM users.");
+pub const MDM_USER_LIST: Permission = p("admin.mdmUser.list", "List MDM users.");
+pub const AOSP_POLICY_CREATE: Permission = p("admin.aospPolicy.create", "Create AOSP policies.");
+pub const AOSP_POLICY_LIST: Permission = p("admin.aospPolicy.list", "List AOSP policies.");
+pub const DPC_BUILD_CREATE: Permission = p("admin.dpcBuild.create", "Register DPC builds.");
+pub const DPC_BUILD_LIST: Permission = p("admin.dpcBuild.list", "List DPC builds.");
+pub const WIN_POLICY_CREATE: Permission = p("admin.winPolicy.create", "Create Windows policies.");
+pub const WIN_POLICY_LIST: Permission = p("admin.winPolicy.list", "List Windows policies.");
+
+pub const AOSP_TOKEN_CREATE: Permission = p("mdm.aosp.enrollmentToken.create", "Create AOSP enrollment tokens.");
+pub const AOSP_TOKEN_LIST: Permission = p("mdm.aosp.enrollmentToken.list", "List AOSP enrollment tokens.");
+pub const AOSP_TOKEN_GET: Permission = p("mdm.aosp.enrollmentToken.get", "Read one AOSP enrollment token.");
+pub const AOSP_TOKEN_REMOVE: Permission = p("mdm.aosp.enrollmentToken.remove", "Delete AOSP enrollment tokens.");
+pub const AOSP_DEVICE_LIST: Permission = p("mdm.aosp.device.list", "List AOSP devices.");
+pub const AOSP_DEVICE_GET: Permission = p("mdm.aosp.device.get", "Read one AOSP device.");
+pub const AOSP_DEVICE_UPDATE: Permission = p("mdm.aosp.device.update", "Update AOSP devices.");
+
+pub const WIN_TOKEN_CREATE: Permission = p(
+    "mdm.windows.enrollmentToken.create",
+    "Create Windows enrollment tokens.",
+);
+pub const WIN_TOKEN_LIST: Permission = p("mdm.windows.enrollmentToken.list", "List Windows enrollment tokens.");
+pub const WIN_TOKEN_GET: Permission = p("mdm.windows.enrollmentToken.get", "Read one Windows enrollment token.");
+pub const WIN_TOKEN_UPDATE: Permission = p(
+    "mdm.windows.enrollmentToken.update",
+    "Update Windows enrollment tokens.",
+);
+pub const WIN_TOKEN_REMOVE: Permission = p(
+    "mdm.windows.enrollmentToken.remove",
+    "Delete Windows enrollment tokens.",
+);
+
+pub const ANDROID_MANAGEMENT: Permission = p(
+    "androidmanagement",
+    "The Google-compatible Android Management API surface (create, list, get and delete its enrollment tokens).",
+);
+
+/// Every permission, in the order the README's tables show them.
+pub const ALL: &[Permission] = &[
+    ORGANIZATION_CREATE,
+    ORGANIZATION_LIST,
+    SEGMENT_CREATE,
+    SEGMENT_LIST,
+    MDM_USER_CREATE,
+    MDM_USER_LIST,
+    AOSP_POLICY_CREATE,
+    AOSP_POLICY_LIST,
+    DPC_BUILD_CREATE,
+    DPC_BUILD_LIST,
+    WIN_POLICY_CREATE,
+    WIN_POLICY_LIST,
+    AOSP_TOKEN_CREATE,
+    AOSP_TOKEN_LIST,
+    AOSP_TOKEN_GET,
+    AOSP_TOKEN_REMOVE,
+    AOSP_DEVICE_LIST,
+    AOSP_DEVICE_GET,
+    AOSP_DEVICE_UPDATE,
+    WIN_TOKEN_CREATE,
+    WIN_TOKEN_LIST,
+    WIN_TOKEN_GET,
+    WIN_TOKEN_UPDATE,
+    WIN_TOKEN_REMOVE,
+    ANDROID_MANAGEMENT,
+];
+
+/// Does the granted permission `granted` cover `wanted`? Exact match, `*`
+/// (everything), or a trailing `.*` prefix wildcard: `mdm.aosp.*` grants
+/// `mdm.aosp.device.get`, not `mdm.aosp` nor `mdm.aospx.y`.
+pub fn matches(granted: &str, wanted: &str) -> bool {
+    if granted == "*" || granted == wanted {
+        return true;
+    }
+    match granted.strip_suffix('*') {
+        Some(prefix) if prefix.ends_with('.') => wanted.starts_with(prefix) && wanted.len() > prefix.len(),
+        _ => false,
+    }
+}
+
+/// The permission called `name`.
+pub fn find(name: &str) -> Option<&'static Permission> {
+    ALL.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_described() {
+        for (i, a) in ALL.iter().enumerate() {
+            assert!(!a.description.is_empty(), "{}", a.name);
+            assert!(ALL[i + 1..].iter().all(|b| b.name != a.name), "{} twice", a.name);
+            assert_eq!(find(a.name), Some(a));
+        }
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(matches("*", "mdm.aosp.device.get"));
+        assert!(matches("mdm.aosp.*", "mdm.aosp.device.get"));
+        assert!(matches("mdm.*", "mdm.aosp.device.get"));
+        assert!(!matches("mdm.aosp.*", "mdm.aosp"));
+        assert!(!matches("mdm.aosp.*", "mdm.aospx.get"));
+        assert!(!matches("mdm*", "mdmx"));
+        assert!(!matches("mdm.aosp.device.get", "mdm.aosp.device.list"));
+    }
+}

@@ -1,0 +1,57 @@
+// Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
+// Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
+
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Organization, OrganizationCreate, Page, Segment, SegmentCreate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
+import type { CallOptions } from "./client.js";
+
+/** One method per operation of the endpoint table that the client offers. */
+export interface Operations {
+  /** `GET /v1/organizations` (List the organizations the token may see). */
+  listOrganizations(params?: ListParams["organizations"], options?: CallOptions): Promise<Page<Organization>>;
+  /** `POST /v1/organizations` (Create an organization). */
+  createOrganization(body: OrganizationCreate, options?: CallOptions): Promise<Organization>;
+  /** `GET /v1/organizations/:organizationId/segments` (List segments). */
+  listSegments(params?: ListParams["segments"], options?: CallOptions): Promise<Page<Segment>>;
+  /** `POST /v1/organizations/:organizationId/segments` (Create a segment). */
+  createSegment(body: SegmentCreate, options?: CallOptions): Promise<Segment>;
+  /** `GET /v1/organizations/:organizationId/mdm-users` (List MDM users). */
+  listMdmUsers(params?: ListParams["mdmUsers"], options?: CallOptions): Promise<Page<MdmUser>>;
+  /** `POST /v1/organizations/:organizationId/mdm-users` (Create an MDM user). */
+  createMdmUser(body: MdmUserCreate, options?: CallOptions): Promise<MdmUser>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (List AOSP policies). */
+  listAospPolicies(params?: ListParams["aospPolicies"], options?: CallOptions): Promise<Page<AospPolicy>>;
+  /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (Create an AOSP policy). */
+  createAospPolicy(body: AospPolicyCreate, options?: CallOptions): Promise<AospPolicy>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds` (List DPC builds). */
+  listDpcBuilds(params?: ListParams["dpcBuilds"], options?: CallOptions): Promise<Page<DpcBuild>>;
+  /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds` (Register a DPC build). */
+  createDpcBuild(body: DpcBuildCreate, options?: CallOptions): Promise<DpcBuild>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (List AOSP enrollment tokens (seed 001)). */
+  listAospEnrollmentTokens(params?: ListParams["aospEnrollmentTokens"], options?: CallOptions): Promise<Page<AospEnrollmentToken>>;
+  /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (Create an AOSP enrollment token). */
+  createAospEnrollmentToken(body: AospEnrollmentTokenCreate, options?: CallOptions): Promise<AospEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Get an AOSP enrollment token). */
+  getAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Delete an AOSP enrollment token (seed 000; afterwards 404)). */
+  deleteAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices` (List AOSP devices). */
+  listAospDevices(params?: ListParams["aospDevices"], options?: CallOptions): Promise<Page<AospDevice>>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Get an AOSP device). */
+  getAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
+  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Update an AOSP device (seed 002)). */
+  updateAospDevice(aosDeviceId: string, body: AospDeviceUpdate, options?: CallOptions): Promise<AospDevice>;
+  /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens` (List Windows enrollment tokens). */
+  listWinEnrollmentTokens(params?: ListParams["winEnrollmentTokens"], options?: CallOptions): Promise<Page<WinEnrollmentToken>>;
+  /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens` (Create a Windows enrollment token). */
+  createWinEnrollmentToken(body: WinEnrollmentTokenCreate, options?: CallOptions): Promise<WinEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Get a Windows enrollment token). */
+  getWinEnrollmentToken(winEnrollmentTokenId: string, options?: CallOptions): Promise<WinEnrollmentToken>;
+  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Update a Windows enrollment token (seed 004)). */
+  updateWinEnrollmentToken(winEnrollmentTokenId: string, body: WinEnrollmentTokenUpdate, options?: CallOptions): Promise<WinEnrollmentToken>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Delete a Windows enrollment token (state DELETED; afterwards 404)). */
+  deleteWinEnrollmentToken(winEnrollmentTokenId: string, options?: CallOptions): Promise<WinEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/policies` (List Windows policies). */
+  listWinPolicies(params?: ListParams["winPolicies"], options?: CallOptions): Promise<Page<WinPolicy>>;
+  /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/policies` (Create a Windows policy). */
+  createWinPolicy(body: WinPolicyCreate, options?: CallOptions): Promise<WinPolicy>;
+}

@@ -1,0 +1,213 @@
+//! The dispatcher: runs a matched row's gate, then its handler.
+//!
+//! Every request passes the same steps in the same order, so the answer to a
+//! request that is wrong in several ways is predictable (and documented by
+//! `/openapi.json`, which derives each route's errors from the same row):
+//!
+//! 1. credential: bearer token (401 / 4002, 4004) or device secret (401 / 4002);
+//! 2. permission: the row's one permission (403 / 4005);
+//! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden);
+//! 4. plan: the row's feature (400 / 5050);
+//! 5. path ids: each `:xxxId` a 24-hex id (5209), handed on lowercase;
+//! 6. query: a list's `page`, `limit`, `sort`, ... (5209);
+//! 7. body: 413 / 415, then every violation of the row's body schema (5209);
+//! 8. the handler, with the [`Scope`] the steps resolved.
+//!
+//! Handlers never check a permission themselves: the row's is the only one.
+
+use serde_json::Value;
+
+use mdm_core::pagination::{parse_list_query, ListQuery};
+use mdm_core::{RequestBody, Violation};
+
+use crate::auth::Principal;
+use crate::ctx::Ctx;
+use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind};
+use crate::http::{body, ApiError};
+use crate::router::Params;
+use crate::routes::tenancy::{self, OrgRow};
+
+/// The header carrying a device's secret on device-side routes.
+pub const DEVICE_SECRET_HEADER: &str = "X-Device-Secret";
+
+/// What the gate resolved for the handler.
+pub struct Scope {
+    pub endpoint: &'static Endpoint,
+    caller: Option<Principal>,
+    org: Option<OrgRow>,
+    device_secret: Option<String>,
+    /// Path ids, validated and lowercase.
+    ids: Vec<(&'static str, String)>,
+    list: Option<ListQuery>,
+    /// The body, already validated against the row's schema.
+    body: Option<Value>,
+}
+
+/// A handler asked for something its row's gate does not provide: a bug in
+/// the table, reported as a 500 with the reason in the log.
+fn not_in_row(endpoint: &Endpoint, what: &str) -> ApiError {
+    ApiError::internal(format!(
+        "{} asks for {what}, which its table row does not provide",
+        endpoint.name
+    ))
+}
+
+impl Scope {
+    /// The verified caller (rows with a bearer gate).
+    pub fn caller(&self) -> Result<&Principal, ApiError> {
+        self.caller
+            .as_ref()
+            .ok_or_else(|| not_in_row(self.endpoint, "a caller"))
+    }
+
+    /// The organization the path names (organization and enterprise gates).
+    pub fn org(&self) -> Result<&OrgRow, ApiError> {
+        self.org
+            .as_ref()
+            .ok_or_else(|| not_in_row(self.endpoint, "an organization"))
+    }
+
+    /// The `X-Device-Secret` the device sent (device-secret gate).
+    pub fn device_secret(&self) -> Result<&str, ApiError> {
+        self.device_secret
+            .as_deref()
+            .ok_or_else(|| not_in_row(self.endpoint, "a device secret"))
+    }
+
+    /// The path id `:name`, a validated lowercase 24-hex id.
+    pub fn id(&self, name: &str) -> Result<String, ApiError> {
+        self.ids
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| not_in_row(self.endpoint, name))
+    }
+
+    /// The parsed list query (rows with a list query).
+    pub fn list(&self) -> Result<&ListQuery, ApiError> {
+        self.list
+            .as_ref()
+            .ok_or_else(|| not_in_row(self.endpoint, "a list query"))
+    }
+
+    /// The typed body. The dispatcher validated it against the row's body;
+    /// asking for another type is a table bug (500), never a silent mismatch.
+    pub fn body<T: RequestBody>(&mut self) -> Result<T, ApiError> {
+        if self.endpoint.body != Some(T::NAME) {
+            return Err(not_in_row(self.endpoint, T::NAME));
+        }
+        let value = self
+            .body
+            .take()
+            .ok_or_else(|| not_in_row(self.endpoint, "its body twice"))?;
+        Ok(mdm_core::requests::build::<T>(value)?)
+    }
+}
+
+/// Steps 1 to 8 for `endpoint`.
+pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> Result<worker::Response, ApiError> {
+    let gate = endpoint.gate;
+    // 1. Credential, 2. permission.
+    let caller = if gate.needs_bearer() {
+        let principal = ctx.authenticate()?;
+        if let Some(p) = gate.permission() {
+            principal.require(p.name)?;
+        }
+        Some(principal)
+    } else {
+        None
+    };
+    let device_secret = match gate {
+        Gate::DeviceSecret => {
+            let secret = ctx.req.headers().get(DEVICE_SECRET_HEADER)?.unwrap_or_default();
+            if secret.is_empty() {
+                return Err(ApiError::NoAuthToken);
+            }
+            Some(secret)
+        }
+        _ => None,
+    };
+    // 3. Organization, 4. plan.
+    let org = match (gate, caller.as_ref()) {
+        (Gate::Organization(_) | Gate::OrganizationFeature(..), Some(principal)) => {
+            Some(tenancy::resolve(&ctx.db()?, principal, params.get(tenancy::ORG_PARAM)).await?)
+        }
+        (Gate::Enterprise(_), Some(principal)) => {
+            Some(tenancy::resolve_enterprise(&ctx.db()?, principal, params.get("enterpriseId")).await?)
+        }
+        _ => None,
+    };
+    if let (Gate::OrganizationFeature(_, feature), Some(org)) = (gate, org.as_ref()) {
+        if !mdm_core::plans::includes(&org.plan, feature) {
+            return Err(ApiError::FeatureNotAllowed);
+        }
+    }
+    // 5. Path ids.
+    let mut ids = Vec::new();
+    for name in endpoint.params() {
+        let raw = params.get(name);
+        match ParamKind::of(name) {
+            ParamKind::Organization => {}
+            ParamKind::ObjectId => ids.push((name, mdm_core::ids::normalize_object_id(name, raw)?)),
+            ParamKind::Opaque => ids.push((name, raw.to_string())),
+        }
+    }
+    // 6. Query.
+    let list = match endpoint.query {
+        QueryKind::List(spec) => Some(parse_list_query(spec, ctx.query.pairs())?),
+        QueryKind::None | QueryKind::GooglePage => None,
+    };
+    // 7. Body.
+    let body = match endpoint.body {
+        Some(name) => {
+            let value = body::read_json(&mut ctx.req).await?;
+            let violations: Vec<Violation> = mdm_core::catalog::violations_of(name, &value)
+                .ok_or_else(|| ApiError::internal(format!("{}: no body {name} in the catalog", endpoint.name)))?;
+            if !violations.is_empty() {
+                return Err(ApiError::InvalidInput(violations));
+            }
+            Some(value)
+        }
+        None => None,
+    };
+    // 8. The handler.
+    let scope = Scope {
+        endpoint,
+        caller,
+        org,
+        device_secret,
+        ids,
+        list,
+        body,
+    };
+    (endpoint.handler)(ctx, scope).await
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The dispatcher checks the row's permission; a handler that checked
+    /// one of its own would make the table lie. No handler may.
+    #[test]
+    fn handlers_never_check_permissions() {
+        fn scan(dir: &Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    scan(&path, found);
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for needle in [".require(", "has_perm(", "permissions::", "authenticate("] {
+                    if text.contains(needle) {
+                        found.push(format!("{} uses {needle}", path.display()));
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        scan(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/routes"), &mut found);
+        assert!(found.is_empty(), "{found:#?}");
+    }
+}

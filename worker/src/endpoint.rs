@@ -1,0 +1,259 @@
+//! What one row of the endpoint table ([`crate::table::ENDPOINTS`]) says:
+//! method and path, the gate a request passes before its handler runs, the
+//! body and query it takes, what it answers, and the handler itself.
+//!
+//! The router, the dispatcher ([`crate::dispatch`]) and the OpenAPI document
+//! ([`crate::openapi`]) all read these rows; nothing about a route is written
+//! anywhere else.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use mdm_core::pagination::ListSpec;
+use mdm_core::permissions::Permission;
+use mdm_core::plans::Feature;
+use mdm_core::schema::Schema;
+use worker::Response;
+
+use crate::ctx::Ctx;
+use crate::dispatch::Scope;
+use crate::http::ApiError;
+
+/// What a handler returns: a future borrowing the request context.
+pub type Reply<'a> = Pin<Box<dyn Future<Output = Result<Response, ApiError>> + 'a>>;
+
+/// A handler as the table stores it (see [`handler!`](crate::handler)).
+pub type Handler = for<'a> fn(&'a mut Ctx, Scope) -> Reply<'a>;
+
+/// Turns `async fn(&mut Ctx, Scope) -> Result<Response, ApiError>` into a [`Handler`].
+#[macro_export]
+macro_rules! handler {
+    ($f:path) => {{
+        fn adapter(ctx: &mut $crate::ctx::Ctx, scope: $crate::dispatch::Scope) -> $crate::endpoint::Reply<'_> {
+            Box::pin($f(ctx, scope))
+        }
+        adapter as $crate::endpoint::Handler
+    }};
+}
+
+/// What a request must prove before its handler runs. The dispatcher checks,
+/// in this order: credential, permission, organization, plan feature; then
+/// path ids, the query and the body.
+#[derive(Debug, Clone, Copy)]
+pub enum Gate {
+    /// Nothing (health, this API's documents, device enrollment, where the
+    /// body carries the enrollment credential).
+    Public,
+    /// Any valid bearer credential.
+    Caller,
+    /// A bearer credential holding the permission.
+    Permission(Permission),
+    /// ... and `:organizationId` is an organization the caller may see.
+    Organization(Permission),
+    /// ... and the organization's plan includes the feature.
+    OrganizationFeature(Permission, Feature),
+    /// The Google-compatible surface: the permission, and `:enterpriseId`
+    /// an organization the caller may see (Google's error body).
+    Enterprise(Permission),
+    /// The device's own secret in `X-Device-Secret` (checked against the
+    /// device by the handler's one statement).
+    DeviceSecret,
+}
+
+impl Gate {
+    /// The permission the gate checks, if any.
+    pub const fn permission(self) -> Option<Permission> {
+        match self {
+            Gate::Permission(p) | Gate::Organization(p) | Gate::OrganizationFeature(p, _) | Gate::Enterprise(p) => {
+                Some(p)
+            }
+            Gate::Public | Gate::Caller | Gate::DeviceSecret => None,
+        }
+    }
+
+    /// Does the gate ask for a bearer credential?
+    pub const fn needs_bearer(self) -> bool {
+        !matches!(self, Gate::Public | Gate::DeviceSecret)
+    }
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Success {
+    /// `{"status": true, "data": <catalog resource>}`.
+    Envelope(&'static str),
+    /// `{"status": true, "data": <page of catalog resource>}`.
+    Page(&'static str),
+    /// The envelope around a shape that is not a catalog entry.
+    EnvelopeInline(&'static Schema),
+    /// A bare catalog resource (the Google-compatible surface).
+    Raw(&'static str),
+    /// A bare shape that is not a catalog entry.
+    RawInline(&'static Schema),
+    /// Google's list response: `{"enrollmentTokens": [...], "nextPageToken"}`.
+    GoogleList(&'static str),
+    /// A document that is not JSON of ours (OpenAPI itself).
+    Document,
+}
+
+/// Query parameters an operation takes.
+#[derive(Debug, Clone, Copy)]
+pub enum QueryKind {
+    None,
+    /// `page`, `limit`, `sort`, `status`, `segmentId`, `expandTo` and id
+    /// filters per the spec; the dispatcher parses them.
+    List(&'static ListSpec),
+    /// Google's `pageSize` / `pageToken`.
+    GooglePage,
+}
+
+/// A refusal a handler itself can answer, beyond what the gate, path ids,
+/// query and body produce (those are derived from the row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// 404 / 3001: the enrollment credential names no usable token.
+    UnknownCredential,
+    /// 409 / 5010: the lifecycle forbids the move.
+    StateTransition,
+    /// 400 / 5017: a plan quota would be exceeded.
+    Quota,
+}
+
+/// An OpenAPI link: `op` (an operation name) takes `params` (name, runtime
+/// expression) from this response. Schemathesis' stateful phase follows them.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    pub op: &'static str,
+    pub params: &'static [(&'static str, &'static str)],
+}
+
+/// One row of the endpoint table.
+#[derive(Clone, Copy)]
+pub struct Endpoint {
+    pub method: &'static str,
+    /// `/v1/organizations/:organizationId/...`; `:name` captures one segment.
+    pub path: &'static str,
+    /// The OpenAPI `operationId`.
+    pub name: &'static str,
+    pub tag: &'static str,
+    pub summary: &'static str,
+    pub gate: Gate,
+    /// Catalog name of the JSON body, if it takes one.
+    pub body: Option<&'static str>,
+    pub query: QueryKind,
+    pub status: u16,
+    pub success: Success,
+    pub refusals: &'static [Refusal],
+    pub links: &'static [Link],
+    /// Left out of `/openapi.json` (with the reason in the table).
+    pub hidden: Option<&'static str>,
+    /// The npm client's method for this operation (`pkg/src/operations.js`
+    /// is generated from the rows that name one).
+    pub client: Option<&'static str>,
+    pub handler: Handler,
+}
+
+/// A row answering 200 with a document; builders below refine it.
+pub const fn endpoint(
+    method: &'static str,
+    path: &'static str,
+    name: &'static str,
+    gate: Gate,
+    handler: Handler,
+) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        name,
+        tag: "",
+        summary: "",
+        gate,
+        body: None,
+        query: QueryKind::None,
+        status: 200,
+        success: Success::Document,
+        refusals: &[],
+        links: &[],
+        hidden: None,
+        client: None,
+        handler,
+    }
+}
+
+impl Endpoint {
+    pub const fn doc(mut self, tag: &'static str, summary: &'static str) -> Self {
+        self.tag = tag;
+        self.summary = summary;
+        self
+    }
+    pub const fn body(mut self, name: &'static str) -> Self {
+        self.body = Some(name);
+        self
+    }
+    pub const fn ok(mut self, success: Success) -> Self {
+        self.success = success;
+        self
+    }
+    pub const fn created(mut self, success: Success) -> Self {
+        self.status = 201;
+        self.success = success;
+        self
+    }
+    pub const fn list(mut self, spec: &'static ListSpec, item: &'static str) -> Self {
+        self.query = QueryKind::List(spec);
+        self.success = Success::Page(item);
+        self
+    }
+    pub const fn google_list(mut self, item: &'static str) -> Self {
+        self.query = QueryKind::GooglePage;
+        self.success = Success::GoogleList(item);
+        self
+    }
+    pub const fn refuses(mut self, refusals: &'static [Refusal]) -> Self {
+        self.refusals = refusals;
+        self
+    }
+    pub const fn links(mut self, links: &'static [Link]) -> Self {
+        self.links = links;
+        self
+    }
+    pub const fn client(mut self, method: &'static str) -> Self {
+        self.client = Some(method);
+        self
+    }
+    pub const fn hidden(mut self, why: &'static str) -> Self {
+        self.hidden = Some(why);
+        self
+    }
+
+    /// Path parameters, in order.
+    pub fn params(&self) -> impl Iterator<Item = &'static str> {
+        self.path.split('/').filter_map(|s| s.strip_prefix(':'))
+    }
+
+    /// Answers errors with Google's body (the `/v1/enterprises` surface)?
+    pub fn google(&self) -> bool {
+        matches!(self.gate, Gate::Enterprise(_))
+    }
+}
+
+/// How a path parameter is checked before the handler runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    /// `:organizationId` / `:enterpriseId`: an id or a slug, resolved by the gate.
+    Organization,
+    /// A 24-hex entity id: malformed is 5209 `pattern`; handed over lowercase.
+    ObjectId,
+    /// An opaque name only looked up (Google's `:tokenId`: unknown is 404).
+    Opaque,
+}
+
+impl ParamKind {
+    pub fn of(name: &str) -> Self {
+        match name {
+            "organizationId" | "enterpriseId" => ParamKind::Organization,
+            "tokenId" => ParamKind::Opaque,
+            _ => ParamKind::ObjectId,
+        }
+    }
+}

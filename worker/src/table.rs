@@ -1,0 +1,428 @@
+//! The endpoint table: every route the worker serves, one row each.
+//!
+//! Adding an endpoint is one row here, one handler (`async fn(&mut Ctx,
+//! Scope) -> Result<Response, ApiError>` in its resource module under
+//! `routes/`) and its tests. Routing, the gate order, `/openapi.json`, the npm
+//! client's paths and the parity test's routes all follow from the row.
+
+use mdm_core::pagination as pg;
+use mdm_core::permissions as perm;
+use mdm_core::plans::Feature;
+
+use crate::endpoint::Gate::{Caller, DeviceSecret, Enterprise, Organization, OrganizationFeature, Permission, Public};
+use crate::endpoint::{endpoint, Endpoint, Link, Refusal, Success};
+use crate::handler;
+use crate::routes::{
+    aosp_devices, aosp_enroll, aosp_policies, aosp_tokens, debug, dpc_builds, google, health, mdm_users, me,
+    organizations, segments, windows,
+};
+
+const SERVICE: &str = "Service";
+const ORGANIZATIONS: &str = "Organizations";
+const SEGMENTS: &str = "Segments";
+const MDM_USERS: &str = "MDM users";
+const AOSP_POLICIES: &str = "AOSP policies";
+const DPC_BUILDS: &str = "DPC builds";
+const AOSP_TOKENS: &str = "AOSP enrollment tokens";
+const AOSP_DEVICES: &str = "AOSP devices";
+const DEVICE_SIDE: &str = "Device enrollment";
+const WIN_TOKENS: &str = "Windows enrollment tokens";
+const WIN_POLICIES: &str = "Windows policies";
+const GOOGLE: &str = "Android Management API (Google-compatible)";
+
+/// An AOSP token created under `organizationId`, addressed by its `data.id`.
+const AOSP_TOKEN_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("aosEnrollmentTokenId", "$response.body#/data/id"),
+];
+/// A Windows token created under `organizationId`, addressed by its `data.id`.
+const WIN_TOKEN_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("winEnrollmentTokenId", "$response.body#/data/id"),
+];
+
+const WINDOWS: Feature = Feature::WindowsMdm;
+
+pub static ENDPOINTS: &[Endpoint] = &[
+    endpoint("GET", "/health", "Health", Public, handler!(health::get))
+        .doc(SERVICE, "Liveness: the worker runs and D1 answers")
+        .ok(Success::EnvelopeInline(&health::HEALTH)),
+    endpoint("GET", "/v1/me", "Me", Caller, handler!(me::get))
+        .doc(SERVICE, "The caller, as the bearer token says")
+        .ok(Success::EnvelopeInline(&me::ME)),
+    endpoint(
+        "GET",
+        "/openapi.json",
+        "OpenApi",
+        Public,
+        handler!(crate::openapi::serve),
+    )
+    .doc(SERVICE, "This OpenAPI document"),
+    endpoint("POST", "/v1/_debug/echo", "DebugEcho", Public, handler!(debug::echo))
+        .hidden("exists only when the var DEBUG_ROUTES is \"true\" (the e2e tests); everywhere else it is a 404"),
+    // Organizations and the resources an administrator sets up.
+    endpoint(
+        "GET",
+        "/v1/organizations",
+        "OrganizationsList",
+        Permission(perm::ORGANIZATION_LIST),
+        handler!(organizations::list),
+    )
+    .doc(ORGANIZATIONS, "List the organizations the token may see")
+    .client("listOrganizations")
+    .list(&pg::ORGANIZATIONS, "Organization"),
+    endpoint(
+        "POST",
+        "/v1/organizations",
+        "OrganizationsCreate",
+        Permission(perm::ORGANIZATION_CREATE),
+        handler!(organizations::create),
+    )
+    .doc(ORGANIZATIONS, "Create an organization")
+    .client("createOrganization")
+    .body("OrganizationCreate")
+    .created(Success::Envelope("Organization")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/segments",
+        "SegmentsList",
+        Organization(perm::SEGMENT_LIST),
+        handler!(segments::list),
+    )
+    .doc(SEGMENTS, "List segments")
+    .client("listSegments")
+    .list(&pg::SEGMENTS, "Segment"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/segments",
+        "SegmentsCreate",
+        Organization(perm::SEGMENT_CREATE),
+        handler!(segments::create),
+    )
+    .doc(SEGMENTS, "Create a segment")
+    .client("createSegment")
+    .body("SegmentCreate")
+    .created(Success::Envelope("Segment")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm-users",
+        "MdmUsersList",
+        Organization(perm::MDM_USER_LIST),
+        handler!(mdm_users::list),
+    )
+    .doc(MDM_USERS, "List MDM users")
+    .client("listMdmUsers")
+    .list(&pg::MDM_USERS, "MdmUser"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm-users",
+        "MdmUsersCreate",
+        Organization(perm::MDM_USER_CREATE),
+        handler!(mdm_users::create),
+    )
+    .doc(MDM_USERS, "Create an MDM user")
+    .client("createMdmUser")
+    .body("MdmUserCreate")
+    .created(Success::Envelope("MdmUser")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies",
+        "AospPoliciesList",
+        Organization(perm::AOSP_POLICY_LIST),
+        handler!(aosp_policies::list),
+    )
+    .doc(AOSP_POLICIES, "List AOSP policies")
+    .client("listAospPolicies")
+    .list(&pg::AOSP_POLICIES, "AospPolicy"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies",
+        "AospPoliciesCreate",
+        Organization(perm::AOSP_POLICY_CREATE),
+        handler!(aosp_policies::create),
+    )
+    .doc(AOSP_POLICIES, "Create an AOSP policy")
+    .client("createAospPolicy")
+    .body("AospPolicyCreate")
+    .created(Success::Envelope("AospPolicy")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds",
+        "DpcBuildsList",
+        Organization(perm::DPC_BUILD_LIST),
+        handler!(dpc_builds::list),
+    )
+    .doc(DPC_BUILDS, "List DPC builds")
+    .client("listDpcBuilds")
+    .list(&pg::DPC_BUILDS, "DpcBuild"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds",
+        "DpcBuildsCreate",
+        Organization(perm::DPC_BUILD_CREATE),
+        handler!(dpc_builds::create),
+    )
+    .doc(DPC_BUILDS, "Register a DPC build")
+    .client("createDpcBuild")
+    .body("DpcBuildCreate")
+    .created(Success::Envelope("DpcBuild")),
+    // AOSP enrollment tokens and devices.
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens",
+        "AospTokensList",
+        Organization(perm::AOSP_TOKEN_LIST),
+        handler!(aosp_tokens::list),
+    )
+    .doc(AOSP_TOKENS, "List AOSP enrollment tokens (seed 001)")
+    .client("listAospEnrollmentTokens")
+    .list(&pg::AOSP_TOKENS, "AospEnrollmentToken"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens",
+        "AospTokensCreate",
+        Organization(perm::AOSP_TOKEN_CREATE),
+        handler!(aosp_tokens::create),
+    )
+    .doc(AOSP_TOKENS, "Create an AOSP enrollment token")
+    .client("createAospEnrollmentToken")
+    .body("AospEnrollmentTokenCreate")
+    .created(Success::Envelope("AospEnrollmentToken"))
+    .refuses(&[Refusal::Quota])
+    .links(&[
+        Link {
+            op: "AospTokenGet",
+            params: AOSP_TOKEN_PARAMS,
+        },
+        Link {
+            op: "AospTokenRemove",
+            params: AOSP_TOKEN_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId",
+        "AospTokenGet",
+        Organization(perm::AOSP_TOKEN_GET),
+        handler!(aosp_tokens::get),
+    )
+    .doc(AOSP_TOKENS, "Get an AOSP enrollment token")
+    .client("getAospEnrollmentToken")
+    .ok(Success::Envelope("AospEnrollmentToken")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId",
+        "AospTokenRemove",
+        Organization(perm::AOSP_TOKEN_REMOVE),
+        handler!(aosp_tokens::remove),
+    )
+    .doc(
+        AOSP_TOKENS,
+        "Delete an AOSP enrollment token (seed 000; afterwards 404)",
+    )
+    .client("deleteAospEnrollmentToken")
+    .ok(Success::Envelope("AospEnrollmentToken"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices",
+        "AospDevicesList",
+        Organization(perm::AOSP_DEVICE_LIST),
+        handler!(aosp_devices::list),
+    )
+    .doc(AOSP_DEVICES, "List AOSP devices")
+    .client("listAospDevices")
+    .list(&pg::AOSP_DEVICES, "AospDevice"),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId",
+        "AospDeviceGet",
+        Organization(perm::AOSP_DEVICE_GET),
+        handler!(aosp_devices::get),
+    )
+    .doc(AOSP_DEVICES, "Get an AOSP device")
+    .client("getAospDevice")
+    .ok(Success::Envelope("AospDevice")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId",
+        "AospDeviceUpdate",
+        Organization(perm::AOSP_DEVICE_UPDATE),
+        handler!(aosp_devices::update),
+    )
+    .doc(AOSP_DEVICES, "Update an AOSP device (seed 002)")
+    .client("updateAospDevice")
+    .body("AospDeviceUpdate")
+    .ok(Success::Envelope("AospDevice")),
+    // The device side: the enrollment credential is in the body, then the device secret.
+    endpoint(
+        "POST",
+        "/v1/enroll/aosp",
+        "EnrollAosp",
+        Public,
+        handler!(aosp_enroll::enroll),
+    )
+    .doc(
+        DEVICE_SIDE,
+        "A device enrolls with an AOSP or Google-compatible enrollment token (consumed atomically)",
+    )
+    .body("EnrollAosp")
+    .created(Success::EnvelopeInline(&aosp_enroll::ENROLLED))
+    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/devices/aosp/:aosDeviceId/status",
+        "AospStatusReport",
+        DeviceSecret,
+        handler!(aosp_enroll::status_report),
+    )
+    .doc(
+        DEVICE_SIDE,
+        "A device reports its status (X-Device-Secret); the first moves it to ACTIVE",
+    )
+    .body("AospStatusReport")
+    .ok(Success::EnvelopeInline(&aosp_enroll::REPORTED)),
+    // Windows MDM (plans that include it).
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens",
+        "WinTokensList",
+        OrganizationFeature(perm::WIN_TOKEN_LIST, WINDOWS),
+        handler!(windows::tokens::list),
+    )
+    .doc(WIN_TOKENS, "List Windows enrollment tokens")
+    .client("listWinEnrollmentTokens")
+    .list(&pg::WIN_TOKENS, "WinEnrollmentToken"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens",
+        "WinTokensCreate",
+        OrganizationFeature(perm::WIN_TOKEN_CREATE, WINDOWS),
+        handler!(windows::tokens::create),
+    )
+    .doc(WIN_TOKENS, "Create a Windows enrollment token")
+    .client("createWinEnrollmentToken")
+    .body("WinEnrollmentTokenCreate")
+    .created(Success::Envelope("WinEnrollmentToken"))
+    .links(&[
+        Link {
+            op: "WinTokenGet",
+            params: WIN_TOKEN_PARAMS,
+        },
+        Link {
+            op: "WinTokenUpdate",
+            params: WIN_TOKEN_PARAMS,
+        },
+        Link {
+            op: "WinTokenRemove",
+            params: WIN_TOKEN_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId",
+        "WinTokenGet",
+        OrganizationFeature(perm::WIN_TOKEN_GET, WINDOWS),
+        handler!(windows::tokens::get),
+    )
+    .doc(WIN_TOKENS, "Get a Windows enrollment token")
+    .client("getWinEnrollmentToken")
+    .ok(Success::Envelope("WinEnrollmentToken")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId",
+        "WinTokenUpdate",
+        OrganizationFeature(perm::WIN_TOKEN_UPDATE, WINDOWS),
+        handler!(windows::tokens::update),
+    )
+    .doc(WIN_TOKENS, "Update a Windows enrollment token (seed 004)")
+    .client("updateWinEnrollmentToken")
+    .body("WinEnrollmentTokenUpdate")
+    .ok(Success::Envelope("WinEnrollmentToken")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId",
+        "WinTokenRemove",
+        OrganizationFeature(perm::WIN_TOKEN_REMOVE, WINDOWS),
+        handler!(windows::tokens::remove),
+    )
+    .doc(
+        WIN_TOKENS,
+        "Delete a Windows enrollment token (state DELETED; afterwards 404)",
+    )
+    .client("deleteWinEnrollmentToken")
+    .ok(Success::Envelope("WinEnrollmentToken")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/policies",
+        "WinPoliciesList",
+        OrganizationFeature(perm::WIN_POLICY_LIST, WINDOWS),
+        handler!(windows::policies::list),
+    )
+    .doc(WIN_POLICIES, "List Windows policies")
+    .client("listWinPolicies")
+    .list(&pg::WIN_POLICIES, "WinPolicy"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/policies",
+        "WinPoliciesCreate",
+        OrganizationFeature(perm::WIN_POLICY_CREATE, WINDOWS),
+        handler!(windows::policies::create),
+    )
+    .doc(WIN_POLICIES, "Create a Windows policy")
+    .client("createWinPolicy")
+    .body("WinPolicyCreate")
+    .created(Success::Envelope("WinPolicy")),
+    endpoint(
+        "POST",
+        "/v1/enroll/windows",
+        "EnrollWindows",
+        Public,
+        handler!(windows::enroll::enroll),
+    )
+    .doc(
+        DEVICE_SIDE,
+        "A PC enrolls with a Windows enrollCode (consumed atomically)",
+    )
+    .body("EnrollWindows")
+    .created(Success::EnvelopeInline(&windows::enroll::ENROLLED))
+    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
+    // The Google-compatible surface.
+    endpoint(
+        "GET",
+        "/v1/enterprises/:enterpriseId/enrollmentTokens",
+        "GoogleTokensList",
+        Enterprise(perm::ANDROID_MANAGEMENT),
+        handler!(google::list),
+    )
+    .doc(GOOGLE, "enterprises.enrollmentTokens.list")
+    .google_list("GoogleEnrollmentToken"),
+    endpoint(
+        "POST",
+        "/v1/enterprises/:enterpriseId/enrollmentTokens",
+        "GoogleTokensCreate",
+        Enterprise(perm::ANDROID_MANAGEMENT),
+        handler!(google::create),
+    )
+    .doc(GOOGLE, "enterprises.enrollmentTokens.create")
+    .body("GoogleEnrollmentTokenCreate")
+    .ok(Success::Raw("GoogleEnrollmentToken")),
+    endpoint(
+        "GET",
+        "/v1/enterprises/:enterpriseId/enrollmentTokens/:tokenId",
+        "GoogleTokenGet",
+        Enterprise(perm::ANDROID_MANAGEMENT),
+        handler!(google::get),
+    )
+    .doc(GOOGLE, "enterprises.enrollmentTokens.get")
+    .ok(Success::Raw("GoogleEnrollmentToken")),
+    endpoint(
+        "DELETE",
+        "/v1/enterprises/:enterpriseId/enrollmentTokens/:tokenId",
+        "GoogleTokenRemove",
+        Enterprise(perm::ANDROID_MANAGEMENT),
+        handler!(google::remove),
+    )
+    .doc(GOOGLE, "enterprises.enrollmentTokens.delete")
+    .ok(Success::RawInline(&google::EMPTY)),
+];
