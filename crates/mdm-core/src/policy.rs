@@ -17,14 +17,27 @@ pub struct Layer<'a> {
     pub config: &'a Value,
 }
 
+/// The assignments' indexes in the order they are applied: ascending
+/// priority; among equals, later list positions first, so the first listed
+/// is applied last and wins.
+fn application_order(assignments: &[Layer]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..assignments.len()).collect();
+    order.sort_by(|&a, &b| assignments[a].priority.cmp(&assignments[b].priority).then(b.cmp(&a)));
+    order
+}
+
+/// The assignment that wins where policies disagree (applied last): the
+/// highest priority, the first listed among equals. The device shows its
+/// name and version when it has no direct policy.
+pub fn winner(assignments: &[Layer]) -> Option<usize> {
+    application_order(assignments).last().copied()
+}
+
 /// Composes the configurations. `direct` is the directly assigned policy's config.
 pub fn compose(assignments: &[Layer], direct: Option<&Value>) -> Value {
-    let mut order: Vec<(usize, &Layer)> = assignments.iter().enumerate().collect();
-    // Ascending priority; among equals, later list positions first so the first listed is applied last.
-    order.sort_by(|(ia, a), (ib, b)| a.priority.cmp(&b.priority).then(ib.cmp(ia)));
     let mut result = Value::Object(Map::new());
-    for (_, layer) in order {
-        merge(&mut result, layer.config);
+    for i in application_order(assignments) {
+        merge(&mut result, assignments[i].config);
     }
     if let Some(d) = direct {
         merge(&mut result, d);
@@ -108,5 +121,18 @@ mod tests {
             json!({"k": "direct"})
         );
         assert_eq!(compose(&[], None), json!({}));
+    }
+
+    #[test]
+    fn the_winner_is_the_highest_priority_first_listed() {
+        let c = json!({});
+        let layers = |ps: &[i64]| {
+            ps.iter()
+                .map(|&priority| Layer { priority, config: &c })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(winner(&layers(&[])), None);
+        assert_eq!(winner(&layers(&[1, 5, 3])), Some(1));
+        assert_eq!(winner(&layers(&[5, 1, 5])), Some(0));
     }
 }

@@ -16,7 +16,7 @@ use worker::Response;
 
 use mdm_core::lifecycle::DeviceState;
 use mdm_core::model::aosp::{AospDevice, DeviceAosPolicy, StateChange};
-use mdm_core::policy::{compose, Layer};
+use mdm_core::policy::{compose, winner, Layer};
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
 
 use crate::ctx::Ctx;
@@ -118,14 +118,8 @@ fn effective_policy(
             config,
         })
         .collect();
-    // Highest priority, first listed among equals; the direct policy outranks all.
-    let top = direct.or_else(|| {
-        configs
-            .iter()
-            .enumerate()
-            .max_by(|(ia, a), (ib, b)| a.0.cmp(&b.0).then(ib.cmp(ia)))
-            .map(|(_, (_, p, _))| *p)
-    });
+    // The direct policy outranks every assignment.
+    let top = direct.or_else(|| winner(&layers).map(|i| configs[i].1));
     let Some(top) = top else {
         return Ok(None);
     };
