@@ -18,6 +18,7 @@ install:
 build: install
 	@bash scripts/build-worker.sh
 	@node pkg/build.mjs --quiet
+	@node scripts/build-docs.mjs
 
 dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
