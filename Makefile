@@ -18,6 +18,7 @@ install:
 build: install
 	@bash scripts/build-worker.sh
 	@node pkg/build.mjs --quiet
+	@node scripts/build-docs.mjs
 
 dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
@@ -41,7 +42,8 @@ test-pkg: install
 	node pkg/build.mjs
 	node --test --test-concurrency=1 pkg/test/*.test.mjs
 
-# The admin page (admin/) end to end: headless Chromium against wrangler dev.
+# The admin page and the API reference at /docs (admin/) end to end: headless
+# Chromium against wrangler dev.
 test-admin: build
 	node --test --test-concurrency=1 tests/browser/
 
