@@ -174,7 +174,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Organization(perm::AOSP_TOKEN_LIST),
         handler!(aosp_tokens::list),
     )
-    .doc(AOSP_TOKENS, "List AOSP enrollment tokens (seed 001)")
+    .doc(AOSP_TOKENS, "List AOSP enrollment tokens")
     .client("listAospEnrollmentTokens")
     .list(&pg::AOSP_TOKENS, "AospEnrollmentToken"),
     endpoint(
@@ -216,10 +216,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Organization(perm::AOSP_TOKEN_REMOVE),
         handler!(aosp_tokens::remove),
     )
-    .doc(
-        AOSP_TOKENS,
-        "Delete an AOSP enrollment token (seed 000; afterwards 404)",
-    )
+    .doc(AOSP_TOKENS, "Delete an AOSP enrollment token (afterwards 404)")
     .client("deleteAospEnrollmentToken")
     .ok(Success::Envelope("AospEnrollmentToken"))
     .refuses(&[Refusal::StateTransition]),
@@ -250,7 +247,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Organization(perm::AOSP_DEVICE_UPDATE),
         handler!(aosp_devices::update),
     )
-    .doc(AOSP_DEVICES, "Update an AOSP device (seed 002)")
+    .doc(AOSP_DEVICES, "Update an AOSP device")
     .client("updateAospDevice")
     .body("AospDeviceUpdate")
     .ok(Success::Envelope("AospDevice")),
@@ -335,7 +332,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         OrganizationFeature(perm::WIN_TOKEN_UPDATE, WINDOWS),
         handler!(windows::tokens::update),
     )
-    .doc(WIN_TOKENS, "Update a Windows enrollment token (seed 004)")
+    .doc(WIN_TOKENS, "Update a Windows enrollment token")
     .client("updateWinEnrollmentToken")
     .body("WinEnrollmentTokenUpdate")
     .ok(Success::Envelope("WinEnrollmentToken")),

@@ -1,5 +1,5 @@
 //! List queries (`page`, `limit`, `sort`, `status`, `segmentId`, `expandTo` and
-//! per-resource filters) and the mongoose-paginate-v2 envelope (CONTRACT.md).
+//! per-resource filters) and the mongoose-paginate-v2 envelope.
 //!
 //! Sorting is safe by construction: `ListQuery::sort` holds a field taken from
 //! the resource's whitelist (a `&'static str`), never the client's text.
@@ -280,7 +280,7 @@ fn parse_sort(spec: &ListSpec, value: &str) -> Result<Sort, Violation> {
     }
 }
 
-/// The paginated list envelope (seed 001).
+/// The paginated list envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The small, documented set of violation codes (CONTRACT.md). Clients switch on
+/// The small, documented set of violation codes. Clients switch on
 /// these, so adding one is an API change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,4 +1,4 @@
-//! AOSP devices (seed 002): `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices`,
+//! AOSP devices: `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices`,
 //! `GET|PUT .../devices/:aosDeviceId` (`mdm.aosp.device.list|get|update`).
 //!
 //! Devices come into being through `POST /v1/enroll/aosp` (see `aosp_enroll`).
@@ -25,9 +25,9 @@ use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::params;
 use crate::routes::aosp_expand::Expansions;
+use crate::routes::columns::{from_json, ts};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
-use crate::routes::support::{from_json, ts};
 use crate::routes::tenancy::OrgRow;
 
 pub const ID_PARAM: &str = "aosDeviceId";

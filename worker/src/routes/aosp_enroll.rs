@@ -22,7 +22,7 @@
 //! `config.deviceReport.enrollmentTokenData`; a oneTimeOnly token enrolls one
 //! device, any other as many as come before it expires.
 //!
-//! A token that cannot enroll gets one of two answers (CONTRACT.md): 404 / 3001
+//! A token that cannot enroll gets one of two answers: 404 / 3001
 //! when no such token is known or it was DELETED, 409 / 5010 when it exists but
 //! its lifecycle forbids enrolling (consumed, expired). The distinction is read
 //! only after the atomic claim failed, so it cannot race the claim; it tells a
@@ -43,7 +43,8 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 
-use crate::routes::support::{new_id, new_secret, secret_hash, ts};
+use crate::routes::columns::{new_id, ts};
+use crate::routes::credentials::{new_secret, secret_hash};
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -15,9 +15,9 @@ use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
+use crate::routes::columns::{from_json, new_id, ts};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::Refs;
-use crate::routes::support::{from_json, new_id, ts};
 use crate::routes::tenancy::OrgRow;
 
 #[derive(Debug, Clone, Deserialize)]

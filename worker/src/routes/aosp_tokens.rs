@@ -1,4 +1,4 @@
-//! AOSP enrollment tokens (seeds 000 and 001):
+//! AOSP enrollment tokens:
 //! `GET|POST /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens`,
 //! `GET|DELETE .../enrollment-tokens/:aosEnrollmentTokenId`
 //! (`mdm.aosp.enrollmentToken.create|list|get|remove`).
@@ -25,10 +25,11 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::aosp_expand::Expansions;
+use crate::routes::columns::{from_json, new_id, token_status, ts};
+use crate::routes::credentials::new_secret;
 use crate::routes::dpc_builds;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
-use crate::routes::support::{from_json, new_id, new_secret, token_status, ts};
 use crate::routes::tenancy::OrgRow;
 
 /// Path parameter of the single-token routes.

@@ -15,7 +15,7 @@ use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::list::{self, Listing, Where};
 
-use crate::routes::support::{new_id, ts, unique_as};
+use crate::routes::columns::{new_id, ts, unique_as};
 
 #[derive(Deserialize)]
 pub struct Row {

@@ -1,4 +1,4 @@
-//! The Google-compatible enrollment-token surface (seed 003): Android
+//! The Google-compatible enrollment-token surface: Android
 //! Management API `enterprises.enrollmentTokens.create|get|list|delete` under
 //! `/v1/enterprises/:enterpriseId/enrollmentTokens`, with Google's JSON names,
 //! bare bodies (no envelope), `pageSize`/`pageToken` paging and Google's error
@@ -27,7 +27,8 @@ use crate::db::Db;
 use crate::dispatch::Scope;
 use crate::http::{raw_json, ApiError};
 use crate::params;
-use crate::routes::support;
+use crate::routes::columns;
+use crate::routes::credentials;
 
 /// Google's `Empty`, the answer to a delete.
 pub const EMPTY: Schema = Schema::Object(&[]);
@@ -57,7 +58,7 @@ impl Row {
             qr_code: mdm_core::payload::google_qr_code(&self.value),
             value: self.value,
             duration: format_proto_duration(self.duration_seconds),
-            expiration_timestamp: support::ts(self.expires_at),
+            expiration_timestamp: columns::ts(self.expires_at),
             additional_data: self.additional_data,
             policy_name: self.policy_name,
             one_time_only: self.one_time_only != 0,
@@ -90,8 +91,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let body: GoogleTokenCreate = scope.body()?;
     let db = ctx.db()?;
     let org = scope.org()?;
-    let id = support::new_id(ctx.now_ms)?;
-    let value = support::new_secret()?;
+    let id = columns::new_id(ctx.now_ms)?;
+    let value = credentials::new_secret()?;
     let secs = body.duration_secs();
     let expires_at = ctx.now_ms + (secs * 1000.0).round() as i64;
     let extra = json!({ "allowPersonalUsage": body.allow_personal_usage });

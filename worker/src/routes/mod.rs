@@ -1,29 +1,31 @@
-//! One module per resource; each handler is `async fn(&mut Ctx) -> Result<Response, ApiError>`.
+//! One module per resource. A handler is `async fn(&mut Ctx, Scope) -> Result<Response, ApiError>`,
+//! named in a row of the endpoint table (`crate::table`), which also decides its gates.
 
 pub mod debug;
 pub mod health;
 pub mod me;
 
-// Shared by every organization resource: `tenancy`, `list` (paged
-// lists), `refs` (same-organization reference checks), `support`.
+// Shared by the resource modules: `tenancy`, `list` (paged lists), `refs`
+// (same-organization reference checks), `columns` (D1 values), `credentials`.
+pub mod columns;
+pub mod credentials;
 pub mod list;
 pub mod refs;
-pub mod support;
 pub mod tenancy;
 
-// Supporting admin resources, AOSP tokens and devices, device-side enrollment (issue 3).
+// Supporting admin resources, AOSP tokens and devices, device-side enrollment.
 pub mod aosp_policies;
 pub mod dpc_builds;
 pub mod mdm_users;
 pub mod organizations;
 pub mod segments;
 
-// AOSP tokens and devices, device-side enrollment (issue 3).
+// AOSP tokens and devices, device-side enrollment.
 pub mod aosp_devices;
 pub mod aosp_enroll;
 pub mod aosp_expand;
 pub mod aosp_tokens;
 
-// Windows MDM and the Google-compatible surface (issue 4).
+// Windows MDM and the Google-compatible surface.
 pub mod google;
 pub mod windows;

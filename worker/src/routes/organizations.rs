@@ -17,8 +17,8 @@ use crate::db::Param;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
+use crate::routes::columns::{new_id, ts, unique_as};
 use crate::routes::list::{self, Listing, Where};
-use crate::routes::support::{new_id, ts, unique_as};
 use crate::routes::tenancy::{OrgRow, ORG_COLUMNS};
 
 const LISTING: Listing = Listing {

@@ -15,7 +15,7 @@ use crate::params;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::Refs;
 
-use crate::routes::support::ts;
+use crate::routes::columns::ts;
 
 #[derive(Deserialize)]
 struct Row {

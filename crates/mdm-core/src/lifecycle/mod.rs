@@ -1,4 +1,4 @@
-//! Enrollment-token state machines (CONTRACT.md "Token lifecycle") as pure
+//! Enrollment-token state machines as pure
 //! functions of (token, event, now).
 //!
 //! AOSP:    PENDING -> PROCESSING -> DONE as a device enrolls;
@@ -141,7 +141,7 @@ impl TokenFacts {
     }
 }
 
-/// AOSP device states (seed 002).
+/// AOSP device states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DeviceState {

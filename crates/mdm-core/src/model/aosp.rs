@@ -1,4 +1,4 @@
-//! AOSP enrollment token (seeds 000/001) and device (seed 002).
+//! AOSP enrollment token and device.
 
 use super::MdmUserRef;
 use crate::lifecycle::{DeviceState, TokenStatus};
@@ -10,7 +10,7 @@ use serde_json::Value;
 pub struct AosPolicySummary {
     pub id: String,
     pub name: String,
-    /// The policy's version number, as a string (seed 000).
+    /// The policy's version number, as a string.
     pub version: String,
 }
 

@@ -1,4 +1,4 @@
-//! The Android Management API's EnrollmentToken resource (seed 003).
+//! The Android Management API's EnrollmentToken resource.
 
 use crate::requests::google::GoogleUser;
 use serde::{Deserialize, Serialize};

@@ -311,7 +311,7 @@ pub const VIOLATION: Schema = Schema::Object(&[
     Field::required("message", TEXT, ""),
 ]);
 
-/// Pagination counters that come with `items` (seed 001).
+/// Pagination counters that come with `items`.
 pub const PAGE_FIELDS: &[Field] = &[
     Field::required("totalDocs", NON_NEGATIVE_SAFE_INTEGER, ""),
     Field::required("limit", NON_NEGATIVE_SAFE_INTEGER, ""),

@@ -1,4 +1,4 @@
-//! Windows enrollment token and the expanded Windows policy (seed 004).
+//! Windows enrollment token and the expanded Windows policy.
 
 use super::MdmUserRef;
 use crate::lifecycle::TokenStatus;

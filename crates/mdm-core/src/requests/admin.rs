@@ -1,5 +1,5 @@
 //! Bodies of the supporting resources an administrator creates so every seeded
-//! route can be used end to end (CONTRACT.md).
+//! route can be used end to end.
 
 use super::RequestBody;
 use crate::patterns::{is_object_id, Pattern};

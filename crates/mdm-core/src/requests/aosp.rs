@@ -1,5 +1,4 @@
-//! AOSP (non-GMS Android) bodies: enrollment-token create (CONTRACT.md, fields
-//! from seed 000) and device update (seed 002).
+//! AOSP (non-GMS Android) bodies: enrollment-token create and device update.
 
 use super::{unique_ids_in, RequestBody};
 use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
@@ -9,7 +8,7 @@ use serde_json::Value;
 
 pub const MANAGEMENT_MODES: &[&str] = &["DEVICE_OWNER", "MANAGEMENT_MODE_UNSPECIFIED"];
 
-/// Token lifetimes, in seconds (CONTRACT.md: 1 minute to 30 days).
+/// Token lifetimes, in seconds (1 minute to 30 days).
 pub const MIN_DURATION_SECS: i64 = 60;
 pub const MAX_DURATION_SECS: i64 = 30 * 24 * 3600;
 pub const DEFAULT_AOSP_DURATION_SECS: i64 = 3600;
@@ -113,7 +112,7 @@ impl AospTokenCreate {
     }
 }
 
-/// `PUT .../mdm/aosp/enterprise/devices/:aosDeviceId` (seed 002). Absent fields
+/// `PUT .../mdm/aosp/enterprise/devices/:aosDeviceId`. Absent fields
 /// are left unchanged; `mdmUserId: null` unlinks the user.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -1,5 +1,5 @@
 //! The Android Management API's `enterprises.enrollmentTokens.create` body
-//! (seed 003), with Google's field names and rules.
+//!, with Google's field names and rules.
 
 use super::RequestBody;
 use crate::patterns::Pattern;

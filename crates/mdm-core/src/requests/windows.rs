@@ -1,5 +1,5 @@
-//! Windows bodies: enrollment-token create and update (seed 004), and the
-//! Windows policy an administrator creates (the expanded policy shape of seed 004).
+//! Windows bodies: enrollment-token create and update, and the
+//! Windows policy an administrator creates.
 
 use super::aosp::{DURATION, TAGS};
 use super::{unique_ids_in, RequestBody};
@@ -92,7 +92,7 @@ impl RequestBody for WinTokenCreate {
     }
 }
 
-/// `PUT .../mdm/windows/enterprise/enrollment-tokens/:id` (seed 004). Absent
+/// `PUT .../mdm/windows/enterprise/enrollment-tokens/:id`. Absent
 /// fields are left unchanged.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -160,7 +160,7 @@ const ASSET: Schema = Schema::Object(&[
     Field::optional("scope", string().one_of(&["user", "system", "all-users"]).schema(), ""),
 ]);
 
-/// `POST .../mdm/windows/enterprise/policies`: the editable part of seed 004's
+/// `POST .../mdm/windows/enterprise/policies`: the editable part of the
 /// expanded `winPolicy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -23,7 +23,8 @@ use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ApiError};
 use crate::params;
-use crate::routes::support;
+use crate::routes::columns;
+use crate::routes::credentials;
 
 /// `POST /v1/enroll/windows` → the new device and its secret (shown once).
 pub const ENROLLED: Schema = Schema::Object(&[
@@ -43,11 +44,11 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let body: EnrollWindows = scope.body()?;
     // A code that cannot be a code is as unknown as a wrong one.
     let code = mdm_core::ids::normalize_enroll_code(&body.enroll_code).ok_or(ApiError::NotFound)?;
-    let device_id = support::new_id(ctx.now_ms)?;
-    let secret = support::new_secret()?;
-    let secret_hash = support::secret_hash(&secret);
+    let device_id = columns::new_id(ctx.now_ms)?;
+    let secret = credentials::new_secret()?;
+    let secret_hash = credentials::secret_hash(&secret);
     let info = serde_json::to_value(&body.device).map_err(ApiError::internal)?;
-    let history = json!([{ "state": DeviceState::Provisioning, "date": support::ts(ctx.now_ms) }]);
+    let history = json!([{ "state": DeviceState::Provisioning, "date": columns::ts(ctx.now_ms) }]);
     let now = ctx.now_ms;
 
     let db = ctx.db()?;

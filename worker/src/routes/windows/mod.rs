@@ -1,4 +1,4 @@
-//! Windows MDM: enrollment tokens (seed 004), Windows policies, and the
+//! Windows MDM: enrollment tokens, Windows policies, and the
 //! device-side `POST /v1/enroll/windows`.
 //!
 //! Every administrator route's row gates on the Windows MDM plan feature, so

@@ -1,10 +1,10 @@
 //! Windows policies (a supporting resource): `POST|GET
 //! /v1/organizations/:organizationId/mdm/windows/enterprise/policies`, and the
-//! expansion of a token's policy assignments (seed 004's `winPolicy`).
+//! expansion of a token's policy assignments (`winPolicy`).
 //!
 //! The `config` column holds the whole editable document
 //! (`{config, applications, scripts, admxConfigs, agentConfiguration, assets}`);
-//! the `*Info` arrays of seed 004 describe catalog entries this service does
+//! the `*Info` arrays describe catalog entries this service does
 //! not keep, so they are always empty.
 
 use serde::Deserialize;
@@ -19,8 +19,8 @@ use crate::db::Db;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
+use crate::routes::columns;
 use crate::routes::list::{self, Listing, Where};
-use crate::routes::support;
 use crate::routes::tenancy::OrgRow;
 
 /// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
@@ -69,8 +69,8 @@ impl Row {
             assets: list("assets"),
             assets_info: Vec::new(),
             version: self.version,
-            updated_at: support::ts(self.updated_at),
-            created_at: support::ts(self.created_at),
+            updated_at: columns::ts(self.updated_at),
+            created_at: columns::ts(self.created_at),
             id: self.id,
             organization_id: self.organization_id,
             win_enterprise_id: win_enterprise_id.to_string(),
@@ -83,7 +83,7 @@ impl Row {
 pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
     let body: WinPolicyCreate = scope.body()?;
     let org = scope.org()?;
-    let id = support::new_id(ctx.now_ms)?;
+    let id = columns::new_id(ctx.now_ms)?;
     let doc = json!({
         "config": body.config.unwrap_or_else(|| json!({})),
         "applications": body.applications,

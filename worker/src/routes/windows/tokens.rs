@@ -1,4 +1,4 @@
-//! Windows enrollment tokens (seed 004): create, list, get, update, delete under
+//! Windows enrollment tokens: create, list, get, update, delete under
 //! `/v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens`.
 //!
 //! Lifecycle `PENDING -> DONE | EXPIRED | DELETED`. Expiry is seen on every
@@ -24,9 +24,9 @@ use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
+use crate::routes::columns;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
-use crate::routes::support;
 use crate::routes::tenancy::OrgRow;
 
 /// The path parameter of a single token.
@@ -36,7 +36,7 @@ pub const ID_PARAM: &str = "winEnrollmentTokenId";
 /// prefills the field, the person can still type their own.
 pub const DEFAULT_LINK_USERNAME: &str = "enroll@mdm-edge.local";
 
-/// The resource's `type` / `subType` (seed 004 leaves their values open).
+/// The resource's `type` / `subType` (values of our choosing).
 const KIND: &str = "windows";
 const SUB_KIND: &str = "mdm";
 
@@ -90,14 +90,14 @@ impl Row {
     fn facts(&self) -> Result<TokenFacts, ApiError> {
         Ok(TokenFacts {
             platform: Platform::Windows,
-            status: support::token_status(&self.state)?,
+            status: columns::token_status(&self.state)?,
             perpetual: false,
             expires_at: Some(self.expires_at),
         })
     }
 
     fn assignments(&self) -> Result<Vec<WinPolicyAssignmentInput>, ApiError> {
-        support::from_json(&self.policy_assignments)
+        columns::from_json(&self.policy_assignments)
     }
 
     /// The resource; `expanded` are the policies to embed in the assignments.
@@ -127,20 +127,20 @@ impl Row {
             win_device_id: self.win_device_id,
             mdm_user,
             display_name: self.display_name,
-            tags: support::from_json(&self.tags)?,
+            tags: columns::from_json(&self.tags)?,
             state,
-            config: support::from_json(&self.config)?,
+            config: columns::from_json(&self.config)?,
             kind: KIND.into(),
             sub_type: SUB_KIND.into(),
-            updated_at: support::ts(self.updated_at),
-            created_at: support::ts(self.created_at),
-            expire_at: support::ts(self.expires_at),
+            updated_at: columns::ts(self.updated_at),
+            created_at: columns::ts(self.created_at),
+            expire_at: columns::ts(self.expires_at),
             enrollment_link: self.enrollment_link.filter(|_| live),
             enroll_code: live.then_some(self.enroll_code),
             win_policy_id: self.win_policy_id,
             win_policy_assignments: assignments,
             summary: WinTokenSummary {
-                expiration_timestamp: support::ts(self.expires_at),
+                expiration_timestamp: columns::ts(self.expires_at),
             },
             send_email: self.send_email != 0,
             email_text: self.email_text,
@@ -178,7 +178,7 @@ async fn find(db: &Db, org_id: &str, id: &str) -> Result<Row, ApiError> {
     .ok_or(ApiError::NotFound)
 }
 
-/// Render one token with its assigned policies expanded (seed 004).
+/// Render one token with its assigned policies expanded.
 async fn respond_one(db: &Db, org: &OrgRow, row: Row, now: i64) -> Result<WinEnrollmentToken, ApiError> {
     let ids: Vec<String> = row.assignments()?.into_iter().filter_map(|a| a.win_policy_id).collect();
     let expanded = policies::fetch(db, org, &ids).await?;
@@ -208,7 +208,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         }
         None => None,
     };
-    let id = support::new_id(ctx.now_ms)?;
+    let id = columns::new_id(ctx.now_ms)?;
     let code = mdm_core::ids::new_enroll_code().map_err(ApiError::internal)?;
     let link = mdm_core::payload::windows_enrollment_link(
         email.as_deref().unwrap_or(DEFAULT_LINK_USERNAME),

@@ -1,5 +1,6 @@
-//! Small conversions every resource module needs: ids, timestamps, JSON
-//! columns, and turning a UNIQUE conflict into a 5209 instead of a 500.
+//! Values in and out of D1 columns: new ids, timestamps, stored statuses and
+//! JSON columns (a value we wrote that does not read back is a corrupt row,
+//! a logged 500), and a UNIQUE conflict turned into a 5209 instead of a 500.
 
 use serde::de::DeserializeOwned;
 
@@ -11,18 +12,6 @@ use crate::http::{ApiError, ViolationCode};
 /// A fresh 24-hex id (CSPRNG; a platform without randomness is a 500).
 pub fn new_id(now_ms: i64) -> Result<String, ApiError> {
     mdm_core::ids::new_object_id(now_ms).map_err(ApiError::internal)
-}
-
-/// A fresh secret (enrollment token value, device secret).
-pub fn new_secret() -> Result<String, ApiError> {
-    mdm_core::ids::new_token_value().map_err(ApiError::internal)
-}
-
-/// SHA-256 of a device secret, hex: what a device row's `secret_hash` holds
-/// (the secret itself is shown once and never stored).
-pub fn secret_hash(secret: &str) -> String {
-    use sha2::{Digest, Sha256};
-    mdm_core::ids::hex(&Sha256::digest(secret.as_bytes()))
 }
 
 /// Milliseconds → the API's RFC 3339 string.
@@ -48,18 +37,5 @@ pub fn unique_as(err: ApiError, path: &str, message: &str) -> ApiError {
         ApiError::invalid(path, ViolationCode::Unique, message)
     } else {
         err
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secret_hash_is_hex_sha256() {
-        assert_eq!(
-            secret_hash("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
     }
 }
