@@ -26,19 +26,19 @@ export interface Operations {
   listDpcBuilds(params?: ListParams["dpcBuilds"], options?: CallOptions): Promise<Page<DpcBuild>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds` (Register a DPC build). */
   createDpcBuild(body: DpcBuildCreate, options?: CallOptions): Promise<DpcBuild>;
-  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (List AOSP enrollment tokens (seed 001)). */
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (List AOSP enrollment tokens). */
   listAospEnrollmentTokens(params?: ListParams["aospEnrollmentTokens"], options?: CallOptions): Promise<Page<AospEnrollmentToken>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (Create an AOSP enrollment token). */
   createAospEnrollmentToken(body: AospEnrollmentTokenCreate, options?: CallOptions): Promise<AospEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Get an AOSP enrollment token). */
   getAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
-  /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Delete an AOSP enrollment token (seed 000; afterwards 404)). */
+  /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Delete an AOSP enrollment token (afterwards 404)). */
   deleteAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices` (List AOSP devices). */
   listAospDevices(params?: ListParams["aospDevices"], options?: CallOptions): Promise<Page<AospDevice>>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Get an AOSP device). */
   getAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
-  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Update an AOSP device (seed 002)). */
+  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Update an AOSP device). */
   updateAospDevice(aosDeviceId: string, body: AospDeviceUpdate, options?: CallOptions): Promise<AospDevice>;
   /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens` (List Windows enrollment tokens). */
   listWinEnrollmentTokens(params?: ListParams["winEnrollmentTokens"], options?: CallOptions): Promise<Page<WinEnrollmentToken>>;
@@ -46,7 +46,7 @@ export interface Operations {
   createWinEnrollmentToken(body: WinEnrollmentTokenCreate, options?: CallOptions): Promise<WinEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Get a Windows enrollment token). */
   getWinEnrollmentToken(winEnrollmentTokenId: string, options?: CallOptions): Promise<WinEnrollmentToken>;
-  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Update a Windows enrollment token (seed 004)). */
+  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Update a Windows enrollment token). */
   updateWinEnrollmentToken(winEnrollmentTokenId: string, body: WinEnrollmentTokenUpdate, options?: CallOptions): Promise<WinEnrollmentToken>;
   /** `DELETE /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Delete a Windows enrollment token (state DELETED; afterwards 404)). */
   deleteWinEnrollmentToken(winEnrollmentTokenId: string, options?: CallOptions): Promise<WinEnrollmentToken>;
