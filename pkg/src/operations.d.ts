@@ -1,7 +1,7 @@
 // Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
 // Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
 
-import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Organization, OrganizationCreate, Page, Segment, SegmentCreate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
 import type { CallOptions } from "./client.js";
 
 /** One method per operation of the endpoint table that the client offers. */
@@ -10,6 +10,8 @@ export interface Operations {
   listOrganizations(params?: ListParams["organizations"], options?: CallOptions): Promise<Page<Organization>>;
   /** `POST /v1/organizations` (Create an organization). */
   createOrganization(body: OrganizationCreate, options?: CallOptions): Promise<Organization>;
+  /** `PUT /v1/organizations/:organizationId` (Rename an organization or change its plan (platform operators)). */
+  updateOrganization(body: OrganizationUpdate, options?: CallOptions): Promise<Organization>;
   /** `GET /v1/organizations/:organizationId/segments` (List segments). */
   listSegments(params?: ListParams["segments"], options?: CallOptions): Promise<Page<Segment>>;
   /** `POST /v1/organizations/:organizationId/segments` (Create a segment). */

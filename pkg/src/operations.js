@@ -5,6 +5,7 @@
 export const OPERATIONS = {
   listOrganizations: { method: "GET", path: "/v1/organizations", body: null, list: "organizations" },
   createOrganization: { method: "POST", path: "/v1/organizations", body: "OrganizationCreate", list: null },
+  updateOrganization: { method: "PUT", path: "/v1/organizations/{organizationId}", body: "OrganizationUpdate", list: null },
   listSegments: { method: "GET", path: "/v1/organizations/{organizationId}/segments", body: null, list: "segments" },
   createSegment: { method: "POST", path: "/v1/organizations/{organizationId}/segments", body: "SegmentCreate", list: null },
   listMdmUsers: { method: "GET", path: "/v1/organizations/{organizationId}/mdm-users", body: null, list: "mdmUsers" },

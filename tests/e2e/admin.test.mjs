@@ -180,3 +180,31 @@ test("segment list sorts by id and name", async () => {
   const ids = byId.items.map((s) => s.id);
   assert.deepEqual(ids, [...ids].sort((a, b) => a - b));
 });
+
+test("organizations: a platform operator renames one and changes its plan; a tenant admin cannot", async () => {
+  const o = await api.post("/v1/organizations", { name: "Upgrade me", slug: "upgrade-me" });
+  const winTokens = "/v1/organizations/upgrade-me/mdm/windows/enterprise/enrollment-tokens";
+  assertError(await api.call("GET", winTokens), 400, 5050);
+
+  const tenantAdmin = w.token({ orgs: ["upgrade-me"], perms: ["admin.*", "mdm.*"] });
+  const denied = await call(w, "PUT", "/v1/organizations/upgrade-me", { token: tenantAdmin, body: { plan: "enterprise" } });
+  assertError(denied, 403, 4005);
+
+  const platform = w.token({ orgs: ["*"], perms: ["platform.organization.update"] });
+  const r = await call(w, "PUT", `/v1/organizations/${o.id}`, { token: platform, body: { name: "Upgraded", plan: "pro" } });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.data.name, "Upgraded");
+  assert.equal(r.body.data.plan, "pro");
+  assert.equal(r.body.data.slug, "upgrade-me");
+  assert.ok(r.body.data.updatedAt > o.updatedAt);
+  // The new plan applies from the next request on.
+  assert.equal((await api.call("GET", winTokens)).status, 200);
+  // Absent fields stay; every violation is listed.
+  const same = await call(w, "PUT", "/v1/organizations/upgrade-me", { token: platform, body: {} });
+  assert.equal(same.body.data.name, "Upgraded");
+  const bad = await call(w, "PUT", "/v1/organizations/upgrade-me", {
+    token: platform,
+    body: { name: "", plan: "gold", slug: "x" },
+  });
+  assert.deepEqual(violations(bad), [["name", "minLength"], ["plan", "enum"], ["slug", "unknownField"]]);
+});

@@ -83,6 +83,20 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .body("OrganizationCreate")
     .created(Success::Envelope("Organization")),
     endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId",
+        "OrganizationUpdate",
+        Organization(perm::PLATFORM_ORGANIZATION_UPDATE),
+        handler!(organizations::update),
+    )
+    .doc(
+        ORGANIZATIONS,
+        "Rename an organization or change its plan (platform operators)",
+    )
+    .client("updateOrganization")
+    .body("OrganizationUpdate")
+    .ok(Success::Envelope("Organization")),
+    endpoint(
         "GET",
         "/v1/organizations/:organizationId/segments",
         "SegmentsList",

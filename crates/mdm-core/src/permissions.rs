@@ -18,6 +18,10 @@ const fn p(name: &'static str, description: &'static str) -> Permission {
 
 pub const ORGANIZATION_CREATE: Permission = p("admin.organization.create", "Create organizations.");
 pub const ORGANIZATION_LIST: Permission = p("admin.organization.list", "List the organizations the caller may see.");
+pub const PLATFORM_ORGANIZATION_UPDATE: Permission = p(
+    "platform.organization.update",
+    "Rename an organization or change its plan (platform operators, never a tenant role).",
+);
 pub const SEGMENT_CREATE: Permission = p("admin.segment.create", "Create segments.");
 pub const SEGMENT_LIST: Permission = p("admin.segment.list", "List segments.");
 pub const MDM_USER_CREATE: Permission = p("admin.mdmUser.create", "Create MDM users.");
@@ -61,6 +65,7 @@ pub const ANDROID_MANAGEMENT: Permission = p(
 pub const ALL: &[Permission] = &[
     ORGANIZATION_CREATE,
     ORGANIZATION_LIST,
+    PLATFORM_ORGANIZATION_UPDATE,
     SEGMENT_CREATE,
     SEGMENT_LIST,
     MDM_USER_CREATE,

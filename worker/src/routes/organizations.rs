@@ -1,4 +1,4 @@
-//! `POST|GET /v1/organizations` (`admin.organization.create|list`).
+//! Organizations: `POST|GET /v1/organizations`, `PUT /v1/organizations/:organizationId`.
 //!
 //! Each organization gets three enterprise ids at creation: `aosEnterpriseId`
 //! and `winEnterpriseId` (fresh ids its AOSP and Windows resources carry), and
@@ -10,7 +10,7 @@
 use worker::Response;
 
 use mdm_core::model::admin::Organization;
-use mdm_core::requests::admin::OrganizationCreate;
+use mdm_core::requests::admin::{OrganizationCreate, OrganizationUpdate};
 
 use crate::ctx::Ctx;
 use crate::db::Param;
@@ -79,6 +79,28 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         .await
         .map_err(|e| unique_as(e, "slug", "is already taken"))?;
     created(&row.into_model())
+}
+
+/// `PUT /v1/organizations/:organizationId`: rename, or move to another plan.
+/// Data a plan no longer covers stays; the feature's routes answer 5050 from
+/// the next request on.
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: OrganizationUpdate = scope.body()?;
+    let mut row = scope.org()?.clone();
+    if let Some(name) = input.name {
+        row.name = name;
+    }
+    if let Some(plan) = input.plan {
+        row.plan = plan;
+    }
+    row.updated_at = ctx.now_ms;
+    ctx.db()?
+        .run(
+            "UPDATE organizations SET name = ?1, plan = ?2, updated_at = ?3 WHERE id = ?4",
+            params![&row.name, &row.plan, row.updated_at, &row.id],
+        )
+        .await?;
+    ok(&row.into_model())
 }
 
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {

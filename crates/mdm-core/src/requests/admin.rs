@@ -52,6 +52,26 @@ impl RequestBody for OrganizationCreate {
     }
 }
 
+/// `PUT /v1/organizations/:organizationId`: absent fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrganizationUpdate {
+    pub name: Option<String>,
+    pub plan: Option<String>,
+}
+
+impl RequestBody for OrganizationUpdate {
+    const NAME: &'static str = "OrganizationUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("name", string().min(1).max(128).schema(), "Display name."),
+        Field::optional(
+            "plan",
+            string().one_of(PLANS).schema(),
+            "Billing plan. Windows MDM needs pro or enterprise.",
+        ),
+    ]);
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentCreate {
