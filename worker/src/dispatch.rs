@@ -164,7 +164,7 @@ pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> 
             let violations: Vec<Violation> = mdm_core::catalog::violations_of(name, &value)
                 .ok_or_else(|| ApiError::internal(format!("{}: no body {name} in the catalog", endpoint.name)))?;
             if !violations.is_empty() {
-                return Err(ApiError::InvalidInput(violations));
+                return Err(violations.into());
             }
             Some(value)
         }

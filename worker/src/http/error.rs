@@ -263,8 +263,10 @@ impl std::fmt::Display for ApiError {
 
 /// Every violation the shared crate found becomes one 5209.
 impl From<Vec<Violation>> for ApiError {
+    /// Capped as every layer caps them (at most 100, paths and messages cut),
+    /// so no 5209 grows with what a client sent.
     fn from(v: Vec<Violation>) -> Self {
-        ApiError::InvalidInput(v)
+        ApiError::InvalidInput(mdm_core::violation::capped(v))
     }
 }
 

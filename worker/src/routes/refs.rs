@@ -98,7 +98,7 @@ impl Refs {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::InvalidInput(missing))
+            Err(missing.into())
         }
     }
 }

@@ -43,8 +43,7 @@ pub fn parse_body_text(bytes: &[u8]) -> Result<Value, Violation> {
 
 /// Validates `body` and builds the typed request, or returns every violation.
 pub fn parse<T: RequestBody>(body: &Value) -> Result<T, Vec<Violation>> {
-    let mut violations = validate(&T::SCHEMA, body);
-    T::cross_field_rules(body, &mut violations);
+    let violations = violations::<T>(body);
     if !violations.is_empty() {
         return Err(violations);
     }
@@ -68,7 +67,7 @@ pub fn build<T: RequestBody>(mut body: Value) -> Result<T, Vec<Violation>> {
 pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
     let mut violations = validate(&T::SCHEMA, body);
     T::cross_field_rules(body, &mut violations);
-    violations
+    crate::violation::capped(violations)
 }
 
 /// What a typed request holds after validation, so handlers store it as it
