@@ -24,7 +24,7 @@ use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledE
 
 use crate::ctx::Ctx;
 use crate::http::query::Query;
-use crate::http::{body, error_response, ApiError, Flavor};
+use crate::http::{body, cors, error_response, ApiError, Flavor};
 
 /// Milliseconds since the epoch, from the runtime clock.
 pub fn now_ms() -> i64 {
@@ -37,6 +37,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         return Ok(error_response(&ApiError::RouteNotFound, Flavor::Envelope));
     };
     let method = req.inner().method();
+    // An origin listed in CORS_ORIGINS gets CORS headers; any other, none.
+    let origin = req.headers().get("Origin").ok().flatten().unwrap_or_default();
+    let cors_origins = env.var("CORS_ORIGINS").map(|v| v.to_string()).unwrap_or_default();
+    let cors = cors::allows(&cors_origins, &origin);
+    if cors && method == "OPTIONS" && req.headers().has("Access-Control-Request-Method").unwrap_or(false) {
+        return Ok(cors::preflight(&origin).unwrap_or_else(|e| error_response(&e, Flavor::Envelope)));
+    }
     let mut ctx = Ctx {
         req,
         env,
@@ -47,7 +54,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         Ok((endpoint, params)) => dispatch::run(endpoint, params, &mut ctx).await,
         Err(e) => Err(e),
     };
-    Ok(match result {
+    let mut resp = match result {
         Ok(resp) => resp,
         Err(err) => {
             if let ApiError::Internal(cause) = &err {
@@ -56,7 +63,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             body::drain(&mut ctx.req).await;
             error_response(&err, Flavor::for_path(url.path()))
         }
-    })
+    };
+    if cors {
+        // Headers of a response the worker built are mutable; a failure
+        // here leaves the answer without CORS headers, never without an answer.
+        let _ = cors::decorate(&mut resp, &origin);
+    }
+    Ok(resp)
 }
 
 #[event(scheduled)]
