@@ -41,6 +41,15 @@ impl Ctx {
         body::read_json(&mut self.req).await
     }
 
+    /// A digest of the bearer credential: what rate limits count by, so the
+    /// credential itself is never a key anywhere.
+    pub fn credential_digest(&self) -> Result<String, ApiError> {
+        let header = self.req.headers().get("Authorization")?.unwrap_or_default();
+        let mut digest = crate::routes::credentials::secret_hash(&header);
+        digest.truncate(32);
+        Ok(digest)
+    }
+
     /// The origin devices contact to enroll (`https://mdm.example.com`), for
     /// every platform: `ENROLLMENT_HOST` (a URL, or a bare host meaning
     /// https), else this request's own origin. Never empty.

@@ -4,7 +4,8 @@
 //! request that is wrong in several ways is predictable (and documented by
 //! `/openapi.json`, which derives each route's errors from the same row):
 //!
-//! 1. credential: bearer token (401 / 4002, 4004) or device secret (401 / 4002);
+//! 1. credential: bearer token (401 / 4002, 4004; 429 / 4290 past its rate
+//!    limit) or device secret (401 / 4002);
 //! 2. permission: the row's one permission (403 / 4005);
 //! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden);
 //! 4. plan: the row's feature (400 / 5050);
@@ -24,6 +25,7 @@ use crate::auth::Principal;
 use crate::ctx::Ctx;
 use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind};
 use crate::http::{body, ApiError};
+use crate::limits;
 use crate::router::Params;
 use crate::routes::tenancy::{self, OrgRow};
 
@@ -104,12 +106,30 @@ impl Scope {
     }
 }
 
-/// Steps 1 to 8 for `endpoint`.
+/// Steps 1 to 8 for `endpoint`, within the abuse limits (`crate::limits`):
+/// a device-side route's failures count against the client's IP.
 pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> Result<worker::Response, ApiError> {
+    if !endpoint.device_side {
+        return gates_then_handler(endpoint, params, ctx).await;
+    }
+    let ip = limits::client_ip(&ctx.req);
+    limits::device_gate(&ip, ctx.now_ms)?;
+    match gates_then_handler(endpoint, params, ctx).await {
+        Err(e) if limits::is_device_failure(&e) => Err(limits::device_failure(&ctx.env, &ip, ctx.now_ms, e).await),
+        other => other,
+    }
+}
+
+async fn gates_then_handler(
+    endpoint: &'static Endpoint,
+    params: Params,
+    ctx: &mut Ctx,
+) -> Result<worker::Response, ApiError> {
     let gate = endpoint.gate;
-    // 1. Credential, 2. permission.
+    // 1. Credential (and its rate limit), 2. permission.
     let caller = if gate.needs_bearer() {
         let principal = ctx.authenticate()?;
+        limits::authenticated(&ctx.env, &ctx.credential_digest()?).await?;
         if let Some(p) = gate.permission() {
             principal.require(p.name)?;
         }

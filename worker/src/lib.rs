@@ -15,6 +15,7 @@ mod db;
 mod dispatch;
 mod endpoint;
 mod http;
+mod limits;
 mod openapi;
 mod router;
 mod routes;

@@ -231,6 +231,16 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
     }
     if gate.needs_bearer() {
         add(401, "4002 No auth token, or 4004 Invalid Token".into());
+        add(
+            429,
+            "4290 Too many requests: the credential's rate limit (Retry-After says when to retry)".into(),
+        );
+    }
+    if endpoint.device_side {
+        add(
+            429,
+            "4290 Too many requests: too many failed device-side attempts from this IP (Retry-After)".into(),
+        );
     }
     if let Some(p) = gate.permission() {
         add(403, format!("4005 Permission denied: the token lacks `{}`", p.name));
@@ -479,7 +489,8 @@ mod tests {
                 || e.params().any(|p| ParamKind::of(p) == ParamKind::ObjectId)
                 || e.refusals.contains(&Refusal::Quota);
             assert_eq!(has(400), bad_input, "{}", e.name);
-            let allowed = [400, 401, 403, 404, 409, 413, 415];
+            assert_eq!(has(429), e.gate.needs_bearer() || e.device_side, "{}", e.name);
+            let allowed = [400, 401, 403, 404, 409, 413, 415, 429];
             assert!(statuses.iter().all(|s| allowed.contains(s)), "{}: {statuses:?}", e.name);
         }
     }

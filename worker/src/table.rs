@@ -277,6 +277,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A device enrolls with an AOSP or Google-compatible enrollment token (consumed atomically)",
     )
+    .device_side()
     .body("EnrollAosp")
     .created(Success::EnvelopeInline(&aosp_enroll::ENROLLED))
     .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
@@ -291,6 +292,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A device reports its status (X-Device-Secret); the first moves it to ACTIVE",
     )
+    .device_side()
     .body("AospStatusReport")
     .ok(Success::EnvelopeInline(&aosp_enroll::REPORTED)),
     // Windows MDM (plans that include it).
@@ -395,6 +397,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A PC enrolls with a Windows enrollCode (consumed atomically)",
     )
+    .device_side()
     .body("EnrollWindows")
     .created(Success::EnvelopeInline(&windows::enroll::ENROLLED))
     .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
