@@ -5,7 +5,7 @@ PORT ?= 8787
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg test-admin test-parity fmt clippy bench
+.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg test-admin test-parity test-deploy fmt clippy bench
 
 help:
 	@echo "make dev    install, build, migrate + seed local D1, print a token, wrangler dev on 127.0.0.1:$(PORT)"
@@ -24,7 +24,7 @@ dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
 
 # Every test. Later suites add themselves as prerequisites here.
-test: install test-rust test-wasm test-pkg test-admin test-parity test-e2e
+test: install test-rust test-wasm test-pkg test-admin test-parity test-e2e test-deploy
 
 test-rust: install
 	cargo fmt --all -- --check
@@ -54,6 +54,11 @@ test-parity: build
 
 test-e2e: build
 	node --test --test-concurrency=1 tests/e2e/
+
+# What `wrangler deploy` would upload, without uploading: the bundle is built
+# and checked, and its sizes are printed against the Workers limits.
+test-deploy: build
+	@bash scripts/deploy-dry-run.sh
 
 fmt:
 	cargo fmt --all

@@ -52,21 +52,26 @@ impl Ctx {
 
     /// The origin devices contact to enroll (`https://mdm.example.com`), for
     /// every platform: `ENROLLMENT_HOST` (a URL, or a bare host meaning
-    /// https), else this request's own origin. Never empty.
-    pub fn enrollment_host(&self) -> String {
+    /// https), else this request's own origin. Never empty, and never
+    /// cleartext outside `ENVIRONMENT = "development"`: a device must not be
+    /// sent to an http:// link, so that is a logged 500 instead.
+    pub fn enrollment_host(&self) -> Result<String, ApiError> {
         let configured = self.string_binding("ENROLLMENT_HOST").unwrap_or_default();
         let configured = configured.trim().trim_end_matches('/');
-        if configured.is_empty() {
-            return self
-                .req
-                .url()
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_else(|_| "https://localhost".into());
-        }
-        if configured.contains("://") {
+        let host = if configured.is_empty() {
+            self.req.url()?.origin().ascii_serialization()
+        } else if configured.contains("://") {
             configured.to_string()
         } else {
             format!("https://{configured}")
+        };
+        let development = self.string_binding("ENVIRONMENT").as_deref() == Some("development");
+        if host.starts_with("https://") || development {
+            Ok(host)
+        } else {
+            Err(ApiError::internal(format!(
+                "ENROLLMENT_HOST must be an https:// origin outside ENVIRONMENT=development; it is {host:?}"
+            )))
         }
     }
 

@@ -65,7 +65,7 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
   const url = `http://127.0.0.1:${port}`;
   // Rate limits are the subject of tests/e2e/abuse.test.mjs, which turns them
   // on; elsewhere thousands of deliberate failures would trip them.
-  const allVars = { AUTH_SECRET: secret, ENROLLMENT_HOST: url, RATE_LIMITS: "off", ...vars };
+  const allVars = { AUTH_SECRET: secret, ENROLLMENT_HOST: url, ENVIRONMENT: "development", RATE_LIMITS: "off", ...vars };
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir,
     "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "log"];
   for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
