@@ -4,13 +4,19 @@ use serde_json::Value;
 use worker::{Env, Request};
 
 use crate::auth::{self, Principal};
-use crate::db::Db;
+use std::cell::OnceCell;
+
+use crate::db::{Db, BOOKMARK_HEADER};
 use crate::http::query::Query;
-use crate::http::{body, ApiError};
+use crate::http::{body, ApiError, ViolationCode};
 
 pub struct Ctx {
     pub req: Request,
     pub env: Env,
+    /// The request's D1 session, opened at the first `db()`.
+    db: OnceCell<Db>,
+    /// The client's `x-d1-bookmark`, if it sent one.
+    bookmark: Option<String>,
     /// Decoded query string.
     pub query: Query,
     /// Request time, milliseconds since the epoch (one clock read per request).
@@ -18,9 +24,33 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The D1 database (`DB` binding).
+    pub fn new(req: Request, env: Env, query: Query, now_ms: i64) -> Result<Self, ApiError> {
+        let bookmark = req.headers().get(BOOKMARK_HEADER)?;
+        if let Some(b) = &bookmark {
+            check_bookmark(b)?;
+        }
+        Ok(Self {
+            req,
+            env,
+            db: OnceCell::new(),
+            bookmark,
+            query,
+            now_ms,
+        })
+    }
+
+    /// The D1 database: one session per request (see [`Db::session`]).
     pub fn db(&self) -> Result<Db, ApiError> {
-        Db::from_env(&self.env)
+        if let Some(db) = self.db.get() {
+            return Ok(db.clone());
+        }
+        let db = Db::session(&self.env, self.bookmark.as_deref())?;
+        Ok(self.db.get_or_init(|| db).clone())
+    }
+
+    /// The bookmark of the request's D1 session, if it opened one.
+    pub fn bookmark(&self) -> Option<String> {
+        self.db.get().and_then(Db::bookmark)
     }
 
     /// Verify the bearer token: 401 / 4002 without one, 401 / 4004 if invalid.
@@ -78,5 +108,20 @@ impl Ctx {
     /// A `[vars]` entry or secret, if set.
     pub fn string_binding(&self, name: &str) -> Option<String> {
         self.env.var(name).ok().map(|v| v.to_string())
+    }
+}
+
+/// A bookmark is D1's opaque token; refuse anything that cannot be one
+/// rather than let D1 fail on it later with a 500.
+fn check_bookmark(b: &str) -> Result<(), ApiError> {
+    let ok = !b.is_empty() && b.len() <= 256 && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            BOOKMARK_HEADER,
+            ViolationCode::Format,
+            "must be a bookmark this API returned in x-d1-bookmark",
+        ))
     }
 }

@@ -11,9 +11,11 @@
 //! let results = db.batch(vec![db.stmt("INSERT ...", params![a, b])?, ...]).await?;
 //! ```
 
+use std::rc::Rc;
+
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, Env};
 
 use crate::http::ApiError;
 
@@ -134,18 +136,57 @@ pub struct RunMeta {
 /// One statement, prepared and bound, for [`Db::batch`].
 pub struct Stmt(D1PreparedStatement);
 
+/// The database, or one request's session of it.
+#[derive(Clone)]
 pub struct Db {
-    inner: D1Database,
+    inner: Inner,
 }
 
+#[derive(Clone)]
+enum Inner {
+    Database(Rc<D1Database>),
+    /// A D1 session (Sessions API): reads may go to a replica, and every
+    /// statement sees at least what the session saw or wrote before.
+    Session(Rc<D1DatabaseSession>),
+}
+
+/// The header carrying a D1 session bookmark, both ways.
+pub const BOOKMARK_HEADER: &str = "x-d1-bookmark";
+
 impl Db {
-    pub fn new(inner: D1Database) -> Self {
-        Self { inner }
+    /// The `DB` binding, without a session (the cron sweep).
+    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
+        Ok(Self {
+            inner: Inner::Database(Rc::new(env.d1(BINDING)?)),
+        })
     }
 
-    /// The `DB` binding.
-    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
-        Ok(Self::new(env.d1(BINDING)?))
+    /// A session for one request: anchored at the client's bookmark (it reads
+    /// at least what that bookmark saw), else `first-unconstrained`, so reads
+    /// can be answered by a read replica.
+    pub fn session(env: &Env, bookmark: Option<&str>) -> Result<Self, ApiError> {
+        let session = env
+            .d1(BINDING)?
+            .with_session(Some(bookmark.unwrap_or("first-unconstrained")))
+            .map_err(d1_error)?;
+        Ok(Self {
+            inner: Inner::Session(Rc::new(session)),
+        })
+    }
+
+    /// The session's latest bookmark, to hand back to the client.
+    pub fn bookmark(&self) -> Option<String> {
+        match &self.inner {
+            Inner::Session(s) => s.get_bookmark().ok().flatten(),
+            Inner::Database(_) => None,
+        }
+    }
+
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        match &self.inner {
+            Inner::Database(d) => d.prepare(sql),
+            Inner::Session(s) => s.prepare(sql),
+        }
     }
 
     /// Prepare and bind. Use `?1`, `?2`, ... (or `?`) placeholders.
@@ -156,7 +197,7 @@ impl Db {
     pub fn stmt(&self, sql: &str, params: &[Param]) -> Result<Stmt, ApiError> {
         check_limits(sql, params.len())?;
         let values = params.iter().map(Param::to_js).collect::<Result<Vec<_>, _>>()?;
-        let stmt = self.inner.prepare(sql);
+        let stmt = self.prepare(sql);
         let stmt = if values.is_empty() { stmt } else { stmt.bind(&values)? };
         Ok(Stmt(stmt))
     }
@@ -199,7 +240,11 @@ impl Db {
             return Ok(Vec::new());
         }
         let stmts = stmts.into_iter().map(|s| s.0).collect();
-        let results = self.inner.batch(stmts).await.map_err(d1_error)?;
+        let results = match &self.inner {
+            Inner::Database(d) => d.batch(stmts).await,
+            Inner::Session(s) => s.batch(stmts).await,
+        }
+        .map_err(d1_error)?;
         Ok(results.into_iter().map(BatchResult).collect())
     }
 }

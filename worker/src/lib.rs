@@ -45,11 +45,9 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     if cors && method == "OPTIONS" && req.headers().has("Access-Control-Request-Method").unwrap_or(false) {
         return Ok(cors::preflight(&origin).unwrap_or_else(|e| error_response(&e, Flavor::Envelope)));
     }
-    let mut ctx = Ctx {
-        req,
-        env,
-        query: Query::from_url(&url),
-        now_ms: now_ms(),
+    let mut ctx = match Ctx::new(req, env, Query::from_url(&url), now_ms()) {
+        Ok(ctx) => ctx,
+        Err(e) => return Ok(error_response(&e, Flavor::for_path(url.path()))),
     };
     let result = match router::resolve(&method, url.path()) {
         Ok((endpoint, params)) => dispatch::run(endpoint, params, &mut ctx).await,
@@ -65,6 +63,10 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             error_response(&err, Flavor::for_path(url.path()))
         }
     };
+    // Read-your-writes across requests: the client sends this back.
+    if let Some(bookmark) = ctx.bookmark() {
+        let _ = resp.headers_mut().set(db::BOOKMARK_HEADER, &bookmark);
+    }
     if cors {
         // Headers of a response the worker built are mutable; a failure
         // here leaves the answer without CORS headers, never without an answer.
