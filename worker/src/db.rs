@@ -11,6 +11,7 @@
 //! let results = db.batch(vec![db.stmt("INSERT ...", params![a, b])?, ...]).await?;
 //! ```
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
@@ -140,7 +141,13 @@ pub struct Stmt(D1PreparedStatement);
 #[derive(Clone)]
 pub struct Db {
     inner: Inner,
+    /// A statement to run in the same transaction as the request's first
+    /// write (an idempotency key's claim, `crate::idempotency`).
+    with_first_write: Armed,
 }
+
+/// A statement waiting for the first write (shared by a `Db`'s clones).
+type Armed = Rc<RefCell<Option<(String, Vec<Param>)>>>;
 
 #[derive(Clone)]
 enum Inner {
@@ -158,6 +165,7 @@ impl Db {
     pub fn from_env(env: &Env) -> Result<Self, ApiError> {
         Ok(Self {
             inner: Inner::Database(Rc::new(env.d1(BINDING)?)),
+            with_first_write: Rc::default(),
         })
     }
 
@@ -171,6 +179,7 @@ impl Db {
             .map_err(d1_error)?;
         Ok(Self {
             inner: Inner::Session(Rc::new(session)),
+            with_first_write: Rc::default(),
         })
     }
 
@@ -179,6 +188,46 @@ impl Db {
         match &self.inner {
             Inner::Session(s) => s.get_bookmark().ok().flatten(),
             Inner::Database(_) => None,
+        }
+    }
+
+    /// Run `sql` in the same D1 batch (one transaction) as the next write
+    /// made through this database or a clone of it: a statement that writes
+    /// (INSERT, UPDATE, DELETE, also with RETURNING) through any method, or
+    /// any [`Db::batch`]. If that write fails, so does this statement.
+    pub fn with_first_write(&self, sql: &str, params: &[Param]) {
+        *self.with_first_write.borrow_mut() = Some((sql.to_string(), params.to_vec()));
+    }
+
+    /// Is a statement still waiting for the first write?
+    pub fn first_write_pending(&self) -> bool {
+        self.with_first_write.borrow().is_some()
+    }
+
+    /// The statement armed by [`Db::with_first_write`], if `sql` writes.
+    fn take_armed(&self, sql: &str) -> Result<Option<Stmt>, ApiError> {
+        let head = sql.trim_start().get(..6).unwrap_or("").to_ascii_uppercase();
+        if !matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE") {
+            return Ok(None);
+        }
+        self.take_armed_any()
+    }
+
+    fn take_armed_any(&self) -> Result<Option<Stmt>, ApiError> {
+        let armed = self.with_first_write.borrow_mut().take();
+        armed.map(|(sql, params)| self.stmt(&sql, &params)).transpose()
+    }
+
+    /// `sql` alone, or after the armed statement in one batch: its result.
+    async fn single(&self, sql: &str, params: &[Param]) -> Result<Option<BatchResult>, ApiError> {
+        match self.take_armed(sql)? {
+            None => Ok(None),
+            Some(armed) => {
+                let stmt = self.stmt(sql, params)?;
+                let mut results = self.batch_raw(vec![armed, stmt]).await?;
+                results[0].meta()?;
+                Ok(results.pop())
+            }
         }
     }
 
@@ -204,6 +253,9 @@ impl Db {
 
     /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
     pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return r.rows();
+        }
         let result = self.stmt(sql, params)?.0.all().await.map_err(d1_error)?;
         if let Some(err) = result.error() {
             return Err(ApiError::Internal(err));
@@ -213,6 +265,9 @@ impl Db {
 
     /// The first row, if any.
     pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return r.first();
+        }
         self.stmt(sql, params)?.0.first(None).await.map_err(d1_error)
     }
 
@@ -223,11 +278,25 @@ impl Db {
         params: &[Param],
         column: &str,
     ) -> Result<Option<T>, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return match r.first::<serde_json::Value>()? {
+                Some(row) => row
+                    .get(column)
+                    .cloned()
+                    .map(serde_json::from_value)
+                    .transpose()
+                    .map_err(ApiError::internal),
+                None => Ok(None),
+            };
+        }
         self.stmt(sql, params)?.0.first(Some(column)).await.map_err(d1_error)
     }
 
     /// A write: how many rows changed.
     pub async fn run(&self, sql: &str, params: &[Param]) -> Result<RunMeta, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return r.meta();
+        }
         let result = self.stmt(sql, params)?.0.run().await.map_err(d1_error)?;
         meta(&result)
     }
@@ -235,10 +304,20 @@ impl Db {
     /// Several statements in one implicit transaction (all or nothing), in
     /// order. Each result's rows can be read with [`BatchResult::rows`].
     /// An empty batch makes no round trip.
-    pub async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
+    pub async fn batch(&self, mut stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         if stmts.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some(armed) = self.take_armed_any()? {
+            stmts.insert(0, armed);
+            let mut results = self.batch_raw(stmts).await?;
+            results.remove(0).meta()?;
+            return Ok(results);
+        }
+        self.batch_raw(stmts).await
+    }
+
+    async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         let stmts = stmts.into_iter().map(|s| s.0).collect();
         let results = match &self.inner {
             Inner::Database(d) => d.batch(stmts).await,

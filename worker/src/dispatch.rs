@@ -25,6 +25,7 @@ use crate::auth::Principal;
 use crate::ctx::Ctx;
 use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind};
 use crate::http::{body, ApiError};
+use crate::idempotency;
 use crate::limits;
 use crate::router::Params;
 use crate::routes::tenancy::{self, OrgRow};
@@ -177,7 +178,12 @@ async fn gates_then_handler(
         QueryKind::List(spec) => Some(parse_list_query(spec, ctx.query.pairs())?),
         QueryKind::None | QueryKind::GooglePage => None,
     };
-    // 7. Body.
+    // 7. Body (and the create's Idempotency-Key).
+    let idempotency_key = if endpoint.idempotent {
+        idempotency::key(ctx)?
+    } else {
+        None
+    };
     let body = match endpoint.body {
         Some(name) => {
             let value = body::read_json(&mut ctx.req).await?;
@@ -200,7 +206,17 @@ async fn gates_then_handler(
         list,
         body,
     };
-    (endpoint.handler)(ctx, scope).await
+    let Some(key) = idempotency_key else {
+        return (endpoint.handler)(ctx, scope).await;
+    };
+    let hash = idempotency::request_hash(endpoint.method, ctx.req.path().as_str(), scope.body.as_ref());
+    match idempotency::begin(ctx, ctx.credential_digest()?, key, hash.clone()).await? {
+        idempotency::Outcome::Replay(answer) => Ok(answer),
+        idempotency::Outcome::Claimed(claim) => {
+            let result = (endpoint.handler)(ctx, scope).await;
+            idempotency::finish(ctx, claim, &hash, result).await
+        }
+    }
 }
 
 #[cfg(test)]

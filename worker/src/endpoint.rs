@@ -147,6 +147,8 @@ pub struct Endpoint {
     pub links: &'static [Link],
     /// Left out of `/openapi.json` (with the reason in the table).
     pub hidden: Option<&'static str>,
+    /// A create that takes an `Idempotency-Key` (`crate::idempotency`).
+    pub idempotent: bool,
     /// A device-side route: its failed attempts count against the client's
     /// IP (`crate::limits`).
     pub device_side: bool,
@@ -180,6 +182,7 @@ pub const fn endpoint(
         hidden: None,
         client: None,
         device_side: false,
+        idempotent: false,
         handler,
     }
 }
@@ -219,6 +222,10 @@ impl Endpoint {
     }
     pub const fn links(mut self, links: &'static [Link]) -> Self {
         self.links = links;
+        self
+    }
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
         self
     }
     pub const fn device_side(mut self) -> Self {

@@ -15,6 +15,7 @@ mod db;
 mod dispatch;
 mod endpoint;
 mod http;
+mod idempotency;
 mod limits;
 mod openapi;
 mod router;
@@ -77,12 +78,17 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let result = match db::Db::from_env(&env) {
-        Ok(db) => cron::sweep_expired(&db, now_ms()).await,
-        Err(e) => Err(e),
+    let db = match db::Db::from_env(&env) {
+        Ok(db) => db,
+        Err(e) => return worker::console_error!("cron: no database: {e:?}"),
     };
-    match result {
+    let now = now_ms();
+    match cron::sweep_expired(&db, now).await {
         Ok(n) => worker::console_log!("expired {n} enrollment tokens"),
         Err(e) => worker::console_error!("token sweep failed: {e:?}"),
+    }
+    match cron::sweep_idempotency_keys(&db, now).await {
+        Ok(n) => worker::console_log!("forgot {n} idempotency keys"),
+        Err(e) => worker::console_error!("idempotency key sweep failed: {e:?}"),
     }
 }

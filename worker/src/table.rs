@@ -79,6 +79,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(organizations::create),
     )
     .doc(ORGANIZATIONS, "Create an organization")
+    .idempotent()
     .client("createOrganization")
     .body("OrganizationCreate")
     .created(Success::Envelope("Organization")),
@@ -114,6 +115,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(segments::create),
     )
     .doc(SEGMENTS, "Create a segment")
+    .idempotent()
     .client("createSegment")
     .body("SegmentCreate")
     .created(Success::Envelope("Segment")),
@@ -135,6 +137,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(mdm_users::create),
     )
     .doc(MDM_USERS, "Create an MDM user")
+    .idempotent()
     .client("createMdmUser")
     .body("MdmUserCreate")
     .created(Success::Envelope("MdmUser")),
@@ -156,6 +159,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(aosp_policies::create),
     )
     .doc(AOSP_POLICIES, "Create an AOSP policy")
+    .idempotent()
     .client("createAospPolicy")
     .body("AospPolicyCreate")
     .created(Success::Envelope("AospPolicy")),
@@ -177,6 +181,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(dpc_builds::create),
     )
     .doc(DPC_BUILDS, "Register a DPC build")
+    .idempotent()
     .client("createDpcBuild")
     .body("DpcBuildCreate")
     .created(Success::Envelope("DpcBuild")),
@@ -199,6 +204,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(aosp_tokens::create),
     )
     .doc(AOSP_TOKENS, "Create an AOSP enrollment token")
+    .idempotent()
     .client("createAospEnrollmentToken")
     .body("AospEnrollmentTokenCreate")
     .created(Success::Envelope("AospEnrollmentToken"))
@@ -314,6 +320,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(windows::tokens::create),
     )
     .doc(WIN_TOKENS, "Create a Windows enrollment token")
+    .idempotent()
     .client("createWinEnrollmentToken")
     .body("WinEnrollmentTokenCreate")
     .created(Success::Envelope("WinEnrollmentToken"))
@@ -383,6 +390,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(windows::policies::create),
     )
     .doc(WIN_POLICIES, "Create a Windows policy")
+    .idempotent()
     .client("createWinPolicy")
     .body("WinPolicyCreate")
     .created(Success::Envelope("WinPolicy")),
@@ -419,6 +427,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(google::create),
     )
     .doc(GOOGLE, "enterprises.enrollmentTokens.create")
+    .idempotent()
     .body("GoogleEnrollmentTokenCreate")
     .ok(Success::Raw("GoogleEnrollmentToken")),
     endpoint(

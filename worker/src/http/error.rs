@@ -32,6 +32,9 @@ pub enum ApiError {
     LimitExceeded,
     /// 409 / 5010: the lifecycle state machine forbids the move.
     InvalidStateTransition,
+    /// 409 / 5013: an `Idempotency-Key` sent again with another request (or
+    /// while its first request has not answered).
+    IdempotencyKeyReused,
     /// 429 / 4290: a rate limit is exceeded; `Retry-After` is the seconds to wait.
     TooManyRequests(u32),
     /// 404 / 4040: no route matches the path.
@@ -122,7 +125,7 @@ impl ApiError {
             ApiError::PermissionDenied => 403,
             ApiError::NotFound | ApiError::RouteNotFound => 404,
             ApiError::InvalidInput(_) | ApiError::FeatureNotAllowed | ApiError::LimitExceeded => 400,
-            ApiError::InvalidStateTransition => 409,
+            ApiError::InvalidStateTransition | ApiError::IdempotencyKeyReused => 409,
             ApiError::TooManyRequests(_) => 429,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge => 413,
@@ -143,6 +146,7 @@ impl ApiError {
             ApiError::LimitExceeded => 5017,
             ApiError::InvalidStateTransition => 5010,
             ApiError::TooManyRequests(_) => 4290,
+            ApiError::IdempotencyKeyReused => 5013,
             ApiError::RouteNotFound => 4040,
             ApiError::MethodNotAllowed(_) => 4050,
             ApiError::PayloadTooLarge => 4130,
@@ -164,6 +168,7 @@ impl ApiError {
             ApiError::LimitExceeded => "Limit Exceeded",
             ApiError::InvalidStateTransition => "Invalid state transition",
             ApiError::TooManyRequests(_) => "Too many requests",
+            ApiError::IdempotencyKeyReused => "Idempotency key reused",
             ApiError::RouteNotFound => "Route not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::PayloadTooLarge => "Payload too large",
@@ -184,6 +189,7 @@ impl ApiError {
             ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition => "FAILED_PRECONDITION",
             ApiError::LimitExceeded | ApiError::TooManyRequests(_) => "RESOURCE_EXHAUSTED",
             ApiError::MethodNotAllowed(_) => "UNIMPLEMENTED",
+            ApiError::IdempotencyKeyReused => "ABORTED",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
