@@ -51,6 +51,12 @@ impl Ctx {
         Ok(principal)
     }
 
+    /// The body's bytes, for a request body's validator (415 / 413 as
+    /// documented in `http::body`).
+    pub async fn body_bytes(&mut self) -> Result<Vec<u8>, ApiError> {
+        body::read_bytes(&mut self.req).await
+    }
+
     /// The JSON body (415 / 413 / 400 as documented in `http::body`).
     pub async fn json(&mut self) -> Result<Value, ApiError> {
         body::read_json(&mut self.req).await

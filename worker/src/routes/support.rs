@@ -2,7 +2,6 @@
 //! columns, and turning a UNIQUE conflict into a 5209 instead of a 500.
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use mdm_core::RequestBody;
 
@@ -31,10 +30,10 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 }
 
 /// Read the JSON body and validate it with the shared crate (every violation
-/// in one 5209).
+/// in one 5209), then build the typed request from the same bytes.
 pub async fn body<T: RequestBody>(ctx: &mut Ctx) -> Result<T, ApiError> {
-    let value: Value = ctx.json().await?;
-    Ok(mdm_core::parse::<T>(&value)?)
+    let bytes = ctx.body_bytes().await?;
+    Ok(mdm_core::read_body::<T>(&bytes)?)
 }
 
 /// A UNIQUE constraint failure becomes 5209 `{path, "unique"}`; any other

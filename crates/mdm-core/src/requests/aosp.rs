@@ -2,10 +2,10 @@
 //! from seed 000) and device update (seed 002).
 
 use super::{unique_ids_in, RequestBody};
+use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
 use crate::violation::Violation;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const MANAGEMENT_MODES: &[&str] = &["DEVICE_OWNER", "MANAGEMENT_MODE_UNSPECIFIED"];
 
@@ -99,7 +99,7 @@ impl RequestBody for AospTokenCreate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
     }
 }
@@ -171,7 +171,7 @@ impl RequestBody for AospDeviceUpdate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
     }
 }
