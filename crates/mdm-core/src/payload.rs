@@ -87,12 +87,14 @@ pub fn google_qr_code(token_value: &str) -> String {
 /// The Windows enrollment deep link (`ms-device-enrollment:`), which opens
 /// Settings > Access work or school with the MDM enrollment prefilled.
 pub fn windows_enrollment_link(username: &str, server_name: &str, access_token: &str) -> String {
-    format!(
-        "ms-device-enrollment:?mode=mdm&username={}&servername={}&accesstoken={}",
-        percent_encode(username),
-        percent_encode(server_name),
-        percent_encode(access_token)
-    )
+    // By hand rather than `format!`: the npm package links this function.
+    let mut out = String::from("ms-device-enrollment:?mode=mdm&username=");
+    out.push_str(&percent_encode(username));
+    out.push_str("&servername=");
+    out.push_str(&percent_encode(server_name));
+    out.push_str("&accesstoken=");
+    out.push_str(&percent_encode(access_token));
+    out
 }
 
 /// RFC 3986 percent-encoding of everything but unreserved characters.
@@ -102,7 +104,10 @@ pub fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
         }
     }
     out

@@ -61,6 +61,9 @@ pub struct Field {
     pub required: bool,
     /// `null` is accepted (and means "clear this").
     pub nullable: bool,
+    /// For the OpenAPI document and the TypeScript types; empty in builds
+    /// without the `descriptions` feature (the npm package's wasm, which
+    /// never shows them).
     pub description: &'static str,
 }
 
@@ -139,6 +142,14 @@ pub const SAFE_INTEGER: Schema = integer(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER);
 pub const NON_NEGATIVE_SAFE_INTEGER: Schema = integer(0, MAX_SAFE_INTEGER);
 pub const DATE_TIME: Schema = string().format(Format::DateTime).schema();
 
+const fn described(description: &'static str) -> &'static str {
+    if cfg!(feature = "descriptions") {
+        description
+    } else {
+        ""
+    }
+}
+
 impl Field {
     pub const fn required(name: &'static str, schema: Schema, description: &'static str) -> Field {
         Field {
@@ -146,7 +157,7 @@ impl Field {
             schema,
             required: true,
             nullable: false,
-            description,
+            description: described(description),
         }
     }
     pub const fn optional(name: &'static str, schema: Schema, description: &'static str) -> Field {
@@ -155,7 +166,7 @@ impl Field {
             schema,
             required: false,
             nullable: false,
-            description,
+            description: described(description),
         }
     }
     pub const fn nullable(mut self) -> Field {

@@ -56,18 +56,18 @@ pub fn read_body<T: RequestBody>(bytes: &[u8]) -> Result<T, Vec<Violation>> {
     if !violations.is_empty() {
         return Err(violations);
     }
-    // Valid, so serde reads it straight into the struct; it refuses only a
-    // repeated key or an integral float such as 3.0 for an integer, which the
-    // validator accepts (as JavaScript does): those go through a Value.
-    serde_json::from_slice(bytes).or_else(|_| {
-        let mut value: Value = serde_json::from_slice(bytes)
-            .map_err(|e| vec![Violation::new("", ViolationCode::Format, e.to_string())])?;
-        normalize_integers(&T::SCHEMA, &mut value);
-        // The schema and the struct describe the same fields, so this cannot
-        // fail unless they drift apart; a test per body guards that, and the
-        // error is still reported as a value rather than a panic.
-        T::deserialize(&value).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
-    })
+    // Valid, so this parse cannot fail; the struct is built from the Value
+    // (not straight from the bytes: that would add a second serde
+    // deserializer per body to the worker's wasm, and a repeated key or an
+    // integral float such as 3.0 for an integer, which the validator accepts
+    // as JavaScript does, needs the Value anyway).
+    let mut value: Value =
+        serde_json::from_slice(bytes).map_err(|e| vec![Violation::new("", ViolationCode::Format, e.to_string())])?;
+    normalize_integers(&T::SCHEMA, &mut value);
+    // The schema and the struct describe the same fields, so this cannot
+    // fail unless they drift apart; a test per body guards that, and the
+    // error is still reported as a value rather than a panic.
+    T::deserialize(&value).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
 }
 
 /// JSON numbers such as `3.0` are integers to JavaScript and to the validator;

@@ -93,11 +93,8 @@ impl<'a> Walk<'a> {
     }
 
     /// The violations found, in the oracle's order.
-    pub fn finish(mut self) -> Vec<Violation> {
-        if self.found.len() > 1 {
-            self.found.sort_by(|a, b| a.order.cmp(&b.order));
-        }
-        self.found.into_iter().map(|f| f.violation).collect()
+    pub fn finish(self) -> Vec<Violation> {
+        merge_sort(self.found).into_iter().map(|f| f.violation).collect()
     }
 
     fn push(&mut self, at: &At, code: Code, message: impl Into<String>) {
@@ -382,6 +379,26 @@ impl<'a> Walk<'a> {
             self.push(at, Code::Max, with_number("must be at most ", bound(rule.max), ""));
         }
     }
+}
+
+/// A stable sort by place, by hand: the standard library's sorts are several
+/// kilobytes of wasm, and these lists are short and nearly sorted already.
+fn merge_sort(mut v: Vec<Found>) -> Vec<Found> {
+    if v.len() < 2 {
+        return v;
+    }
+    let right = merge_sort(v.split_off(v.len() / 2));
+    let left = merge_sort(v);
+    let mut out = Vec::with_capacity(left.len() + right.len());
+    let mut right = right.into_iter().peekable();
+    for l in left {
+        while let Some(r) = right.next_if(|r| r.order < l.order) {
+            out.push(r);
+        }
+        out.push(l);
+    }
+    out.extend(right);
+    out
 }
 
 /// A number bound as the oracle prints it. Every bound in the catalog is a
