@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Builds the npm package's generated files into pkg/dist/ (gitignored):
 //
-//   1. cargo build -p mdm-wasm for wasm32 (profile wasm-pkg: release, unstripped
-//      so wasm-bindgen sees the target features);
+//   1. cargo build -p mdm-wasm -p mdm-qr for wasm32 (profile wasm-pkg:
+//      release, unstripped so wasm-bindgen sees the target features);
 //   2. wasm-bindgen --target web: one ES module + one .wasm serve every runtime
 //      (browsers fetch the .wasm, Node reads it from disk, workerd imports it as
 //      a compiled module; see src/{browser,node,workerd}.js);
-//   3. wasm-opt -Oz from npm binaryen (never Debian's binaryen: it breaks the wasm);
-//   4. dist/size.json with the raw and gzipped wasm size;
+//   3. wasm-opt -Oz from npm binaryen (never Debian's binaryen: it breaks the wasm),
+//      also over the QR encoder's wasm (dist/mdm_qr.wasm, no wasm-bindgen: it
+//      is loaded on the first qrSvg call, see src/qr.js);
+//   4. dist/size.json with the raw and gzipped wasm sizes;
 //   5. a copy of the browser files into admin/pkg/ for the admin page.
 //
 // Tools: WASM_BINDGEN_BIN (default ~/.cargo/bin/wasm-bindgen, else PATH) must
@@ -45,7 +47,7 @@ function newest(paths) {
   return t;
 }
 
-const inputs = ["Cargo.toml", "Cargo.lock", "crates/mdm-core", "crates/mdm-wasm", "pkg/src", "pkg/build.mjs"].map((p) =>
+const inputs = ["Cargo.toml", "Cargo.lock", "crates/mdm-core", "crates/mdm-wasm", "crates/mdm-qr", "pkg/src", "pkg/build.mjs"].map((p) =>
   join(root, p),
 );
 const outputs = [join(dist, "size.json"), join(root, "admin/pkg/dist/mdm_wasm_bg.wasm")];
@@ -92,7 +94,7 @@ if (!/version[ _]132\b/.test(optVersion)) {
 
 const profile = "wasm-pkg";
 if (!args.has("--skip-cargo")) {
-  run("cargo", ["build", "-p", "mdm-wasm", "--lib", "--target", "wasm32-unknown-unknown", "--profile", profile], {
+  run("cargo", ["build", "-p", "mdm-wasm", "-p", "mdm-qr", "--lib", "--target", "wasm32-unknown-unknown", "--profile", profile], {
     stdio: ["ignore", "inherit", "inherit"],
   });
 }
@@ -114,17 +116,31 @@ const features = [
   "--enable-multivalue",
 ];
 run(wasmOpt, ["-Oz", "--strip-debug", "--strip-producers", ...features, wasmFile, "-o", wasmFile]);
+const qrFile = join(dist, "mdm_qr.wasm");
+run(wasmOpt, [
+  "-Oz",
+  "--strip-debug",
+  "--strip-producers",
+  ...features,
+  join(root, "target/wasm32-unknown-unknown", profile, "mdm_qr.wasm"),
+  "-o",
+  qrFile,
+]);
 
-const wasm = readFileSync(wasmFile);
-const js = readFileSync(join(dist, "mdm_wasm.js"));
+const sizeOf = (file) => {
+  const bytes = readFileSync(file);
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+};
 const size = {
-  wasm: { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length, beforeWasmOpt: before },
-  glue: { raw: js.length, gzip: gzipSync(js, { level: 9 }).length },
+  wasm: { ...sizeOf(wasmFile), beforeWasmOpt: before },
+  glue: sizeOf(join(dist, "mdm_wasm.js")),
+  qr: sizeOf(qrFile),
 };
 writeFileSync(join(dist, "size.json"), JSON.stringify(size, null, 2) + "\n");
 console.log(
   `wasm: ${size.wasm.raw} B raw, ${size.wasm.gzip} B gzip -9 (before wasm-opt ${before} B); ` +
-    `glue js: ${size.glue.raw} B raw, ${size.glue.gzip} B gzip`,
+    `glue js: ${size.glue.raw} B raw, ${size.glue.gzip} B gzip; ` +
+    `QR wasm (loaded on first qrSvg): ${size.qr.raw} B raw, ${size.qr.gzip} B gzip`,
 );
 
 // The admin page (served by the worker as static assets) loads the package
@@ -133,6 +149,6 @@ const adminPkg = join(root, "admin/pkg");
 rmSync(adminPkg, { recursive: true, force: true });
 mkdirSync(join(adminPkg, "dist"), { recursive: true });
 mkdirSync(join(adminPkg, "src"), { recursive: true });
-for (const f of ["mdm_wasm.js", "mdm_wasm_bg.wasm"]) cpSync(join(dist, f), join(adminPkg, "dist", f));
-for (const f of ["browser.js", "api.js", "client.js", "operations.js", "validate.js"]) cpSync(join(pkgDir, "src", f), join(adminPkg, "src", f));
+for (const f of ["mdm_wasm.js", "mdm_wasm_bg.wasm", "mdm_qr.wasm"]) cpSync(join(dist, f), join(adminPkg, "dist", f));
+for (const f of ["browser.js", "api.js", "client.js", "operations.js", "validate.js", "qr.js"]) cpSync(join(pkgDir, "src", f), join(adminPkg, "src", f));
 log("copied the browser build to admin/pkg/");

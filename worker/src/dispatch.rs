@@ -16,8 +16,6 @@
 //!
 //! Handlers never check a permission themselves: the row's is the only one.
 
-use serde_json::Value;
-
 use mdm_core::pagination::{parse_list_query, ListQuery};
 use mdm_core::{RequestBody, Violation};
 
@@ -42,8 +40,8 @@ pub struct Scope {
     /// Path ids, validated and lowercase.
     ids: Vec<(&'static str, String)>,
     list: Option<ListQuery>,
-    /// The body, already validated against the row's schema.
-    body: Option<Value>,
+    /// The body's bytes, already validated against the row's schema.
+    body: Option<Vec<u8>>,
 }
 
 /// A handler asked for something its row's gate does not provide: a bug in
@@ -99,11 +97,11 @@ impl Scope {
         if self.endpoint.body != Some(T::NAME) {
             return Err(not_in_row(self.endpoint, T::NAME));
         }
-        let value = self
+        let bytes = self
             .body
             .take()
             .ok_or_else(|| not_in_row(self.endpoint, "its body twice"))?;
-        Ok(mdm_core::requests::build::<T>(value)?)
+        Ok(mdm_core::requests::build_text::<T>(&bytes)?)
     }
 }
 
@@ -186,13 +184,14 @@ async fn gates_then_handler(
     };
     let body = match endpoint.body {
         Some(name) => {
-            let value = body::read_json(&mut ctx.req).await?;
-            let violations: Vec<Violation> = mdm_core::catalog::violations_of(name, &value)
+            let bytes = body::read_bytes(&mut ctx.req).await?;
+            let validator = mdm_core::catalog::request_check(name)
                 .ok_or_else(|| ApiError::internal(format!("{}: no body {name} in the catalog", endpoint.name)))?;
+            let violations: Vec<Violation> = (validator.check)(&bytes).unwrap_or_else(|v| vec![v]);
             if !violations.is_empty() {
                 return Err(violations.into());
             }
-            Some(value)
+            Some(bytes)
         }
         None => None,
     };
@@ -209,7 +208,7 @@ async fn gates_then_handler(
     let Some(key) = idempotency_key else {
         return (endpoint.handler)(ctx, scope).await;
     };
-    let hash = idempotency::request_hash(endpoint.method, ctx.req.path().as_str(), scope.body.as_ref());
+    let hash = idempotency::request_hash(endpoint.method, ctx.req.path().as_str(), scope.body.as_deref());
     match idempotency::begin(ctx, ctx.credential_digest()?, key, hash.clone()).await? {
         idempotency::Outcome::Replay(answer) => Ok(answer),
         idempotency::Outcome::Claimed(claim) => {

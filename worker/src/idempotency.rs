@@ -15,7 +15,6 @@
 //! secret, which must not be stored.
 
 use serde::Deserialize;
-use serde_json::Value;
 use worker::{Headers, Response};
 
 use crate::ctx::Ctx;
@@ -69,9 +68,9 @@ pub fn key(ctx: &Ctx) -> Result<Option<String>, ApiError> {
     Ok(Some(key))
 }
 
-/// What identifies "the same request": method, path and the JSON body.
-pub fn request_hash(method: &str, path: &str, body: Option<&Value>) -> String {
-    let body = body.map(Value::to_string).unwrap_or_default();
+/// What identifies "the same request": method, path and the body's bytes.
+pub fn request_hash(method: &str, path: &str, body: Option<&[u8]>) -> String {
+    let body = String::from_utf8_lossy(body.unwrap_or_default());
     credentials::secret_hash(&format!("{method} {path}\n{body}"))
 }
 
