@@ -5,26 +5,11 @@
 import { provisioningExtras as provisioningExtrasText } from "../dist/mdm_wasm.js";
 
 export * from "../dist/mdm_wasm.js";
-// The validators, the extras and qrSvg over the wasm's raw exports (named
-// exports take precedence over `export *`).
-export {
-  validate,
-  validateJson,
-  validateAospEnrollmentTokenCreate,
-  validateAospDeviceUpdate,
-  validateWinEnrollmentTokenCreate,
-  validateWinEnrollmentTokenUpdate,
-  validateWinPolicyCreate,
-  validateGoogleEnrollmentTokenCreate,
-  validateOrganizationCreate,
-  validateSegmentCreate,
-  validateMdmUserCreate,
-  validateAospPolicyCreate,
-  validateDpcBuildCreate,
-  validateEnrollAosp,
-  validateEnrollWindows,
-  validateAospStatusReport,
-} from "./validate.js";
+// The validators (one per request body, generated at build time), the extras
+// and qrSvg over the wasm's raw exports (named exports take precedence over
+// `export *`).
+export { validate, validateJson } from "./validate.js";
+export * from "../dist/validators.js";
 export { qrSvg } from "./qr.js";
 export { ApiError, ValidationError, MdmClient, buildListQuery } from "./client.js";
 

@@ -153,18 +153,3 @@ function at(segment, f) {
     throw e;
   }
 }
-
-export const validateAospEnrollmentTokenCreate = (body) => validate("AospEnrollmentTokenCreate", body);
-export const validateAospDeviceUpdate = (body) => validate("AospDeviceUpdate", body);
-export const validateWinEnrollmentTokenCreate = (body) => validate("WinEnrollmentTokenCreate", body);
-export const validateWinEnrollmentTokenUpdate = (body) => validate("WinEnrollmentTokenUpdate", body);
-export const validateWinPolicyCreate = (body) => validate("WinPolicyCreate", body);
-export const validateGoogleEnrollmentTokenCreate = (body) => validate("GoogleEnrollmentTokenCreate", body);
-export const validateOrganizationCreate = (body) => validate("OrganizationCreate", body);
-export const validateSegmentCreate = (body) => validate("SegmentCreate", body);
-export const validateMdmUserCreate = (body) => validate("MdmUserCreate", body);
-export const validateAospPolicyCreate = (body) => validate("AospPolicyCreate", body);
-export const validateDpcBuildCreate = (body) => validate("DpcBuildCreate", body);
-export const validateEnrollAosp = (body) => validate("EnrollAosp", body);
-export const validateEnrollWindows = (body) => validate("EnrollWindows", body);
-export const validateAospStatusReport = (body) => validate("AospStatusReport", body);
