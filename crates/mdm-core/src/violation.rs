@@ -35,6 +35,25 @@ pub enum ViolationCode {
     TooMany,
 }
 
+/// Every code's name, as the API writes it (the published enum of `code`).
+pub const CODES: &[&str] = &[
+    "required",
+    "type",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "min",
+    "max",
+    "enum",
+    "unknownField",
+    "format",
+    "maxItems",
+    "unique",
+    "reference",
+    "dependency",
+    "tooMany",
+];
+
 impl ViolationCode {
     pub const ALL: [ViolationCode; 15] = [
         Self::Required,
@@ -182,6 +201,12 @@ fn cut(text: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::Path;
+
+    #[test]
+    fn published_codes_are_every_code() {
+        let names: Vec<&str> = super::ViolationCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, super::CODES);
+    }
 
     #[test]
     fn lists_are_capped_with_too_many_last_and_texts_cut() {

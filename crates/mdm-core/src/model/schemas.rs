@@ -286,28 +286,7 @@ pub const VIOLATION: Schema = Schema::Object(&[
         TEXT,
         "Where: aosPolicyAssignments[1].priority; empty for the whole body.",
     ),
-    Field::required(
-        "code",
-        string()
-            .one_of(&[
-                "required",
-                "type",
-                "pattern",
-                "minLength",
-                "maxLength",
-                "min",
-                "max",
-                "enum",
-                "unknownField",
-                "format",
-                "maxItems",
-                "unique",
-                "reference",
-                "dependency",
-            ])
-            .schema(),
-        "",
-    ),
+    Field::required("code", string().one_of(crate::violation::CODES).schema(), ""),
     Field::required("message", TEXT, ""),
 ]);
 
