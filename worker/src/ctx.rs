@@ -3,7 +3,7 @@
 use serde_json::Value;
 use worker::{Env, Request};
 
-use crate::auth::{self, Principal};
+use crate::auth::Principal;
 use crate::db::Db;
 use crate::http::query::Query;
 use crate::http::{body, ApiError};
@@ -23,17 +23,11 @@ impl Ctx {
         Db::from_env(&self.env)
     }
 
-    /// Verify the bearer token: 401 / 4002 without one, 401 / 4004 if invalid.
-    /// A worker without `AUTH_SECRET` refuses every token (and logs why).
-    pub fn authenticate(&self) -> Result<Principal, ApiError> {
-        let header = self.req.headers().get("Authorization")?;
-        let secret = self.string_binding(auth::SECRET_BINDING).unwrap_or_default();
-        if secret.is_empty() {
-            auth::bearer_token(header.as_deref())?;
-            worker::console_error!("{} is not configured: every token is refused", auth::SECRET_BINDING);
-            return Err(ApiError::InvalidToken);
-        }
-        auth::authenticate(header.as_deref(), secret.as_bytes(), self.now_ms.div_euclid(1000))
+    /// Resolve the request's credential (see [`crate::identity`]): 401 / 4002
+    /// without one, 401 / 4004 if invalid, 503 / 5030 if the identity
+    /// provider cannot be reached.
+    pub async fn authenticate(&self) -> Result<Principal, ApiError> {
+        crate::identity::authenticate(self).await
     }
 
     /// The JSON body (415 / 413 / 400 as documented in `http::body`).

@@ -6,7 +6,8 @@
 //!
 //! 1. credential: bearer token (401 / 4002, 4004) or device secret (401 / 4002);
 //! 2. permission: the row's one permission (403 / 4005);
-//! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden);
+//! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden),
+//!    and the permission held in that organization (403 / 4005);
 //! 4. plan: the row's feature (400 / 5050);
 //! 5. path ids: each `:xxxId` a 24-hex id (5209), handed on lowercase;
 //! 6. query: a list's `page`, `limit`, `sort`, ... (5209);
@@ -109,7 +110,7 @@ pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> 
     let gate = endpoint.gate;
     // 1. Credential, 2. permission.
     let caller = if gate.needs_bearer() {
-        let principal = ctx.authenticate()?;
+        let principal = ctx.authenticate().await?;
         if let Some(p) = gate.permission() {
             principal.require(p.name)?;
         }
@@ -137,6 +138,11 @@ pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> 
         }
         _ => None,
     };
+    // The permission again, now in this organization: a membership holds its
+    // role only in its own organization, an API key only in its own.
+    if let (Some(p), Some(org), Some(principal)) = (gate.permission(), org.as_ref(), caller.as_ref()) {
+        principal.require_in(p.name, &org.id, &org.slug)?;
+    }
     if let (Gate::OrganizationFeature(_, feature), Some(org)) = (gate, org.as_ref()) {
         if !mdm_core::plans::includes(&org.plan, feature) {
             return Err(ApiError::FeatureNotAllowed);

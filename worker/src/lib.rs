@@ -15,6 +15,8 @@ mod db;
 mod dispatch;
 mod endpoint;
 mod http;
+mod identity;
+mod oidc;
 mod openapi;
 mod router;
 mod routes;
@@ -50,7 +52,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     Ok(match result {
         Ok(resp) => resp,
         Err(err) => {
-            if let ApiError::Internal(cause) = &err {
+            if let ApiError::Internal(cause) | ApiError::IdentityProviderUnavailable(cause) = &err {
                 worker::console_error!("{} {} {}: {cause}", method, url.path(), err.code());
             }
             body::drain(&mut ctx.req).await;

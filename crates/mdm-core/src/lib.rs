@@ -27,6 +27,7 @@ pub mod plans;
 pub mod policy;
 pub mod query_string;
 pub mod requests;
+pub mod roles;
 pub mod schema;
 pub mod time;
 pub mod violation;

@@ -40,6 +40,9 @@ pub enum ApiError {
     PayloadTooLarge,
     /// 415 / 4150: a body-carrying request whose `Content-Type` is not JSON.
     UnsupportedMediaType,
+    /// 503 / 5030: the identity provider's key set cannot be fetched
+    /// (retryable); the cause is logged, not sent.
+    IdentityProviderUnavailable(String),
     /// 500 / 5000: a bug or a platform failure. The string is logged, never sent.
     Internal(String),
 }
@@ -124,6 +127,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge => 413,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::IdentityProviderUnavailable(_) => 503,
             ApiError::Internal(_) => 500,
         }
     }
@@ -143,6 +147,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => 4050,
             ApiError::PayloadTooLarge => 4130,
             ApiError::UnsupportedMediaType => 4150,
+            ApiError::IdentityProviderUnavailable(_) => 5030,
             ApiError::Internal(_) => 5000,
         }
     }
@@ -163,6 +168,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::IdentityProviderUnavailable(_) => "Identity provider unavailable",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -179,6 +185,7 @@ impl ApiError {
             ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition => "FAILED_PRECONDITION",
             ApiError::LimitExceeded => "RESOURCE_EXHAUSTED",
             ApiError::MethodNotAllowed(_) => "UNIMPLEMENTED",
+            ApiError::IdentityProviderUnavailable(_) => "UNAVAILABLE",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -250,6 +257,8 @@ impl ApiError {
                 // With a realm, as Google sends it: httplib2 (Google's Python client) cannot parse a bare `Bearer`.
                 vec![("WWW-Authenticate", "Bearer realm=\"mdm-edge\"".to_string())]
             }
+            // The key set is refetched at most once a minute.
+            ApiError::IdentityProviderUnavailable(_) => vec![("Retry-After", "60".to_string())],
             _ => Vec::new(),
         }
     }
@@ -300,6 +309,12 @@ mod tests {
             ),
             (ApiError::LimitExceeded, 400, 5017, "Limit Exceeded"),
             (ApiError::InvalidStateTransition, 409, 5010, "Invalid state transition"),
+            (
+                ApiError::IdentityProviderUnavailable("down".into()),
+                503,
+                5030,
+                "Identity provider unavailable",
+            ),
         ];
         for (e, status, code, message) in cases {
             assert_eq!(e.http_status(), status, "{e:?}");
