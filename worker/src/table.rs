@@ -87,6 +87,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         ORGANIZATIONS,
         "Create an organization and choose its plan (platform operators)",
     )
+    .idempotent()
     .client("createOrganization")
     .body("OrganizationCreate")
     .created(Success::Envelope("Organization")),
@@ -122,6 +123,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(segments::create),
     )
     .doc(SEGMENTS, "Create a segment")
+    .idempotent()
     .client("createSegment")
     .body("SegmentCreate")
     .created(Success::Envelope("Segment")),
@@ -143,6 +145,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(mdm_users::create),
     )
     .doc(MDM_USERS, "Create an MDM user")
+    .idempotent()
     .client("createMdmUser")
     .body("MdmUserCreate")
     .created(Success::Envelope("MdmUser")),
@@ -261,6 +264,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(aosp_policies::create),
     )
     .doc(AOSP_POLICIES, "Create an AOSP policy")
+    .idempotent()
     .client("createAospPolicy")
     .body("AospPolicyCreate")
     .created(Success::Envelope("AospPolicy")),
@@ -282,6 +286,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(dpc_builds::create),
     )
     .doc(DPC_BUILDS, "Register a DPC build")
+    .idempotent()
     .client("createDpcBuild")
     .body("DpcBuildCreate")
     .created(Success::Envelope("DpcBuild")),
@@ -304,6 +309,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(aosp_tokens::create),
     )
     .doc(AOSP_TOKENS, "Create an AOSP enrollment token")
+    .idempotent()
     .client("createAospEnrollmentToken")
     .body("AospEnrollmentTokenCreate")
     .created(Success::Envelope("AospEnrollmentToken"))
@@ -382,6 +388,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A device enrolls with an AOSP or Google-compatible enrollment token (consumed atomically)",
     )
+    .device_side()
     .body("EnrollAosp")
     .created(Success::EnvelopeInline(&aosp_enroll::ENROLLED))
     .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
@@ -396,6 +403,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A device reports its status (X-Device-Secret); the first moves it to ACTIVE",
     )
+    .device_side()
     .body("AospStatusReport")
     .ok(Success::EnvelopeInline(&aosp_enroll::REPORTED)),
     // Windows MDM (plans that include it).
@@ -417,6 +425,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(windows::tokens::create),
     )
     .doc(WIN_TOKENS, "Create a Windows enrollment token")
+    .idempotent()
     .client("createWinEnrollmentToken")
     .body("WinEnrollmentTokenCreate")
     .created(Success::Envelope("WinEnrollmentToken"))
@@ -486,6 +495,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(windows::policies::create),
     )
     .doc(WIN_POLICIES, "Create a Windows policy")
+    .idempotent()
     .client("createWinPolicy")
     .body("WinPolicyCreate")
     .created(Success::Envelope("WinPolicy")),
@@ -500,6 +510,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A PC enrolls with a Windows enrollCode (consumed atomically)",
     )
+    .device_side()
     .body("EnrollWindows")
     .created(Success::EnvelopeInline(&windows::enroll::ENROLLED))
     .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
@@ -521,6 +532,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(google::create),
     )
     .doc(GOOGLE, "enterprises.enrollmentTokens.create")
+    .idempotent()
     .body("GoogleEnrollmentTokenCreate")
     .ok(Success::Raw("GoogleEnrollmentToken")),
     endpoint(

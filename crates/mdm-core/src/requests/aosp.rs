@@ -1,10 +1,10 @@
 //! AOSP (non-GMS Android) bodies: enrollment-token create and device update.
 
 use super::{unique_ids_in, RequestBody};
+use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
 use crate::violation::Violation;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const MANAGEMENT_MODES: &[&str] = &["DEVICE_OWNER", "MANAGEMENT_MODE_UNSPECIFIED"];
 
@@ -98,7 +98,7 @@ impl RequestBody for AospTokenCreate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
     }
 }
@@ -170,7 +170,7 @@ impl RequestBody for AospDeviceUpdate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
     }
 }
