@@ -68,7 +68,16 @@ impl Ctx {
     /// A digest of the bearer credential: what rate limits count by, so the
     /// credential itself is never a key anywhere.
     pub fn credential_digest(&self) -> Result<String, ApiError> {
-        let header = self.req.headers().get("Authorization")?.unwrap_or_default();
+        // Behind Cloudflare Access a person's requests may carry only Access'
+        // assertion: it is their credential then, so people do not share one count.
+        let header = match self.req.headers().get("Authorization")? {
+            Some(h) => h,
+            None => self
+                .req
+                .headers()
+                .get(crate::identity::CF_ACCESS_HEADER)?
+                .unwrap_or_default(),
+        };
         let mut digest = crate::routes::credentials::secret_hash(&header);
         digest.truncate(32);
         Ok(digest)
