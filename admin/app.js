@@ -10,7 +10,7 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const PAGE_SIZE = 10;
 
 let client = null;
-const pages = { aosp: 1, windows: 1, devices: 1 };
+const pages = { aosp: 1, windows: 1, devices: 1, members: 1, keys: 1 };
 
 // ---- forms ----------------------------------------------------------------------
 
@@ -223,9 +223,45 @@ function deviceRow(device) {
 
 const loadDevices = () => listInto("devices", (q) => client.listAospDevices(q), deviceRow);
 
+// ---- members and API keys ------------------------------------------------------------
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : "never");
+
+function memberRow(member) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = member.id;
+  tr.append(cell(member.email), cell(member.role), cell(when(member.createdAt)));
+  const actions = cell();
+  actions.append(
+    button("Remove", () => remove(member.email, () => client.removeMember(member.id), loadMembers), {
+      "data-action": "delete",
+    }),
+  );
+  tr.append(actions);
+  return tr;
+}
+
+function keyRow(key) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = key.id;
+  const perms = key.permissions.length > 3 ? `${key.permissions.slice(0, 3).join(", ")} +${key.permissions.length - 3}` : key.permissions.join(", ");
+  tr.append(cell(key.name), cell(`${key.prefix}…`), cell(perms), cell(when(key.lastUsedAt)));
+  const actions = cell();
+  actions.append(
+    button("Revoke", () => remove(`the key ${key.name}`, () => client.revokeApiKey(key.id), loadKeys), {
+      "data-action": "delete",
+    }),
+  );
+  tr.append(actions);
+  return tr;
+}
+
+const loadMembers = () => listInto("members", (q) => client.listMembers(q), memberRow);
+const loadKeys = () => listInto("keys", (q) => client.listApiKeys(q), keyRow);
+
 // ---- wiring ---------------------------------------------------------------------------
 
-const loaders = { aosp: loadAosp, windows: loadWindows, devices: loadDevices };
+const loaders = { aosp: loadAosp, windows: loadWindows, devices: loadDevices, members: loadMembers, keys: loadKeys };
 
 function showTab(name) {
   for (const b of $$("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
@@ -233,12 +269,23 @@ function showTab(name) {
   return loaders[name]();
 }
 
+/**
+ * Signs in with a bearer (an API key or a development token), or with none:
+ * behind Cloudflare Access the request carries Access' assertion, which the
+ * API checks as it checks any OpenID Connect token.
+ */
 async function signIn(token, organization) {
-  const candidate = new MdmClient({ token, organization });
-  const me = await candidate.me();
-  client = candidate;
-  sessionStorage.setItem("mdm-admin", JSON.stringify({ token, organization }));
-  $("#who").textContent = `${me.sub} @ ${organization}`;
+  const probe = new MdmClient({ token });
+  const me = await probe.me();
+  const org =
+    me.organizations.find((o) => organization && [o.id, o.slug].includes(organization.toLowerCase())) ??
+    (organization ? { id: organization, slug: organization } : me.organizations[0]);
+  if (!org) throw new ApiError(404, 3001, "You belong to no organization");
+  client = new MdmClient({ token, organization: org.slug });
+  if (token) sessionStorage.setItem("mdm-admin", JSON.stringify({ token, organization: org.slug }));
+  const how = { apiKey: "API key", oidc: "single sign-on", hs256: "development token" }[me.via] ?? me.via;
+  const role = org.role ? `role ${org.role}` : "the credential's own permissions";
+  $("#who").textContent = `${me.email ?? me.subject} @ ${org.slug} · ${role} (${how})`;
   $("#sign-in").hidden = true;
   $("#app").hidden = false;
   $("#sign-out").hidden = false;
@@ -276,6 +323,37 @@ liveValidation($("#device-form"), async (body) => {
   await loadDevices();
 });
 
+liveValidation($("#member-form"), async (body) => {
+  await client.createMember(body);
+  $("#member-form").reset();
+  check($("#member-form"));
+  pages.members = 1;
+  await loadMembers();
+});
+
+liveValidation($("#key-form"), async (body) => {
+  const key = await client.createApiKey(body);
+  $("#key-form").reset();
+  check($("#key-form"));
+  // The only time the key is visible: the list shows its prefix.
+  $("#new-key-value").textContent = key.key;
+  $("#new-key-copied").textContent = "";
+  $("#new-key").hidden = false;
+  pages.keys = 1;
+  await loadKeys();
+});
+
+$("#new-key-copy").addEventListener("click", async () => {
+  try {
+    await navigator.clipboard.writeText($("#new-key-value").textContent);
+    $("#new-key-copied").textContent = "Copied.";
+  } catch {
+    // No clipboard permission: select the text so Ctrl+C works.
+    getSelection().selectAllChildren($("#new-key-value"));
+    $("#new-key-copied").textContent = "Selected: press Ctrl+C.";
+  }
+});
+
 $("#device-cancel").addEventListener("click", () => ($("#device-editor").hidden = true));
 for (const b of $$("[data-tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
 $("#sign-out").addEventListener("click", signOut);
@@ -292,5 +370,10 @@ $("#sign-in-form").addEventListener("submit", async (event) => {
 });
 
 const saved = JSON.parse(sessionStorage.getItem("mdm-admin") ?? "null");
-if (saved) signIn(saved.token, saved.organization).catch(() => sessionStorage.removeItem("mdm-admin"));
+if (saved) {
+  signIn(saved.token, saved.organization).catch(() => sessionStorage.removeItem("mdm-admin"));
+} else {
+  // Behind Cloudflare Access this succeeds without any credential of ours.
+  signIn(undefined, "").catch(() => {});
+}
 document.body.dataset.ready = "true";

@@ -14,10 +14,14 @@ const root = new URL("..", import.meta.url);
 // [file, goal, ceiling] in bytes of gzip -9; null: no budget.
 const BUDGETS = {
   pkg: [
-    ["pkg/dist/mdm_wasm_bg.wasm", 30_000, 46_000],
+    // +1.8 kB for members and API keys (their bodies, and the permission
+    // table an API key's permissions are checked against).
+    ["pkg/dist/mdm_wasm_bg.wasm", 30_000, 48_500],
     ["pkg/dist/mdm_qr.wasm", null, null],
   ],
-  worker: [["worker/build/index_bg.wasm", 250_000, 360_000]],
+  // +29 kB for identity: API keys, members and roles, OpenID Connect over
+  // WebCrypto (the JWKS cache and the js-sys calls), GET /v1/me.
+  worker: [["worker/build/index_bg.wasm", 250_000, 390_000]],
 };
 const which = process.argv.slice(2);
 let over = false;

@@ -31,12 +31,22 @@ export function buildListQuery<R extends ListResource>(resource: R, params?: Lis
 export interface ClientOptions {
   /** Origin of the API, e.g. "https://mdm.example.com" (default: same origin). */
   baseUrl?: string;
-  /** Bearer JWT. */
+  /** Bearer credential: an API key (`mdme_...`), an OpenID Connect token, or an HS256 JWT. */
   token?: string;
+  /** An API key (`mdme_...`); the same as `token`, which wins when both are given. */
+  apiKey?: string;
   /** Organization id or slug used by every organization-scoped call. */
   organization?: string;
   /** fetch implementation (default: globalThis.fetch). */
   fetch?: typeof fetch;
+}
+
+/** What `GET /v1/me` answers. */
+export interface Me {
+  subject: string;
+  email?: string;
+  via: "apiKey" | "oidc" | "hs256";
+  organizations: { id: string; slug: string; role?: "viewer" | "operator" | "admin" | "owner"; permissions: string[] }[];
 }
 
 export interface CallOptions {
@@ -63,7 +73,8 @@ export class MdmClient {
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;
   /** Calls the endpoint-table operation behind the client method `name` (see operations.d.ts). */
   operation(name: keyof Operations, ...args: unknown[]): Promise<unknown>;
-  me(options?: CallOptions): Promise<{ sub: string; orgs: string[]; perms: string[]; exp: number }>;
+  /** `GET /v1/me`: who the credential is, and what it may do in each organization it sees. */
+  me(options?: CallOptions): Promise<Me>;
 }
 
 /** The generated methods, one per operation of the endpoint table. */

@@ -49,11 +49,12 @@ const seg = (s) => {
 // Every method is async: a bad argument or body rejects the promise, never throws.
 export class MdmClient {
   /**
-   * @param {{baseUrl?: string, token?: string, organization?: string, fetch?: typeof fetch}} options
+   * @param {{baseUrl?: string, token?: string, apiKey?: string, organization?: string, fetch?: typeof fetch}} options
+   * `token` or `apiKey`: the bearer credential (an API key is one like any other).
    */
-  constructor({ baseUrl = "", token, organization, fetch: fetchImpl } = {}) {
+  constructor({ baseUrl = "", token, apiKey, organization, fetch: fetchImpl } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
-    this.token = token;
+    this.token = token ?? apiKey;
     this.bookmark = undefined;
     this.organization = organization;
     this.fetch = fetchImpl ?? ((...a) => globalThis.fetch(...a));
@@ -126,7 +127,7 @@ export class MdmClient {
     return this.request(op.method, path, { signal });
   }
 
-  /** `GET /v1/me`: who the token says the caller is. */
+  /** `GET /v1/me`: who the credential is, and what it may do in each organization it sees. */
   async me({ signal } = {}) {
     return this.request("GET", "/v1/me", { signal });
   }

@@ -1,14 +1,14 @@
 // Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
 // Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
 
-import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, ApiKey, ApiKeyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
 import type { CallOptions } from "./client.js";
 
 /** One method per operation of the endpoint table that the client offers. */
 export interface Operations {
   /** `GET /v1/organizations` (List the organizations the token may see). */
   listOrganizations(params?: ListParams["organizations"], options?: CallOptions): Promise<Page<Organization>>;
-  /** `POST /v1/organizations` (Create an organization). */
+  /** `POST /v1/organizations` (Create an organization and choose its plan (platform operators)). */
   createOrganization(body: OrganizationCreate, options?: CallOptions): Promise<Organization>;
   /** `PUT /v1/organizations/:organizationId` (Rename an organization or change its plan (platform operators)). */
   updateOrganization(body: OrganizationUpdate, options?: CallOptions): Promise<Organization>;
@@ -20,6 +20,22 @@ export interface Operations {
   listMdmUsers(params?: ListParams["mdmUsers"], options?: CallOptions): Promise<Page<MdmUser>>;
   /** `POST /v1/organizations/:organizationId/mdm-users` (Create an MDM user). */
   createMdmUser(body: MdmUserCreate, options?: CallOptions): Promise<MdmUser>;
+  /** `GET /v1/organizations/:organizationId/members` (List the organization's members). */
+  listMembers(params?: ListParams["members"], options?: CallOptions): Promise<Page<Member>>;
+  /** `POST /v1/organizations/:organizationId/members` (Add a member with a role (within the caller's own permissions)). */
+  createMember(body: MemberCreate, options?: CallOptions): Promise<Member>;
+  /** `GET /v1/organizations/:organizationId/members/:memberId` (Get a member). */
+  getMember(memberId: string, options?: CallOptions): Promise<Member>;
+  /** `PUT /v1/organizations/:organizationId/members/:memberId` (Change a member's role or email (the last owner stays owner)). */
+  updateMember(memberId: string, body: MemberUpdate, options?: CallOptions): Promise<Member>;
+  /** `DELETE /v1/organizations/:organizationId/members/:memberId` (Remove a member (never the last owner)). */
+  removeMember(memberId: string, options?: CallOptions): Promise<Member>;
+  /** `GET /v1/organizations/:organizationId/api-keys` (List the organization's live API keys (never the keys themselves)). */
+  listApiKeys(params?: ListParams["apiKeys"], options?: CallOptions): Promise<Page<ApiKey>>;
+  /** `POST /v1/organizations/:organizationId/api-keys` (Create an API key; the answer is the only one that shows `key`). */
+  createApiKey(body: ApiKeyCreate, options?: CallOptions): Promise<ApiKey>;
+  /** `DELETE /v1/organizations/:organizationId/api-keys/:apiKeyId` (Revoke an API key (its next request is 401)). */
+  revokeApiKey(apiKeyId: string, options?: CallOptions): Promise<ApiKey>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (List AOSP policies). */
   listAospPolicies(params?: ListParams["aospPolicies"], options?: CallOptions): Promise<Page<AospPolicy>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (Create an AOSP policy). */

@@ -175,6 +175,49 @@ test("a device enrolled with a token can be edited, with live validation", { tim
   assert.deepEqual(device?.tags, ["front", "shared"]);
 });
 
+test("sign in with an API key, add a member, create a key (shown once) and revoke it", { timeout: 120_000 }, async () => {
+  const created = await api("POST", "/v1/organizations/demo/api-keys", { name: "browser", permissions: ["*"] });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  await page.click("#sign-out");
+  await page.waitForSelector("#sign-in:not([hidden])");
+  await page.waitForSelector("body[data-ready=true]");
+  await page.fill("#sign-in-form [name=token]", created.body.data.key);
+  await page.fill("#sign-in-form [name=organization]", "demo");
+  await page.click("#sign-in-form button[type=submit]");
+  await page.waitForSelector("#app:not([hidden])");
+  assert.match(await page.textContent("#who"), /apiKey:[0-9a-f]{24} @ demo .*\(API key\)/);
+
+  await page.click('[data-tab="members"]');
+  await page.type("#member-form [name=email]", "not-an-email");
+  await page.waitForSelector('#member-form [data-error="email"]:not(:empty)');
+  await page.fill("#member-form [name=email]", "ops@example.com");
+  await page.selectOption("#member-form [name=role]", "operator");
+  await page.click("#member-form button[type=submit]");
+  await page.waitForSelector('#members-table tbody tr:has-text("ops@example.com")');
+  assert.match(await page.textContent('#members-table tbody tr:has-text("ops@example.com")'), /operator/);
+  await shot("members");
+
+  await page.click('[data-tab="keys"]');
+  await page.fill("#key-form [name=name]", "automation-key");
+  await page.fill("#key-form [name=permissions]", "mdm.aosp.*");
+  await page.click("#key-form button[type=submit]");
+  await page.waitForSelector("#new-key:not([hidden])");
+  const key = (await page.textContent("#new-key-value")).trim();
+  assert.match(key, /^mdme_/);
+  await page.click("#new-key-copy");
+  await page.waitForSelector('#new-key-copied:not(:empty)');
+  const row = page.locator('#keys-table tbody tr:has-text("automation-key")');
+  await row.waitFor();
+  assert.ok(!(await page.textContent("#keys-table")).includes(key), "the list never shows the key");
+  await shot("keys");
+  assert.equal((await call(w, "GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { token: key })).status, 200);
+  await row.locator("[data-action=delete]").click();
+  await page.waitForSelector('#keys-table tbody tr:has-text("automation-key")', { state: "detached" });
+  const after = await call(w, "GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { token: key });
+  assert.equal(after.status, 401);
+  assert.equal(after.body.error.code, 4004);
+});
+
 test("no page errors along the way", { timeout: 90_000 }, () => {
   assert.deepEqual(errors, []);
 });

@@ -14,7 +14,7 @@ import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
 
 const ORG = "/v1/organizations/demo";
 const SERVER_ONLY = new Set(["reference", "unique"]);
-let w, token, deviceId, deviceSecret, winTokenId, enterpriseId;
+let w, token, deviceId, deviceSecret, winTokenId, enterpriseId, memberId;
 
 const send = (method, path, body, headers = {}) => call(w, method, path, { token, body, headers });
 const ok = (r) => assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JSON.stringify(r.body)}`);
@@ -35,6 +35,9 @@ before(async () => {
   const win = await send("POST", `${ORG}/mdm/windows/enterprise/enrollment-tokens`, {});
   ok(win);
   winTokenId = win.body.data.id;
+  const member = await send("POST", `${ORG}/members`, { email: "parity@example.com", role: "admin" });
+  ok(member);
+  memberId = member.body.data.id;
   const orgs = await send("GET", "/v1/organizations?limit=100");
   ok(orgs);
   enterpriseId = orgs.body.data.items.find((o) => o.slug === "demo").enterpriseId;
@@ -53,7 +56,7 @@ after(async () => {
 let routes;
 async function loadRoutes() {
   const doc = (await call(w, "GET", "/openapi.json")).body;
-  const values = { organizationId: "demo", enterpriseId, aosDeviceId: deviceId, winEnrollmentTokenId: winTokenId };
+  const values = { organizationId: "demo", enterpriseId, aosDeviceId: deviceId, winEnrollmentTokenId: winTokenId, memberId };
   routes = {};
   for (const [template, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {

@@ -24,27 +24,87 @@ type HmacSha256 = Hmac<Sha256>;
 /// Name of the secret/var holding the HMAC key.
 pub const SECRET_BINDING: &str = "AUTH_SECRET";
 
+/// The shortest `AUTH_SECRET` accepted: a shorter one can be guessed offline
+/// from any token, so the worker refuses every HS256 token instead.
+pub const MIN_SECRET_LEN: usize = 32;
+
 /// Tokens longer than this are rejected without parsing.
 const MAX_TOKEN_LEN: usize = 8 * 1024;
 
-/// Who is calling, from a verified token.
+/// Which kind of credential the caller presented.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    ApiKey,
+    Oidc,
+    Hs256,
+}
+
+impl Via {
+    /// As `GET /v1/me` names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Via::ApiKey => "apiKey",
+            Via::Oidc => "oidc",
+            Via::Hs256 => "hs256",
+        }
+    }
+}
+
+/// Permissions held over some organizations: an HS256 token's claims, an API
+/// key's organization, one membership, or a platform operator's `platform.*`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Principal {
-    pub sub: String,
+pub struct Grant {
     /// Organization ids or slugs, or `"*"`.
     pub orgs: Vec<String>,
     /// Permission strings (exact, `prefix.*`, or `*`).
     pub perms: Vec<String>,
-    /// Expiry, seconds since the epoch.
-    pub exp: i64,
+    /// The membership's role, when the grant is one.
+    pub role: Option<&'static str>,
+}
+
+impl Grant {
+    fn covers_org(&self, id: &str, slug: &str) -> bool {
+        self.orgs
+            .iter()
+            .any(|o| o == "*" || o.eq_ignore_ascii_case(id) || o.eq_ignore_ascii_case(slug))
+    }
+
+    fn holds(&self, perm: &str) -> bool {
+        mdm_core::permissions::any_matches(&self.perms, perm)
+    }
+}
+
+/// Who is calling, from a verified credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    pub sub: String,
+    pub email: Option<String>,
+    pub via: Via,
+    pub grants: Vec<Grant>,
+}
+
+/// Which organizations a caller's permission reaches (organization lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reach {
+    All,
+    /// Ids or slugs, lowercase.
+    Some(Vec<String>),
 }
 
 impl Principal {
-    /// Does any granted permission cover `perm`?
+    /// A principal with one grant.
+    pub fn new(sub: String, via: Via, grant: Grant) -> Self {
+        Principal {
+            sub,
+            email: None,
+            via,
+            grants: vec![grant],
+        }
+    }
+
+    /// Does any grant cover `perm` (in some organization)?
     pub fn has_perm(&self, perm: &str) -> bool {
-        self.perms
-            .iter()
-            .any(|granted| mdm_core::permissions::matches(granted, perm))
+        self.grants.iter().any(|g| g.holds(perm))
     }
 
     /// `Ok(())` or 403 / 4005.
@@ -56,18 +116,80 @@ impl Principal {
         }
     }
 
+    /// `Ok(())` if a grant that reaches the organization holds `perm`, else
+    /// 403 / 4005 (a member of two organizations holds each role only in its own).
+    pub fn require_in(&self, perm: &str, id: &str, slug: &str) -> Result<(), ApiError> {
+        if self.grants.iter().any(|g| g.covers_org(id, slug) && g.holds(perm)) {
+            Ok(())
+        } else {
+            Err(ApiError::PermissionDenied)
+        }
+    }
+
     /// May the caller see the organization with this id and slug? Both
     /// compare ASCII-case-insensitively (ids are hex; slugs are unique
     /// regardless of case).
     pub fn can_see_org(&self, id: &str, slug: &str) -> bool {
-        self.orgs
-            .iter()
-            .any(|o| o == "*" || o.eq_ignore_ascii_case(id) || o.eq_ignore_ascii_case(slug))
+        self.grants.iter().any(|g| g.covers_org(id, slug))
     }
 
-    /// Does the token see every organization (`orgs: ["*"]`)?
-    pub fn sees_all_orgs(&self) -> bool {
-        self.orgs.iter().any(|o| o == "*")
+    /// The organizations where the caller holds `perm`.
+    pub fn reach(&self, perm: &str) -> Reach {
+        let mut some = Vec::new();
+        for g in self.grants.iter().filter(|g| g.holds(perm)) {
+            if g.orgs.iter().any(|o| o == "*") {
+                return Reach::All;
+            }
+            some.extend(g.orgs.iter().map(|o| o.to_ascii_lowercase()));
+        }
+        Reach::Some(some)
+    }
+
+    /// The organizations the caller sees at all.
+    pub fn reach_any(&self) -> Reach {
+        if self.grants.iter().any(|g| g.orgs.iter().any(|o| o == "*")) {
+            return Reach::All;
+        }
+        Reach::Some(
+            self.grants
+                .iter()
+                .flat_map(|g| g.orgs.iter().map(|o| o.to_ascii_lowercase()))
+                .collect(),
+        )
+    }
+
+    /// Every permission string the caller holds in the organization.
+    pub fn perms_in(&self, id: &str, slug: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for g in self.grants.iter().filter(|g| g.covers_org(id, slug)) {
+            for p in &g.perms {
+                if !out.contains(p) {
+                    out.push(p.clone());
+                }
+            }
+        }
+        out
+    }
+
+    /// The caller's role in the organization, if a membership brings one.
+    pub fn role_in(&self, id: &str, slug: &str) -> Option<&'static str> {
+        self.grants
+            .iter()
+            .filter(|g| g.covers_org(id, slug))
+            .find_map(|g| g.role)
+    }
+
+    /// The permissions `wanted` covers (never a platform one), if the caller
+    /// holds every one of them in the organization; else 403 / 4005. Nobody
+    /// hands out more than they hold: API keys, and roles given to members.
+    pub fn delegate<S: AsRef<str>>(&self, wanted: &[S], id: &str, slug: &str) -> Result<Vec<&'static str>, ApiError> {
+        let held = self.perms_in(id, slug);
+        let expanded = mdm_core::permissions::expand(wanted);
+        if expanded.iter().all(|p| mdm_core::permissions::any_matches(&held, p)) {
+            Ok(expanded)
+        } else {
+            Err(ApiError::PermissionDenied)
+        }
     }
 }
 
@@ -91,13 +213,14 @@ pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Principal, ApiErro
 }
 
 /// Full check from the raw header: 4002 / 4004 as appropriate.
+#[cfg(test)]
 pub fn authenticate(header: Option<&str>, secret: &[u8], now: i64) -> Result<Principal, ApiError> {
     let token = bearer_token(header)?;
     verify(token, secret, now)
 }
 
 fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
-    if token.len() > MAX_TOKEN_LEN || secret.is_empty() {
+    if token.len() > MAX_TOKEN_LEN || secret.len() < MIN_SECRET_LEN {
         return None;
     }
     let mut parts = token.split('.');
@@ -135,12 +258,12 @@ fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
         numeric_date(iat)?;
     }
     let sub = claims.get("sub")?.as_str()?.to_string();
-    Some(Principal {
-        sub,
+    let grant = Grant {
         orgs: string_list(claims.get("orgs"))?,
         perms: string_list(claims.get("perms"))?,
-        exp,
-    })
+        role: None,
+    };
+    Some(Principal::new(sub, Via::Hs256, grant))
 }
 
 /// A NumericDate: a JSON number of seconds (fractions floored).
@@ -195,12 +318,12 @@ mod tests {
     fn valid_token() {
         let p = verify(&sign(good_claims()), SECRET, NOW).unwrap();
         assert_eq!(p.sub, "u1");
-        assert_eq!(p.orgs, vec!["acme"]);
-        assert_eq!(p.exp, NOW + 60);
+        assert_eq!(p.grants[0].orgs, vec!["acme"]);
+        assert_eq!(p.via, Via::Hs256);
         assert!(p.has_perm(perm::AOSP_TOKEN_CREATE.name));
         assert!(!p.has_perm(perm::WIN_TOKEN_CREATE.name));
         assert_eq!(
-            p.require(perm::ORGANIZATION_CREATE.name),
+            p.require(perm::PLATFORM_ORGANIZATION_CREATE.name),
             Err(ApiError::PermissionDenied)
         );
     }
@@ -218,8 +341,14 @@ mod tests {
         // Truncated signature.
         let cut = &token[..token.len() - 2];
         assert_eq!(verify(cut, SECRET, NOW), Err(ApiError::InvalidToken));
-        // An empty secret never verifies anything.
+        // An empty or short secret never verifies anything, even its own tokens.
         assert_eq!(verify(&token, b"", NOW), Err(ApiError::InvalidToken));
+        let short = b"0123456789abcdef0123456789abcde";
+        let t = sign_raw(&json!({"alg": "HS256"}), &good_claims(), short);
+        assert_eq!(verify(&t, short, NOW), Err(ApiError::InvalidToken));
+        let enough = b"0123456789abcdef0123456789abcdef";
+        let t = sign_raw(&json!({"alg": "HS256"}), &good_claims(), enough);
+        assert!(verify(&t, enough, NOW).is_ok());
     }
 
     #[test]
@@ -289,7 +418,7 @@ mod tests {
         c.as_object_mut().unwrap().remove("orgs");
         c.as_object_mut().unwrap().remove("perms");
         let p = verify(&sign(c), SECRET, NOW).unwrap();
-        assert!(p.orgs.is_empty() && p.perms.is_empty());
+        assert!(p.grants[0].orgs.is_empty() && p.grants[0].perms.is_empty());
         assert!(!p.has_perm("anything"));
         // Payload that is not an object.
         let t = sign_raw(&json!({"alg": "HS256"}), &json!([1, 2]), SECRET);
@@ -322,26 +451,55 @@ mod tests {
         assert_eq!(authenticate(None, SECRET, NOW), Err(ApiError::NoAuthToken));
     }
 
+    fn grant(orgs: &[&str], perms: &[&str], role: Option<&'static str>) -> Grant {
+        Grant {
+            orgs: orgs.iter().map(|s| s.to_string()).collect(),
+            perms: perms.iter().map(|s| s.to_string()).collect(),
+            role,
+        }
+    }
+
     #[test]
     fn organizations() {
-        let p = Principal {
-            sub: "s".into(),
-            orgs: vec!["acme".into()],
-            perms: vec![],
-            exp: 0,
-        };
+        let p = Principal::new("s".into(), Via::Hs256, grant(&["acme"], &[], None));
         assert!(p.can_see_org("0123456789abcdef01234567", "acme"));
         assert!(p.can_see_org("0123456789abcdef01234567", "ACME"));
-        let by_id = Principal {
-            orgs: vec!["0123456789ABCDEF01234567".into()],
-            ..p.clone()
-        };
+        let by_id = Principal::new("s".into(), Via::Hs256, grant(&["0123456789ABCDEF01234567"], &[], None));
         assert!(by_id.can_see_org("0123456789abcdef01234567", "acme"));
         assert!(!p.can_see_org("0123456789abcdef01234567", "other"));
-        let all = Principal {
-            orgs: vec!["*".into()],
-            ..p
+        let all = Principal::new("s".into(), Via::Hs256, grant(&["*"], &[], None));
+        assert!(all.can_see_org("x", "y") && all.reach_any() == Reach::All);
+    }
+
+    #[test]
+    fn memberships_hold_their_role_in_their_organization_only() {
+        let viewer = mdm_core::roles::Role::Viewer.permissions();
+        let admin = mdm_core::roles::Role::Admin.permissions();
+        let p = Principal {
+            sub: "a@x.co".into(),
+            email: Some("a@x.co".into()),
+            via: Via::Oidc,
+            grants: vec![
+                grant(&["a"], &admin, Some("admin")),
+                grant(&["b"], &viewer, Some("viewer")),
+            ],
         };
-        assert!(all.can_see_org("x", "y") && all.sees_all_orgs());
+        let create = perm::AOSP_TOKEN_CREATE.name;
+        assert!(p.has_perm(create));
+        assert!(p.require_in(create, "a", "a").is_ok());
+        assert_eq!(p.require_in(create, "b", "b"), Err(ApiError::PermissionDenied));
+        assert_eq!(p.role_in("b", "b"), Some("viewer"));
+        assert_eq!(p.reach(create), Reach::Some(vec!["a".into()]));
+        // Delegation: within what the caller holds there, never platform.
+        assert!(p.delegate(&["mdm.*"], "a", "a").is_ok());
+        assert_eq!(p.delegate(&["mdm.*"], "b", "b"), Err(ApiError::PermissionDenied));
+        assert_eq!(
+            p.delegate(&[perm::MEMBER_OWNER.name], "a", "a"),
+            Err(ApiError::PermissionDenied)
+        );
+        let root = Principal::new("r".into(), Via::Hs256, grant(&["*"], &["*"], None));
+        let all = root.delegate(&["*"], "a", "a").unwrap();
+        assert!(all.iter().all(|n| !mdm_core::permissions::is_platform(n)));
+        assert!(all.contains(&perm::MEMBER_OWNER.name));
     }
 }

@@ -3,7 +3,7 @@
 use serde_json::Value;
 use worker::{Env, Request};
 
-use crate::auth::{self, Principal};
+use crate::auth::Principal;
 use std::cell::OnceCell;
 
 use crate::db::{Db, BOOKMARK_HEADER};
@@ -53,17 +53,11 @@ impl Ctx {
         self.db.get().and_then(Db::bookmark)
     }
 
-    /// Verify the bearer token: 401 / 4002 without one, 401 / 4004 if invalid.
-    /// A worker without `AUTH_SECRET` refuses every token (and logs why).
-    pub fn authenticate(&self) -> Result<Principal, ApiError> {
-        let header = self.req.headers().get("Authorization")?;
-        let secret = self.string_binding(auth::SECRET_BINDING).unwrap_or_default();
-        if secret.is_empty() {
-            auth::bearer_token(header.as_deref())?;
-            worker::console_error!("{} is not configured: every token is refused", auth::SECRET_BINDING);
-            return Err(ApiError::InvalidToken);
-        }
-        auth::authenticate(header.as_deref(), secret.as_bytes(), self.now_ms.div_euclid(1000))
+    /// Resolve the request's credential (see [`crate::identity`]): 401 / 4002
+    /// without one, 401 / 4004 if invalid, 503 / 5030 if the identity
+    /// provider cannot be reached.
+    pub async fn authenticate(&self) -> Result<Principal, ApiError> {
+        crate::identity::authenticate(self).await
     }
 
     /// The JSON body (415 / 413 / 400 as documented in `http::body`).
@@ -74,7 +68,16 @@ impl Ctx {
     /// A digest of the bearer credential: what rate limits count by, so the
     /// credential itself is never a key anywhere.
     pub fn credential_digest(&self) -> Result<String, ApiError> {
-        let header = self.req.headers().get("Authorization")?.unwrap_or_default();
+        // Behind Cloudflare Access a person's requests may carry only Access'
+        // assertion: it is their credential then, so people do not share one count.
+        let header = match self.req.headers().get("Authorization")? {
+            Some(h) => h,
+            None => self
+                .req
+                .headers()
+                .get(crate::identity::CF_ACCESS_HEADER)?
+                .unwrap_or_default(),
+        };
         let mut digest = crate::routes::credentials::secret_hash(&header);
         digest.truncate(32);
         Ok(digest)

@@ -7,7 +7,8 @@
 //! 1. credential: bearer token (401 / 4002, 4004; 429 / 4290 past its rate
 //!    limit) or device secret (401 / 4002);
 //! 2. permission: the row's one permission (403 / 4005);
-//! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden);
+//! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden),
+//!    and the permission held in that organization (403 / 4005);
 //! 4. plan: the row's feature (400 / 5050);
 //! 5. path ids: each `:xxxId` a 24-hex id (5209), handed on lowercase;
 //! 6. query: a list's `page`, `limit`, `sort`, ... (5209);
@@ -127,7 +128,7 @@ async fn gates_then_handler(
     let gate = endpoint.gate;
     // 1. Credential (and its rate limit), 2. permission.
     let caller = if gate.needs_bearer() {
-        let principal = ctx.authenticate()?;
+        let principal = ctx.authenticate().await?;
         limits::authenticated(&ctx.env, &ctx.credential_digest()?).await?;
         if let Some(p) = gate.permission() {
             principal.require(p.name)?;
@@ -156,6 +157,11 @@ async fn gates_then_handler(
         }
         _ => None,
     };
+    // The permission again, now in this organization: a membership holds its
+    // role only in its own organization, an API key only in its own.
+    if let (Some(p), Some(org), Some(principal)) = (gate.permission(), org.as_ref(), caller.as_ref()) {
+        principal.require_in(p.name, &org.id, &org.slug)?;
+    }
     if let (Gate::OrganizationFeature(_, feature), Some(org)) = (gate, org.as_ref()) {
         if !mdm_core::plans::includes(&org.plan, feature) {
             return Err(ApiError::FeatureNotAllowed);

@@ -117,6 +117,11 @@ pub enum Refusal {
     StateTransition,
     /// 400 / 5017: a plan quota would be exceeded.
     Quota,
+    /// 403 / 4005: the body asks to hand out permissions (an API key's, a
+    /// member's role) the caller does not hold in the organization.
+    Delegation,
+    /// 409 / 5010: the organization's last owner would be removed or demoted.
+    LastOwner,
 }
 
 /// An OpenAPI link: `op` (an operation name) takes `params` (name, runtime

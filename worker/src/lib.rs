@@ -16,7 +16,9 @@ mod dispatch;
 mod endpoint;
 mod http;
 mod idempotency;
+mod identity;
 mod limits;
+mod oidc;
 mod openapi;
 mod router;
 mod routes;
@@ -57,7 +59,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     let mut resp = match result {
         Ok(resp) => resp,
         Err(err) => {
-            if let ApiError::Internal(cause) = &err {
+            if let ApiError::Internal(cause) | ApiError::IdentityProviderUnavailable(cause) = &err {
                 worker::console_error!("{} {} {}: {cause}", method, url.path(), err.code());
             }
             body::drain(&mut ctx.req).await;

@@ -232,6 +232,12 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
     if gate.needs_bearer() {
         add(401, "4002 No auth token, or 4004 Invalid Token".into());
         add(
+            503,
+            "5030 Identity provider unavailable: an OpenID Connect token arrived and the provider's key set \
+             cannot be fetched (retry later)"
+                .into(),
+        );
+        add(
             429,
             "4290 Too many requests: the credential's rate limit (Retry-After says when to retry)".into(),
         );
@@ -320,6 +326,14 @@ pub fn refusal_doc(refusal: Refusal) -> (u16, &'static str) {
         Refusal::UnknownCredential => (404, "3001 Entity not found: no usable token with this code or value"),
         Refusal::StateTransition => (409, "5010 Invalid state transition"),
         Refusal::Quota => (400, "5017 Limit Exceeded: the plan's quota of live tokens is reached"),
+        Refusal::Delegation => (
+            403,
+            "4005 Permission denied: the permissions or role handed out exceed the caller's own in this organization",
+        ),
+        Refusal::LastOwner => (
+            409,
+            "5010 Invalid state transition: the organization's last owner cannot be removed or demoted",
+        ),
     }
 }
 
@@ -501,7 +515,9 @@ mod tests {
             assert_eq!(has(404), org || ids || unknown, "{}", e.name);
             assert_eq!(
                 has(409),
-                e.refusals.contains(&Refusal::StateTransition) || e.idempotent,
+                e.refusals.contains(&Refusal::StateTransition)
+                    || e.refusals.contains(&Refusal::LastOwner)
+                    || e.idempotent,
                 "{}",
                 e.name
             );
@@ -511,8 +527,9 @@ mod tests {
                 || e.params().any(|p| ParamKind::of(p) == ParamKind::ObjectId)
                 || e.refusals.contains(&Refusal::Quota);
             assert_eq!(has(400), bad_input, "{}", e.name);
+            assert_eq!(has(503), e.gate.needs_bearer(), "{}", e.name);
             assert_eq!(has(429), e.gate.needs_bearer() || e.device_side, "{}", e.name);
-            let allowed = [400, 401, 403, 404, 409, 413, 415, 429];
+            let allowed = [400, 401, 403, 404, 409, 413, 415, 429, 503];
             assert!(statuses.iter().all(|s| allowed.contains(s)), "{}: {statuses:?}", e.name);
         }
     }

@@ -13,14 +13,16 @@ use crate::endpoint::Gate::{Caller, DeviceSecret, Enterprise, Organization, Orga
 use crate::endpoint::{endpoint, Endpoint, Link, Refusal, Success};
 use crate::handler;
 use crate::routes::{
-    aosp_devices, aosp_enroll, aosp_policies, aosp_tokens, debug, dpc_builds, google, health, mdm_users, me,
-    organizations, segments, windows,
+    aosp_devices, aosp_enroll, aosp_policies, aosp_tokens, api_keys, debug, dpc_builds, google, health, mdm_users, me,
+    members, organizations, segments, windows,
 };
 
 const SERVICE: &str = "Service";
 const ORGANIZATIONS: &str = "Organizations";
 const SEGMENTS: &str = "Segments";
 const MDM_USERS: &str = "MDM users";
+const MEMBERS: &str = "Members";
+const API_KEYS: &str = "API keys";
 const AOSP_POLICIES: &str = "AOSP policies";
 const DPC_BUILDS: &str = "DPC builds";
 const AOSP_TOKENS: &str = "AOSP enrollment tokens";
@@ -48,7 +50,10 @@ pub static ENDPOINTS: &[Endpoint] = &[
         .doc(SERVICE, "Liveness: the worker runs and D1 answers")
         .ok(Success::EnvelopeInline(&health::HEALTH)),
     endpoint("GET", "/v1/me", "Me", Caller, handler!(me::get))
-        .doc(SERVICE, "The caller, as the bearer token says")
+        .doc(
+            SERVICE,
+            "The caller, and what it may do in each organization it can see",
+        )
         .ok(Success::EnvelopeInline(&me::ME)),
     endpoint(
         "GET",
@@ -75,10 +80,13 @@ pub static ENDPOINTS: &[Endpoint] = &[
         "POST",
         "/v1/organizations",
         "OrganizationsCreate",
-        Permission(perm::ORGANIZATION_CREATE),
+        Permission(perm::PLATFORM_ORGANIZATION_CREATE),
         handler!(organizations::create),
     )
-    .doc(ORGANIZATIONS, "Create an organization")
+    .doc(
+        ORGANIZATIONS,
+        "Create an organization and choose its plan (platform operators)",
+    )
     .idempotent()
     .client("createOrganization")
     .body("OrganizationCreate")
@@ -141,6 +149,103 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .client("createMdmUser")
     .body("MdmUserCreate")
     .created(Success::Envelope("MdmUser")),
+    // Who may act in an organization: members (people) and API keys (automation).
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/members",
+        "MembersList",
+        Organization(perm::MEMBER_LIST),
+        handler!(members::list),
+    )
+    .doc(MEMBERS, "List the organization's members")
+    .client("listMembers")
+    .list(&pg::MEMBERS, "Member"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/members",
+        "MembersCreate",
+        Organization(perm::MEMBER_CREATE),
+        handler!(members::create),
+    )
+    .doc(
+        MEMBERS,
+        "Add a member with a role (within the caller's own permissions)",
+    )
+    .client("createMember")
+    .body("MemberCreate")
+    .created(Success::Envelope("Member"))
+    .refuses(&[Refusal::Delegation]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/members/:memberId",
+        "MemberGet",
+        Organization(perm::MEMBER_GET),
+        handler!(members::get),
+    )
+    .doc(MEMBERS, "Get a member")
+    .client("getMember")
+    .ok(Success::Envelope("Member")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/members/:memberId",
+        "MemberUpdate",
+        Organization(perm::MEMBER_UPDATE),
+        handler!(members::update),
+    )
+    .doc(MEMBERS, "Change a member's role or email (the last owner stays owner)")
+    .client("updateMember")
+    .body("MemberUpdate")
+    .ok(Success::Envelope("Member"))
+    .refuses(&[Refusal::Delegation, Refusal::LastOwner]),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/members/:memberId",
+        "MemberRemove",
+        Organization(perm::MEMBER_REMOVE),
+        handler!(members::remove),
+    )
+    .doc(MEMBERS, "Remove a member (never the last owner)")
+    .client("removeMember")
+    .ok(Success::Envelope("Member"))
+    .refuses(&[Refusal::Delegation, Refusal::LastOwner]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/api-keys",
+        "ApiKeysList",
+        Organization(perm::API_KEY_LIST),
+        handler!(api_keys::list),
+    )
+    .doc(
+        API_KEYS,
+        "List the organization's live API keys (never the keys themselves)",
+    )
+    .client("listApiKeys")
+    .list(&pg::API_KEYS, "ApiKey"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/api-keys",
+        "ApiKeysCreate",
+        Organization(perm::API_KEY_CREATE),
+        handler!(api_keys::create),
+    )
+    .doc(
+        API_KEYS,
+        "Create an API key; the answer is the only one that shows `key`",
+    )
+    .client("createApiKey")
+    .body("ApiKeyCreate")
+    .created(Success::Envelope("ApiKey"))
+    .refuses(&[Refusal::Delegation]),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/api-keys/:apiKeyId",
+        "ApiKeyRemove",
+        Organization(perm::API_KEY_REMOVE),
+        handler!(api_keys::remove),
+    )
+    .doc(API_KEYS, "Revoke an API key (its next request is 401)")
+    .client("revokeApiKey")
+    .ok(Success::Envelope("ApiKey")),
     endpoint(
         "GET",
         "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies",

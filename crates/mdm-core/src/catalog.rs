@@ -48,6 +48,9 @@ pub const ENTRIES: &[Entry] = &[
     request::<admin::MdmUserCreate>(),
     request::<admin::AospPolicyCreate>(),
     request::<admin::DpcBuildCreate>(),
+    request::<admin::MemberCreate>(),
+    request::<admin::MemberUpdate>(),
+    request::<admin::ApiKeyCreate>(),
     request::<device::EnrollAosp>(),
     request::<device::EnrollWindows>(),
     request::<device::AospStatusReport>(),
@@ -61,6 +64,8 @@ pub const ENTRIES: &[Entry] = &[
     resource("MdmUser", &m::MDM_USER),
     resource("AospPolicy", &m::AOSP_POLICY),
     resource("DpcBuild", &m::DPC_BUILD),
+    resource("Member", &m::MEMBER),
+    resource("ApiKey", &m::API_KEY),
     resource("Violation", &m::VIOLATION),
 ];
 
@@ -104,6 +109,9 @@ pub const REQUESTS: &[RequestCheck] = &[
     check::<admin::MdmUserCreate>(),
     check::<admin::AospPolicyCreate>(),
     check::<admin::DpcBuildCreate>(),
+    check::<admin::MemberCreate>(),
+    check::<admin::MemberUpdate>(),
+    check::<admin::ApiKeyCreate>(),
     check::<device::EnrollAosp>(),
     check::<device::EnrollWindows>(),
     check::<device::AospStatusReport>(),
@@ -133,6 +141,9 @@ pub fn violations_of(name: &str, body: &serde_json::Value) -> Option<Vec<crate::
         admin::MdmUserCreate::NAME => v::<admin::MdmUserCreate>(body),
         admin::AospPolicyCreate::NAME => v::<admin::AospPolicyCreate>(body),
         admin::DpcBuildCreate::NAME => v::<admin::DpcBuildCreate>(body),
+        admin::MemberCreate::NAME => v::<admin::MemberCreate>(body),
+        admin::MemberUpdate::NAME => v::<admin::MemberUpdate>(body),
+        admin::ApiKeyCreate::NAME => v::<admin::ApiKeyCreate>(body),
         device::EnrollAosp::NAME => v::<device::EnrollAosp>(body),
         device::EnrollWindows::NAME => v::<device::EnrollWindows>(body),
         device::AospStatusReport::NAME => v::<device::AospStatusReport>(body),
@@ -367,6 +378,32 @@ mod tests {
                 updated_at: TS.into(),
             },
         );
+        conforms(
+            "Member",
+            ma::Member {
+                id: ID.into(),
+                organization_id: ID.into(),
+                email: "a@b.co".into(),
+                role: "owner".into(),
+                created_at: TS.into(),
+                updated_at: TS.into(),
+            },
+        );
+        for (expires_at, key) in [(None, Some("mdme_x".to_string())), (Some(TS.to_string()), None)] {
+            conforms(
+                "ApiKey",
+                ma::ApiKey {
+                    id: ID.into(),
+                    name: "ci".into(),
+                    prefix: "mdme_abcd".into(),
+                    permissions: vec!["mdm.aosp.device.list".into()],
+                    expires_at: expires_at.clone(),
+                    created_at: TS.into(),
+                    last_used_at: expires_at,
+                    key,
+                },
+            );
+        }
         conforms(
             "Segment",
             ma::Segment {

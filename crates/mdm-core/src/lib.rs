@@ -29,6 +29,7 @@ pub mod plans;
 pub mod policy;
 pub mod query_string;
 pub mod requests;
+pub mod roles;
 pub mod scan;
 pub mod schema;
 pub mod time;

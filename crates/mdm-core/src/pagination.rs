@@ -86,6 +86,8 @@ pub const MDM_USERS: ListSpec = plain("mdmUsers", &["createdAt", "email"]);
 pub const AOSP_POLICIES: ListSpec = plain("aospPolicies", &["createdAt", "updatedAt", "name"]);
 pub const WIN_POLICIES: ListSpec = plain("winPolicies", &["createdAt", "updatedAt", "name"]);
 pub const DPC_BUILDS: ListSpec = plain("dpcBuilds", &["createdAt", "tag"]);
+pub const MEMBERS: ListSpec = plain("members", &["createdAt", "email", "role"]);
+pub const API_KEYS: ListSpec = plain("apiKeys", &["createdAt", "name", "lastUsedAt"]);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

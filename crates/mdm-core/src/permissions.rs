@@ -16,7 +16,10 @@ const fn p(name: &'static str, description: &'static str) -> Permission {
     Permission { name, description }
 }
 
-pub const ORGANIZATION_CREATE: Permission = p("admin.organization.create", "Create organizations.");
+pub const PLATFORM_ORGANIZATION_CREATE: Permission = p(
+    "platform.organization.create",
+    "Create organizations and choose their plan (platform operators, never a tenant role).",
+);
 pub const ORGANIZATION_LIST: Permission = p("admin.organization.list", "List the organizations the caller may see.");
 pub const PLATFORM_ORGANIZATION_UPDATE: Permission = p(
     "platform.organization.update",
@@ -32,6 +35,21 @@ pub const DPC_BUILD_CREATE: Permission = p("admin.dpcBuild.create", "Register DP
 pub const DPC_BUILD_LIST: Permission = p("admin.dpcBuild.list", "List DPC builds.");
 pub const WIN_POLICY_CREATE: Permission = p("admin.winPolicy.create", "Create Windows policies.");
 pub const WIN_POLICY_LIST: Permission = p("admin.winPolicy.list", "List Windows policies.");
+pub const MEMBER_CREATE: Permission = p("admin.member.create", "Add members to the organization.");
+pub const MEMBER_LIST: Permission = p("admin.member.list", "List the organization's members.");
+pub const MEMBER_GET: Permission = p("admin.member.get", "Read one member.");
+pub const MEMBER_UPDATE: Permission = p("admin.member.update", "Change a member's role.");
+pub const MEMBER_REMOVE: Permission = p("admin.member.remove", "Remove members.");
+pub const MEMBER_OWNER: Permission = p(
+    "admin.member.owner",
+    "Make members owners, and change or remove owners (owners only).",
+);
+pub const API_KEY_CREATE: Permission = p(
+    "admin.apiKey.create",
+    "Create API keys (never with more permissions than the creator holds).",
+);
+pub const API_KEY_LIST: Permission = p("admin.apiKey.list", "List API keys (never their secret).");
+pub const API_KEY_REMOVE: Permission = p("admin.apiKey.remove", "Revoke API keys.");
 
 pub const AOSP_TOKEN_CREATE: Permission = p("mdm.aosp.enrollmentToken.create", "Create AOSP enrollment tokens.");
 pub const AOSP_TOKEN_LIST: Permission = p("mdm.aosp.enrollmentToken.list", "List AOSP enrollment tokens.");
@@ -63,9 +81,9 @@ pub const ANDROID_MANAGEMENT: Permission = p(
 
 /// Every permission, in the order the README's tables show them.
 pub const ALL: &[Permission] = &[
-    ORGANIZATION_CREATE,
-    ORGANIZATION_LIST,
+    PLATFORM_ORGANIZATION_CREATE,
     PLATFORM_ORGANIZATION_UPDATE,
+    ORGANIZATION_LIST,
     SEGMENT_CREATE,
     SEGMENT_LIST,
     MDM_USER_CREATE,
@@ -76,6 +94,15 @@ pub const ALL: &[Permission] = &[
     DPC_BUILD_LIST,
     WIN_POLICY_CREATE,
     WIN_POLICY_LIST,
+    MEMBER_CREATE,
+    MEMBER_LIST,
+    MEMBER_GET,
+    MEMBER_UPDATE,
+    MEMBER_REMOVE,
+    MEMBER_OWNER,
+    API_KEY_CREATE,
+    API_KEY_LIST,
+    API_KEY_REMOVE,
     AOSP_TOKEN_CREATE,
     AOSP_TOKEN_LIST,
     AOSP_TOKEN_GET,
@@ -102,6 +129,29 @@ pub fn matches(granted: &str, wanted: &str) -> bool {
         Some(prefix) if prefix.ends_with('.') => wanted.starts_with(prefix) && wanted.len() > prefix.len(),
         _ => false,
     }
+}
+
+/// Does any of `granted` cover `wanted`?
+pub fn any_matches<S: AsRef<str>>(granted: &[S], wanted: &str) -> bool {
+    granted.iter().any(|g| matches(g.as_ref(), wanted))
+}
+
+/// Every platform permission, as PLATFORM_ADMINS hold them.
+pub const PLATFORM_ALL: &str = "platform.*";
+
+/// Platform permissions belong to the people who run the service, never to a
+/// tenant: no role holds them, and no API key can.
+pub fn is_platform(name: &str) -> bool {
+    name.starts_with("platform.")
+}
+
+/// The permissions, by name, that the granted `patterns` cover, leaving out
+/// the platform's (what an API key asking for `patterns` holds).
+pub fn expand<S: AsRef<str>>(patterns: &[S]) -> Vec<&'static str> {
+    ALL.iter()
+        .filter(|p| !is_platform(p.name) && any_matches(patterns, p.name))
+        .map(|p| p.name)
+        .collect()
 }
 
 /// The permission called `name`.
@@ -131,5 +181,9 @@ mod tests {
         assert!(!matches("mdm.aosp.*", "mdm.aospx.get"));
         assert!(!matches("mdm*", "mdmx"));
         assert!(!matches("mdm.aosp.device.get", "mdm.aosp.device.list"));
+        // A tenant's `admin.*` never reaches the platform's permissions.
+        for p in ALL.iter().filter(|p| is_platform(p.name)) {
+            assert!(!matches("admin.*", p.name), "{}", p.name);
+        }
     }
 }

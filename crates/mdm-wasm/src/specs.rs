@@ -16,6 +16,8 @@ pub const LISTS: &[ListSpec] = &[
     p::AOSP_POLICIES,
     p::WIN_POLICIES,
     p::DPC_BUILDS,
+    p::MEMBERS,
+    p::API_KEYS,
 ];
 
 /// The list spec called `name`.

@@ -45,6 +45,9 @@ pub enum ApiError {
     PayloadTooLarge,
     /// 415 / 4150: a body-carrying request whose `Content-Type` is not JSON.
     UnsupportedMediaType,
+    /// 503 / 5030: the identity provider's key set cannot be fetched
+    /// (retryable); the cause is logged, not sent.
+    IdentityProviderUnavailable(String),
     /// 500 / 5000: a bug or a platform failure. The string is logged, never sent.
     Internal(String),
 }
@@ -130,6 +133,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge => 413,
             ApiError::UnsupportedMediaType => 415,
+            ApiError::IdentityProviderUnavailable(_) => 503,
             ApiError::Internal(_) => 500,
         }
     }
@@ -151,6 +155,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => 4050,
             ApiError::PayloadTooLarge => 4130,
             ApiError::UnsupportedMediaType => 4150,
+            ApiError::IdentityProviderUnavailable(_) => 5030,
             ApiError::Internal(_) => 5000,
         }
     }
@@ -173,6 +178,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::PayloadTooLarge => "Payload too large",
             ApiError::UnsupportedMediaType => "Unsupported media type",
+            ApiError::IdentityProviderUnavailable(_) => "Identity provider unavailable",
             ApiError::Internal(_) => "Internal error",
         }
     }
@@ -189,6 +195,7 @@ impl ApiError {
             ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition => "FAILED_PRECONDITION",
             ApiError::LimitExceeded | ApiError::TooManyRequests(_) => "RESOURCE_EXHAUSTED",
             ApiError::MethodNotAllowed(_) => "UNIMPLEMENTED",
+            ApiError::IdentityProviderUnavailable(_) => "UNAVAILABLE",
             ApiError::IdempotencyKeyReused => "ABORTED",
             ApiError::Internal(_) => "INTERNAL",
         }
@@ -262,6 +269,8 @@ impl ApiError {
                 // With a realm, as Google sends it: httplib2 (Google's Python client) cannot parse a bare `Bearer`.
                 vec![("WWW-Authenticate", "Bearer realm=\"mdm-edge\"".to_string())]
             }
+            // The key set is refetched at most once a minute.
+            ApiError::IdentityProviderUnavailable(_) => vec![("Retry-After", "60".to_string())],
             _ => Vec::new(),
         }
     }
@@ -314,6 +323,12 @@ mod tests {
             ),
             (ApiError::LimitExceeded, 400, 5017, "Limit Exceeded"),
             (ApiError::InvalidStateTransition, 409, 5010, "Invalid state transition"),
+            (
+                ApiError::IdentityProviderUnavailable("down".into()),
+                503,
+                5030,
+                "Identity provider unavailable",
+            ),
         ];
         for (e, status, code, message) in cases {
             assert_eq!(e.http_status(), status, "{e:?}");

@@ -4,14 +4,15 @@
 //! and `winEnterpriseId` (fresh ids its AOSP and Windows resources carry), and
 //! its Google-compatible `enterpriseId`, which is the organization's own id
 //! (`/v1/enterprises/{organization id}/...`). The list shows only the
-//! organizations the token's `orgs` claim can see; a token may create an
-//! organization it cannot see afterwards (its claim decides, not the create).
+//! organizations where the caller holds the list permission; a platform
+//! operator may create an organization it cannot list afterwards.
 
 use worker::Response;
 
 use mdm_core::model::admin::Organization;
 use mdm_core::requests::admin::{OrganizationCreate, OrganizationUpdate};
 
+use crate::auth::Reach;
 use crate::ctx::Ctx;
 use crate::db::Param;
 use crate::dispatch::Scope;
@@ -106,16 +107,19 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let principal = scope.caller()?;
     let q = scope.list()?;
+    // The organizations where the caller holds this row's permission (a
+    // member of several sees each organization of theirs).
+    let reach = match scope.endpoint.gate.permission() {
+        Some(listing) => principal.reach(listing.name),
+        None => principal.reach_any(),
+    };
     let mut w = Where::new();
-    if !principal.sees_all_orgs() {
-        // The claim names ids or slugs; `slug` compares case-insensitively (NOCASE).
-        // One parameter however many organizations the claim names
-        // (production D1 binds at most 100 per statement).
-        let names: Vec<String> = principal.orgs.iter().map(|o| o.to_ascii_lowercase()).collect();
-        let names = Param::from(&serde_json::Value::from(names));
+    if let Reach::Some(refs) = reach {
+        // Ids or slugs, as one bound JSON list; `slug` compares case-insensitively (NOCASE).
+        let list = Param::Text(serde_json::Value::from(refs).to_string());
         w = w.and(
             "(id IN (SELECT value FROM json_each(?)) OR slug IN (SELECT value FROM json_each(?)))",
-            [names.clone(), names],
+            [list.clone(), list],
         );
     }
     let page = list::fetch::<OrgRow>(&ctx.db()?, &LISTING, q, "", w).await?;

@@ -20,6 +20,34 @@ pub struct Organization {
     pub updated_at: String,
 }
 
+/// A person's role in an organization, matched to their identity by email.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub id: String,
+    pub organization_id: String,
+    pub email: String,
+    pub role: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An API key as lists show it; `key` only in the answer that created it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    pub id: String,
+    pub name: String,
+    /// The key's first characters, to recognize it (not enough to use it).
+    pub prefix: String,
+    pub permissions: Vec<String>,
+    pub expires_at: Option<String>,
+    pub created_at: String,
+    pub last_used_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Segment {

@@ -254,6 +254,35 @@ pub const MDM_USER: Schema = Schema::Object(&[
     Field::required("createdAt", DATE_TIME, ""),
 ]);
 
+pub const MEMBER: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("email", TEXT, ""),
+    Field::required("role", string().one_of(crate::roles::NAMES).schema(), ""),
+    Field::required("createdAt", DATE_TIME, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+]);
+
+pub const API_KEY: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("name", TEXT, ""),
+    Field::required("prefix", TEXT, "The key's first characters, to recognize it."),
+    Field::required("permissions", STRINGS, "The permissions the key holds."),
+    Field::required("expiresAt", DATE_TIME, "null: never expires.").nullable(),
+    Field::required("createdAt", DATE_TIME, ""),
+    Field::required(
+        "lastUsedAt",
+        DATE_TIME,
+        "Updated at most once a minute; null: never used.",
+    )
+    .nullable(),
+    Field::optional(
+        "key",
+        TEXT,
+        "The key itself (`mdme_...`), only in the answer that created it: store it now.",
+    ),
+]);
+
 pub const AOSP_POLICY: Schema = Schema::Object(&[
     Field::required("id", OBJECT_ID, ""),
     Field::required("organizationId", OBJECT_ID, ""),

@@ -192,6 +192,93 @@ impl RequestBody for DpcBuildCreate {
     ]);
 }
 
+/// `POST /v1/organizations/:organizationId/members`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberCreate {
+    pub email: String,
+    pub role: String,
+}
+
+const MEMBER_EMAIL: Schema = string().max(254).format(Format::Email).schema();
+const MEMBER_ROLE: Schema = string().one_of(crate::roles::NAMES).schema();
+
+impl RequestBody for MemberCreate {
+    const NAME: &'static str = "MemberCreate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::required(
+            "email",
+            MEMBER_EMAIL,
+            "The person's email, as their identity provider's `email` claim gives it (compared case-insensitively); unique in the organization.",
+        ),
+        Field::required(
+            "role",
+            MEMBER_ROLE,
+            "viewer, operator, admin or owner (each a fixed set of permissions).",
+        ),
+    ]);
+}
+
+/// `PUT /v1/organizations/:organizationId/members/:memberId`: absent fields stay.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberUpdate {
+    pub email: Option<String>,
+    pub role: Option<String>,
+}
+
+impl RequestBody for MemberUpdate {
+    const NAME: &'static str = "MemberUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("email", MEMBER_EMAIL, "The person's email."),
+        Field::optional("role", MEMBER_ROLE, "The new role; the last owner cannot be demoted."),
+    ]);
+}
+
+/// `POST /v1/organizations/:organizationId/api-keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKeyCreate {
+    pub name: String,
+    pub permissions: Vec<String>,
+    pub expires_at: Option<String>,
+}
+
+const PERMISSION_NAME: Schema = string().min(1).max(128).schema();
+
+impl RequestBody for ApiKeyCreate {
+    const NAME: &'static str = "ApiKeyCreate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::required("name", string().min(1).max(128).schema(), "What the key is for."),
+        Field::required(
+            "permissions",
+            crate::schema::array_max(&PERMISSION_NAME, 100),
+            "Permission names, `prefix.*` or `*`; the key holds the permissions they cover, which must all be the creator's (never a platform permission).",
+        ),
+        Field::optional(
+            "expiresAt",
+            string().format(Format::DateTime).schema(),
+            "When the key stops working (RFC 3339, in the future); absent: never.",
+        ),
+    ]);
+
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
+        let Some(items) = body.get("permissions").and_then(J::items) else {
+            return;
+        };
+        for (i, item) in items.enumerate() {
+            let Some(name) = item.as_str() else { continue };
+            if !name.is_empty() && crate::permissions::expand(&[name.as_ref()]).is_empty() {
+                out.push(Violation::new(
+                    format!("permissions[{i}]"),
+                    ViolationCode::Enum,
+                    "names no permission a key can hold",
+                ));
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

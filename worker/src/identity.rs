@@ -1,0 +1,199 @@
+//! The one place a request's credential becomes a [`Principal`]:
+//!
+//! * `Authorization: Bearer mdme_...`: an API key, looked up by its SHA-256;
+//!   unknown, revoked or expired is 401 / 4004. It acts only in its own
+//!   organization, with the permissions stored with it.
+//! * `Authorization: Bearer <JWT>` with `alg` HS256: signed with
+//!   `AUTH_SECRET` (at least [`auth::MIN_SECRET_LEN`] bytes, else every such
+//!   token is refused and the worker logs why); its claims are its grants.
+//! * `Authorization: Bearer <JWT>` with `alg` RS256 or ES256, or the
+//!   `Cf-Access-Jwt-Assertion` header (Cloudflare Access in front) when there
+//!   is no `Authorization`: an OpenID Connect token checked against the
+//!   identity provider's key set ([`crate::oidc`]); the person's memberships,
+//!   matched by the `email` claim, are its grants, and `PLATFORM_ADMINS`
+//!   adds `platform.*`.
+
+use serde::Deserialize;
+
+use crate::auth::{self, Grant, Principal, Via};
+use crate::ctx::Ctx;
+use crate::db::Db;
+use crate::http::ApiError;
+use crate::params;
+use crate::routes::credentials::secret_hash;
+
+/// What every API key starts with (so a leaked one is recognizable, and a
+/// bearer that starts with it is never parsed as a JWT).
+pub const API_KEY_PREFIX: &str = "mdme_";
+
+/// The header Cloudflare Access adds to requests it let through.
+pub const CF_ACCESS_HEADER: &str = "Cf-Access-Jwt-Assertion";
+
+/// `last_used_at` is written at most this often per key (ms).
+const LAST_USED_EVERY_MS: i64 = 60_000;
+
+/// The grants of the platform's operators.
+pub const PLATFORM_ADMINS_BINDING: &str = "PLATFORM_ADMINS";
+
+/// Resolve the request's credential (401 / 4002 without one, 4004 if it is
+/// not valid, 503 / 5030 if the identity provider's keys cannot be fetched).
+pub async fn authenticate(ctx: &Ctx) -> Result<Principal, ApiError> {
+    let header = ctx.req.headers().get("Authorization")?;
+    let token = match auth::bearer_token(header.as_deref()) {
+        Ok(t) => t.to_string(),
+        Err(no_token) => {
+            // Cloudflare Access in front: its assertion signs the person in
+            // when the request carries no credential of its own.
+            let assertion = ctx.req.headers().get(CF_ACCESS_HEADER)?.unwrap_or_default();
+            if header.is_none() && !assertion.trim().is_empty() {
+                return oidc_principal(ctx, assertion.trim()).await;
+            }
+            return Err(no_token);
+        }
+    };
+    if token.starts_with(API_KEY_PREFIX) {
+        return api_key(ctx, &token).await;
+    }
+    match crate::oidc::algorithm(&token).as_deref() {
+        Some("HS256") => hs256(ctx, &token),
+        Some("RS256" | "ES256") => oidc_principal(ctx, &token).await,
+        _ => Err(ApiError::InvalidToken),
+    }
+}
+
+fn hs256(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
+    let secret = ctx.string_binding(auth::SECRET_BINDING).unwrap_or_default();
+    if secret.len() < auth::MIN_SECRET_LEN {
+        worker::console_error!(
+            "{} is {}: every HS256 token is refused (it needs at least {} bytes)",
+            auth::SECRET_BINDING,
+            if secret.is_empty() {
+                "not configured"
+            } else {
+                "too short"
+            },
+            auth::MIN_SECRET_LEN
+        );
+        return Err(ApiError::InvalidToken);
+    }
+    auth::verify(token, secret.as_bytes(), ctx.now_ms.div_euclid(1000))
+}
+
+#[derive(Deserialize)]
+struct KeyRow {
+    id: String,
+    organization_id: String,
+    permissions: String,
+    expires_at: Option<i64>,
+    last_used_at: Option<i64>,
+}
+
+async fn api_key(ctx: &Ctx, key: &str) -> Result<Principal, ApiError> {
+    let db = ctx.db()?;
+    let row: Option<KeyRow> = db
+        .first(
+            "SELECT id, organization_id, permissions, expires_at, last_used_at FROM api_keys \
+             WHERE key_hash = ?1 AND revoked_at IS NULL",
+            params![secret_hash(key)],
+        )
+        .await?;
+    let Some(row) = row else {
+        return Err(ApiError::InvalidToken);
+    };
+    let now = ctx.now_ms;
+    if row.expires_at.is_some_and(|at| at <= now) {
+        return Err(ApiError::InvalidToken);
+    }
+    if row.last_used_at.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
+        // Conditional, so concurrent requests write it once a minute at most.
+        db.run(
+            "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 \
+             AND (last_used_at IS NULL OR last_used_at <= ?1 - ?3)",
+            params![now, &row.id, LAST_USED_EVERY_MS],
+        )
+        .await?;
+    }
+    let perms: Vec<String> = crate::routes::columns::from_json(&row.permissions)?;
+    Ok(Principal::new(
+        format!("apiKey:{}", row.id),
+        Via::ApiKey,
+        Grant {
+            orgs: vec![row.organization_id],
+            perms,
+            role: None,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+struct MembershipRow {
+    organization_id: String,
+    role: String,
+}
+
+/// An OpenID Connect identity: verified token, then its memberships.
+async fn oidc_principal(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
+    let identity = crate::oidc::verify(ctx, token).await?;
+    let db = ctx.db()?;
+    let mut principal = Principal {
+        sub: identity.sub,
+        email: identity.email.clone(),
+        via: Via::Oidc,
+        grants: Vec::new(),
+    };
+    let Some(email) = identity.email else {
+        return Ok(principal);
+    };
+    principal.grants = memberships(&db, &email).await?;
+    let admins = ctx.string_binding(PLATFORM_ADMINS_BINDING).unwrap_or_default();
+    if is_listed(&admins, &email) {
+        principal.grants.push(Grant {
+            orgs: vec!["*".into()],
+            perms: vec![mdm_core::permissions::PLATFORM_ALL.into()],
+            role: None,
+        });
+    }
+    Ok(principal)
+}
+
+/// The person's memberships as grants (email compared case-insensitively).
+async fn memberships(db: &Db, email: &str) -> Result<Vec<Grant>, ApiError> {
+    let rows: Vec<MembershipRow> = db
+        .all(
+            "SELECT organization_id, role FROM members WHERE email = ?1",
+            params![email],
+        )
+        .await?;
+    rows.into_iter()
+        .map(|m| {
+            let role = mdm_core::roles::Role::parse(&m.role)
+                .ok_or_else(|| ApiError::internal(format!("unknown stored role {:?}", m.role)))?;
+            Ok(Grant {
+                orgs: vec![m.organization_id],
+                perms: role.permissions().into_iter().map(str::to_string).collect(),
+                role: Some(role.name()),
+            })
+        })
+        .collect()
+}
+
+/// Is `email` in the comma-separated list (case-insensitively)?
+pub fn is_listed(list: &str, email: &str) -> bool {
+    list.split(',')
+        .map(str::trim)
+        .any(|e| !e.is_empty() && e.eq_ignore_ascii_case(email))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn platform_admins_list() {
+        let list = " ops@example.com, Root@Example.com ,,";
+        assert!(is_listed(list, "ops@example.com"));
+        assert!(is_listed(list, "root@example.com"));
+        assert!(!is_listed(list, "example.com"));
+        assert!(!is_listed("", ""));
+    }
+}
