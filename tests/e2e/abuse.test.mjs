@@ -64,11 +64,11 @@ test("successful enrollments do not count toward the IP's limit", { timeout: 180
   }
 });
 
-test("a credential past 1,200 requests a minute gets 429 / 4290; another credential does not", { timeout: 180_000 }, async () => {
+test("a credential past 1,200 requests a minute gets 429 / 4290; another credential does not", { timeout: 300_000 }, async () => {
   const busy = w.token({ sub: "busy" });
   let limited = null;
-  for (let i = 0; i < 1300 && !limited; i += 50) {
-    const batch = await Promise.all(Array.from({ length: 50 }, () => call(w, "GET", "/v1/me", { token: busy })));
+  for (let i = 0; i < 1300 && !limited; i += 100) {
+    const batch = await Promise.all(Array.from({ length: 100 }, () => call(w, "GET", "/v1/me", { token: busy })));
     limited = batch.find((r) => r.status === 429) ?? null;
     assert.ok(batch.every((r) => r.status === 200 || r.status === 429));
   }
