@@ -34,6 +34,8 @@ export interface Operations {
   createAospEnrollmentToken(body: AospEnrollmentTokenCreate, options?: CallOptions): Promise<AospEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Get an AOSP enrollment token). */
   getAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId/devices` (List the devices enrolled with an AOSP enrollment token). */
+  listAospEnrollmentTokenDevices(aosEnrollmentTokenId: string, params?: ListParams["aospDevices"], options?: CallOptions): Promise<Page<AospDevice>>;
   /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Delete an AOSP enrollment token (afterwards 404)). */
   deleteAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices` (List AOSP devices). */

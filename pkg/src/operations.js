@@ -17,6 +17,7 @@ export const OPERATIONS = {
   listAospEnrollmentTokens: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/enrollment-tokens", body: null, list: "aospEnrollmentTokens" },
   createAospEnrollmentToken: { method: "POST", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/enrollment-tokens", body: "AospEnrollmentTokenCreate", list: null },
   getAospEnrollmentToken: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/enrollment-tokens/{aosEnrollmentTokenId}", body: null, list: null },
+  listAospEnrollmentTokenDevices: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/enrollment-tokens/{aosEnrollmentTokenId}/devices", body: null, list: "aospDevices" },
   deleteAospEnrollmentToken: { method: "DELETE", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/enrollment-tokens/{aosEnrollmentTokenId}", body: null, list: null },
   listAospDevices: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/devices", body: null, list: "aospDevices" },
   getAospDevice: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/devices/{aosDeviceId}", body: null, list: null },

@@ -162,6 +162,10 @@ test("windows: a token's winDeviceId leads to the device; it inherits the token'
   );
   const t = await api.get(`${WIN}/enrollment-tokens/${token.id}`);
   assert.equal(t.winDeviceId, id);
+  assert.equal(token.enrolledDevices, 0);
+  assert.equal(token.lastEnrollmentAt, undefined);
+  assert.equal(t.enrolledDevices, 1);
+  assert.ok(Date.parse(t.lastEnrollmentAt) >= Date.parse(token.createdAt));
   const d = await api.get(`${WIN}/devices/${t.winDeviceId}`);
   assert.equal(d.id, id);
   assert.equal(d.type, "windows");
@@ -274,4 +278,65 @@ test("windows: another organization's device is 404 on every route; the plan gat
   assertError(await reader.call("POST", `${WIN}/devices/${id}/disable`), 403, 4005);
   assertError(await reader.call("DELETE", `${WIN}/devices/${id}`), 403, 4005);
   assertError(await reader.call("PUT", `${WIN}/devices/${id}`, { body: {} }), 403, 4005);
+});
+
+test("tokens: enrolledDevices and lastEnrollmentAt; the devices of a token, paginated", async () => {
+  const t = await api.token("acme", { perpetual: true, displayName: "usage" });
+  assert.equal(t.enrolledDevices, 0);
+  assert.equal(t.lastEnrollmentAt, undefined);
+  assert.equal(t.maxEnrollments, undefined);
+  const ids = [];
+  for (const sn of ["U-1", "U-2", "U-3"]) {
+    const r = await enroll(w, t.config.oneTimeToken, sn);
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    ids.push(r.body.data.aosDeviceId);
+  }
+  const got = await api.get(`${AOSP}/enrollment-tokens/${t.id}`);
+  assert.equal(got.enrolledDevices, 3);
+  assert.ok(Date.parse(got.lastEnrollmentAt) >= Date.parse(t.createdAt));
+  const listed = await api.get(`${AOSP}/enrollment-tokens?limit=100`);
+  assert.equal(listed.items.find((x) => x.id === t.id).enrolledDevices, 3);
+
+  const page1 = await api.get(`${AOSP}/enrollment-tokens/${t.id}/devices?limit=2&sort=createdAt:asc`);
+  assert.equal(page1.totalDocs, 3);
+  assert.equal(page1.totalPages, 2);
+  assert.equal(page1.nextPage, 2);
+  const page2 = await api.get(`${AOSP}/enrollment-tokens/${t.id}/devices?limit=2&page=2&sort=createdAt:asc`);
+  assert.deepEqual([...page1.items, ...page2.items].map((d) => d.id), ids);
+  // A one-time token's single device; another token's devices are not listed.
+  const one = await api.token("acme", {});
+  const r = await enroll(w, one.config.oneTimeToken, "U-9");
+  const oneList = await api.get(`${AOSP}/enrollment-tokens/${one.id}/devices`);
+  assert.deepEqual(oneList.items.map((d) => d.id), [r.body.data.aosDeviceId]);
+  assert.equal((await api.get(`${AOSP}/enrollment-tokens/${one.id}`)).enrolledDevices, 1);
+  // A deleted device is listed only when asked for.
+  await api.del(`${AOSP}/devices/${ids[0]}`);
+  assert.equal((await api.get(`${AOSP}/enrollment-tokens/${t.id}/devices`)).totalDocs, 2);
+  assert.equal((await api.get(`${AOSP}/enrollment-tokens/${t.id}/devices?status=DELETED`)).totalDocs, 1);
+  // Unknown, another organization's, or deleted token: 404.
+  assertError(await api.call("GET", `${AOSP}/enrollment-tokens/${"0".repeat(24)}/devices`), 404, 3001);
+  assertError(await other.call("GET", `/v1/organizations/other/mdm/aosp/enterprise/enrollment-tokens/${t.id}/devices`), 404, 3001);
+  await api.del(`${AOSP}/enrollment-tokens/${one.id}`);
+  assertError(await api.call("GET", `${AOSP}/enrollment-tokens/${one.id}/devices`), 404, 3001);
+});
+
+test("tokens: 40 concurrent enrollments on a perpetual token with maxEnrollments 3 create exactly 3 devices", async () => {
+  const t = await api.token("acme", { perpetual: true, maxEnrollments: 3 });
+  assert.equal(t.maxEnrollments, 3);
+  const results = await Promise.all(
+    Array.from({ length: 40 }, (_, i) => enroll(w, t.config.oneTimeToken, `CAP-${i}`)),
+  );
+  const wins = results.filter((r) => r.status === 201);
+  assert.equal(wins.length, 3, JSON.stringify(results.map((r) => r.status)));
+  for (const l of results.filter((r) => r.status !== 201)) assertError(l, 409, 5010);
+  const rows = await w.sql(`SELECT count(*) AS n FROM aosp_devices WHERE enrollment_token_id = '${t.id}'`);
+  assert.equal(rows[0].n, 3);
+  const got = await api.get(`${AOSP}/enrollment-tokens/${t.id}`);
+  assert.equal(got.enrolledDevices, 3);
+  assert.equal(got.status, "PENDING");
+  assertError(await enroll(w, t.config.oneTimeToken, "CAP-late"), 409, 5010);
+  // The cap is a perpetual token's, 1 to 100000.
+  assert.deepEqual(violations(await api.call("POST", `${AOSP}/enrollment-tokens`, { body: { maxEnrollments: 3 } })), [["maxEnrollments", "dependency"]]);
+  assert.deepEqual(violations(await api.call("POST", `${AOSP}/enrollment-tokens`, { body: { perpetual: true, maxEnrollments: 0 } })), [["maxEnrollments", "min"]]);
+  assert.deepEqual(violations(await api.call("POST", `${AOSP}/enrollment-tokens`, { body: { perpetual: true, maxEnrollments: 100001 } })), [["maxEnrollments", "max"]]);
 });

@@ -225,6 +225,16 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .client("getAospEnrollmentToken")
     .ok(Success::Envelope("AospEnrollmentToken")),
     endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId/devices",
+        "AospTokenDevicesList",
+        Organization(perm::AOSP_DEVICE_LIST),
+        handler!(aosp_devices::list_by_token),
+    )
+    .doc(AOSP_TOKENS, "List the devices enrolled with an AOSP enrollment token")
+    .client("listAospEnrollmentTokenDevices")
+    .list(&pg::AOSP_DEVICES, "AospDevice"),
+    endpoint(
         "DELETE",
         "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId",
         "AospTokenRemove",

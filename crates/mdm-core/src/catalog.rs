@@ -179,6 +179,9 @@ mod tests {
                     enrollment_host: "h".into(),
                     qr_code: json!({}),
                 }),
+                enrolled_devices: 2,
+                last_enrollment_at: Some(TS.into()),
+                max_enrollments: Some(3),
                 updated_at: TS.into(),
                 created_at: TS.into(),
             },
@@ -280,6 +283,8 @@ mod tests {
                 },
                 send_email: false,
                 email_text: None,
+                enrolled_devices: 1,
+                last_enrollment_at: Some(TS.into()),
             },
         );
         conforms(

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
-use mdm_core::lifecycle::sql::device_move;
+use mdm_core::lifecycle::sql::{device_move, AOSP_TOKENS};
 use mdm_core::lifecycle::{DeviceEvent, DeviceState};
 use mdm_core::model::aosp::{AospDevice, DeviceAosPolicy, StateChange};
 use mdm_core::policy::{compose, winner, Layer};
@@ -214,6 +214,30 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let q = scope.list()?;
     let db = ctx.db()?;
     let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let x = expansions(&db, org, &page.items).await?;
+    ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
+}
+
+/// `GET .../enrollment-tokens/:aosEnrollmentTokenId/devices`: the devices
+/// enrolled with one token (the list query; a deleted or unknown token is 404).
+pub async fn list_by_token(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let token_id = scope.id(crate::routes::aosp_tokens::ID_PARAM)?;
+    let db = ctx.db()?;
+    let found: Option<i64> = db
+        .value(
+            &format!(
+                "SELECT 1 AS found FROM aosp_enrollment_tokens WHERE id = ?1 AND organization_id = ?2 AND {}",
+                AOSP_TOKENS.not_deleted()
+            ),
+            params![&token_id, &org.id],
+            "found",
+        )
+        .await?;
+    found.ok_or(ApiError::NotFound)?;
+    let filter = Where::org(&org.id).and("enrollment_token_id = ?", [Param::from(token_id.as_str())]);
+    let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, filter).await?;
     let x = expansions(&db, org, &page.items).await?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }

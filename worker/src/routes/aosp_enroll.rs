@@ -65,7 +65,7 @@ fn consume() -> String {
     format!(
         "UPDATE aosp_enrollment_tokens SET status = {}, \
            aos_device_id = CASE perpetual WHEN 1 THEN aos_device_id ELSE ?3 END, \
-           enrolled_count = enrolled_count + 1, updated_at = ?2 \
+           enrolled_count = enrolled_count + 1, last_enrollment_at = ?2, updated_at = ?2 \
          WHERE value = ?1 AND {}",
         AOSP_TOKENS.after(&[TokenEvent::BeginEnrollment], None),
         AOSP_TOKENS.can_enroll_at("?2")

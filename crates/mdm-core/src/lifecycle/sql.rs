@@ -41,6 +41,9 @@ pub struct TokenTable {
     pub perpetual: Option<&'static str>,
     /// Expiry, ms since the epoch.
     pub expires_at: &'static str,
+    /// `(enrolled count, cap)` columns where a token may cap its enrollments
+    /// (a NULL cap: no limit); the claim then admits a token only below it.
+    pub cap: Option<(&'static str, &'static str)>,
 }
 
 pub const AOSP_TOKENS: TokenTable = TokenTable {
@@ -48,12 +51,14 @@ pub const AOSP_TOKENS: TokenTable = TokenTable {
     status: "status",
     perpetual: Some("perpetual"),
     expires_at: "expires_at",
+    cap: Some(("enrolled_count", "max_enrollments")),
 };
 pub const WIN_TOKENS: TokenTable = TokenTable {
     platform: Platform::Windows,
     status: "state",
     perpetual: None,
     expires_at: "expires_at",
+    cap: None,
 };
 /// Google-compatible tokens follow the AOSP machine without perpetual tokens.
 pub const GOOGLE_TOKENS: TokenTable = TokenTable {
@@ -61,6 +66,7 @@ pub const GOOGLE_TOKENS: TokenTable = TokenTable {
     status: "status",
     perpetual: None,
     expires_at: "expires_at",
+    cap: None,
 };
 
 impl TokenTable {
@@ -90,10 +96,15 @@ impl TokenTable {
         )
     }
 
-    /// A token a device may enroll with at `now` ([`TokenFacts::can_enroll`]).
+    /// A token a device may enroll with at `now` ([`TokenFacts::can_enroll`]),
+    /// and below its enrollment cap if it has one.
     pub fn can_enroll_at(&self, now: &str) -> String {
+        let below_cap = match self.cap {
+            Some((count, max)) => format!(" AND ({max} IS NULL OR {count} < {max})"),
+            None => String::new(),
+        };
         format!(
-            "{} = {} AND {}",
+            "{} = {} AND {}{below_cap}",
             self.status,
             TokenStatus::Pending.sql(),
             self.unexpired(now)
@@ -209,7 +220,8 @@ mod tests {
         assert_eq!(WIN_TOKENS.expired_at("?1"), "state = 'PENDING' AND expires_at <= ?1");
         assert_eq!(
             AOSP_TOKENS.can_enroll_at("?2"),
-            "status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2)"
+            "status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2) \
+             AND (max_enrollments IS NULL OR enrolled_count < max_enrollments)"
         );
         assert_eq!(
             GOOGLE_TOKENS.can_enroll_at("?2"),

@@ -76,6 +76,17 @@ pub const AOSP_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
     ),
     Field::required("updatedAt", DATE_TIME, ""),
     Field::required("createdAt", DATE_TIME, ""),
+    Field::required(
+        "enrolledDevices",
+        NON_NEGATIVE_SAFE_INTEGER,
+        "How many devices enrolled with this token.",
+    ),
+    Field::optional("lastEnrollmentAt", DATE_TIME, "When a device last enrolled with it."),
+    Field::optional(
+        "maxEnrollments",
+        crate::schema::integer(1, 100_000),
+        "Perpetual tokens: the cap on enrolledDevices.",
+    ),
 ]);
 
 const STATE_CHANGE: Schema = Schema::Object(&[
@@ -195,6 +206,12 @@ pub const WIN_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
     ),
     Field::required("sendEmail", Schema::Boolean, ""),
     Field::optional("emailText", TEXT, ""),
+    Field::required(
+        "enrolledDevices",
+        NON_NEGATIVE_SAFE_INTEGER,
+        "How many PCs enrolled with this token.",
+    ),
+    Field::optional("lastEnrollmentAt", DATE_TIME, "When a PC last enrolled with it."),
 ]);
 
 pub const WIN_DEVICE: Schema = Schema::Object(&[

@@ -78,6 +78,10 @@ pub struct WinEnrollmentToken {
     pub send_email: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_text: Option<String>,
+    /// How many PCs enrolled with this token (a code enrolls one).
+    pub enrolled_devices: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_enrollment_at: Option<String>,
 }
 
 /// A Windows PC enrolled with an enroll code.
