@@ -41,4 +41,4 @@ cat <<MSG
 MSG
 
 exec "$WRANGLER" dev --port "$PORT" --ip 127.0.0.1 \
-  --var "ENROLLMENT_HOST:http://127.0.0.1:$PORT"
+  --var "ENROLLMENT_HOST:http://127.0.0.1:$PORT" --var "ENVIRONMENT:development"

@@ -43,6 +43,8 @@ const LIBS = [
   { id: "valibot", label: "valibot 1 safeParse", make: (k, body) => () => valibot[k](body) },
   { id: "pkg-text", label: "npm package validateJson(text)", text: true, make: (k, _b, text) => () => pkg.validateJson(k, text) },
   { id: "ajv-text", label: "ajv 8 (JSON.parse(text))", text: true, make: (k, _b, text) => () => ajv[k](JSON.parse(text)) },
+  // Not a validator: the floor of `validate(object)`, which stringifies first.
+  { id: "stringify", label: "JSON.stringify(obj) alone", timingOnly: true, make: (k, body) => () => JSON.stringify(body) },
 ];
 
 // ---- agreement check before timing --------------------------------------------------
@@ -52,7 +54,7 @@ for (const { kind, valid, invalid } of KINDS) {
     const text = JSON.stringify(body);
     const reference = perBody(kind)(body);
     const row = { kind, validity, pkg: reference.length };
-    for (const lib of LIBS) {
+    for (const lib of LIBS.filter((l) => !l.timingOnly)) {
       const n = lib.make(kind, body, text)().length;
       row[lib.id] = n;
       if ((n === 0) !== (validity === "valid")) {
@@ -115,6 +117,20 @@ for (const { kind } of KINDS) {
   }
 }
 out();
+out("Object in: the package's `validate<Kind>(obj)` against the libraries a JS team would pick for forms, and against `JSON.stringify(obj)` alone (the floor of a design that stringifies first):");
+out();
+out("| body | valid? | npm pkg (object) | valibot 1 | pkg ÷ valibot | zod 4 | pkg ÷ zod | JSON.stringify alone | pkg ÷ stringify |");
+out("|---|---|---|---|---|---|---|---|---|");
+for (const { kind } of KINDS) {
+  for (const validity of ["valid", "invalid"]) {
+    const p = get(kind, validity, "pkg");
+    const vb = get(kind, validity, "valibot");
+    const z = get(kind, validity, "zod");
+    const st = get(kind, validity, "stringify");
+    out(`| ${kind} | ${validity} | ${fmt(p)} | ${fmt(vb)} | ${ratio(p, vb)} | ${fmt(z)} | ${ratio(p, z)} | ${fmt(st)} | ${ratio(p, st)} |`);
+  }
+}
+out();
 out("JS ↔ wasm boundary (calls/s):");
 out();
 out("| call | calls/s | µs/call |");
@@ -123,9 +139,10 @@ for (const [k, ops] of Object.entries(boundary)) out(`| \`${k}\` | ${fmt(ops)} |
 out();
 out("Violations reported per body (the agreement check: every library rejects exactly the invalid bodies):");
 out();
-out("| body | valid? | " + LIBS.map((l) => l.id).join(" | ") + " |");
-out("|---|---|" + LIBS.map(() => "---").join("|") + "|");
-for (const r of agreement) out(`| ${r.kind} | ${r.validity} | ` + LIBS.map((l) => r[l.id]).join(" | ") + " |");
+const checked = LIBS.filter((l) => !l.timingOnly);
+out("| body | valid? | " + checked.map((l) => l.id).join(" | ") + " |");
+out("|---|---|" + checked.map(() => "---").join("|") + "|");
+for (const r of agreement) out(`| ${r.kind} | ${r.validity} | ` + checked.map((l) => r[l.id]).join(" | ") + " |");
 console.log(lines.join("\n"));
 
 const resultsDir = join(root, "bench/results");

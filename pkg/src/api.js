@@ -2,30 +2,24 @@
 // (browser.js, node.js, workerd.js) initializes the wasm its own way, then
 // re-exports this module. Nothing here calls into the wasm at import time.
 
-import { provisioningExtras } from "../dist/mdm_wasm.js";
+import { provisioningExtras as provisioningExtrasText } from "../dist/mdm_wasm.js";
 
 export * from "../dist/mdm_wasm.js";
-// The validators over the wasm's same-named exports (named exports take
-// precedence over `export *`).
-export {
-  validate,
-  validateJson,
-  validateAospEnrollmentTokenCreate,
-  validateAospDeviceUpdate,
-  validateWinEnrollmentTokenCreate,
-  validateWinEnrollmentTokenUpdate,
-  validateWinPolicyCreate,
-  validateGoogleEnrollmentTokenCreate,
-  validateOrganizationCreate,
-  validateSegmentCreate,
-  validateMdmUserCreate,
-  validateAospPolicyCreate,
-  validateDpcBuildCreate,
-  validateEnrollAosp,
-  validateEnrollWindows,
-  validateAospStatusReport,
-} from "./validate.js";
+// The validators (one per request body, generated at build time), the extras
+// and qrSvg over the wasm's raw exports (named exports take precedence over
+// `export *`).
+export { validate, validateJson } from "./validate.js";
+export * from "../dist/validators.js";
+export { qrSvg } from "./qr.js";
 export { ApiError, ValidationError, MdmClient, buildListQuery } from "./client.js";
+
+/**
+ * The Android provisioning extras of an AOSP token, as an object, keys in the
+ * server's order (the wasm writes them as JSON text).
+ */
+export function provisioningExtras(tokenValue, enrollmentHost, dpc = null) {
+  return JSON.parse(provisioningExtrasText(tokenValue, enrollmentHost, dpc));
+}
 
 /**
  * The JSON text of an AOSP token's Android provisioning extras: what its QR

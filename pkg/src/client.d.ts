@@ -56,6 +56,8 @@ export class MdmClient {
   baseUrl: string;
   token: string | undefined;
   organization: string | undefined;
+  /** The latest D1 bookmark the API answered with; sent back on every call, so reads see earlier writes. */
+  bookmark: string | undefined;
 
   /** One call: returns the envelope's `data`; throws ApiError / ValidationError. */
   request<T = unknown>(method: string, path: string, options?: RequestOptions): Promise<T>;

@@ -54,6 +54,7 @@ export class MdmClient {
   constructor({ baseUrl = "", token, organization, fetch: fetchImpl } = {}) {
     this.baseUrl = baseUrl.replace(/\/+$/, "");
     this.token = token;
+    this.bookmark = undefined;
     this.organization = organization;
     this.fetch = fetchImpl ?? ((...a) => globalThis.fetch(...a));
   }
@@ -75,8 +76,12 @@ export class MdmClient {
       headers["content-type"] = "application/json";
       init.body = JSON.stringify(body);
     }
+    // Read-your-writes on D1 replicas: send back the latest bookmark the API gave.
+    if (this.bookmark) headers["x-d1-bookmark"] = this.bookmark;
     const url = this.baseUrl + path + (query ? `?${query}` : "");
     const res = await this.fetch(url, init);
+    const bookmark = res.headers?.get?.("x-d1-bookmark");
+    if (bookmark) this.bookmark = bookmark;
     let envelope;
     try {
       envelope = await res.json();

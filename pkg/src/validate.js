@@ -1,58 +1,155 @@
-// The package's validators. An object is validated through `JSON.stringify`
-// and the wasm's JSON-text path: one native call writes the whole body and it
-// crosses into wasm as one UTF-8 copy, where the wasm's own object walk
-// (`convert.rs`) pays wasm -> JS calls per key and value. Violations come back
-// as one JSON text for `JSON.parse` (nothing at all when valid) instead of an
-// object built one property at a time across the boundary.
+// The package's validators. A body crosses into the wasm as JSON text,
+// written by `TextEncoder.encodeInto` straight into a reusable buffer in wasm
+// memory (no per-character copy loop); the wasm checks the bytes in one pass
+// (mdm-core's single-pass validator, the server's own) and answers with a
+// number: 0 for a valid body, so nothing comes back to decode, else the
+// length of the violations' JSON text, read once and `JSON.parse`d.
 //
-// Results are the walk's, which reads a value exactly as `JSON.stringify`
-// sends it. Where the two cannot agree, the walk answers as before:
-// `JSON.stringify` throws (a BigInt, a cycle, a throwing getter or `toJSON`)
-// or leaves the body out (top-level `undefined`, a function); the text does
-// not parse (nesting deeper than 127, a lone surrogate); or BigInt has a
-// `toJSON` (the walk reports BigInts whatever their prototype says).
+// An object is validated as its `JSON.stringify` text: one native call
+// writes the whole body. Where `JSON.stringify` and the server's reading of
+// an object cannot agree, `walk` below reads the object instead, as the
+// package always has: `JSON.stringify` throws (a BigInt, a cycle, a throwing
+// getter or `toJSON`), the text is not JSON to the server (nesting deeper than
+// 127, a lone surrogate), or BigInt has a `toJSON` (the walk reports BigInts
+// whatever their prototype says).
 
-import {
-  __validateJsonText,
-  __validateStringified,
-  validate as validateByWalk,
-} from "../dist/mdm_wasm.js";
+import { __check, __input, __memory, __output, requestBodyNames } from "../dist/mdm_wasm.js";
 
-const parse = (text) => (text === null ? [] : JSON.parse(text));
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+let memory;
+let indexes;
+
+function indexOf(name) {
+  indexes ??= new Map(requestBodyNames().map((n, i) => [n, i]));
+  const i = indexes.get(name);
+  if (i === undefined) throw new TypeError(`unknown request body "${name}"; see requestBodyNames()`);
+  return i;
+}
+
+/** Checks `text` as body number `index`: 0, or ± the violations' text length. */
+function check(index, text) {
+  const room = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
+  const at = __input(room);
+  memory ??= __memory();
+  const { written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, room));
+  return __check(index, written);
+}
+
+function violations(n) {
+  if (n === 0) return [];
+  return JSON.parse(decoder.decode(new Uint8Array(memory.buffer, __output(), Math.abs(n))));
+}
 
 /** Every violation of `body` against request body `name` (empty when valid). */
 export function validate(name, body) {
   if (BigInt.prototype.toJSON === undefined) {
     let text;
     try {
-      text = JSON.stringify(body);
+      // Top-level undefined (or a function) sends nothing: read as null.
+      text = JSON.stringify(body) ?? "null";
     } catch {
       // The walk reports it (or rethrows the same exception).
     }
     if (text !== undefined) {
-      const out = __validateStringified(name, text);
-      if (out !== undefined) return parse(out);
+      const n = check(indexOf(name), text);
+      if (n >= 0) return violations(n);
     }
   }
-  return validateByWalk(name, body);
+  const walked = walk(body);
+  if (walked.violation) return [walked.violation];
+  return violations(check(indexOf(name), walked.text));
 }
 
 /** Like `validate`, for a JSON text (what a request would carry). */
 export function validateJson(name, text) {
-  return parse(__validateJsonText(name, text));
+  return violations(check(indexOf(name), text));
 }
 
-export const validateAospEnrollmentTokenCreate = (body) => validate("AospEnrollmentTokenCreate", body);
-export const validateAospDeviceUpdate = (body) => validate("AospDeviceUpdate", body);
-export const validateWinEnrollmentTokenCreate = (body) => validate("WinEnrollmentTokenCreate", body);
-export const validateWinEnrollmentTokenUpdate = (body) => validate("WinEnrollmentTokenUpdate", body);
-export const validateWinPolicyCreate = (body) => validate("WinPolicyCreate", body);
-export const validateGoogleEnrollmentTokenCreate = (body) => validate("GoogleEnrollmentTokenCreate", body);
-export const validateOrganizationCreate = (body) => validate("OrganizationCreate", body);
-export const validateSegmentCreate = (body) => validate("SegmentCreate", body);
-export const validateMdmUserCreate = (body) => validate("MdmUserCreate", body);
-export const validateAospPolicyCreate = (body) => validate("AospPolicyCreate", body);
-export const validateDpcBuildCreate = (body) => validate("DpcBuildCreate", body);
-export const validateEnrollAosp = (body) => validate("EnrollAosp", body);
-export const validateEnrollWindows = (body) => validate("EnrollWindows", body);
-export const validateAospStatusReport = (body) => validate("AospStatusReport", body);
+// ---- the walk: JSON text from a value, with JSON.stringify's rules ----------
+//
+// `undefined`, functions and symbols are left out of objects (and are `null`
+// in arrays), `toJSON` is honoured, boxed primitives unbox, `NaN`/`Infinity`
+// are `null`, lone surrogates become U+FFFD (as the text reaches the server).
+// What JSON cannot carry is one violation at the path where it happened.
+
+/** Deepest nesting the server's parser accepts. */
+const MAX_DEPTH = 127;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+class Unsendable {
+  constructor(code, message) {
+    this.code = code;
+    this.message = message;
+    this.path = []; // innermost first
+  }
+  violation() {
+    let path = "";
+    for (const seg of this.path.reverse()) {
+      if (typeof seg === "number") path += `[${seg}]`;
+      else path += (path === "" ? "" : ".") + seg;
+    }
+    return { path, code: this.code, message: this.message };
+  }
+}
+
+const quote = (s) => JSON.stringify(s.replace(LONE_SURROGATE, "\ufffd"));
+
+function walk(value) {
+  try {
+    return { text: write(value, 0, true) ?? "null" };
+  } catch (e) {
+    if (e instanceof Unsendable) return { violation: e.violation() };
+    throw e;
+  }
+}
+
+function write(v, depth, callToJSON) {
+  switch (typeof v) {
+    case "string":
+      return quote(v);
+    case "number":
+      return Number.isFinite(v) ? String(v) : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+    case "bigint":
+      throw new Unsendable("type", "is a BigInt, which JSON cannot represent");
+  }
+  if (v === null) return "null";
+  if (callToJSON) {
+    const toJSON = v.toJSON;
+    if (typeof toJSON === "function") return write(toJSON.call(v), depth, false);
+  }
+  if (v instanceof Number || v instanceof String || v instanceof Boolean) {
+    const inner = v.valueOf();
+    if (typeof inner !== "object" || inner === null) return write(inner, depth, false);
+  }
+  if (depth >= MAX_DEPTH) {
+    throw new Unsendable("format", "nests too deeply (or refers to itself) to be sent as JSON");
+  }
+  const parts = [];
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      parts.push(at(i, () => write(v[i], depth + 1, true)) ?? "null");
+    }
+    return `[${parts.join(",")}]`;
+  }
+  for (const [key, item] of Object.entries(v)) {
+    const text = at(key, () => write(item, depth + 1, true));
+    if (text !== undefined) parts.push(`${quote(key)}:${text}`);
+  }
+  return `{${parts.join(",")}}`;
+}
+
+function at(segment, f) {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Unsendable) e.path.push(segment);
+    throw e;
+  }
+}

@@ -17,7 +17,7 @@ before(async () => {
       const r = { method: req.method, url: req.url, headers: req.headers, body: text };
       seen.push(r);
       const out = reply(r);
-      res.writeHead(out.status, { "content-type": out.type ?? "application/json" });
+      res.writeHead(out.status, { "content-type": out.type ?? "application/json", ...(out.headers ?? {}) });
       res.end(typeof out.body === "string" ? out.body : JSON.stringify(out.body));
     });
   });
@@ -99,4 +99,16 @@ test("lists send the checked query string; ids are path-encoded", async () => {
   );
   assert.equal(seen[0].headers["content-type"], undefined);
   await assert.rejects(new MdmClient({ baseUrl }).listAospDevices(), TypeError);
+});
+
+test("the client sends back the latest x-d1-bookmark the API answered with", async () => {
+  seen.length = 0;
+  let n = 0;
+  reply = () => ({ status: 200, body: { status: true, data: null }, headers: { "x-d1-bookmark": `bm-${++n}` } });
+  const c = client();
+  await c.me();
+  await c.me();
+  assert.equal(seen[0].headers["x-d1-bookmark"], undefined);
+  assert.equal(seen[1].headers["x-d1-bookmark"], "bm-1");
+  assert.equal(c.bookmark, "bm-2");
 });

@@ -148,7 +148,8 @@ test("path ids: a malformed id is 400 / 5209 naming the parameter, as documented
   for (const o of ops) {
     for (const name of params(o.op, "path")) {
       if (["organizationId", "enterpriseId", "tokenId"].includes(name)) continue;
-      const r = await send(o, { token: admin, path: fill(o.path, { [name]: "xyz" }) });
+      const headers = isDevice(o.op) ? { "x-device-secret": "s" } : {};
+      const r = await send(o, { token: admin, path: fill(o.path, { [name]: "xyz" }), headers });
       assert.equal(r.status, 400, `${o.method} ${o.path} ${name}`);
       assert.deepEqual(r.body.error.details.map((d) => d.path), [name]);
       documented(o, r, 5209);

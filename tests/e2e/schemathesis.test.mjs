@@ -19,6 +19,13 @@ const SEED = process.env.SCHEMATHESIS_SEED ?? "20261122";
 let w;
 before(async () => {
   w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql") });
+  // OrganizationUpdate changes plans: it gets an organization of its own
+  // (schemathesis.toml), so `demo` stays on the plan every other operation needs.
+  const r = await call(w, "POST", "/v1/organizations", {
+    token: w.token(),
+    body: { name: "Plans", slug: "schemathesis-plans", plan: "pro" },
+  });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
 });
 after(async () => {
   await w?.stop();

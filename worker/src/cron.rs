@@ -38,3 +38,14 @@ pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<usize, ApiError> {
     }
     Ok(changed)
 }
+
+/// Forget idempotency keys older than their 24 hours; returns how many.
+pub async fn sweep_idempotency_keys(db: &Db, now_ms: i64) -> Result<usize, ApiError> {
+    Ok(db
+        .run(
+            "DELETE FROM idempotency_keys WHERE created_at <= ?1",
+            params![now_ms - crate::idempotency::TTL_MS],
+        )
+        .await?
+        .changes)
+}

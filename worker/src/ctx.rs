@@ -4,13 +4,19 @@ use serde_json::Value;
 use worker::{Env, Request};
 
 use crate::auth::{self, Principal};
-use crate::db::Db;
+use std::cell::OnceCell;
+
+use crate::db::{Db, BOOKMARK_HEADER};
 use crate::http::query::Query;
-use crate::http::{body, ApiError};
+use crate::http::{body, ApiError, ViolationCode};
 
 pub struct Ctx {
     pub req: Request,
     pub env: Env,
+    /// The request's D1 session, opened at the first `db()`.
+    db: OnceCell<Db>,
+    /// The client's `x-d1-bookmark`, if it sent one.
+    bookmark: Option<String>,
     /// Decoded query string.
     pub query: Query,
     /// Request time, milliseconds since the epoch (one clock read per request).
@@ -18,9 +24,33 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// The D1 database (`DB` binding).
+    pub fn new(req: Request, env: Env, query: Query, now_ms: i64) -> Result<Self, ApiError> {
+        let bookmark = req.headers().get(BOOKMARK_HEADER)?;
+        if let Some(b) = &bookmark {
+            check_bookmark(b)?;
+        }
+        Ok(Self {
+            req,
+            env,
+            db: OnceCell::new(),
+            bookmark,
+            query,
+            now_ms,
+        })
+    }
+
+    /// The D1 database: one session per request (see [`Db::session`]).
     pub fn db(&self) -> Result<Db, ApiError> {
-        Db::from_env(&self.env)
+        if let Some(db) = self.db.get() {
+            return Ok(db.clone());
+        }
+        let db = Db::session(&self.env, self.bookmark.as_deref())?;
+        Ok(self.db.get_or_init(|| db).clone())
+    }
+
+    /// The bookmark of the request's D1 session, if it opened one.
+    pub fn bookmark(&self) -> Option<String> {
+        self.db.get().and_then(Db::bookmark)
     }
 
     /// Verify the bearer token: 401 / 4002 without one, 401 / 4004 if invalid.
@@ -41,28 +71,57 @@ impl Ctx {
         body::read_json(&mut self.req).await
     }
 
+    /// A digest of the bearer credential: what rate limits count by, so the
+    /// credential itself is never a key anywhere.
+    pub fn credential_digest(&self) -> Result<String, ApiError> {
+        let header = self.req.headers().get("Authorization")?.unwrap_or_default();
+        let mut digest = crate::routes::credentials::secret_hash(&header);
+        digest.truncate(32);
+        Ok(digest)
+    }
+
     /// The origin devices contact to enroll (`https://mdm.example.com`), for
     /// every platform: `ENROLLMENT_HOST` (a URL, or a bare host meaning
-    /// https), else this request's own origin. Never empty.
-    pub fn enrollment_host(&self) -> String {
+    /// https), else this request's own origin. Never empty, and never
+    /// cleartext outside `ENVIRONMENT = "development"`: a device must not be
+    /// sent to an http:// link, so that is a logged 500 instead.
+    pub fn enrollment_host(&self) -> Result<String, ApiError> {
         let configured = self.string_binding("ENROLLMENT_HOST").unwrap_or_default();
         let configured = configured.trim().trim_end_matches('/');
-        if configured.is_empty() {
-            return self
-                .req
-                .url()
-                .map(|u| u.origin().ascii_serialization())
-                .unwrap_or_else(|_| "https://localhost".into());
-        }
-        if configured.contains("://") {
+        let host = if configured.is_empty() {
+            self.req.url()?.origin().ascii_serialization()
+        } else if configured.contains("://") {
             configured.to_string()
         } else {
             format!("https://{configured}")
+        };
+        let development = self.string_binding("ENVIRONMENT").as_deref() == Some("development");
+        if host.starts_with("https://") || development {
+            Ok(host)
+        } else {
+            Err(ApiError::internal(format!(
+                "ENROLLMENT_HOST must be an https:// origin outside ENVIRONMENT=development; it is {host:?}"
+            )))
         }
     }
 
     /// A `[vars]` entry or secret, if set.
     pub fn string_binding(&self, name: &str) -> Option<String> {
         self.env.var(name).ok().map(|v| v.to_string())
+    }
+}
+
+/// A bookmark is D1's opaque token; refuse anything that cannot be one
+/// rather than let D1 fail on it later with a 500.
+fn check_bookmark(b: &str) -> Result<(), ApiError> {
+    let ok = !b.is_empty() && b.len() <= 256 && b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            BOOKMARK_HEADER,
+            ViolationCode::Format,
+            "must be a bookmark this API returned in x-d1-bookmark",
+        ))
     }
 }

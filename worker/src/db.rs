@@ -11,9 +11,12 @@
 //! let results = db.batch(vec![db.stmt("INSERT ...", params![a, b])?, ...]).await?;
 //! ```
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement, Env};
+use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, Env};
 
 use crate::http::ApiError;
 
@@ -102,6 +105,27 @@ macro_rules! params {
     ($($p:expr),+ $(,)?) => { &[$($crate::db::Param::from($p)),+] as &[$crate::db::Param] };
 }
 
+/// Bound parameters production D1 accepts in one statement.
+pub const MAX_PARAMS: usize = 100;
+/// Bytes of SQL production D1 accepts in one statement.
+pub const MAX_SQL_BYTES: usize = 100 * 1000;
+
+fn check_limits(sql: &str, params: usize) -> Result<(), ApiError> {
+    if params > MAX_PARAMS {
+        return Err(ApiError::internal(format!(
+            "statement binds {params} parameters; D1 allows {MAX_PARAMS}: {}",
+            &sql[..sql.len().min(120)]
+        )));
+    }
+    if sql.len() > MAX_SQL_BYTES {
+        return Err(ApiError::internal(format!(
+            "statement of {} bytes; D1 allows {MAX_SQL_BYTES}",
+            sql.len()
+        )));
+    }
+    Ok(())
+}
+
 /// What a write reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunMeta {
@@ -113,30 +137,125 @@ pub struct RunMeta {
 /// One statement, prepared and bound, for [`Db::batch`].
 pub struct Stmt(D1PreparedStatement);
 
+/// The database, or one request's session of it.
+#[derive(Clone)]
 pub struct Db {
-    inner: D1Database,
+    inner: Inner,
+    /// A statement to run in the same transaction as the request's first
+    /// write (an idempotency key's claim, `crate::idempotency`).
+    with_first_write: Armed,
 }
 
+/// A statement waiting for the first write (shared by a `Db`'s clones).
+type Armed = Rc<RefCell<Option<(String, Vec<Param>)>>>;
+
+#[derive(Clone)]
+enum Inner {
+    Database(Rc<D1Database>),
+    /// A D1 session (Sessions API): reads may go to a replica, and every
+    /// statement sees at least what the session saw or wrote before.
+    Session(Rc<D1DatabaseSession>),
+}
+
+/// The header carrying a D1 session bookmark, both ways.
+pub const BOOKMARK_HEADER: &str = "x-d1-bookmark";
+
 impl Db {
-    pub fn new(inner: D1Database) -> Self {
-        Self { inner }
+    /// The `DB` binding, without a session (the cron sweep).
+    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
+        Ok(Self {
+            inner: Inner::Database(Rc::new(env.d1(BINDING)?)),
+            with_first_write: Rc::default(),
+        })
     }
 
-    /// The `DB` binding.
-    pub fn from_env(env: &Env) -> Result<Self, ApiError> {
-        Ok(Self::new(env.d1(BINDING)?))
+    /// A session for one request: anchored at the client's bookmark (it reads
+    /// at least what that bookmark saw), else `first-unconstrained`, so reads
+    /// can be answered by a read replica.
+    pub fn session(env: &Env, bookmark: Option<&str>) -> Result<Self, ApiError> {
+        let session = env
+            .d1(BINDING)?
+            .with_session(Some(bookmark.unwrap_or("first-unconstrained")))
+            .map_err(d1_error)?;
+        Ok(Self {
+            inner: Inner::Session(Rc::new(session)),
+            with_first_write: Rc::default(),
+        })
+    }
+
+    /// The session's latest bookmark, to hand back to the client.
+    pub fn bookmark(&self) -> Option<String> {
+        match &self.inner {
+            Inner::Session(s) => s.get_bookmark().ok().flatten(),
+            Inner::Database(_) => None,
+        }
+    }
+
+    /// Run `sql` in the same D1 batch (one transaction) as the next write
+    /// made through this database or a clone of it: a statement that writes
+    /// (INSERT, UPDATE, DELETE, also with RETURNING) through any method, or
+    /// any [`Db::batch`]. If that write fails, so does this statement.
+    pub fn with_first_write(&self, sql: &str, params: &[Param]) {
+        *self.with_first_write.borrow_mut() = Some((sql.to_string(), params.to_vec()));
+    }
+
+    /// Is a statement still waiting for the first write?
+    pub fn first_write_pending(&self) -> bool {
+        self.with_first_write.borrow().is_some()
+    }
+
+    /// The statement armed by [`Db::with_first_write`], if `sql` writes.
+    fn take_armed(&self, sql: &str) -> Result<Option<Stmt>, ApiError> {
+        let head = sql.trim_start().get(..6).unwrap_or("").to_ascii_uppercase();
+        if !matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE") {
+            return Ok(None);
+        }
+        self.take_armed_any()
+    }
+
+    fn take_armed_any(&self) -> Result<Option<Stmt>, ApiError> {
+        let armed = self.with_first_write.borrow_mut().take();
+        armed.map(|(sql, params)| self.stmt(&sql, &params)).transpose()
+    }
+
+    /// `sql` alone, or after the armed statement in one batch: its result.
+    async fn single(&self, sql: &str, params: &[Param]) -> Result<Option<BatchResult>, ApiError> {
+        match self.take_armed(sql)? {
+            None => Ok(None),
+            Some(armed) => {
+                let stmt = self.stmt(sql, params)?;
+                let mut results = self.batch_raw(vec![armed, stmt]).await?;
+                results[0].meta()?;
+                Ok(results.pop())
+            }
+        }
+    }
+
+    fn prepare(&self, sql: &str) -> D1PreparedStatement {
+        match &self.inner {
+            Inner::Database(d) => d.prepare(sql),
+            Inner::Session(s) => s.prepare(sql),
+        }
     }
 
     /// Prepare and bind. Use `?1`, `?2`, ... (or `?`) placeholders.
+    /// Production D1 refuses statements over [`MAX_PARAMS`] bound parameters
+    /// or [`MAX_SQL_BYTES`] of SQL, which local D1 accepts; they are refused
+    /// here in every build, so tests fail the way a deployment would (lists
+    /// of ids go through `json_each(?)`).
     pub fn stmt(&self, sql: &str, params: &[Param]) -> Result<Stmt, ApiError> {
+        check_limits(sql, params.len())?;
         let values = params.iter().map(Param::to_js).collect::<Result<Vec<_>, _>>()?;
-        let stmt = self.inner.prepare(sql);
+        let stmt = self.prepare(sql);
         let stmt = if values.is_empty() { stmt } else { stmt.bind(&values)? };
         Ok(Stmt(stmt))
     }
 
     /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
     pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return r.rows();
+        }
         let result = self.stmt(sql, params)?.0.all().await.map_err(d1_error)?;
         if let Some(err) = result.error() {
             return Err(ApiError::Internal(err));
@@ -146,6 +265,9 @@ impl Db {
 
     /// The first row, if any.
     pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return r.first();
+        }
         self.stmt(sql, params)?.0.first(None).await.map_err(d1_error)
     }
 
@@ -156,11 +278,25 @@ impl Db {
         params: &[Param],
         column: &str,
     ) -> Result<Option<T>, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return match r.first::<serde_json::Value>()? {
+                Some(row) => row
+                    .get(column)
+                    .cloned()
+                    .map(serde_json::from_value)
+                    .transpose()
+                    .map_err(ApiError::internal),
+                None => Ok(None),
+            };
+        }
         self.stmt(sql, params)?.0.first(Some(column)).await.map_err(d1_error)
     }
 
     /// A write: how many rows changed.
     pub async fn run(&self, sql: &str, params: &[Param]) -> Result<RunMeta, ApiError> {
+        if let Some(r) = self.single(sql, params).await? {
+            return r.meta();
+        }
         let result = self.stmt(sql, params)?.0.run().await.map_err(d1_error)?;
         meta(&result)
     }
@@ -168,12 +304,26 @@ impl Db {
     /// Several statements in one implicit transaction (all or nothing), in
     /// order. Each result's rows can be read with [`BatchResult::rows`].
     /// An empty batch makes no round trip.
-    pub async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
+    pub async fn batch(&self, mut stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         if stmts.is_empty() {
             return Ok(Vec::new());
         }
+        if let Some(armed) = self.take_armed_any()? {
+            stmts.insert(0, armed);
+            let mut results = self.batch_raw(stmts).await?;
+            results.remove(0).meta()?;
+            return Ok(results);
+        }
+        self.batch_raw(stmts).await
+    }
+
+    async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         let stmts = stmts.into_iter().map(|s| s.0).collect();
-        let results = self.inner.batch(stmts).await.map_err(d1_error)?;
+        let results = match &self.inner {
+            Inner::Database(d) => d.batch(stmts).await,
+            Inner::Session(s) => s.batch(stmts).await,
+        }
+        .map_err(d1_error)?;
         Ok(results.into_iter().map(BatchResult).collect())
     }
 }

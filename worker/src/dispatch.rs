@@ -4,7 +4,8 @@
 //! request that is wrong in several ways is predictable (and documented by
 //! `/openapi.json`, which derives each route's errors from the same row):
 //!
-//! 1. credential: bearer token (401 / 4002, 4004) or device secret (401 / 4002);
+//! 1. credential: bearer token (401 / 4002, 4004; 429 / 4290 past its rate
+//!    limit) or device secret (401 / 4002);
 //! 2. permission: the row's one permission (403 / 4005);
 //! 3. organization: `:organizationId` / `:enterpriseId` (5209 malformed, 404 unknown or hidden);
 //! 4. plan: the row's feature (400 / 5050);
@@ -15,8 +16,6 @@
 //!
 //! Handlers never check a permission themselves: the row's is the only one.
 
-use serde_json::Value;
-
 use mdm_core::pagination::{parse_list_query, ListQuery};
 use mdm_core::{RequestBody, Violation};
 
@@ -24,6 +23,8 @@ use crate::auth::Principal;
 use crate::ctx::Ctx;
 use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind};
 use crate::http::{body, ApiError};
+use crate::idempotency;
+use crate::limits;
 use crate::router::Params;
 use crate::routes::tenancy::{self, OrgRow};
 
@@ -39,8 +40,8 @@ pub struct Scope {
     /// Path ids, validated and lowercase.
     ids: Vec<(&'static str, String)>,
     list: Option<ListQuery>,
-    /// The body, already validated against the row's schema.
-    body: Option<Value>,
+    /// The body's bytes, already validated against the row's schema.
+    body: Option<Vec<u8>>,
 }
 
 /// A handler asked for something its row's gate does not provide: a bug in
@@ -96,20 +97,38 @@ impl Scope {
         if self.endpoint.body != Some(T::NAME) {
             return Err(not_in_row(self.endpoint, T::NAME));
         }
-        let value = self
+        let bytes = self
             .body
             .take()
             .ok_or_else(|| not_in_row(self.endpoint, "its body twice"))?;
-        Ok(mdm_core::requests::build::<T>(value)?)
+        Ok(mdm_core::requests::build_text::<T>(&bytes)?)
     }
 }
 
-/// Steps 1 to 8 for `endpoint`.
+/// Steps 1 to 8 for `endpoint`, within the abuse limits (`crate::limits`):
+/// a device-side route's failures count against the client's IP.
 pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> Result<worker::Response, ApiError> {
+    if !endpoint.device_side {
+        return gates_then_handler(endpoint, params, ctx).await;
+    }
+    let ip = limits::client_ip(&ctx.req);
+    limits::device_gate(&ip, ctx.now_ms)?;
+    match gates_then_handler(endpoint, params, ctx).await {
+        Err(e) if limits::is_device_failure(&e) => Err(limits::device_failure(&ctx.env, &ip, ctx.now_ms, e).await),
+        other => other,
+    }
+}
+
+async fn gates_then_handler(
+    endpoint: &'static Endpoint,
+    params: Params,
+    ctx: &mut Ctx,
+) -> Result<worker::Response, ApiError> {
     let gate = endpoint.gate;
-    // 1. Credential, 2. permission.
+    // 1. Credential (and its rate limit), 2. permission.
     let caller = if gate.needs_bearer() {
         let principal = ctx.authenticate()?;
+        limits::authenticated(&ctx.env, &ctx.credential_digest()?).await?;
         if let Some(p) = gate.permission() {
             principal.require(p.name)?;
         }
@@ -157,16 +176,22 @@ pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> 
         QueryKind::List(spec) => Some(parse_list_query(spec, ctx.query.pairs())?),
         QueryKind::None | QueryKind::GooglePage => None,
     };
-    // 7. Body.
+    // 7. Body (and the create's Idempotency-Key).
+    let idempotency_key = if endpoint.idempotent {
+        idempotency::key(ctx)?
+    } else {
+        None
+    };
     let body = match endpoint.body {
         Some(name) => {
-            let value = body::read_json(&mut ctx.req).await?;
-            let violations: Vec<Violation> = mdm_core::catalog::violations_of(name, &value)
+            let bytes = body::read_bytes(&mut ctx.req).await?;
+            let validator = mdm_core::catalog::request_check(name)
                 .ok_or_else(|| ApiError::internal(format!("{}: no body {name} in the catalog", endpoint.name)))?;
+            let violations: Vec<Violation> = (validator.check)(&bytes).unwrap_or_else(|v| vec![v]);
             if !violations.is_empty() {
-                return Err(ApiError::InvalidInput(violations));
+                return Err(violations.into());
             }
-            Some(value)
+            Some(bytes)
         }
         None => None,
     };
@@ -180,7 +205,17 @@ pub async fn run(endpoint: &'static Endpoint, params: Params, ctx: &mut Ctx) -> 
         list,
         body,
     };
-    (endpoint.handler)(ctx, scope).await
+    let Some(key) = idempotency_key else {
+        return (endpoint.handler)(ctx, scope).await;
+    };
+    let hash = idempotency::request_hash(endpoint.method, ctx.req.path().as_str(), scope.body.as_deref());
+    match idempotency::begin(ctx, ctx.credential_digest()?, key, hash.clone()).await? {
+        idempotency::Outcome::Replay(answer) => Ok(answer),
+        idempotency::Outcome::Claimed(claim) => {
+            let result = (endpoint.handler)(ctx, scope).await;
+            idempotency::finish(ctx, claim, &hash, result).await
+        }
+    }
 }
 
 #[cfg(test)]

@@ -147,6 +147,11 @@ pub struct Endpoint {
     pub links: &'static [Link],
     /// Left out of `/openapi.json` (with the reason in the table).
     pub hidden: Option<&'static str>,
+    /// A create that takes an `Idempotency-Key` (`crate::idempotency`).
+    pub idempotent: bool,
+    /// A device-side route: its failed attempts count against the client's
+    /// IP (`crate::limits`).
+    pub device_side: bool,
     /// The npm client's method for this operation (`pkg/src/operations.js`
     /// is generated from the rows that name one).
     pub client: Option<&'static str>,
@@ -176,6 +181,8 @@ pub const fn endpoint(
         links: &[],
         hidden: None,
         client: None,
+        device_side: false,
+        idempotent: false,
         handler,
     }
 }
@@ -215,6 +222,14 @@ impl Endpoint {
     }
     pub const fn links(mut self, links: &'static [Link]) -> Self {
         self.links = links;
+        self
+    }
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+    pub const fn device_side(mut self) -> Self {
+        self.device_side = true;
         self
     }
     pub const fn client(mut self, method: &'static str) -> Self {

@@ -15,6 +15,8 @@ mod db;
 mod dispatch;
 mod endpoint;
 mod http;
+mod idempotency;
+mod limits;
 mod openapi;
 mod router;
 mod routes;
@@ -24,7 +26,7 @@ use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledE
 
 use crate::ctx::Ctx;
 use crate::http::query::Query;
-use crate::http::{body, error_response, ApiError, Flavor};
+use crate::http::{body, cors, error_response, ApiError, Flavor};
 
 /// Milliseconds since the epoch, from the runtime clock.
 pub fn now_ms() -> i64 {
@@ -37,17 +39,22 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
         return Ok(error_response(&ApiError::RouteNotFound, Flavor::Envelope));
     };
     let method = req.inner().method();
-    let mut ctx = Ctx {
-        req,
-        env,
-        query: Query::from_url(&url),
-        now_ms: now_ms(),
+    // An origin listed in CORS_ORIGINS gets CORS headers; any other, none.
+    let origin = req.headers().get("Origin").ok().flatten().unwrap_or_default();
+    let cors_origins = env.var("CORS_ORIGINS").map(|v| v.to_string()).unwrap_or_default();
+    let cors = cors::allows(&cors_origins, &origin);
+    if cors && method == "OPTIONS" && req.headers().has("Access-Control-Request-Method").unwrap_or(false) {
+        return Ok(cors::preflight(&origin).unwrap_or_else(|e| error_response(&e, Flavor::Envelope)));
+    }
+    let mut ctx = match Ctx::new(req, env, Query::from_url(&url), now_ms()) {
+        Ok(ctx) => ctx,
+        Err(e) => return Ok(error_response(&e, Flavor::for_path(url.path()))),
     };
     let result = match router::resolve(&method, url.path()) {
         Ok((endpoint, params)) => dispatch::run(endpoint, params, &mut ctx).await,
         Err(e) => Err(e),
     };
-    Ok(match result {
+    let mut resp = match result {
         Ok(resp) => resp,
         Err(err) => {
             if let ApiError::Internal(cause) = &err {
@@ -56,17 +63,32 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             body::drain(&mut ctx.req).await;
             error_response(&err, Flavor::for_path(url.path()))
         }
-    })
+    };
+    // Read-your-writes across requests: the client sends this back.
+    if let Some(bookmark) = ctx.bookmark() {
+        let _ = resp.headers_mut().set(db::BOOKMARK_HEADER, &bookmark);
+    }
+    if cors {
+        // Headers of a response the worker built are mutable; a failure
+        // here leaves the answer without CORS headers, never without an answer.
+        let _ = cors::decorate(&mut resp, &origin);
+    }
+    Ok(resp)
 }
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    let result = match db::Db::from_env(&env) {
-        Ok(db) => cron::sweep_expired(&db, now_ms()).await,
-        Err(e) => Err(e),
+    let db = match db::Db::from_env(&env) {
+        Ok(db) => db,
+        Err(e) => return worker::console_error!("cron: no database: {e:?}"),
     };
-    match result {
+    let now = now_ms();
+    match cron::sweep_expired(&db, now).await {
         Ok(n) => worker::console_log!("expired {n} enrollment tokens"),
         Err(e) => worker::console_error!("token sweep failed: {e:?}"),
+    }
+    match cron::sweep_idempotency_keys(&db, now).await {
+        Ok(n) => worker::console_log!("forgot {n} idempotency keys"),
+        Err(e) => worker::console_error!("idempotency key sweep failed: {e:?}"),
     }
 }

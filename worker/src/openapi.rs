@@ -231,6 +231,16 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
     }
     if gate.needs_bearer() {
         add(401, "4002 No auth token, or 4004 Invalid Token".into());
+        add(
+            429,
+            "4290 Too many requests: the credential's rate limit (Retry-After says when to retry)".into(),
+        );
+    }
+    if endpoint.device_side {
+        add(
+            429,
+            "4290 Too many requests: too many failed device-side attempts from this IP (Retry-After)".into(),
+        );
     }
     if let Some(p) = gate.permission() {
         add(403, format!("4005 Permission denied: the token lacks `{}`", p.name));
@@ -287,6 +297,15 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
                 .into(),
         );
     }
+    if endpoint.idempotent {
+        add(400, "5209 Invalid input: a malformed Idempotency-Key".into());
+        add(
+            409,
+            "5013 Idempotency key reused: the key came with another request, or its first request has \
+             not answered yet"
+                .into(),
+        );
+    }
     for refusal in endpoint.refusals {
         let (status, why) = refusal_doc(*refusal);
         add(status, why.into());
@@ -310,6 +329,14 @@ fn operation(endpoint: &Endpoint) -> Value {
         .map(|name| json!({"name": name, "in": "path", "required": true, "schema": path_param_schema(name)}))
         .collect();
     parameters.extend(query_params(endpoint.query));
+    if endpoint.idempotent {
+        parameters.push(json!({
+            "name": "Idempotency-Key", "in": "header", "required": false,
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+            "description": "Makes a retry safe: a repeat with the same key, credential and body within 24 hours \
+                answers as the first request did and creates nothing."
+        }));
+    }
 
     let mut responses = Map::new();
     let mut success = json!({
@@ -472,14 +499,20 @@ mod tests {
             let ids = e.params().any(|p| ParamKind::of(p) != ParamKind::Organization);
             let unknown = e.refusals.contains(&Refusal::UnknownCredential);
             assert_eq!(has(404), org || ids || unknown, "{}", e.name);
-            assert_eq!(has(409), e.refusals.contains(&Refusal::StateTransition), "{}", e.name);
+            assert_eq!(
+                has(409),
+                e.refusals.contains(&Refusal::StateTransition) || e.idempotent,
+                "{}",
+                e.name
+            );
             let bad_input = e.body.is_some()
                 || !matches!(e.query, QueryKind::None)
                 || matches!(e.gate, Gate::Organization(_) | Gate::OrganizationFeature(..))
                 || e.params().any(|p| ParamKind::of(p) == ParamKind::ObjectId)
                 || e.refusals.contains(&Refusal::Quota);
             assert_eq!(has(400), bad_input, "{}", e.name);
-            let allowed = [400, 401, 403, 404, 409, 413, 415];
+            assert_eq!(has(429), e.gate.needs_bearer() || e.device_side, "{}", e.name);
+            let allowed = [400, 401, 403, 404, 409, 413, 415, 429];
             assert!(statuses.iter().all(|s| allowed.contains(s)), "{}: {statuses:?}", e.name);
         }
     }

@@ -80,6 +80,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(organizations::create),
     )
     .doc(ORGANIZATIONS, "Create an organization")
+    .idempotent()
     .client("createOrganization")
     .body("OrganizationCreate")
     .created(Success::Envelope("Organization")),
@@ -115,6 +116,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(segments::create),
     )
     .doc(SEGMENTS, "Create a segment")
+    .idempotent()
     .client("createSegment")
     .body("SegmentCreate")
     .created(Success::Envelope("Segment")),
@@ -136,6 +138,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(mdm_users::create),
     )
     .doc(MDM_USERS, "Create an MDM user")
+    .idempotent()
     .client("createMdmUser")
     .body("MdmUserCreate")
     .created(Success::Envelope("MdmUser")),
@@ -157,6 +160,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(aosp_policies::create),
     )
     .doc(AOSP_POLICIES, "Create an AOSP policy")
+    .idempotent()
     .client("createAospPolicy")
     .body("AospPolicyCreate")
     .created(Success::Envelope("AospPolicy")),
@@ -178,6 +182,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(dpc_builds::create),
     )
     .doc(DPC_BUILDS, "Register a DPC build")
+    .idempotent()
     .client("createDpcBuild")
     .body("DpcBuildCreate")
     .created(Success::Envelope("DpcBuild")),
@@ -200,6 +205,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(aosp_tokens::create),
     )
     .doc(AOSP_TOKENS, "Create an AOSP enrollment token")
+    .idempotent()
     .client("createAospEnrollmentToken")
     .body("AospEnrollmentTokenCreate")
     .created(Success::Envelope("AospEnrollmentToken"))
@@ -341,6 +347,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A device enrolls with an AOSP or Google-compatible enrollment token (consumed atomically)",
     )
+    .device_side()
     .body("EnrollAosp")
     .created(Success::EnvelopeInline(&aosp_enroll::ENROLLED))
     .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
@@ -355,6 +362,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A device reports its status (X-Device-Secret); the first moves it to ACTIVE",
     )
+    .device_side()
     .body("AospStatusReport")
     .ok(Success::EnvelopeInline(&aosp_enroll::REPORTED)),
     // Windows MDM (plans that include it).
@@ -376,6 +384,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(windows::tokens::create),
     )
     .doc(WIN_TOKENS, "Create a Windows enrollment token")
+    .idempotent()
     .client("createWinEnrollmentToken")
     .body("WinEnrollmentTokenCreate")
     .created(Success::Envelope("WinEnrollmentToken"))
@@ -526,6 +535,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(windows::policies::create),
     )
     .doc(WIN_POLICIES, "Create a Windows policy")
+    .idempotent()
     .client("createWinPolicy")
     .body("WinPolicyCreate")
     .created(Success::Envelope("WinPolicy")),
@@ -540,6 +550,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         DEVICE_SIDE,
         "A PC enrolls with a Windows enrollCode (consumed atomically)",
     )
+    .device_side()
     .body("EnrollWindows")
     .created(Success::EnvelopeInline(&windows::enroll::ENROLLED))
     .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
@@ -561,6 +572,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         handler!(google::create),
     )
     .doc(GOOGLE, "enterprises.enrollmentTokens.create")
+    .idempotent()
     .body("GoogleEnrollmentTokenCreate")
     .ok(Success::Raw("GoogleEnrollmentToken")),
     endpoint(

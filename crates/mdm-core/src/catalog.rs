@@ -71,9 +71,55 @@ pub fn find(name: &str) -> Option<&'static Entry> {
     ENTRIES.iter().find(|e| e.name == name)
 }
 
+/// One request body's validator, for bindings that dispatch by name.
+#[derive(Clone, Copy)]
+pub struct RequestCheck {
+    pub name: &'static str,
+    /// The single-pass validator over the body's text (`Err`: blank or
+    /// malformed, the one violation the server answers with).
+    pub check: fn(&[u8]) -> Result<Vec<crate::Violation>, crate::Violation>,
+    /// The same answer the old way (parse to a Value, then walk it).
+    #[cfg(any(test, feature = "oracle"))]
+    pub oracle: fn(&[u8]) -> Vec<crate::Violation>,
+}
+
+const fn check<T: RequestBody>() -> RequestCheck {
+    RequestCheck {
+        name: T::NAME,
+        check: crate::scan::check_body::<T>,
+        #[cfg(any(test, feature = "oracle"))]
+        oracle: crate::requests::oracle_text_violations::<T>,
+    }
+}
+
+/// Every request body's validator, in the order of `ENTRIES`.
+pub const REQUESTS: &[RequestCheck] = &[
+    check::<aosp::AospTokenCreate>(),
+    check::<aosp::AospDeviceUpdate>(),
+    check::<windows::WinTokenCreate>(),
+    check::<windows::WinTokenUpdate>(),
+    check::<windows::WinPolicyCreate>(),
+    check::<google::GoogleTokenCreate>(),
+    check::<admin::OrganizationCreate>(),
+    check::<admin::OrganizationUpdate>(),
+    check::<admin::SegmentCreate>(),
+    check::<admin::MdmUserCreate>(),
+    check::<admin::AospPolicyCreate>(),
+    check::<admin::DpcBuildCreate>(),
+    check::<device::EnrollAosp>(),
+    check::<device::EnrollWindows>(),
+    check::<device::AospStatusReport>(),
+];
+
+/// The validator of the request body called `name`.
+pub fn request_check(name: &str) -> Option<&'static RequestCheck> {
+    REQUESTS.iter().find(|r| r.name == name)
+}
+
 /// Violations of `body` against the request called `name`, including its
-/// cross-field rules; `None` for an unknown name. This is the dynamic form of
-/// `crate::violations::<T>` that bindings use.
+/// cross-field rules; `None` for an unknown name. The oracle's form (over a
+/// parsed Value), for tests and benchmarks.
+#[cfg(any(test, feature = "oracle"))]
 pub fn violations_of(name: &str, body: &serde_json::Value) -> Option<Vec<crate::Violation>> {
     use crate::violations as v;
     Some(match name {
@@ -115,6 +161,17 @@ mod tests {
             problems.is_empty(),
             "{name} model drifted from its schema: {problems:?}"
         );
+    }
+
+    #[test]
+    fn request_checks_follow_the_entries() {
+        let requests: Vec<&str> = ENTRIES
+            .iter()
+            .filter(|e| e.kind == Kind::Request)
+            .map(|e| e.name)
+            .collect();
+        let checks: Vec<&str> = REQUESTS.iter().map(|r| r.name).collect();
+        assert_eq!(requests, checks);
     }
 
     #[test]

@@ -59,7 +59,11 @@ impl PageToken {
     fn decode(token: &str) -> Option<PageToken> {
         let text = String::from_utf8(crate::base64url::decode(token)?).ok()?;
         let (at, id) = text.split_once('.')?;
-        let created_at = at.parse().ok()?;
+        // Only times a D1 number holds: anything else was not issued here.
+        let created_at: i64 = at
+            .parse()
+            .ok()
+            .filter(|t| (0..=crate::schema::MAX_SAFE_INTEGER).contains(t))?;
         crate::patterns::is_object_id(id).then(|| PageToken {
             created_at,
             id: id.to_string(),
@@ -82,6 +86,10 @@ mod tests {
         assert_eq!(PageToken::parse(Some("")), Ok(None));
         assert!(PageToken::parse(Some("nope!")).is_err());
         assert!(PageToken::parse(Some(&crate::base64url::encode(b"12.not-an-id"))).is_err());
+        let huge = crate::base64url::encode(b"9223372036854775807.65a1b2c3d4e5f60718293a4b");
+        assert!(PageToken::parse(Some(&huge)).is_err(), "an offset no D1 number holds");
+        let negative = crate::base64url::encode(b"-5.65a1b2c3d4e5f60718293a4b");
+        assert!(PageToken::parse(Some(&negative)).is_err());
     }
 
     #[test]

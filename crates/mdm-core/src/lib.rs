@@ -6,7 +6,8 @@
 //! only platform service used is the CSPRNG, through `getrandom`.
 //!
 //! - [`schema`] + [`requests`]: every request body, validated to a full list of
-//!   [`violation::Violation`]s before a typed value exists.
+//!   [`violation::Violation`]s before a typed value exists, by the single-pass
+//!   validator in [`scan`] (bytes in, no DOM).
 //! - [`pagination`]: list queries and the mongoose-paginate-v2 envelope.
 //! - [`lifecycle`]: token and device state machines.
 //! - [`ids`], [`time`], [`payload`], [`policy`]: ids and secrets, timestamps,
@@ -17,6 +18,7 @@ pub mod base64url;
 pub mod catalog;
 pub mod google_page;
 pub mod ids;
+pub mod json_text;
 pub mod lifecycle;
 pub mod model;
 pub mod pagination;
@@ -27,11 +29,14 @@ pub mod plans;
 pub mod policy;
 pub mod query_string;
 pub mod requests;
+pub mod scan;
 pub mod schema;
 pub mod time;
 pub mod violation;
 
-pub use requests::{parse, parse_body_text, violations, RequestBody};
+pub use requests::{body_violations, parse_body_text, read_body, RequestBody};
+#[cfg(any(test, feature = "oracle"))]
+pub use requests::{parse, violations};
 pub use violation::{Violation, ViolationCode};
 
 /// Validates a path parameter that must be an entity id.

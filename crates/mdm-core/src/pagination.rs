@@ -4,6 +4,7 @@
 //! Sorting is safe by construction: `ListQuery::sort` holds a field taken from
 //! the resource's whitelist (a `&'static str`), never the client's text.
 
+use crate::json_text::{push_u64, with_number};
 use crate::patterns::{is_object_id, Pattern};
 use crate::schema::MAX_SAFE_INTEGER;
 use crate::violation::{Violation, ViolationCode as Code};
@@ -198,7 +199,7 @@ pub fn parse_list_query(spec: &ListSpec, pairs: &[(String, String)]) -> Result<L
                         None => out.push(Violation::new(
                             "status",
                             Code::Enum,
-                            format!("must be one or more of: {}", spec.statuses.join(", ")),
+                            joined("must be one or more of: ", spec.statuses, ", "),
                         )),
                     }
                 }
@@ -249,8 +250,15 @@ pub fn parse_list_query(spec: &ListSpec, pairs: &[(String, String)]) -> Result<L
 
 fn parse_uint(key: &str, value: &str, min: u64, max: u64, out: &mut Vec<Violation>) -> Option<u64> {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        let message = if value.starts_with('-') && value.len() > 1 && value[1..].bytes().all(|b| b.is_ascii_digit()) {
-            out.push(Violation::new(key, Code::Min, format!("must be at least {min}")));
+        let message = if value
+            .strip_prefix('-')
+            .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        {
+            out.push(Violation::new(
+                key,
+                Code::Min,
+                with_number("must be at least ", min as i64, ""),
+            ));
             return None;
         } else {
             "must be a whole number"
@@ -261,10 +269,18 @@ fn parse_uint(key: &str, value: &str, min: u64, max: u64, out: &mut Vec<Violatio
     // Digits only: anything that does not fit u64 is certainly above max.
     let n = value.parse::<u64>().unwrap_or(u64::MAX);
     if n < min {
-        out.push(Violation::new(key, Code::Min, format!("must be at least {min}")));
+        out.push(Violation::new(
+            key,
+            Code::Min,
+            with_number("must be at least ", min as i64, ""),
+        ));
         None
     } else if n > max {
-        out.push(Violation::new(key, Code::Max, format!("must be at most {max}")));
+        out.push(Violation::new(
+            key,
+            Code::Max,
+            with_number("must be at most ", max as i64, ""),
+        ));
         None
     } else {
         Some(n)
@@ -291,7 +307,7 @@ fn parse_sort(spec: &ListSpec, value: &str) -> Result<Sort, Violation> {
         None => Err(Violation::new(
             "sort",
             Code::Enum,
-            format!("can sort by: {}", spec.sort_fields.join(", ")),
+            joined("can sort by: ", spec.sort_fields, ", "),
         )),
     }
 }
@@ -389,40 +405,62 @@ impl<T> Page<T> {
 /// Builds a query string from a `ListQuery` (the inverse of `parse_list_query`,
 /// used by the npm package's client). Defaults are left out.
 pub fn to_query_string(spec: &ListSpec, q: &ListQuery) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    // By hand rather than `format!`: the npm package links this function.
+    let mut out = String::new();
+    let mut pair = |key: &str, value: &dyn Fn(&mut String)| {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(key);
+        out.push('=');
+        value(&mut out);
+    };
     if q.page != 1 {
-        parts.push(format!("page={}", q.page));
+        pair("page", &|o| push_u64(o, q.page));
     }
     if q.limit != DEFAULT_LIMIT {
-        parts.push(format!("limit={}", q.limit));
+        pair("limit", &|o| push_u64(o, q.limit));
     }
     if q.sort.field != "createdAt" || q.sort.direction != Direction::Desc {
         let d = match q.sort.direction {
-            Direction::Asc => "asc",
-            Direction::Desc => "desc",
+            Direction::Asc => ":asc",
+            Direction::Desc => ":desc",
         };
-        parts.push(format!("sort={}:{d}", q.sort.field));
+        pair("sort", &|o| {
+            o.push_str(q.sort.field);
+            o.push_str(d);
+        });
     }
     if !spec.statuses.is_empty() && q.statuses != spec.default_statuses {
-        parts.push(format!("status={}", q.statuses.join(",")));
+        pair("status", &|o| o.push_str(&joined("", &q.statuses, ",")));
     }
     if let Some(s) = q.segment_id {
-        parts.push(format!("segmentId={s}"));
+        pair("segmentId", &|o| push_u64(o, s));
     }
     if let Some(e) = q.expand_to {
-        parts.push(format!(
-            "expandTo={}",
-            if e == ExpandTo::Children {
-                "children"
-            } else {
-                "ancestors"
-            }
-        ));
+        let e = if e == ExpandTo::Children {
+            "children"
+        } else {
+            "ancestors"
+        };
+        pair("expandTo", &|o| o.push_str(e));
     }
     for (k, v) in &q.id_filters {
-        parts.push(format!("{k}={v}"));
+        pair(k, &|o| o.push_str(v));
     }
-    parts.join("&")
+    out
+}
+
+/// `prefix` then `items` separated by `sep`.
+fn joined(prefix: &str, items: &[&str], sep: &str) -> String {
+    let mut out = String::from(prefix);
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item);
+    }
+    out
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! What a device is handed to enroll: the Android provisioning extras (shown as
 //! a QR code), Google's variant of them, and the Windows enrollment deep link.
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 /// Key under which our DPC finds its enrollment token in the admin extras bundle.
 pub const EXTRA_ENROLLMENT_TOKEN: &str = "com.mdmedge.dpc.EXTRA_ENROLLMENT_TOKEN";
@@ -25,19 +25,44 @@ pub struct DpcBuild<'a> {
 /// Android provisioning extras for an AOSP token. Without a DPC build the
 /// payload still carries the token and host (for devices with the DPC preloaded).
 pub fn aosp_provisioning_extras(dpc: Option<&DpcBuild>, token_value: &str, enrollment_host: &str) -> Value {
-    let mut extras = Map::new();
+    serde_json::from_str(&aosp_provisioning_extras_json(dpc, token_value, enrollment_host)).unwrap_or_default()
+}
+
+/// The same extras as JSON text, written by hand so the npm package needs no
+/// JSON writer. Keys come sorted, as in the server's parsed `Value`.
+pub fn aosp_provisioning_extras_json(dpc: Option<&DpcBuild>, token_value: &str, enrollment_host: &str) -> String {
+    use crate::json_text::push_str_literal as lit;
+    let mut out = String::with_capacity(512);
+    out.push('{');
+    let member = |out: &mut String, key: &str| {
+        if out.len() > 1 {
+            out.push(',');
+        }
+        lit(out, key);
+        out.push(':');
+    };
+    member(&mut out, ADMIN_EXTRAS);
+    out.push('{');
+    lit(&mut out, EXTRA_ENROLLMENT_HOST);
+    out.push(':');
+    lit(&mut out, enrollment_host);
+    out.push(',');
+    lit(&mut out, EXTRA_ENROLLMENT_TOKEN);
+    out.push(':');
+    lit(&mut out, token_value);
+    out.push('}');
     if let Some(dpc) = dpc {
-        extras.insert(ADMIN_COMPONENT.into(), json!(dpc.component_name));
-        extras.insert(DOWNLOAD_LOCATION.into(), json!(dpc.download_url));
-        extras.insert(SIGNATURE_CHECKSUM.into(), json!(dpc.signature_checksum));
+        member(&mut out, ADMIN_COMPONENT);
+        lit(&mut out, dpc.component_name);
+        member(&mut out, DOWNLOAD_LOCATION);
+        lit(&mut out, dpc.download_url);
+        member(&mut out, SIGNATURE_CHECKSUM);
+        lit(&mut out, dpc.signature_checksum);
     }
     // AOSP devices have no Play Store to reinstall disabled system apps from.
-    extras.insert(LEAVE_SYSTEM_APPS.into(), json!(true));
-    extras.insert(
-        ADMIN_EXTRAS.into(),
-        json!({ EXTRA_ENROLLMENT_TOKEN: token_value, EXTRA_ENROLLMENT_HOST: enrollment_host }),
-    );
-    Value::Object(extras)
+    member(&mut out, LEAVE_SYSTEM_APPS);
+    out.push_str("true}");
+    out
 }
 
 /// Google's Android Device Policy, as the Android Management API names it.
@@ -62,12 +87,14 @@ pub fn google_qr_code(token_value: &str) -> String {
 /// The Windows enrollment deep link (`ms-device-enrollment:`), which opens
 /// Settings > Access work or school with the MDM enrollment prefilled.
 pub fn windows_enrollment_link(username: &str, server_name: &str, access_token: &str) -> String {
-    format!(
-        "ms-device-enrollment:?mode=mdm&username={}&servername={}&accesstoken={}",
-        percent_encode(username),
-        percent_encode(server_name),
-        percent_encode(access_token)
-    )
+    // By hand rather than `format!`: the npm package links this function.
+    let mut out = String::from("ms-device-enrollment:?mode=mdm&username=");
+    out.push_str(&percent_encode(username));
+    out.push_str("&servername=");
+    out.push_str(&percent_encode(server_name));
+    out.push_str("&accesstoken=");
+    out.push_str(&percent_encode(access_token));
+    out
 }
 
 /// RFC 3986 percent-encoding of everything but unreserved characters.
@@ -77,7 +104,10 @@ pub fn percent_encode(s: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(HEX[(b >> 4) as usize] as char);
+            out.push(HEX[(b & 15) as usize] as char);
         }
     }
     out
@@ -86,6 +116,30 @@ pub fn percent_encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extras_text_is_the_sorted_json_of_the_extras() {
+        let dpc = DpcBuild {
+            component_name: "com.example.dpc/.AdminReceiver",
+            download_url: "https://dl.example.com/dpc.apk?a=\"b\"",
+            signature_checksum: "I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXlg",
+        };
+        for d in [None, Some(&dpc)] {
+            let text = aosp_provisioning_extras_json(d, "tok\u{1}", "https://h");
+            let mut extras = serde_json::Map::new();
+            if let Some(dpc) = d {
+                extras.insert(ADMIN_COMPONENT.into(), json!(dpc.component_name));
+                extras.insert(DOWNLOAD_LOCATION.into(), json!(dpc.download_url));
+                extras.insert(SIGNATURE_CHECKSUM.into(), json!(dpc.signature_checksum));
+            }
+            extras.insert(LEAVE_SYSTEM_APPS.into(), json!(true));
+            extras.insert(
+                ADMIN_EXTRAS.into(),
+                json!({ EXTRA_ENROLLMENT_TOKEN: "tok\u{1}", EXTRA_ENROLLMENT_HOST: "https://h" }),
+            );
+            assert_eq!(text, Value::Object(extras).to_string());
+        }
+    }
 
     #[test]
     fn aosp_extras_carry_dpc_and_token() {

@@ -7,7 +7,10 @@
 //! turned into JSON Schema for the OpenAPI document (`Schema::to_json_schema`),
 //! so the published document cannot drift from what is enforced.
 
-use crate::patterns::{is_email, is_https_url, Pattern};
+use crate::patterns::Pattern;
+#[cfg(any(test, feature = "oracle"))]
+use crate::patterns::{is_email, is_https_url};
+#[cfg(any(test, feature = "oracle"))]
 use crate::violation::{Path, Violation, ViolationCode as Code};
 use serde_json::{json, Map, Value};
 
@@ -58,6 +61,9 @@ pub struct Field {
     pub required: bool,
     /// `null` is accepted (and means "clear this").
     pub nullable: bool,
+    /// For the OpenAPI document and the TypeScript types; empty in builds
+    /// without the `descriptions` feature (the npm package's wasm, which
+    /// never shows them).
     pub description: &'static str,
 }
 
@@ -136,6 +142,14 @@ pub const SAFE_INTEGER: Schema = integer(-MAX_SAFE_INTEGER, MAX_SAFE_INTEGER);
 pub const NON_NEGATIVE_SAFE_INTEGER: Schema = integer(0, MAX_SAFE_INTEGER);
 pub const DATE_TIME: Schema = string().format(Format::DateTime).schema();
 
+const fn described(description: &'static str) -> &'static str {
+    if cfg!(feature = "descriptions") {
+        description
+    } else {
+        ""
+    }
+}
+
 impl Field {
     pub const fn required(name: &'static str, schema: Schema, description: &'static str) -> Field {
         Field {
@@ -143,7 +157,7 @@ impl Field {
             schema,
             required: true,
             nullable: false,
-            description,
+            description: described(description),
         }
     }
     pub const fn optional(name: &'static str, schema: Schema, description: &'static str) -> Field {
@@ -152,7 +166,7 @@ impl Field {
             schema,
             required: false,
             nullable: false,
-            description,
+            description: described(description),
         }
     }
     pub const fn nullable(mut self) -> Field {
@@ -161,8 +175,13 @@ impl Field {
     }
 }
 
-// ---- validation ------------------------------------------------------------
+// ---- validation over a Value (the oracle) -------------------------------------
+//
+// The API validates bytes with the single-pass validator (`crate::scan`);
+// this walk over a parsed `serde_json::Value` is the reference it is tested
+// against, built only for tests and the `oracle` feature.
 
+#[cfg(any(test, feature = "oracle"))]
 /// Every violation of `value` against `schema`, in document order. Never panics,
 /// whatever the input.
 pub fn validate(schema: &Schema, value: &Value) -> Vec<Violation> {
@@ -171,6 +190,7 @@ pub fn validate(schema: &Schema, value: &Value) -> Vec<Violation> {
     out
 }
 
+#[cfg(any(test, feature = "oracle"))]
 /// Appends the violations of `value` (found at `path`) to `out`.
 pub fn check(schema: &Schema, value: &Value, path: &Path, out: &mut Vec<Violation>) {
     match schema {
@@ -231,6 +251,7 @@ pub fn check(schema: &Schema, value: &Value, path: &Path, out: &mut Vec<Violatio
     }
 }
 
+#[cfg(any(test, feature = "oracle"))]
 fn check_object(fields: &[Field], map: &Map<String, Value>, path: &Path, out: &mut Vec<Violation>) {
     for field in fields {
         let child = Path::Key(path, field.name);
@@ -255,6 +276,7 @@ fn check_object(fields: &[Field], map: &Map<String, Value>, path: &Path, out: &m
     }
 }
 
+#[cfg(any(test, feature = "oracle"))]
 fn check_string(rule: &StringRule, s: &str, path: &Path, out: &mut Vec<Violation>) {
     // Lengths count Unicode scalar values: what a person calls characters.
     let len = s.chars().count();
@@ -304,6 +326,7 @@ fn check_string(rule: &StringRule, s: &str, path: &Path, out: &mut Vec<Violation
     }
 }
 
+#[cfg(any(test, feature = "oracle"))]
 fn check_integer(rule: &IntegerRule, value: &Value, path: &Path, out: &mut Vec<Violation>) {
     let Value::Number(n) = value else {
         out.push(type_violation(path, "an integer", value));
@@ -345,6 +368,7 @@ fn check_integer(rule: &IntegerRule, value: &Value, path: &Path, out: &mut Vec<V
     }
 }
 
+#[cfg(any(test, feature = "oracle"))]
 /// A number bound as text. Whole bounds print as integers; others through
 /// serde_json's shortest form. Avoids `f64`'s `Display`, whose formatting code
 /// would add about 9 kB (gzipped) to every browser's wasm.
@@ -356,6 +380,7 @@ fn format_bound(x: f64) -> String {
     }
 }
 
+#[cfg(any(test, feature = "oracle"))]
 fn type_violation(path: &Path, expected: &str, got: &Value) -> Violation {
     let got = match got {
         Value::Null => "null",

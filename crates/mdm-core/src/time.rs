@@ -42,16 +42,16 @@ pub fn parse_rfc3339(s: &str) -> Option<Millis> {
     {
         return None;
     }
-    let mut rest = &s[19..];
+    let mut rest = s.get(19..)?;
     let mut millis = 0;
     if let Some(frac) = rest.strip_prefix('.') {
         let digits = frac.bytes().take_while(|c| c.is_ascii_digit()).count();
         if digits == 0 {
             return None;
         }
-        let padded: String = frac[..digits].chars().chain("000".chars()).take(3).collect();
+        let padded: String = frac.get(..digits)?.chars().chain("000".chars()).take(3).collect();
         millis = padded.parse::<i64>().ok()?;
-        rest = &frac[digits..];
+        rest = frac.get(digits..)?;
     }
     let offset_minutes = match rest {
         "Z" | "z" => 0,

@@ -31,10 +31,12 @@ pub enum ViolationCode {
     Reference,
     /// A field that depends on another (e.g. `sendEmail` needs an MDM user).
     Dependency,
+    /// The last entry of a capped list: how many more were left out.
+    TooMany,
 }
 
 impl ViolationCode {
-    pub const ALL: [ViolationCode; 14] = [
+    pub const ALL: [ViolationCode; 15] = [
         Self::Required,
         Self::Type,
         Self::Pattern,
@@ -49,6 +51,7 @@ impl ViolationCode {
         Self::Unique,
         Self::Reference,
         Self::Dependency,
+        Self::TooMany,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -67,6 +70,7 @@ impl ViolationCode {
             Self::Unique => "unique",
             Self::Reference => "reference",
             Self::Dependency => "dependency",
+            Self::TooMany => "tooMany",
         }
     }
 }
@@ -141,9 +145,66 @@ impl Path<'_> {
     }
 }
 
+/// At most this many violations are reported; the last says how many more there were.
+pub const MAX_VIOLATIONS: usize = 100;
+/// Paths and messages longer than this are cut (a path echoes client keys,
+/// which may be up to a whole body long).
+pub const MAX_TEXT: usize = 100;
+
+/// The list as every layer reports it: at most [`MAX_VIOLATIONS`] entries,
+/// the last being `{"path": "", "code": "tooMany"}` when more were found, and
+/// paths and messages cut to [`MAX_TEXT`] characters, so a hostile body cannot
+/// make a large error answer (100 entries stay well under 32 KiB of JSON).
+pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
+    if list.len() > MAX_VIOLATIONS {
+        let more = list.len() - (MAX_VIOLATIONS - 1);
+        list.truncate(MAX_VIOLATIONS - 1);
+        list.push(Violation::new(
+            "",
+            ViolationCode::TooMany,
+            format!("... {more} more violations not shown"),
+        ));
+    }
+    for v in &mut list {
+        cut(&mut v.path);
+        cut(&mut v.message);
+    }
+    list
+}
+
+fn cut(text: &mut String) {
+    if let Some((at, _)) = text.char_indices().nth(MAX_TEXT) {
+        text.truncate(at);
+        text.push('…');
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Path;
+
+    #[test]
+    fn lists_are_capped_with_too_many_last_and_texts_cut() {
+        use super::{capped, Violation, ViolationCode, MAX_VIOLATIONS};
+        let many: Vec<Violation> = (0..5000)
+            .map(|i| {
+                Violation::new(
+                    format!("k{i}{}", "x".repeat(300)),
+                    ViolationCode::UnknownField,
+                    "is not a field",
+                )
+            })
+            .collect();
+        let out = capped(many);
+        assert_eq!(out.len(), MAX_VIOLATIONS);
+        let last = out.last().unwrap();
+        assert_eq!((last.path.as_str(), last.code), ("", ViolationCode::TooMany));
+        assert_eq!(last.message, "... 4901 more violations not shown");
+        assert!(out.iter().all(|v| v.path.chars().count() <= 101));
+        assert!(serde_json::to_string(&out).unwrap().len() < 32 * 1024);
+        let few = vec![Violation::new("a", ViolationCode::Min, "m")];
+        assert_eq!(capped(few.clone()), few);
+    }
 
     #[test]
     fn paths_render_like_the_contract_example() {

@@ -8,7 +8,6 @@
 //! wrongly (an unknown body or resource name).
 
 pub mod convert;
-pub mod qr;
 pub mod specs;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod ts;
@@ -17,9 +16,8 @@ use js_sys::{Array, Reflect};
 use mdm_core::catalog;
 use mdm_core::lifecycle::{Platform, TokenFacts, TokenStatus};
 use mdm_core::pagination::{self, Direction, ExpandTo, ListQuery, ListSpec};
-use mdm_core::requests::{aosp, device, google, windows};
 use mdm_core::violation::Violation;
-use serde_json::Value;
+use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -33,130 +31,95 @@ fn range_error(message: &str) -> JsValue {
     js_sys::RangeError::new(message).into()
 }
 
+/// `a` + `b` + `c`: messages without `format!` (see `mdm_core::json_text`).
+fn concat(a: &str, b: &str, c: &str) -> String {
+    let mut s = String::with_capacity(a.len() + b.len() + c.len());
+    s.push_str(a);
+    s.push_str(b);
+    s.push_str(c);
+    s
+}
+
 // ---- validation --------------------------------------------------------------
+//
+// The JavaScript side (pkg/src/validate.js) writes a body's JSON text with
+// `TextEncoder.encodeInto` straight into `INPUT` (no per-character copy
+// loop), calls `__check`, and reads nothing back for a valid body. Violations
+// come back as one JSON text in `OUTPUT` for `JSON.parse`.
 
-/// Violations of a JavaScript value against request `name`, or the exception
-/// to rethrow (a throwing getter or `toJSON`).
-fn check_value(name: &str, body: &JsValue) -> Result<Vec<Violation>, JsValue> {
-    let value = match convert::to_json(body) {
-        Ok(v) => v.unwrap_or(Value::Null),
-        Err(failure) => return failure.into_violation().map(|v| vec![v]),
-    };
-    catalog::violations_of(name, &value).ok_or_else(|| unknown_body(name))
+thread_local! {
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static OUTPUT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-fn unknown_body(name: &str) -> JsValue {
-    type_error(&format!("unknown request body \"{name}\"; see requestBodyNames()"))
-}
-
-/// Every violation of `body` against the request body called `name` (see
-/// `requestBodyNames()`); an empty array when the body is valid. `body` is
-/// read as `JSON.stringify` would send it.
-#[wasm_bindgen(js_name = validate, unchecked_return_type = "Violation[]")]
-pub fn validate(
-    #[wasm_bindgen(unchecked_param_type = "RequestBodyName")] name: &str,
-    #[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue,
-) -> Result<Array, JsValue> {
-    check_value(name, &body).map(|v| convert::violations(&v))
-}
-
-/// Like `validate`, for a JSON text (what a request would carry). Empty or
-/// malformed text gives the violation the server answers with.
-#[wasm_bindgen(js_name = validateJson, unchecked_return_type = "Violation[]")]
-pub fn validate_json(
-    #[wasm_bindgen(unchecked_param_type = "RequestBodyName")] name: &str,
-    text: &str,
-) -> Result<Array, JsValue> {
-    if !VALIDATOR_NAMES.iter().any(|(_, n)| *n == name) {
-        return Err(unknown_body(name));
-    }
-    let violations = match parse_body_text(text) {
-        Ok(value) => catalog::violations_of(name, &value).unwrap_or_default(),
-        Err(v) => vec![v],
-    };
-    Ok(convert::violations(&violations))
-}
-
-/// The package's `validate` (pkg/src/validate.js) after `JSON.stringify`:
-/// `undefined` when the text does not parse (nesting deeper than serde_json's
-/// limit, a lone surrogate), and the JavaScript side then falls back to
-/// `validate` (the object walk), so those inputs keep the walk's violations.
-/// Otherwise `null` (valid) or the violations as JSON text. As with the walk,
-/// an unknown `name` throws only once the body has been read.
+/// The address of an input buffer of at least `len` bytes, reused across calls.
 #[doc(hidden)]
-#[wasm_bindgen(js_name = __validateStringified, skip_typescript)]
-pub fn validate_stringified(name: &str, text: &str) -> Result<JsValue, JsValue> {
-    let Ok(value) = serde_json::from_str::<Value>(text) else {
-        return Ok(JsValue::UNDEFINED);
-    };
-    let violations = catalog::violations_of(name, &value).ok_or_else(|| unknown_body(name))?;
-    Ok(convert::violations_text(&violations))
-}
-
-/// The package's `validateJson` (pkg/src/validate.js): `validateJson` with the
-/// violations as one JSON text (`null` when valid) for `JSON.parse`.
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __validateJsonText, skip_typescript)]
-pub fn validate_json_text(name: &str, text: &str) -> Result<JsValue, JsValue> {
-    if !VALIDATOR_NAMES.iter().any(|(_, n)| *n == name) {
-        return Err(unknown_body(name));
-    }
-    Ok(match parse_body_text(text) {
-        Ok(value) => convert::violations_text(&catalog::violations_of(name, &value).unwrap_or_default()),
-        Err(v) => convert::violations_text(&[v]),
+#[wasm_bindgen(js_name = __input, skip_typescript)]
+pub fn input(len: usize) -> usize {
+    INPUT.with(|b| {
+        let mut b = b.borrow_mut();
+        if b.len() < len {
+            b.resize(len, 0);
+        }
+        b.as_mut_ptr() as usize
     })
 }
 
-/// The server's reading of a request body text: `mdm_core::parse_body_text`.
-pub fn parse_body_text(text: &str) -> Result<Value, Violation> {
-    mdm_core::parse_body_text(text.as_bytes())
+/// Validates the first `len` input bytes as request body number `body` (of
+/// `requestBodyNames()`): 0 when valid, else the byte length of the
+/// violations' JSON text in `__output()`, negated when the text is blank or
+/// not JSON (its one violation is then the server's `required` / `format`).
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __check, skip_typescript)]
+pub fn check(body: usize, len: usize) -> i32 {
+    let Some(request) = catalog::REQUESTS.get(body) else {
+        return 0;
+    };
+    let (violations, malformed) = INPUT.with(|b| {
+        let b = b.borrow();
+        match (request.check)(&b[..len.min(b.len())]) {
+            Ok(list) => (list, false),
+            Err(v) => (vec![v], true),
+        }
+    });
+    if violations.is_empty() {
+        return 0;
+    }
+    let text = mdm_core::json_text::violations(&violations);
+    let n = text.len() as i32;
+    OUTPUT.with(|o| *o.borrow_mut() = text);
+    if malformed {
+        -n
+    } else {
+        n
+    }
+}
+
+/// Where `__check` left the violations' JSON text.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __output, skip_typescript)]
+pub fn output() -> usize {
+    OUTPUT.with(|o| o.borrow().as_ptr() as usize)
+}
+
+/// The wasm's memory, for the JavaScript side to write and read the buffers.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __memory, skip_typescript)]
+pub fn memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 /// The names `validate` accepts.
 #[wasm_bindgen(js_name = requestBodyNames, unchecked_return_type = "RequestBodyName[]")]
 pub fn request_body_names() -> Array {
-    // Not from `catalog::ENTRIES`: that would link every resource schema too.
-    VALIDATOR_NAMES.iter().map(|(_, n)| JsValue::from_str(n)).collect()
-}
-
-/// One exported validator per request body: `validate<Name>(body)`.
-macro_rules! validators {
-    ($($rust:ident => $js:literal, $ty:ty, $ts:literal;)*) => {
-        $(
-            #[doc = concat!("Every violation of `body` as a `", $ts, "` (empty when valid).")]
-            #[wasm_bindgen(js_name = $js, unchecked_return_type = "Violation[]")]
-            pub fn $rust(#[wasm_bindgen(unchecked_param_type = "unknown")] body: JsValue) -> Result<Array, JsValue> {
-                check_value(<$ty as mdm_core::RequestBody>::NAME, &body).map(|v| convert::violations(&v))
-            }
-        )*
-        /// (JavaScript name, request body name) of every per-body validator.
-        pub const VALIDATOR_NAMES: &[(&str, &str)] = &[$(($js, <$ty as mdm_core::RequestBody>::NAME)),*];
-    };
-}
-
-use mdm_core::requests::admin;
-validators! {
-    validate_aosp_enrollment_token_create => "validateAospEnrollmentTokenCreate", aosp::AospTokenCreate, "AospEnrollmentTokenCreate";
-    validate_aosp_device_update => "validateAospDeviceUpdate", aosp::AospDeviceUpdate, "AospDeviceUpdate";
-    validate_win_enrollment_token_create => "validateWinEnrollmentTokenCreate", windows::WinTokenCreate, "WinEnrollmentTokenCreate";
-    validate_win_enrollment_token_update => "validateWinEnrollmentTokenUpdate", windows::WinTokenUpdate, "WinEnrollmentTokenUpdate";
-    validate_win_policy_create => "validateWinPolicyCreate", windows::WinPolicyCreate, "WinPolicyCreate";
-    validate_google_enrollment_token_create => "validateGoogleEnrollmentTokenCreate", google::GoogleTokenCreate, "GoogleEnrollmentTokenCreate";
-    validate_organization_create => "validateOrganizationCreate", admin::OrganizationCreate, "OrganizationCreate";
-    validate_segment_create => "validateSegmentCreate", admin::SegmentCreate, "SegmentCreate";
-    validate_mdm_user_create => "validateMdmUserCreate", admin::MdmUserCreate, "MdmUserCreate";
-    validate_aosp_policy_create => "validateAospPolicyCreate", admin::AospPolicyCreate, "AospPolicyCreate";
-    validate_dpc_build_create => "validateDpcBuildCreate", admin::DpcBuildCreate, "DpcBuildCreate";
-    validate_enroll_aosp => "validateEnrollAosp", device::EnrollAosp, "EnrollAosp";
-    validate_enroll_windows => "validateEnrollWindows", device::EnrollWindows, "EnrollWindows";
-    validate_aosp_status_report => "validateAospStatusReport", device::AospStatusReport, "AospStatusReport";
+    catalog::REQUESTS.iter().map(|r| JsValue::from_str(r.name)).collect()
 }
 
 // ---- list queries --------------------------------------------------------------
 
 fn list_spec(resource: &str) -> Result<&'static ListSpec, JsValue> {
     specs::list_spec(resource)
-        .ok_or_else(|| type_error(&format!("unknown list resource \"{resource}\"; see listResources()")))
+        .ok_or_else(|| type_error(&concat("unknown list resource \"", resource, "\"; see listResources()")))
 }
 
 /// The resource names `parseListQuery` and `buildListQuery` accept.
@@ -238,12 +201,11 @@ fn param_text(v: &JsValue) -> Option<String> {
     if let Some(b) = v.as_bool() {
         return Some(b.to_string());
     }
-    v.as_f64().map(|n| match convert::number(n) {
-        Value::Number(n) => n.to_string(),
-        // NaN / Infinity (the parser rejects the text); not `f64::to_string`,
-        // which would link float formatting into the wasm.
-        _ => String::from("NaN"),
-    })
+    // JavaScript's own `Number.prototype.toString`, which is `String(n)`;
+    // not `f64::to_string`, which would link float formatting into the wasm.
+    v.dyn_ref::<js_sys::Number>()
+        .and_then(|n| n.to_string_with_radix(10).ok())
+        .map(String::from)
 }
 
 /// Builds a list query string from parameters (`{page: 2, status: ["DONE"]}`),
@@ -277,8 +239,10 @@ pub fn try_build_list_query(
                 parts.join(",")
             } else {
                 param_text(&value).ok_or_else(|| {
-                    type_error(&format!(
-                        "list parameter \"{key}\" must be a string, a number or a boolean"
+                    type_error(&concat(
+                        "list parameter \"",
+                        &key,
+                        "\" must be a string, a number or a boolean",
                     ))
                 })?
             };
@@ -305,7 +269,7 @@ pub fn page_meta(
         if n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= mdm_core::schema::MAX_SAFE_INTEGER as f64 {
             Ok(n as u64)
         } else {
-            Err(range_error(&format!("{name} must be a non-negative safe integer")))
+            Err(range_error(&concat(name, " must be a non-negative safe integer", "")))
         }
     };
     let m = pagination::page_meta(
@@ -341,13 +305,19 @@ fn millis(v: &JsValue, what: &str) -> Result<Option<i64>, JsValue> {
         return if n.is_finite() {
             Ok(Some(n as i64))
         } else {
-            Err(type_error(&format!("{what} must be a finite number of milliseconds")))
+            Err(type_error(&concat(
+                what,
+                " must be a finite number of milliseconds",
+                "",
+            )))
         };
     }
     match v.as_string().and_then(|s| mdm_core::time::parse_rfc3339(&s)) {
         Some(ms) => Ok(Some(ms)),
-        None => Err(type_error(&format!(
-            "{what} must be milliseconds or an RFC 3339 timestamp"
+        None => Err(type_error(&concat(
+            what,
+            " must be milliseconds or an RFC 3339 timestamp",
+            "",
         ))),
     }
 }
@@ -433,20 +403,21 @@ pub fn time_left(
 /// package's `provisioningPayload` is its JSON text, what a provisioning QR code
 /// carries). Without `dpc` the extras still carry the token and host (for
 /// devices with the DPC preinstalled). Keys come in the server's order, so
-/// `JSON.stringify` of it equals the server's `config.qrCode` text.
+/// `JSON.stringify` of it equals the server's `config.qrCode` text. (The wasm
+/// returns the JSON text; pkg/src/api.js parses it.)
 #[wasm_bindgen(js_name = provisioningExtras, unchecked_return_type = "Record<string, unknown>")]
 pub fn provisioning_extras(
     #[wasm_bindgen(js_name = tokenValue)] token_value: &str,
     #[wasm_bindgen(js_name = enrollmentHost)] enrollment_host: &str,
     #[wasm_bindgen(unchecked_param_type = "DpcBuildRef | null | undefined")] dpc: JsValue,
-) -> Result<JsValue, JsValue> {
+) -> Result<String, JsValue> {
     let dpc_fields = if dpc.is_undefined() || dpc.is_null() {
         None
     } else {
         let field = |k: &str| {
             get(&dpc, k)
                 .as_string()
-                .ok_or_else(|| type_error(&format!("dpc.{k} must be a string")))
+                .ok_or_else(|| type_error(&concat("dpc.", k, " must be a string")))
         };
         Some((
             field("componentName")?,
@@ -459,21 +430,11 @@ pub fn provisioning_extras(
         download_url: d,
         signature_checksum: s,
     });
-    // Returned as an object rather than text: serializing JSON in Rust would
-    // link serde_json's writer into the wasm for this one function.
-    Ok(convert::from_json(&mdm_core::payload::aosp_provisioning_extras(
+    Ok(mdm_core::payload::aosp_provisioning_extras_json(
         build.as_ref(),
         token_value,
         enrollment_host,
-    )))
-}
-
-/// An SVG document of `text` as a QR code (error correction `L`, `M`
-/// (default), `Q` or `H`; 4 modules of quiet zone; scales to its container).
-#[wasm_bindgen(js_name = qrSvg)]
-pub fn qr_svg(text: &str, ec: Option<String>) -> Result<String, JsValue> {
-    let level = qr::ec_level(ec.as_deref()).ok_or_else(|| type_error("error correction must be L, M, Q or H"))?;
-    qr::svg(text, level).map_err(|e| range_error(&format!("cannot encode as a QR code: {e}")))
+    ))
 }
 
 /// The Windows `ms-device-enrollment:` deep link that opens Settings with the
@@ -485,42 +446,6 @@ pub fn windows_enrollment_link(
     #[wasm_bindgen(js_name = accessToken)] access_token: &str,
 ) -> String {
     mdm_core::payload::windows_enrollment_link(username, server_name, access_token)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_request_body_has_a_validator_named_after_it() {
-        let requests: Vec<&str> = catalog::ENTRIES
-            .iter()
-            .filter(|e| e.kind == catalog::Kind::Request)
-            .map(|e| e.name)
-            .collect();
-        assert_eq!(
-            requests.len(),
-            VALIDATOR_NAMES.len(),
-            "a request body without a validator"
-        );
-        for (js, name) in VALIDATOR_NAMES {
-            assert_eq!(*js, format!("validate{name}"));
-            assert!(requests.contains(name));
-        }
-    }
-
-    #[test]
-    fn body_text_is_read_like_the_server() {
-        assert_eq!(parse_body_text(" \n").unwrap_err().code.as_str(), "required");
-        let e = parse_body_text("{\"a\":").unwrap_err();
-        assert_eq!((e.path.as_str(), e.code.as_str()), ("", "format"));
-        assert!(
-            e.message.starts_with("malformed JSON: EOF while parsing"),
-            "{}",
-            e.message
-        );
-        assert_eq!(parse_body_text("{\"a\": 1}").unwrap(), serde_json::json!({"a": 1}));
-    }
 }
 
 // dlmalloc (Rust's default on wasm32) is ~7 kB of the wasm; talc is smaller and

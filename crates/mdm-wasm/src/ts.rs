@@ -15,6 +15,34 @@ use mdm_core::pagination::DEVICE_STATES;
 use mdm_core::schema::{Field, Format, Schema, MAX_SAFE_INTEGER};
 use std::fmt::Write;
 
+/// The package's JavaScript functions over the wasm (pkg/src/validate.js,
+/// pkg/src/qr.js): the validators, one per request body, and `qrSvg`.
+fn functions() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "/**\n * Every violation of `body` against the request body called `name` (see\n \
+         * `requestBodyNames()`); an empty array when the body is valid. `body` is\n \
+         * read as `JSON.stringify` would send it.\n */\n\
+         export function validate(name: RequestBodyName, body: unknown): Violation[];\n\
+         /**\n * Like `validate`, for a JSON text (what a request would carry). Empty or\n \
+         * malformed text gives the violation the server answers with.\n */\n\
+         export function validateJson(name: RequestBodyName, text: string): Violation[];\n",
+    );
+    for e in ENTRIES.iter().filter(|e| e.kind == Kind::Request) {
+        let _ = writeln!(
+            out,
+            "/** Every violation of `body` as a `{0}` (empty when valid). */\nexport function validate{0}(body: unknown): Violation[];",
+            e.name
+        );
+    }
+    out.push_str(
+        "/**\n * An SVG document of `text` as a QR code (error correction `L`, `M`\n \
+         * (default), `Q` or `H`; 4 modules of quiet zone; scales to its container).\n */\n\
+         export function qrSvg(text: string, ec?: string | null): string;\n\n",
+    );
+    out
+}
+
 /// The whole generated declaration text.
 pub fn declarations() -> String {
     let mut out = String::from("// Generated from mdm_core::catalog by crates/mdm-wasm/build.rs. Do not edit.\n\n");
@@ -40,6 +68,7 @@ pub fn declarations() -> String {
         let _ = writeln!(out, "  {0}: {0};", e.name);
     }
     out.push_str("}\nexport type RequestBodyName = keyof RequestBodies;\n\n");
+    out.push_str(&functions());
     out.push_str("/** Every resource the API returns, by name. */\nexport interface Resources {\n");
     for e in ENTRIES.iter().filter(|e| e.kind == Kind::Resource) {
         let _ = writeln!(out, "  {0}: {0};", e.name);

@@ -63,7 +63,9 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const allVars = { AUTH_SECRET: secret, ENROLLMENT_HOST: url, ...vars };
+  // Rate limits are the subject of tests/e2e/abuse.test.mjs, which turns them
+  // on; elsewhere thousands of deliberate failures would trip them.
+  const allVars = { AUTH_SECRET: secret, ENROLLMENT_HOST: url, ENVIRONMENT: "development", RATE_LIMITS: "off", ...vars };
   const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir,
     "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "log"];
   for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);

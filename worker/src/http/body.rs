@@ -1,5 +1,7 @@
-//! Request bodies: JSON only, at most 64 KiB, parsed to `serde_json::Value`
-//! (the shared crate validates Values).
+//! Request bodies: JSON only, at most 64 KiB, read as bytes. The shared
+//! crate validates a request body's bytes in one pass and then builds its
+//! struct (`mdm_core::read_body`); free-form bodies are parsed to a
+//! `serde_json::Value` with the same blank / malformed answers.
 //!
 //! Order of checks, each a clean envelope:
 //! 1. `Content-Length` over the cap → 413 / 4130 (nothing is read);
@@ -54,14 +56,18 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     mdm_core::parse_body_text(bytes).map_err(|v| ApiError::InvalidInput(vec![v]))
 }
 
-/// Read and parse the request body (all five checks).
-pub async fn read_json(req: &mut Request) -> Result<Value, ApiError> {
+/// Read the request body's bytes (checks 1 to 3; the parser does 4 and 5).
+pub async fn read_bytes(req: &mut Request) -> Result<Vec<u8>, ApiError> {
     let headers = req.headers();
     let content_type = headers.get("Content-Type")?;
     let content_length = headers.get("Content-Length")?;
     check_headers(content_type.as_deref(), content_length.as_deref())?;
-    let bytes = read_capped(req).await?;
-    parse_json(&bytes)
+    read_capped(req).await
+}
+
+/// Read and parse the request body (all five checks).
+pub async fn read_json(req: &mut Request) -> Result<Value, ApiError> {
+    parse_json(&read_bytes(req).await?)
 }
 
 async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {

@@ -35,6 +35,7 @@ fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErr
     let headers = Headers::new();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     headers.set("Cache-Control", "no-store")?;
+    headers.set("X-Content-Type-Options", "nosniff")?;
     Ok(Response::builder()
         .with_status(status)
         .with_headers(headers)

@@ -32,6 +32,11 @@ pub enum ApiError {
     LimitExceeded,
     /// 409 / 5010: the lifecycle state machine forbids the move.
     InvalidStateTransition,
+    /// 409 / 5013: an `Idempotency-Key` sent again with another request (or
+    /// while its first request has not answered).
+    IdempotencyKeyReused,
+    /// 429 / 4290: a rate limit is exceeded; `Retry-After` is the seconds to wait.
+    TooManyRequests(u32),
     /// 404 / 4040: no route matches the path.
     RouteNotFound,
     /// 405 / 4050: the path exists but not with this method; `Allow` lists the methods.
@@ -120,7 +125,8 @@ impl ApiError {
             ApiError::PermissionDenied => 403,
             ApiError::NotFound | ApiError::RouteNotFound => 404,
             ApiError::InvalidInput(_) | ApiError::FeatureNotAllowed | ApiError::LimitExceeded => 400,
-            ApiError::InvalidStateTransition => 409,
+            ApiError::InvalidStateTransition | ApiError::IdempotencyKeyReused => 409,
+            ApiError::TooManyRequests(_) => 429,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge => 413,
             ApiError::UnsupportedMediaType => 415,
@@ -139,6 +145,8 @@ impl ApiError {
             ApiError::FeatureNotAllowed => 5050,
             ApiError::LimitExceeded => 5017,
             ApiError::InvalidStateTransition => 5010,
+            ApiError::TooManyRequests(_) => 4290,
+            ApiError::IdempotencyKeyReused => 5013,
             ApiError::RouteNotFound => 4040,
             ApiError::MethodNotAllowed(_) => 4050,
             ApiError::PayloadTooLarge => 4130,
@@ -159,6 +167,8 @@ impl ApiError {
             ApiError::FeatureNotAllowed => "Feature not allowed for you billing plan",
             ApiError::LimitExceeded => "Limit Exceeded",
             ApiError::InvalidStateTransition => "Invalid state transition",
+            ApiError::TooManyRequests(_) => "Too many requests",
+            ApiError::IdempotencyKeyReused => "Idempotency key reused",
             ApiError::RouteNotFound => "Route not found",
             ApiError::MethodNotAllowed(_) => "Method not allowed",
             ApiError::PayloadTooLarge => "Payload too large",
@@ -177,8 +187,9 @@ impl ApiError {
                 "INVALID_ARGUMENT"
             }
             ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition => "FAILED_PRECONDITION",
-            ApiError::LimitExceeded => "RESOURCE_EXHAUSTED",
+            ApiError::LimitExceeded | ApiError::TooManyRequests(_) => "RESOURCE_EXHAUSTED",
             ApiError::MethodNotAllowed(_) => "UNIMPLEMENTED",
+            ApiError::IdempotencyKeyReused => "ABORTED",
             ApiError::Internal(_) => "INTERNAL",
         }
     }
@@ -246,6 +257,7 @@ impl ApiError {
             ApiError::MethodNotAllowed(methods) => {
                 vec![("Allow", methods.join(", "))]
             }
+            ApiError::TooManyRequests(seconds) => vec![("Retry-After", seconds.to_string())],
             ApiError::NoAuthToken | ApiError::InvalidToken => {
                 // With a realm, as Google sends it: httplib2 (Google's Python client) cannot parse a bare `Bearer`.
                 vec![("WWW-Authenticate", "Bearer realm=\"mdm-edge\"".to_string())]
@@ -263,8 +275,10 @@ impl std::fmt::Display for ApiError {
 
 /// Every violation the shared crate found becomes one 5209.
 impl From<Vec<Violation>> for ApiError {
+    /// Capped as every layer caps them (at most 100, paths and messages cut),
+    /// so no 5209 grows with what a client sent.
     fn from(v: Vec<Violation>) -> Self {
-        ApiError::InvalidInput(v)
+        ApiError::InvalidInput(mdm_core::violation::capped(v))
     }
 }
 

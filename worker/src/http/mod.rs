@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: errors, envelopes, bodies, query strings.
 
 pub mod body;
+pub mod cors;
 pub mod envelope;
 pub mod error;
 pub mod query;

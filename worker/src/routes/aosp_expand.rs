@@ -11,8 +11,9 @@ use mdm_core::model::aosp::{AosPolicyAssignment, AosPolicySummary};
 use mdm_core::model::MdmUserRef;
 use mdm_core::requests::aosp::AosPolicyAssignmentInput;
 
-use crate::db::{BatchResult, Db, Param, Stmt};
+use crate::db::{BatchResult, Db, Stmt};
 use crate::http::ApiError;
+use crate::params;
 use crate::routes::aosp_policies;
 
 /// Users and policies named by a set of rows, loaded once.
@@ -69,13 +70,11 @@ impl Expansions {
             policies: None,
         };
         if !users.is_empty() {
-            let marks = vec!["?"; users.len()].join(", ");
-            let mut params = vec![Param::from(org_id)];
-            params.extend(users.iter().map(Param::from));
             pending.users = Some(stmts.len());
             stmts.push(db.stmt(
-                &format!("SELECT id, email FROM mdm_users WHERE organization_id = ? AND id IN ({marks})"),
-                &params,
+                "SELECT id, email FROM mdm_users WHERE organization_id = ?1 \
+                 AND id IN (SELECT value FROM json_each(?2))",
+                params![org_id, &serde_json::Value::from(users)],
             )?);
         }
         if let Some(stmt) = aosp_policies::by_ids_stmt(db, org_id, &policies)? {

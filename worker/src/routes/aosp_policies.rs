@@ -97,12 +97,13 @@ fn by_ids_query(org_id: &str, ids: &[String]) -> Option<(String, Vec<Param>)> {
     if ids.is_empty() {
         return None;
     }
-    let marks = vec!["?"; ids.len()].join(", ");
-    let mut params = vec![Param::from(org_id)];
-    params.extend(ids.iter().map(|i| Param::from(i.as_str())));
+    // One parameter for any number of ids: production D1 binds at most 100.
     Some((
-        format!("SELECT {COLUMNS} FROM aosp_policies WHERE organization_id = ? AND id IN ({marks})"),
-        params,
+        format!(
+            "SELECT {COLUMNS} FROM aosp_policies WHERE organization_id = ?1 \
+             AND id IN (SELECT value FROM json_each(?2))"
+        ),
+        params![org_id, &serde_json::Value::from(ids.to_vec())].to_vec(),
     ))
 }
 

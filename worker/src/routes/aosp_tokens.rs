@@ -202,7 +202,7 @@ impl Context {
             expansions,
             builds,
             newest_build,
-            host: ctx.enrollment_host(),
+            host: ctx.enrollment_host()?,
         })
     }
 }
@@ -244,6 +244,9 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     }
     refs.check(&db, &org.id).await?;
 
+    // The answer shows links on the enrollment host: a misconfigured host
+    // fails here, before anything is written, so a retry cannot duplicate.
+    ctx.enrollment_host()?;
     let now = ctx.now_ms;
     let perpetual = input.perpetual;
     let row = Row {

@@ -13,7 +13,7 @@ use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
-use crate::routes::list::{self, Listing, Where};
+use crate::routes::list::{self, Listing};
 
 use crate::routes::columns::{new_id, ts, unique_as};
 
@@ -113,8 +113,5 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
 }
 
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
-    let org = scope.org()?;
-    let q = scope.list()?;
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
-    ok(&page.map(Row::into_model))
+    ok(&list::org_page::<Row>(ctx, &scope, &LISTING).await?.map(Row::into_model))
 }

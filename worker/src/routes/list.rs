@@ -17,7 +17,9 @@ use serde::Deserialize;
 
 use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
+use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt, MAX_SAFE_INTEGER};
+use crate::dispatch::Scope;
 use crate::http::ApiError;
 
 /// How a resource's list maps onto its table.
@@ -209,6 +211,13 @@ pub async fn fetch_after<T: DeserializeOwned>(
         )));
     };
     Ok(Page::new(items, total, q))
+}
+
+/// The page of the organization's rows the request's list query asks for:
+/// the whole list handler of a resource without filters of its own.
+pub async fn org_page<T: DeserializeOwned>(ctx: &Ctx, scope: &Scope, listing: &Listing) -> Result<Page<T>, ApiError> {
+    let org = scope.org()?;
+    fetch(&ctx.db()?, listing, scope.list()?, &org.id, Where::org(&org.id)).await
 }
 
 /// `Page::map` for a conversion that can fail (e.g. a JSON column).

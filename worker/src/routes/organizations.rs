@@ -109,17 +109,14 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let mut w = Where::new();
     if !principal.sees_all_orgs() {
         // The claim names ids or slugs; `slug` compares case-insensitively (NOCASE).
-        let marks = vec!["?"; principal.orgs.len().max(1)].join(", ");
-        let mut values: Vec<Param> = principal
-            .orgs
-            .iter()
-            .map(|o| Param::from(o.to_ascii_lowercase()))
-            .collect();
-        if values.is_empty() {
-            values.push(Param::Null);
-        }
-        let both = values.iter().cloned().chain(values.iter().cloned());
-        w = w.and(format!("(id IN ({marks}) OR slug IN ({marks}))"), both);
+        // One parameter however many organizations the claim names
+        // (production D1 binds at most 100 per statement).
+        let names: Vec<String> = principal.orgs.iter().map(|o| o.to_ascii_lowercase()).collect();
+        let names = Param::from(&serde_json::Value::from(names));
+        w = w.and(
+            "(id IN (SELECT value FROM json_each(?)) OR slug IN (SELECT value FROM json_each(?)))",
+            [names.clone(), names],
+        );
     }
     let page = list::fetch::<OrgRow>(&ctx.db()?, &LISTING, q, "", w).await?;
     ok(&page.map(OrgRow::into_model))

@@ -1,7 +1,7 @@
 //! Reference checks: ids a body names (policies, users, segments, DPC builds)
 //! must exist in the same organization. Each missing one is a violation with
 //! code `reference` at its body path, all reported together in one 5209; the
-//! lookups run as one D1 batch (one round trip).
+//! lookups run as one D1 statement.
 //!
 //! ```ignore
 //! let mut refs = Refs::new();
@@ -10,8 +10,17 @@
 //! refs.check(&db, &org.id).await?;
 //! ```
 
-use crate::db::{Db, Param};
+use serde::Deserialize;
+
+use crate::db::Db;
 use crate::http::{ApiError, Violation, ViolationCode};
+use crate::params;
+
+/// The index (in `Refs::wanted`) of a reference that was not found.
+#[derive(Deserialize)]
+struct Missing {
+    i: usize,
+}
 
 /// A table whose rows bodies refer to by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,15 +34,24 @@ pub enum Table {
 }
 
 impl Table {
-    fn lookup(self) -> &'static str {
+    /// Whether the row exists, for `id` (the JSON value `v`) in organization `?2`.
+    fn exists(self) -> &'static str {
         match self {
-            Table::MdmUsers => "SELECT 1 AS found FROM mdm_users WHERE id = lower(?1) AND organization_id = ?2",
-            Table::Segments => "SELECT 1 AS found FROM segments WHERE id = ?1 AND organization_id = ?2",
-            Table::AospPolicies => "SELECT 1 AS found FROM aosp_policies WHERE id = lower(?1) AND organization_id = ?2",
-            Table::WinPolicies => "SELECT 1 AS found FROM win_policies WHERE id = lower(?1) AND organization_id = ?2",
-            Table::DpcBuildTags => "SELECT 1 AS found FROM dpc_builds WHERE tag = ?1 AND organization_id = ?2",
+            Table::MdmUsers => "EXISTS (SELECT 1 FROM mdm_users WHERE id = lower(v) AND organization_id = ?2)",
+            Table::Segments => "EXISTS (SELECT 1 FROM segments WHERE id = v AND organization_id = ?2)",
+            Table::AospPolicies => "EXISTS (SELECT 1 FROM aosp_policies WHERE id = lower(v) AND organization_id = ?2)",
+            Table::WinPolicies => "EXISTS (SELECT 1 FROM win_policies WHERE id = lower(v) AND organization_id = ?2)",
+            Table::DpcBuildTags => "EXISTS (SELECT 1 FROM dpc_builds WHERE tag = v AND organization_id = ?2)",
         }
     }
+
+    const ALL: [Table; 5] = [
+        Table::MdmUsers,
+        Table::Segments,
+        Table::AospPolicies,
+        Table::WinPolicies,
+        Table::DpcBuildTags,
+    ];
 
     fn noun(self) -> &'static str {
         match self {
@@ -49,7 +67,7 @@ impl Table {
 /// The references of one body, checked together.
 #[derive(Debug, Default)]
 pub struct Refs {
-    wanted: Vec<(String, Table, Param)>,
+    wanted: Vec<(String, Table, serde_json::Value)>,
 }
 
 impl Refs {
@@ -60,7 +78,7 @@ impl Refs {
     /// Check `id` (if present) in `table`; `path` is its place in the body.
     pub fn add(&mut self, path: impl Into<String>, table: Table, id: Option<&str>) -> &mut Self {
         if let Some(id) = id {
-            self.wanted.push((path.into(), table, Param::from(id)));
+            self.wanted.push((path.into(), table, id.into()));
         }
         self
     }
@@ -68,7 +86,7 @@ impl Refs {
     /// Check a segment id (segments have integer ids).
     pub fn segment(&mut self, path: impl Into<String>, id: Option<i64>) -> &mut Self {
         if let Some(id) = id {
-            self.wanted.push((path.into(), Table::Segments, Param::Int(id)));
+            self.wanted.push((path.into(), Table::Segments, id.into()));
         }
         self
     }
@@ -79,15 +97,28 @@ impl Refs {
         if self.wanted.is_empty() {
             return Ok(());
         }
-        let stmts = self
+        // One statement however many references (production D1 binds at
+        // most 100 parameters and runs at most 50 queries per request on
+        // the free plan): the wanted (table, id) pairs go in as one JSON
+        // array, and the indexes of the missing ones come back.
+        let wanted: Vec<serde_json::Value> = self
             .wanted
             .iter()
-            .map(|(_, table, id)| db.stmt(table.lookup(), &[id.clone(), Param::from(org_id)]))
-            .collect::<Result<Vec<_>, _>>()?;
-        let results = db.batch(stmts).await?;
+            .map(|(_, table, id)| serde_json::json!([*table as u8, id]))
+            .collect();
+        let cases: String = Table::ALL
+            .iter()
+            .map(|t| format!(" WHEN {} THEN {}", *t as u8, t.exists()))
+            .collect();
+        let sql = format!(
+            "SELECT k AS i FROM (SELECT key AS k, json_extract(value, '$[0]') AS t, \
+               json_extract(value, '$[1]') AS v FROM json_each(?1)) \
+             WHERE NOT (CASE t{cases} ELSE 0 END) ORDER BY k"
+        );
+        let rows: Vec<Missing> = db.all(&sql, params![&serde_json::Value::from(wanted), org_id]).await?;
         let mut missing = Vec::new();
-        for ((path, table, _), result) in self.wanted.iter().zip(results) {
-            if result.rows::<serde_json::Value>()?.is_empty() {
+        for row in rows {
+            if let Some((path, table, _)) = self.wanted.get(row.i) {
                 missing.push(Violation::new(
                     path.clone(),
                     ViolationCode::Reference,
@@ -98,7 +129,7 @@ impl Refs {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(ApiError::InvalidInput(missing))
+            Err(missing.into())
         }
     }
 }

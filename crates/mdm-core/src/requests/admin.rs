@@ -3,6 +3,7 @@
 
 use super::RequestBody;
 use crate::patterns::{is_object_id, Pattern};
+use crate::scan::JsonView;
 use crate::schema::{integer, string, Field, Format, Schema, NON_NEGATIVE_SAFE_INTEGER};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
@@ -40,9 +41,9 @@ impl RequestBody for OrganizationCreate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         // A 24-hex slug would be read as an id in paths.
-        if body.get("slug").and_then(Value::as_str).is_some_and(is_object_id) {
+        if body.get("slug").and_then(J::as_str).is_some_and(|s| is_object_id(&s)) {
             out.push(Violation::new(
                 "slug",
                 ViolationCode::Format,

@@ -1,10 +1,10 @@
 //! AOSP (non-GMS Android) bodies: enrollment-token create and device update.
 
 use super::{unique_ids_in, RequestBody};
+use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const MANAGEMENT_MODES: &[&str] = &["DEVICE_OWNER", "MANAGEMENT_MODE_UNSPECIFIED"];
 
@@ -106,7 +106,7 @@ impl RequestBody for AospTokenCreate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
         if body.get("maxEnrollments").is_some() && body.get("perpetual") != Some(&Value::Bool(true)) {
             out.push(Violation::new(
@@ -185,7 +185,7 @@ impl RequestBody for AospDeviceUpdate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
     }
 }

@@ -3,10 +3,10 @@
 
 use super::RequestBody;
 use crate::patterns::Pattern;
+use crate::scan::JsonView;
 use crate::schema::{string, Field, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const ALLOW_PERSONAL_USAGE: &[&str] = &[
     "ALLOW_PERSONAL_USAGE_UNSPECIFIED",
@@ -68,9 +68,9 @@ impl RequestBody for GoogleTokenCreate {
         Field::optional("expirationTimestamp", string().max(64).schema(), "Output only."),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
-        if let Some(d) = body.get("duration").and_then(Value::as_str) {
-            if let Some(secs) = parse_proto_duration(d) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
+        if let Some(d) = body.get("duration").and_then(J::as_str) {
+            if let Some(secs) = parse_proto_duration(&d) {
                 if secs < MIN_DURATION_SECS {
                     out.push(Violation::new("duration", ViolationCode::Min, "must be at least 60s"));
                 } else if secs > MAX_DURATION_SECS {
@@ -82,8 +82,8 @@ impl RequestBody for GoogleTokenCreate {
                 }
             }
         }
-        if let Some(p) = body.get("policyName").and_then(Value::as_str) {
-            if !p.is_empty() && policy_id_of(p).is_none() {
+        if let Some(p) = body.get("policyName").and_then(J::as_str) {
+            if !p.is_empty() && policy_id_of(&p).is_none() {
                 out.push(Violation::new(
                     "policyName",
                     ViolationCode::Format,
@@ -150,10 +150,10 @@ fn is_policy_id(s: &str) -> bool {
 
 /// The policy id of `enterprises/{e}/policies/{p}` or of a bare `{p}`.
 pub fn policy_id_of(name: &str) -> Option<&str> {
-    let parts: Vec<&str> = name.split('/').collect();
-    let id = match parts.as_slice() {
-        [id] => *id,
-        ["enterprises", enterprise, "policies", id] if !enterprise.is_empty() => *id,
+    let mut parts = name.split('/');
+    let id = match (parts.next(), parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(id), None, ..) => id,
+        (Some("enterprises"), Some(enterprise), Some("policies"), Some(id), None) if !enterprise.is_empty() => id,
         _ => return None,
     };
     is_policy_id(id).then_some(id)

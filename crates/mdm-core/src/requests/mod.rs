@@ -1,5 +1,6 @@
-//! Request bodies: one `Schema` constant and one typed struct each. `parse`
-//! validates a JSON value against the schema, applies the body's cross-field
+//! Request bodies: one `Schema` constant and one typed struct each.
+//! `read_body` validates a body's JSON bytes against the schema (the
+//! single-pass validator, `crate::scan`), applies the body's cross-field
 //! rules, and only then builds the struct, so a caller either gets a value it
 //! can trust or the complete list of what is wrong.
 
@@ -10,10 +11,16 @@ pub mod google;
 pub mod windows;
 
 use crate::patterns::Pattern;
-use crate::schema::{validate, Schema};
+use crate::scan::{self, JsonView};
+use crate::schema::Schema;
 use crate::violation::{Violation, ViolationCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+
+#[cfg(any(test, feature = "oracle"))]
+mod oracle;
+#[cfg(any(test, feature = "oracle"))]
+pub use oracle::{parse, parse_text as oracle_parse_text, text_violations as oracle_text_violations, violations};
 
 /// A request body the API accepts.
 pub trait RequestBody: DeserializeOwned {
@@ -23,59 +30,59 @@ pub trait RequestBody: DeserializeOwned {
     const NAME: &'static str;
 
     /// Rules that relate several fields. Runs on the raw value, also when the
-    /// schema found problems, so a client learns everything at once.
-    fn cross_field_rules(_body: &Value, _out: &mut Vec<Violation>) {}
+    /// schema found problems, so a client learns everything at once. Written
+    /// once against [`JsonView`]: the validator runs them over the body's
+    /// bytes, the test oracle over a `serde_json::Value`.
+    fn cross_field_rules<'a, J: JsonView<'a>>(_body: J, _out: &mut Vec<Violation>) {}
 }
 
-/// How a request body's bytes become JSON, for the worker and the npm package
-/// alike (so both answer a blank or malformed body with the same violation):
-/// blank is `required`, unparsable is `format` with serde_json's message.
+/// How a free-form body's bytes become JSON (the worker's debug echo): blank
+/// is `required`, unparsable is `format` with serde_json's message, as for
+/// every request body ([`read_body`]).
 pub fn parse_body_text(bytes: &[u8]) -> Result<Value, Violation> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(Violation::new(
-            "",
-            ViolationCode::Required,
-            "a JSON request body is required",
-        ));
-    }
-    serde_json::from_slice(bytes).map_err(|e| Violation::new("", ViolationCode::Format, format!("malformed JSON: {e}")))
+    scan::check_syntax(bytes)?;
+    serde_json::from_slice(bytes).map_err(|e| Violation::new("", ViolationCode::Format, e.to_string()))
 }
 
-/// Validates `body` and builds the typed request, or returns every violation.
-pub fn parse<T: RequestBody>(body: &Value) -> Result<T, Vec<Violation>> {
-    let mut violations = validate(&T::SCHEMA, body);
-    T::cross_field_rules(body, &mut violations);
+/// Every violation of the JSON text `bytes` as a `T` (empty when valid): a
+/// blank or malformed body is the one violation the server answers with.
+pub fn body_violations<T: RequestBody>(bytes: &[u8]) -> Vec<Violation> {
+    scan::check_body::<T>(bytes).unwrap_or_else(|v| vec![v])
+}
+
+/// Validates the JSON text `bytes` and builds the typed request, or returns
+/// every violation.
+pub fn read_body<T: RequestBody>(bytes: &[u8]) -> Result<T, Vec<Violation>> {
+    let violations = body_violations::<T>(bytes);
     if !violations.is_empty() {
         return Err(violations);
     }
-    let mut normalized = body.clone();
-    normalize(&T::SCHEMA, &mut normalized);
-    // The schema and the struct describe the same fields, so this cannot fail
-    // unless they drift apart; a test per body guards that, and the error is
-    // still reported as a value rather than a panic.
-    T::deserialize(&normalized).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
+    build_text::<T>(bytes)
 }
 
-/// Builds the typed request from a body that already passed its schema and
-/// cross-field rules (the worker's dispatcher validates before the handler
+/// Builds the typed request from a body's bytes that already passed
+/// [`body_violations`] (the worker's dispatcher validates before the handler
 /// asks for the type, so the rules run once per request).
-pub fn build<T: RequestBody>(mut body: Value) -> Result<T, Vec<Violation>> {
-    normalize(&T::SCHEMA, &mut body);
-    T::deserialize(&body).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
-}
-
-/// Only the violations of `body` (what a form shows while a person types).
-pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
-    let mut violations = validate(&T::SCHEMA, body);
-    T::cross_field_rules(body, &mut violations);
-    violations
+pub fn build_text<T: RequestBody>(bytes: &[u8]) -> Result<T, Vec<Violation>> {
+    // Valid, so this parse cannot fail; the struct is built from the Value
+    // (not straight from the bytes: that would add a second serde
+    // deserializer per body to the worker's wasm, and a repeated key or an
+    // integral float such as 3.0 for an integer, which the validator accepts
+    // as JavaScript does, needs the Value anyway).
+    let mut value: Value =
+        serde_json::from_slice(bytes).map_err(|e| vec![Violation::new("", ViolationCode::Format, e.to_string())])?;
+    normalize(&T::SCHEMA, &mut value);
+    // The schema and the struct describe the same fields, so this cannot
+    // fail unless they drift apart; a test per body guards that, and the
+    // error is still reported as a value rather than a panic.
+    T::deserialize(&value).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
 }
 
 /// What a typed request holds after validation, so handlers store it as it
 /// is: JSON numbers such as `3.0` (integers to JavaScript and to the
 /// validator) become integer JSON numbers that serde accepts as `i64`, and
 /// entity ids (24 hex, any case) become lowercase, as ids are stored.
-fn normalize(schema: &Schema, value: &mut Value) {
+pub(crate) fn normalize(schema: &Schema, value: &mut Value) {
     match (schema, value) {
         (Schema::String(rule), Value::String(s)) if rule.pattern == Some(Pattern::ObjectId) => {
             s.make_ascii_lowercase();
@@ -102,25 +109,37 @@ fn normalize(schema: &Schema, value: &mut Value) {
 }
 
 /// Cross-field rule shared by assignment lists: each policy may appear once.
-pub(crate) fn unique_ids_in(body: &Value, list: &str, id_field: &str, out: &mut Vec<Violation>) {
-    let Some(items) = body.get(list).and_then(Value::as_array) else {
+pub(crate) fn unique_ids_in<'a, J: JsonView<'a>>(body: J, list: &str, id_field: &str, out: &mut Vec<Violation>) {
+    let Some(items) = body.get(list).and_then(J::items) else {
         return;
     };
-    for (i, item) in items.iter().enumerate() {
-        let Some(id) = item.get(id_field).and_then(Value::as_str) else {
-            continue;
-        };
-        let seen_before = items[..i].iter().any(|prev| {
-            prev.get(id_field)
-                .and_then(Value::as_str)
-                .is_some_and(|p| p.eq_ignore_ascii_case(id))
-        });
-        if seen_before {
-            out.push(Violation::new(
-                format!("{list}[{i}].{id_field}"),
-                ViolationCode::Unique,
-                "is assigned more than once",
-            ));
+    // The ids seen so far; lists are short, so they stay on the stack.
+    const INLINE: usize = 32;
+    let mut inline: [Option<J>; INLINE] = [None; INLINE];
+    let mut spilled: Vec<Option<J>> = Vec::new();
+    for (i, item) in items.enumerate() {
+        let id = item.get(id_field).filter(|v| v.as_str().is_some());
+        if let Some(text) = id.and_then(J::as_str) {
+            let earlier = |prev: &Option<J>| prev.and_then(J::as_str).is_some_and(|p| p.eq_ignore_ascii_case(&text));
+            let seen_before = inline[..i.min(INLINE)].iter().any(earlier) || spilled.iter().any(earlier);
+            if seen_before {
+                let mut path = String::with_capacity(list.len() + id_field.len() + 8);
+                path.push_str(list);
+                path.push('[');
+                crate::json_text::push_u64(&mut path, i as u64);
+                path.push_str("].");
+                path.push_str(id_field);
+                out.push(Violation::new(
+                    path,
+                    ViolationCode::Unique,
+                    "is assigned more than once",
+                ));
+            }
+        }
+        if i < INLINE {
+            inline[i] = id;
+        } else {
+            spilled.push(id);
         }
     }
 }
@@ -143,19 +162,24 @@ mod body_text_tests {
 pub(crate) mod test_support {
     use super::*;
 
-    /// (path, code) pairs of a body's violations, for compact assertions.
+    /// (path, code) pairs of a body's violations, for compact assertions;
+    /// the single-pass validator over the body's text, checked against the oracle.
     pub fn codes<T: RequestBody>(body: Value) -> Vec<(String, &'static str)> {
-        violations::<T>(&body)
-            .into_iter()
-            .map(|v| (v.path, v.code.as_str()))
-            .collect()
+        let got = body_violations::<T>(&serde_json::to_vec(&body).unwrap());
+        assert_eq!(got, violations::<T>(&body), "{} on {body}", T::NAME);
+        got.into_iter().map(|v| (v.path, v.code.as_str())).collect()
     }
 
-    /// Asserts that the body is valid AND builds the typed struct.
-    pub fn accepts<T: RequestBody + std::fmt::Debug>(body: Value) -> T {
-        match parse::<T>(&body) {
-            Ok(t) => t,
-            Err(v) => panic!("{} rejected {body}: {v:?}", T::NAME),
+    /// Asserts that the body is valid AND builds the typed struct, from its
+    /// text as the worker does and from the Value as the oracle did.
+    pub fn accepts<T: RequestBody + std::fmt::Debug + PartialEq>(body: Value) -> T {
+        let from_text = read_body::<T>(&serde_json::to_vec(&body).unwrap());
+        match (from_text, parse::<T>(&body)) {
+            (Ok(t), Ok(o)) => {
+                assert_eq!(t, o, "{}", T::NAME);
+                t
+            }
+            (t, o) => panic!("{} rejected {body}: {:?} / oracle {:?}", T::NAME, t.err(), o.err()),
         }
     }
 

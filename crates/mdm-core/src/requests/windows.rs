@@ -3,6 +3,7 @@
 
 use super::aosp::{DURATION, TAGS};
 use super::{unique_ids_in, RequestBody};
+use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
@@ -80,9 +81,9 @@ impl RequestBody for WinTokenCreate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
-        if body.get("sendEmail") == Some(&Value::Bool(true)) && body.get("mdmUserId").is_none() {
+        if body.get("sendEmail").and_then(J::as_bool) == Some(true) && body.get("mdmUserId").is_none() {
             out.push(Violation::new(
                 "mdmUserId",
                 ViolationCode::Dependency,
@@ -116,7 +117,7 @@ impl RequestBody for WinTokenUpdate {
         Field::optional("tags", TAGS, "Free-form labels."),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
     }
 }

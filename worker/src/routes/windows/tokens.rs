@@ -158,8 +158,8 @@ impl Row {
 }
 
 /// The server name in the deep link: the discovery endpoint on the enrollment host.
-fn server_name(ctx: &Ctx) -> String {
-    format!("{}/EnrollmentServer/Discovery.svc", ctx.enrollment_host())
+fn server_name(ctx: &Ctx) -> Result<String, ApiError> {
+    Ok(format!("{}/EnrollmentServer/Discovery.svc", ctx.enrollment_host()?))
 }
 
 /// Every Windows policy, MDM user and segment a body names must be in the organization.
@@ -221,7 +221,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let code = mdm_core::ids::new_enroll_code().map_err(ApiError::internal)?;
     let link = mdm_core::payload::windows_enrollment_link(
         email.as_deref().unwrap_or(DEFAULT_LINK_USERNAME),
-        &server_name(ctx),
+        &server_name(ctx)?,
         &code,
     );
     let expires_at = ctx.now_ms + body.duration_secs() * 1000;

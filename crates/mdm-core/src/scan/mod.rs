@@ -1,0 +1,74 @@
+//! The single-pass validator: checks a request body's JSON bytes against its
+//! compiled `Schema` while tokenizing, with no DOM, and reports exactly what
+//! the oracle (`schema::validate` over a `serde_json::Value`, kept for tests)
+//! reports: the same paths, codes, messages and order, including the
+//! body's cross-field rules and serde_json's own message for malformed text.
+//!
+//! - `syntax.rs`: the tokenizer, serde_json's grammar, numbers and errors;
+//! - `walk.rs`: the schema walk over the tokens, and the violation order;
+//! - `view.rs`: [`JsonView`], what cross-field rules read, over bytes or a Value.
+
+mod syntax;
+mod view;
+mod walk;
+
+#[cfg(any(test, feature = "oracle"))]
+pub mod differential;
+
+pub use view::{JsonView, Raw};
+
+use crate::json_text::push_u64;
+use crate::requests::RequestBody;
+use crate::schema::Schema;
+use crate::violation::{Violation, ViolationCode};
+
+/// The violations of the JSON text `bytes` against `schema`, then of the
+/// cross-field `rules`; `Err` with the one violation for a blank body
+/// (`required`) or malformed JSON (`format`, with serde_json's message).
+pub fn check(
+    schema: &Schema,
+    rules: fn(Raw<'_>, &mut Vec<Violation>),
+    bytes: &[u8],
+) -> Result<Vec<Violation>, Violation> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Violation::new(
+            "",
+            ViolationCode::Required,
+            "a JSON request body is required",
+        ));
+    }
+    let mut walk = walk::Walk::new(bytes);
+    let start = match walk.root(schema).and_then(|start| {
+        let end = walk.r.i;
+        walk.r.end().map(|()| (start, end))
+    }) {
+        Ok(range) => range,
+        Err(e) => return Err(malformed(bytes, &e)),
+    };
+    let mut out = walk.finish();
+    rules(Raw(&bytes[start.0..start.1]), &mut out);
+    Ok(crate::violation::capped(out))
+}
+
+/// [`check`] for request body `T`.
+pub fn check_body<T: RequestBody>(bytes: &[u8]) -> Result<Vec<Violation>, Violation> {
+    check(&T::SCHEMA, |body, out| T::cross_field_rules(body, out), bytes)
+}
+
+/// Only whether `bytes` is one JSON value, as serde_json would read it.
+pub fn check_syntax(bytes: &[u8]) -> Result<(), Violation> {
+    // Any value passes here: a top-level array's `type` violation is dropped.
+    check(&Schema::AnyObject, |_, _| {}, bytes).map(|_| ())
+}
+
+fn malformed(bytes: &[u8], e: &syntax::SyntaxError) -> Violation {
+    let (line, column) = syntax::position(bytes, e);
+    let mut message = String::with_capacity(64);
+    message.push_str("malformed JSON: ");
+    message.push_str(e.message);
+    message.push_str(" at line ");
+    push_u64(&mut message, line as u64);
+    message.push_str(" column ");
+    push_u64(&mut message, column as u64);
+    Violation::new("", ViolationCode::Format, message)
+}

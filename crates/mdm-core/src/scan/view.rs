@@ -1,0 +1,221 @@
+//! Read-only access to a JSON value for the cross-field rules of request
+//! bodies (`RequestBody::cross_field_rules`). The rules are written once
+//! against [`JsonView`]; the single-pass validator runs them over the body's
+//! bytes ([`Raw`]), the test oracle over a `serde_json::Value`.
+
+use std::borrow::Cow;
+
+/// The few reads cross-field rules make. `get` finds the last member with
+/// that key, as a parser that keeps the last duplicate would.
+pub trait JsonView<'a>: Copy {
+    /// The member `key` of an object; `None` for anything else.
+    fn get(self, key: &str) -> Option<Self>;
+    fn as_str(self) -> Option<Cow<'a, str>>;
+    fn as_bool(self) -> Option<bool>;
+    /// The items of an array; `None` for anything else.
+    fn items(self) -> Option<impl Iterator<Item = Self>>;
+}
+
+/// One JSON value as bytes, already checked by the validator (so reading it
+/// needs no error handling), without surrounding whitespace.
+#[derive(Debug, Clone, Copy)]
+pub struct Raw<'a>(pub &'a [u8]);
+
+impl<'a> JsonView<'a> for Raw<'a> {
+    fn get(self, key: &str) -> Option<Self> {
+        let b = self.0;
+        if b.first() != Some(&b'{') {
+            return None;
+        }
+        let mut found = None;
+        let mut i = skip_ws(b, 1);
+        while let Some(&c) = b.get(i) {
+            if c == b'}' {
+                break;
+            }
+            if c == b',' {
+                i = skip_ws(b, i + 1);
+            }
+            let key_end = skip_string(b, i);
+            let name = b.get(i + 1..key_end.saturating_sub(1)).unwrap_or_default();
+            let start = skip_ws(b, skip_ws(b, key_end) + 1);
+            let end = skip_value(b, start);
+            if key_is(name, key) {
+                found = Some(Raw(b.get(start..end).unwrap_or_default()));
+            }
+            i = skip_ws(b, end);
+        }
+        found
+    }
+
+    fn as_str(self) -> Option<Cow<'a, str>> {
+        let content = self.0.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+        if content.contains(&b'\\') {
+            let mut out = Vec::with_capacity(content.len());
+            decode_into(content, &mut out);
+            String::from_utf8(out).ok().map(Cow::Owned)
+        } else {
+            std::str::from_utf8(content).ok().map(Cow::Borrowed)
+        }
+    }
+
+    fn as_bool(self) -> Option<bool> {
+        match self.0 {
+            b"true" => Some(true),
+            b"false" => Some(false),
+            _ => None,
+        }
+    }
+
+    fn items(self) -> Option<impl Iterator<Item = Self>> {
+        let b = self.0;
+        if b.first() != Some(&b'[') {
+            return None;
+        }
+        let mut i = 1;
+        Some(std::iter::from_fn(move || {
+            i = skip_ws(b, i);
+            if b.get(i) == Some(&b',') {
+                i = skip_ws(b, i + 1);
+            }
+            match b.get(i) {
+                None | Some(b']') => None,
+                Some(_) => {
+                    let start = i;
+                    i = skip_value(b, i);
+                    Some(Raw(b.get(start..i).unwrap_or_default()))
+                }
+            }
+        }))
+    }
+}
+
+#[cfg(any(test, feature = "oracle"))]
+impl<'a> JsonView<'a> for &'a serde_json::Value {
+    fn get(self, key: &str) -> Option<Self> {
+        serde_json::Value::get(self, key)
+    }
+    fn as_str(self) -> Option<Cow<'a, str>> {
+        serde_json::Value::as_str(self).map(Cow::Borrowed)
+    }
+    fn as_bool(self) -> Option<bool> {
+        serde_json::Value::as_bool(self)
+    }
+    fn items(self) -> Option<impl Iterator<Item = Self>> {
+        self.as_array().map(|a| a.iter())
+    }
+}
+
+/// Does the raw content of a key string equal `key` once unescaped?
+pub fn key_is(raw: &[u8], key: &str) -> bool {
+    if raw.contains(&b'\\') {
+        let mut out = Vec::with_capacity(raw.len());
+        decode_into(raw, &mut out);
+        out == key.as_bytes()
+    } else {
+        raw == key.as_bytes()
+    }
+}
+
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\n' | b'\t' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
+/// The index after the string starting at `i` (its opening quote).
+fn skip_string(b: &[u8], mut i: usize) -> usize {
+    i += 1;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'"' => return i + 1,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The index after the value starting at `i`.
+fn skip_value(b: &[u8], mut i: usize) -> usize {
+    match b.get(i) {
+        Some(b'"') => skip_string(b, i),
+        Some(b'{' | b'[') => {
+            let mut depth = 0usize;
+            while let Some(&c) = b.get(i) {
+                match c {
+                    b'"' => i = skip_string(b, i),
+                    b'{' | b'[' => {
+                        depth += 1;
+                        i += 1;
+                    }
+                    b'}' | b']' => {
+                        depth -= 1;
+                        i += 1;
+                        if depth == 0 {
+                            return i;
+                        }
+                    }
+                    _ => i += 1,
+                }
+            }
+            b.len()
+        }
+        _ => {
+            while let Some(c) = b.get(i) {
+                if matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\t' | b'\r') {
+                    break;
+                }
+                i += 1;
+            }
+            i
+        }
+    }
+}
+
+/// Unescapes the content of a checked JSON string into UTF-8 bytes.
+pub fn decode_into(raw: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < raw.len() {
+        let c = raw[i];
+        if c != b'\\' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        let e = raw.get(i + 1).copied().unwrap_or(b'\\');
+        i += 2;
+        let simple = match e {
+            b'b' => 0x08,
+            b'f' => 0x0c,
+            b'n' => b'\n',
+            b'r' => b'\r',
+            b't' => b'\t',
+            b'u' => 0,
+            other => other,
+        };
+        if e != b'u' {
+            out.push(simple);
+            continue;
+        }
+        let mut n = hex4(raw, i);
+        i += 4;
+        if (0xD800..=0xDBFF).contains(&n) {
+            // The validator only lets a high surrogate through with its low half.
+            let low = hex4(raw, i + 2);
+            i += 6;
+            n = 0x1_0000 + ((n - 0xD800) << 10) + (low.wrapping_sub(0xDC00) & 0x3FF);
+        }
+        let ch = char::from_u32(n).unwrap_or('\u{FFFD}');
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+    }
+}
+
+fn hex4(raw: &[u8], at: usize) -> u32 {
+    raw.get(at..at + 4)
+        .unwrap_or_default()
+        .iter()
+        .fold(0, |n, &b| (n << 4) | (b as char).to_digit(16).unwrap_or(0))
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// The size budget (gzip -9) of the two wasm files. Each has a goal (the npm
+// package's main wasm 30 kB, the worker's 250 kB) and a ceiling: the size it
+// has reached today plus a small margin. Over the ceiling fails; between the
+// goal and the ceiling prints how far from the goal it is (BENCHMARKS.md
+// says why the goals are not met yet). Lower a ceiling whenever a change
+// makes a file smaller.
+//   node scripts/size-budget.mjs pkg      (after node pkg/build.mjs)
+//   node scripts/size-budget.mjs worker   (after scripts/build-worker.sh)
+import { readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const root = new URL("..", import.meta.url);
+// [file, goal, ceiling] in bytes of gzip -9; null: no budget.
+const BUDGETS = {
+  pkg: [
+    ["pkg/dist/mdm_wasm_bg.wasm", 30_000, 46_000],
+    ["pkg/dist/mdm_qr.wasm", null, null],
+  ],
+  worker: [["worker/build/index_bg.wasm", 250_000, 360_000]],
+};
+const which = process.argv.slice(2);
+let over = false;
+for (const name of which.length ? which : Object.keys(BUDGETS)) {
+  for (const [file, goal, ceiling] of BUDGETS[name] ?? []) {
+    const bytes = readFileSync(new URL(file, root));
+    const gzip = gzipSync(bytes, { level: 9 }).length;
+    let verdict = "(no budget: loaded on first qrSvg)";
+    if (ceiling !== null) {
+      if (gzip > ceiling) verdict = `> ceiling ${ceiling} B: OVER BUDGET`;
+      else if (gzip > goal) verdict = `<= ceiling ${ceiling} B, ${(gzip / goal).toFixed(2)}x the goal of ${goal} B`;
+      else verdict = `<= goal ${goal} B: ok`;
+    }
+    console.log(`size: ${file} ${bytes.length} B raw, ${gzip} B gzip -9 ${verdict}`);
+    if (ceiling !== null && gzip > ceiling) over = true;
+  }
+}
+process.exit(over ? 1 : 0);
