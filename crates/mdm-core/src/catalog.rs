@@ -99,6 +99,7 @@ pub const REQUESTS: &[RequestCheck] = &[
     check::<windows::WinTokenCreate>(),
     check::<windows::WinTokenUpdate>(),
     check::<windows::WinPolicyCreate>(),
+    check::<windows::WinDeviceUpdate>(),
     check::<google::GoogleTokenCreate>(),
     check::<admin::OrganizationCreate>(),
     check::<admin::OrganizationUpdate>(),

@@ -108,7 +108,7 @@ impl RequestBody for AospTokenCreate {
 
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
-        if body.get("maxEnrollments").is_some() && body.get("perpetual") != Some(&Value::Bool(true)) {
+        if body.get("maxEnrollments").is_some() && body.get("perpetual").and_then(J::as_bool) != Some(true) {
             out.push(Violation::new(
                 "maxEnrollments",
                 ViolationCode::Dependency,

@@ -161,7 +161,7 @@ impl RequestBody for WinDeviceUpdate {
         ),
     ]);
 
-    fn cross_field_rules(body: &Value, out: &mut Vec<Violation>) {
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
     }
 }
