@@ -349,6 +349,7 @@ pub const VIOLATION: Schema = Schema::Object(&[
                 "unique",
                 "reference",
                 "dependency",
+                "tooMany",
             ])
             .schema(),
         "",
