@@ -1,7 +1,7 @@
 // Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
 // Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
 
-import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, ApiKey, ApiKeyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, ApiKey, ApiKeyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
 import type { CallOptions } from "./client.js";
 
 /** One method per operation of the endpoint table that the client offers. */
@@ -50,6 +50,8 @@ export interface Operations {
   createAospEnrollmentToken(body: AospEnrollmentTokenCreate, options?: CallOptions): Promise<AospEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Get an AOSP enrollment token). */
   getAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId/devices` (List the devices enrolled with an AOSP enrollment token). */
+  listAospEnrollmentTokenDevices(aosEnrollmentTokenId: string, params?: ListParams["aospDevices"], options?: CallOptions): Promise<Page<AospDevice>>;
   /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId` (Delete an AOSP enrollment token (afterwards 404)). */
   deleteAospEnrollmentToken(aosEnrollmentTokenId: string, options?: CallOptions): Promise<AospEnrollmentToken>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices` (List AOSP devices). */
@@ -58,6 +60,14 @@ export interface Operations {
   getAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
   /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Update an AOSP device). */
   updateAospDevice(aosDeviceId: string, body: AospDeviceUpdate, options?: CallOptions): Promise<AospDevice>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId` (Delete an AOSP device (state DELETED, still listed with state=DELETED; its device secret stops working)). */
+  deleteAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
+  /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId/disable` (Disable an AOSP device (PROVISIONING or ACTIVE → DISABLED; its next status report says `disable`)). */
+  disableAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
+  /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId/enable` (Enable a disabled AOSP device (DISABLED → ACTIVE)). */
+  enableAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
+  /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId/disenroll` (Disenroll an AOSP device (→ PENDING_DISENROLL; its next status report says `wipe` and makes it DELETED)). */
+  disenrollAospDevice(aosDeviceId: string, options?: CallOptions): Promise<AospDevice>;
   /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens` (List Windows enrollment tokens). */
   listWinEnrollmentTokens(params?: ListParams["winEnrollmentTokens"], options?: CallOptions): Promise<Page<WinEnrollmentToken>>;
   /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens` (Create a Windows enrollment token). */
@@ -68,6 +78,20 @@ export interface Operations {
   updateWinEnrollmentToken(winEnrollmentTokenId: string, body: WinEnrollmentTokenUpdate, options?: CallOptions): Promise<WinEnrollmentToken>;
   /** `DELETE /v1/organizations/:organizationId/mdm/windows/enterprise/enrollment-tokens/:winEnrollmentTokenId` (Delete a Windows enrollment token (state DELETED; afterwards 404)). */
   deleteWinEnrollmentToken(winEnrollmentTokenId: string, options?: CallOptions): Promise<WinEnrollmentToken>;
+  /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/devices` (List Windows devices). */
+  listWinDevices(params?: ListParams["winDevices"], options?: CallOptions): Promise<Page<WinDevice>>;
+  /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId` (Get a Windows device). */
+  getWinDevice(winDeviceId: string, options?: CallOptions): Promise<WinDevice>;
+  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId` (Update a Windows device). */
+  updateWinDevice(winDeviceId: string, body: WinDeviceUpdate, options?: CallOptions): Promise<WinDevice>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId` (Delete a Windows device (state DELETED, still listed with state=DELETED; its device secret stops working)). */
+  deleteWinDevice(winDeviceId: string, options?: CallOptions): Promise<WinDevice>;
+  /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId/disable` (Disable a Windows device (PROVISIONING or ACTIVE → DISABLED)). */
+  disableWinDevice(winDeviceId: string, options?: CallOptions): Promise<WinDevice>;
+  /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId/enable` (Enable a disabled Windows device (DISABLED → ACTIVE)). */
+  enableWinDevice(winDeviceId: string, options?: CallOptions): Promise<WinDevice>;
+  /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId/disenroll` (Disenroll a Windows device (→ PENDING_DISENROLL)). */
+  disenrollWinDevice(winDeviceId: string, options?: CallOptions): Promise<WinDevice>;
   /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/policies` (List Windows policies). */
   listWinPolicies(params?: ListParams["winPolicies"], options?: CallOptions): Promise<Page<WinPolicy>>;
   /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/policies` (Create a Windows policy). */

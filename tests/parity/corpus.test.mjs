@@ -14,7 +14,7 @@ import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
 
 const ORG = "/v1/organizations/demo";
 const SERVER_ONLY = new Set(["reference", "unique"]);
-let w, token, deviceId, deviceSecret, winTokenId, enterpriseId, memberId;
+let w, token, deviceId, deviceSecret, winTokenId, winDeviceId, enterpriseId, memberId;
 
 const send = (method, path, body, headers = {}) => call(w, method, path, { token, body, headers });
 const ok = (r) => assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JSON.stringify(r.body)}`);
@@ -22,7 +22,7 @@ const ok = (r) => assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JS
 before(async () => {
   w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql") });
   token = w.token({ perms: ["*"], orgs: ["*"] });
-  // A device (for AospDeviceUpdate / AospStatusReport) and a Windows token (for its update).
+  // A device (for AospDeviceUpdate / AospStatusReport), a Windows token and a PC (for their updates).
   const aosp = await send("POST", `${ORG}/mdm/aosp/enterprise/enrollment-tokens`, { displayName: "parity" });
   ok(aosp);
   const enrolled = await call(w, "POST", "/v1/enroll/aosp", {
@@ -38,6 +38,9 @@ before(async () => {
   const member = await send("POST", `${ORG}/members`, { email: "parity@example.com", role: "admin" });
   ok(member);
   memberId = member.body.data.id;
+  const pc = await send("POST", "/v1/enroll/windows", { enrollCode: win.body.data.enrollCode, device: { serialNumber: "PARITY-PC" } });
+  ok(pc);
+  winDeviceId = pc.body.data.id;
   const orgs = await send("GET", "/v1/organizations?limit=100");
   ok(orgs);
   enterpriseId = orgs.body.data.items.find((o) => o.slug === "demo").enterpriseId;
@@ -56,7 +59,7 @@ after(async () => {
 let routes;
 async function loadRoutes() {
   const doc = (await call(w, "GET", "/openapi.json")).body;
-  const values = { organizationId: "demo", enterpriseId, aosDeviceId: deviceId, winEnrollmentTokenId: winTokenId, memberId };
+  const values = { organizationId: "demo", enterpriseId, aosDeviceId: deviceId, winEnrollmentTokenId: winTokenId, winDeviceId, memberId };
   routes = {};
   for (const [template, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {

@@ -30,6 +30,7 @@ const AOSP_DEVICES: &str = "AOSP devices";
 const DEVICE_SIDE: &str = "Device enrollment";
 const WIN_TOKENS: &str = "Windows enrollment tokens";
 const WIN_POLICIES: &str = "Windows policies";
+const WIN_DEVICES: &str = "Windows devices";
 const GOOGLE: &str = "Android Management API (Google-compatible)";
 
 /// An AOSP token created under `organizationId`, addressed by its `data.id`.
@@ -335,6 +336,16 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .client("getAospEnrollmentToken")
     .ok(Success::Envelope("AospEnrollmentToken")),
     endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId/devices",
+        "AospTokenDevicesList",
+        Organization(perm::AOSP_DEVICE_LIST),
+        handler!(aosp_devices::list_by_token),
+    )
+    .doc(AOSP_TOKENS, "List the devices enrolled with an AOSP enrollment token")
+    .client("listAospEnrollmentTokenDevices")
+    .list(&pg::AOSP_DEVICES, "AospDevice"),
+    endpoint(
         "DELETE",
         "/v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens/:aosEnrollmentTokenId",
         "AospTokenRemove",
@@ -376,6 +387,59 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .client("updateAospDevice")
     .body("AospDeviceUpdate")
     .ok(Success::Envelope("AospDevice")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId",
+        "AospDeviceRemove",
+        Organization(perm::AOSP_DEVICE_REMOVE),
+        handler!(aosp_devices::remove),
+    )
+    .doc(
+        AOSP_DEVICES,
+        "Delete an AOSP device (state DELETED, still listed with state=DELETED; its device secret stops working)",
+    )
+    .client("deleteAospDevice")
+    .ok(Success::Envelope("AospDevice"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId/disable",
+        "AospDeviceDisable",
+        Organization(perm::AOSP_DEVICE_UPDATE),
+        handler!(aosp_devices::disable),
+    )
+    .doc(
+        AOSP_DEVICES,
+        "Disable an AOSP device (PROVISIONING or ACTIVE → DISABLED; its next status report says `disable`)",
+    )
+    .client("disableAospDevice")
+    .ok(Success::Envelope("AospDevice"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId/enable",
+        "AospDeviceEnable",
+        Organization(perm::AOSP_DEVICE_UPDATE),
+        handler!(aosp_devices::enable),
+    )
+    .doc(AOSP_DEVICES, "Enable a disabled AOSP device (DISABLED → ACTIVE)")
+    .client("enableAospDevice")
+    .ok(Success::Envelope("AospDevice"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/devices/:aosDeviceId/disenroll",
+        "AospDeviceDisenroll",
+        Organization(perm::AOSP_DEVICE_UPDATE),
+        handler!(aosp_devices::disenroll),
+    )
+    .doc(
+        AOSP_DEVICES,
+        "Disenroll an AOSP device (→ PENDING_DISENROLL; its next status report says `wipe` and makes it DELETED)",
+    )
+    .client("disenrollAospDevice")
+    .ok(Success::Envelope("AospDevice"))
+    .refuses(&[Refusal::StateTransition]),
     // The device side: the enrollment credential is in the body, then the device secret.
     endpoint(
         "POST",
@@ -477,6 +541,87 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .client("deleteWinEnrollmentToken")
     .ok(Success::Envelope("WinEnrollmentToken")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices",
+        "WinDevicesList",
+        OrganizationFeature(perm::WIN_DEVICE_LIST, WINDOWS),
+        handler!(windows::devices::list),
+    )
+    .doc(WIN_DEVICES, "List Windows devices")
+    .client("listWinDevices")
+    .list(&pg::WIN_DEVICES, "WinDevice"),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId",
+        "WinDeviceGet",
+        OrganizationFeature(perm::WIN_DEVICE_GET, WINDOWS),
+        handler!(windows::devices::get),
+    )
+    .doc(WIN_DEVICES, "Get a Windows device")
+    .client("getWinDevice")
+    .ok(Success::Envelope("WinDevice")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId",
+        "WinDeviceUpdate",
+        OrganizationFeature(perm::WIN_DEVICE_UPDATE, WINDOWS),
+        handler!(windows::devices::update),
+    )
+    .doc(WIN_DEVICES, "Update a Windows device")
+    .client("updateWinDevice")
+    .body("WinDeviceUpdate")
+    .ok(Success::Envelope("WinDevice")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId",
+        "WinDeviceRemove",
+        OrganizationFeature(perm::WIN_DEVICE_REMOVE, WINDOWS),
+        handler!(windows::devices::remove),
+    )
+    .doc(
+        WIN_DEVICES,
+        "Delete a Windows device (state DELETED, still listed with state=DELETED; its device secret stops working)",
+    )
+    .client("deleteWinDevice")
+    .ok(Success::Envelope("WinDevice"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId/disable",
+        "WinDeviceDisable",
+        OrganizationFeature(perm::WIN_DEVICE_UPDATE, WINDOWS),
+        handler!(windows::devices::disable),
+    )
+    .doc(
+        WIN_DEVICES,
+        "Disable a Windows device (PROVISIONING or ACTIVE → DISABLED)",
+    )
+    .client("disableWinDevice")
+    .ok(Success::Envelope("WinDevice"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId/enable",
+        "WinDeviceEnable",
+        OrganizationFeature(perm::WIN_DEVICE_UPDATE, WINDOWS),
+        handler!(windows::devices::enable),
+    )
+    .doc(WIN_DEVICES, "Enable a disabled Windows device (DISABLED → ACTIVE)")
+    .client("enableWinDevice")
+    .ok(Success::Envelope("WinDevice"))
+    .refuses(&[Refusal::StateTransition]),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/devices/:winDeviceId/disenroll",
+        "WinDeviceDisenroll",
+        OrganizationFeature(perm::WIN_DEVICE_UPDATE, WINDOWS),
+        handler!(windows::devices::disenroll),
+    )
+    .doc(WIN_DEVICES, "Disenroll a Windows device (→ PENDING_DISENROLL)")
+    .client("disenrollWinDevice")
+    .ok(Success::Envelope("WinDevice"))
+    .refuses(&[Refusal::StateTransition]),
     endpoint(
         "GET",
         "/v1/organizations/:organizationId/mdm/windows/enterprise/policies",

@@ -59,6 +59,22 @@ pub const AOSP_DEVICES: ListSpec = ListSpec {
     segmented: true,
 };
 
+pub const WIN_DEVICES: ListSpec = ListSpec {
+    name: "winDevices",
+    sort_fields: &[
+        "createdAt",
+        "updatedAt",
+        "enrolledDate",
+        "lastStatusReportTime",
+        "displayName",
+        "state",
+    ],
+    statuses: DEVICE_STATES,
+    default_statuses: &["PROVISIONING", "ACTIVE", "DISABLED", "PENDING_DISENROLL"],
+    id_filters: &["mdmUserId", "winPolicyId"],
+    segmented: true,
+};
+
 pub const WIN_TOKENS: ListSpec = ListSpec {
     name: "winEnrollmentTokens",
     sort_fields: &["createdAt", "updatedAt", "expireAt", "displayName", "state"],

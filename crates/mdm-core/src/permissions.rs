@@ -57,7 +57,14 @@ pub const AOSP_TOKEN_GET: Permission = p("mdm.aosp.enrollmentToken.get", "Read o
 pub const AOSP_TOKEN_REMOVE: Permission = p("mdm.aosp.enrollmentToken.remove", "Delete AOSP enrollment tokens.");
 pub const AOSP_DEVICE_LIST: Permission = p("mdm.aosp.device.list", "List AOSP devices.");
 pub const AOSP_DEVICE_GET: Permission = p("mdm.aosp.device.get", "Read one AOSP device.");
-pub const AOSP_DEVICE_UPDATE: Permission = p("mdm.aosp.device.update", "Update AOSP devices.");
+pub const AOSP_DEVICE_UPDATE: Permission = p(
+    "mdm.aosp.device.update",
+    "Update AOSP devices, and disable, enable or disenroll them.",
+);
+pub const AOSP_DEVICE_REMOVE: Permission = p(
+    "mdm.aosp.device.remove",
+    "Delete AOSP devices (state DELETED; their device secret stops working).",
+);
 
 pub const WIN_TOKEN_CREATE: Permission = p(
     "mdm.windows.enrollmentToken.create",
@@ -73,6 +80,14 @@ pub const WIN_TOKEN_REMOVE: Permission = p(
     "mdm.windows.enrollmentToken.remove",
     "Delete Windows enrollment tokens.",
 );
+
+pub const WIN_DEVICE_LIST: Permission = p("mdm.windows.device.list", "List Windows devices.");
+pub const WIN_DEVICE_GET: Permission = p("mdm.windows.device.get", "Read one Windows device.");
+pub const WIN_DEVICE_UPDATE: Permission = p(
+    "mdm.windows.device.update",
+    "Update Windows devices, and disable, enable or disenroll them.",
+);
+pub const WIN_DEVICE_REMOVE: Permission = p("mdm.windows.device.remove", "Delete Windows devices (state DELETED).");
 
 pub const ANDROID_MANAGEMENT: Permission = p(
     "androidmanagement",
@@ -110,11 +125,16 @@ pub const ALL: &[Permission] = &[
     AOSP_DEVICE_LIST,
     AOSP_DEVICE_GET,
     AOSP_DEVICE_UPDATE,
+    AOSP_DEVICE_REMOVE,
     WIN_TOKEN_CREATE,
     WIN_TOKEN_LIST,
     WIN_TOKEN_GET,
     WIN_TOKEN_UPDATE,
     WIN_TOKEN_REMOVE,
+    WIN_DEVICE_LIST,
+    WIN_DEVICE_GET,
+    WIN_DEVICE_UPDATE,
+    WIN_DEVICE_REMOVE,
     ANDROID_MANAGEMENT,
 ];
 

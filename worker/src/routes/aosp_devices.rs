@@ -1,5 +1,15 @@
 //! AOSP devices: `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/devices`,
-//! `GET|PUT .../devices/:aosDeviceId` (`mdm.aosp.device.list|get|update`).
+//! `GET|PUT|DELETE .../devices/:aosDeviceId`, `POST .../devices/:aosDeviceId/disable|enable|disenroll`
+//! (`mdm.aosp.device.list|get|update|remove`).
+//!
+//! The actions and DELETE are moves of `mdm_core::lifecycle::DeviceState`:
+//! one conditional UPDATE whose WHERE admits only the states the move is
+//! allowed from, which appends the new state to `stateHistory`. When it
+//! changes nothing, a read tells 404 (no such device here) from 409 / 5010
+//! (the lifecycle forbids the move). DELETE also blanks the stored secret
+//! hash, so the device's next status report is a 401 at once. The device
+//! learns of the other moves in the answer to its next status report
+//! (`command`, see `aosp_enroll`).
 //!
 //! Devices come into being through `POST /v1/enroll/aosp` (see `aosp_enroll`).
 //! The detail view (GET one, PUT) adds `deviceAosPolicy`, the effective policy
@@ -14,7 +24,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
-use mdm_core::lifecycle::DeviceState;
+use mdm_core::lifecycle::sql::{device_move, AOSP_TOKENS};
+use mdm_core::lifecycle::{DeviceEvent, DeviceState};
 use mdm_core::model::aosp::{AospDevice, DeviceAosPolicy, StateChange};
 use mdm_core::policy::{compose, winner, Layer};
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
@@ -207,6 +218,30 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
 
+/// `GET .../enrollment-tokens/:aosEnrollmentTokenId/devices`: the devices
+/// enrolled with one token (the list query; a deleted or unknown token is 404).
+pub async fn list_by_token(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let q = scope.list()?;
+    let token_id = scope.id(crate::routes::aosp_tokens::ID_PARAM)?;
+    let db = ctx.db()?;
+    let found: Option<i64> = db
+        .value(
+            &format!(
+                "SELECT 1 AS found FROM aosp_enrollment_tokens WHERE id = ?1 AND organization_id = ?2 AND {}",
+                AOSP_TOKENS.not_deleted()
+            ),
+            params![&token_id, &org.id],
+            "found",
+        )
+        .await?;
+    found.ok_or(ApiError::NotFound)?;
+    let filter = Where::org(&org.id).and("enrollment_token_id = ?", [Param::from(token_id.as_str())]);
+    let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, filter).await?;
+    let x = expansions(&db, org, &page.items).await?;
+    ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
+}
+
 pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
@@ -287,4 +322,65 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         .await?;
     let row = row.ok_or(ApiError::NotFound)?;
     ok(&detail(&db, org, row).await?)
+}
+
+/// The UPDATE of a device action on `table` (`?1` id, `?2` organization,
+/// `?3` the RFC 3339 time for the history, `?4` now in ms), answering
+/// `columns` of the moved row. A move to DELETED revokes the secret: no
+/// SHA-256 hex digest is empty.
+pub fn action_sql(table: &str, event: DeviceEvent, columns: &str) -> String {
+    let m = device_move("state", event);
+    format!(
+        "UPDATE {table} SET state = {after}, \
+           state_history = json_insert(state_history, '$[#]', json_object('state', {after}, 'date', ?3)), \
+           secret_hash = CASE WHEN {after} = {deleted} THEN '' ELSE secret_hash END, \
+           updated_at = ?4 \
+         WHERE id = ?1 AND organization_id = ?2 AND {can} RETURNING {columns}",
+        after = m.after,
+        can = m.can,
+        deleted = DeviceState::Deleted.sql()
+    )
+}
+
+async fn act(ctx: &mut Ctx, scope: Scope, event: DeviceEvent) -> Result<Response, ApiError> {
+    let org = scope.org()?;
+    let id = scope.id(ID_PARAM)?;
+    let now = ctx.now_ms;
+    let db = ctx.db()?;
+    let row: Option<Row> = db
+        .first(
+            &action_sql("aosp_devices", event, COLUMNS),
+            params![&id, &org.id, ts(now), now],
+        )
+        .await?;
+    let row = match row {
+        Some(row) => row,
+        // Read after the conditional write changed nothing, so it cannot race it.
+        None => {
+            find(&db, org, &id).await?;
+            return Err(ApiError::InvalidStateTransition);
+        }
+    };
+    ok(&detail(&db, org, row).await?)
+}
+
+/// `POST .../devices/:aosDeviceId/disable`: PROVISIONING | ACTIVE → DISABLED.
+pub async fn disable(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    act(ctx, scope, DeviceEvent::Disable).await
+}
+
+/// `POST .../devices/:aosDeviceId/enable`: DISABLED → ACTIVE.
+pub async fn enable(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    act(ctx, scope, DeviceEvent::Enable).await
+}
+
+/// `POST .../devices/:aosDeviceId/disenroll`: → PENDING_DISENROLL; the
+/// device's next status report tells it to wipe and makes it DELETED.
+pub async fn disenroll(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    act(ctx, scope, DeviceEvent::Disenroll).await
+}
+
+/// `DELETE .../devices/:aosDeviceId`: → DELETED, the secret revoked.
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    act(ctx, scope, DeviceEvent::Delete).await
 }

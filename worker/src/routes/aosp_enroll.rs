@@ -4,7 +4,11 @@
 //!   and creates the device in PROVISIONING; answers 201 with the device id
 //!   and a device secret (only its SHA-256 is stored).
 //! - `POST /v1/devices/aosp/:aosDeviceId/status` with `X-Device-Secret`: a
-//!   status report; the first one moves the device PROVISIONING → ACTIVE.
+//!   status report; the first one moves the device PROVISIONING → ACTIVE,
+//!   one from a PENDING_DISENROLL device moves it to DELETED (and revokes
+//!   its secret). The answer's `command` is what the service wants of the
+//!   device now (`DeviceState::command`): `none`, `disable` (DISABLED: lock
+//!   until enabled) or `wipe` (disenrolled: factory-reset, no longer managed).
 //!
 //! Consumption is atomic: one D1 batch (a single SQLite transaction) whose
 //! first statement is the conditional UPDATE `... WHERE value = ? AND <can
@@ -32,8 +36,8 @@
 use serde::Serialize;
 use worker::Response;
 
-use mdm_core::lifecycle::sql::{device_state_after_report, AOSP_TOKENS, GOOGLE_TOKENS};
-use mdm_core::lifecycle::{DeviceState, TokenEvent, TokenStatus};
+use mdm_core::lifecycle::sql::{device_not_deleted, device_state_after_report, AOSP_TOKENS, GOOGLE_TOKENS};
+use mdm_core::lifecycle::{DeviceCommand, DeviceState, TokenEvent, TokenStatus};
 use mdm_core::pagination::DEVICE_STATES;
 use mdm_core::requests::device::{AospStatusReport, EnrollAosp};
 use mdm_core::schema::{string, Field, Schema, DATE_TIME, OBJECT_ID};
@@ -61,7 +65,7 @@ fn consume() -> String {
     format!(
         "UPDATE aosp_enrollment_tokens SET status = {}, \
            aos_device_id = CASE perpetual WHEN 1 THEN aos_device_id ELSE ?3 END, \
-           enrolled_count = enrolled_count + 1, updated_at = ?2 \
+           enrolled_count = enrolled_count + 1, last_enrollment_at = ?2, updated_at = ?2 \
          WHERE value = ?1 AND {}",
         AOSP_TOKENS.after(&[TokenEvent::BeginEnrollment], None),
         AOSP_TOKENS.can_enroll_at("?2")
@@ -155,6 +159,12 @@ pub const REPORTED: Schema = Schema::Object(&[
     Field::required("aosDeviceId", OBJECT_ID, ""),
     Field::required("state", string().one_of(DEVICE_STATES).schema(), ""),
     Field::required("lastStatusReportTime", DATE_TIME, ""),
+    Field::required(
+        "command",
+        string().one_of(&DeviceCommand::ALL).schema(),
+        "What the service wants of the device now: `none`; `disable` (it is DISABLED: lock until enabled); \
+         `wipe` (it was disenrolled and is now DELETED: factory-reset; its secret no longer works).",
+    ),
 ]);
 
 pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
@@ -232,14 +242,16 @@ pub async fn refusal(db: &crate::db::Db, known_sql: &str, credential: &str) -> A
 #[serde(rename_all = "camelCase")]
 struct Reported {
     aos_device_id: String,
-    state: String,
+    state: DeviceState,
     last_status_report_time: String,
+    command: DeviceCommand,
 }
 
 /// One UPDATE: the report replaces `config.deviceReport` (but for what
 /// enrollment put there: `enrollmentTokenData`, `enrollmentTokenName`, `policyName`), `location` and
 /// `appliedPolicy` (when sent) are merged into `config`, and a PROVISIONING device becomes ACTIVE with a state
-/// history entry. SET expressions all read the row as it was, so the history
+/// history entry, a PENDING_DISENROLL one becomes DELETED and its secret is
+/// revoked. SET expressions all read the row as it was, so the history
 /// entry is appended exactly when the state changes.
 fn report_sql() -> String {
     let after = device_state_after_report("state");
@@ -253,10 +265,12 @@ fn report_sql() -> String {
         'enrollmentTokenData', json_extract(config, '$.deviceReport.enrollmentTokenData'), \
         'enrollmentTokenName', json_extract(config, '$.deviceReport.enrollmentTokenName'), \
         'policyName', json_extract(config, '$.deviceReport.policyName')))), \
+      secret_hash = CASE WHEN {after} = {deleted} THEN '' ELSE secret_hash END, \
       last_status_report_time = ?2, updated_at = ?2 \
-    WHERE id = ?1 AND secret_hash = ?6 AND state != {deleted} \
+    WHERE id = ?1 AND secret_hash = ?6 AND {live} \
     RETURNING state",
-        deleted = DeviceState::Deleted.sql()
+        deleted = DeviceState::Deleted.sql(),
+        live = device_not_deleted("state")
     )
 }
 
@@ -296,9 +310,11 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
         .await?;
     // Unknown device and wrong secret look the same: the secret is invalid.
     let state = state.ok_or(ApiError::InvalidToken)?;
+    let state: DeviceState = serde_json::from_value(serde_json::Value::String(state)).map_err(ApiError::internal)?;
     ok(&Reported {
         aos_device_id: id,
         state,
         last_status_report_time: ts(now),
+        command: state.command(),
     })
 }

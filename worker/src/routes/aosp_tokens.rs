@@ -55,6 +55,9 @@ pub struct Row {
     pub tags: String,
     pub dpc_build_tag: Option<String>,
     pub push_notification_provider: Option<String>,
+    pub enrolled_count: i64,
+    pub max_enrollments: Option<i64>,
+    pub last_enrollment_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -63,7 +66,8 @@ const TABLE: &str = "aosp_enrollment_tokens";
 
 pub const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, \
     management_mode, perpetual, value, expires_at, aos_device_id, policy_assignments, display_name, tags, \
-    dpc_build_tag, push_notification_provider, created_at, updated_at";
+    dpc_build_tag, push_notification_provider, enrolled_count, max_enrollments, last_enrollment_at, \
+    created_at, updated_at";
 
 const LISTING: Listing = Listing {
     table: TABLE,
@@ -124,6 +128,9 @@ impl Row {
             dpc_build_tag: self.dpc_build_tag,
             push_notification_provider: self.push_notification_provider,
             config,
+            enrolled_devices: self.enrolled_count,
+            last_enrollment_at: self.last_enrollment_at.map(ts),
+            max_enrollments: self.max_enrollments,
             updated_at: ts(self.updated_at),
             created_at: ts(self.created_at),
         })
@@ -260,6 +267,9 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         tags: serde_json::to_string(&input.tags).map_err(ApiError::internal)?,
         dpc_build_tag: input.dpc_build_tag.clone(),
         push_notification_provider: input.push_notification_provider.clone(),
+        enrolled_count: 0,
+        max_enrollments: input.max_enrollments,
+        last_enrollment_at: None,
         created_at: now,
         updated_at: now,
     };
@@ -272,8 +282,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             &format!(
                 "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
          status, management_mode, perpetual, value, expires_at, policy_assignments, display_name, tags, \
-         dpc_build_tag, push_notification_provider, created_at, updated_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16 \
+         dpc_build_tag, push_notification_provider, max_enrollments, created_at, updated_at) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?18, ?16, ?16 \
          WHERE ?17 IS NULL OR (SELECT COUNT(*) FROM aosp_enrollment_tokens WHERE organization_id = ?2 \
                 AND {}) < ?17",
                 AOSP_TOKENS.live_at("?16")
@@ -295,7 +305,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
                 row.dpc_build_tag.as_deref(),
                 row.push_notification_provider.as_deref(),
                 now,
-                limit
+                limit,
+                row.max_enrollments
             ],
         )
         .await?

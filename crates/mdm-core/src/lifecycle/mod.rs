@@ -163,13 +163,89 @@ impl DeviceState {
         }
     }
 
-    /// The state after a status report: a provisioning device becomes ACTIVE;
-    /// other states are the administrator's and a report does not change them.
+    /// The state after a status report: a provisioning device becomes ACTIVE,
+    /// a device told to disenroll is gone once it reports (it was told to wipe
+    /// itself in that very answer); DISABLED and ACTIVE are the
+    /// administrator's and a report keeps them.
     pub fn after_status_report(self) -> DeviceState {
-        match self {
-            DeviceState::Provisioning => DeviceState::Active,
-            other => other,
+        self.transition(DeviceEvent::StatusReport).unwrap_or(self)
+    }
+
+    /// The state after `event`, or why the device cannot take it.
+    ///
+    /// PROVISIONING -> ACTIVE on the first status report;
+    /// PROVISIONING | ACTIVE -> DISABLED (disable); DISABLED -> ACTIVE (enable);
+    /// PROVISIONING | ACTIVE | DISABLED -> PENDING_DISENROLL (disenroll);
+    /// PENDING_DISENROLL -> DELETED on its next status report;
+    /// any state but DELETED -> DELETED (delete). DELETED is final.
+    pub fn transition(self, event: DeviceEvent) -> Result<DeviceState, InvalidDeviceTransition> {
+        use DeviceEvent::*;
+        use DeviceState::*;
+        match (self, event) {
+            (Deleted, _) => Err(InvalidDeviceTransition { from: self, event }),
+            (_, Delete) => Ok(Deleted),
+            (Provisioning, StatusReport) => Ok(Active),
+            (PendingDisenroll, StatusReport) => Ok(Deleted),
+            (Active | Disabled, StatusReport) => Ok(self),
+            (Provisioning | Active, Disable) => Ok(Disabled),
+            (Disabled, Enable) => Ok(Active),
+            (Provisioning | Active | Disabled, Disenroll) => Ok(PendingDisenroll),
+            _ => Err(InvalidDeviceTransition { from: self, event }),
         }
+    }
+
+    /// What the answer to a status report asks of a device now in this
+    /// state: a DISABLED device locks itself, a device whose report just
+    /// finished its disenrollment (now DELETED) wipes itself.
+    pub fn command(self) -> DeviceCommand {
+        match self {
+            DeviceState::Disabled => DeviceCommand::Disable,
+            DeviceState::Deleted => DeviceCommand::Wipe,
+            DeviceState::Provisioning | DeviceState::Active | DeviceState::PendingDisenroll => DeviceCommand::None,
+        }
+    }
+}
+
+/// What happens to a device: its own status report, or an administrator's action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceEvent {
+    StatusReport,
+    Disable,
+    Enable,
+    Disenroll,
+    Delete,
+}
+
+/// The instruction a status report's answer carries (`command`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceCommand {
+    /// Keep working under the current policy.
+    None,
+    /// Lock the device for its user until it is enabled again.
+    Disable,
+    /// Factory-reset: the device is no longer managed.
+    Wipe,
+}
+
+impl DeviceCommand {
+    pub const ALL: [&'static str; 3] = ["none", "disable", "wipe"];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidDeviceTransition {
+    pub from: DeviceState,
+    pub event: DeviceEvent,
+}
+
+impl std::fmt::Display for InvalidDeviceTransition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "a {} device cannot take the event {:?}",
+            self.from.as_str(),
+            self.event
+        )
     }
 }
 
@@ -245,5 +321,52 @@ mod tests {
     fn devices_activate_on_first_report() {
         assert_eq!(DeviceState::Provisioning.after_status_report(), DeviceState::Active);
         assert_eq!(DeviceState::Disabled.after_status_report(), DeviceState::Disabled);
+        assert_eq!(
+            DeviceState::PendingDisenroll.after_status_report(),
+            DeviceState::Deleted
+        );
+        assert_eq!(DeviceState::Deleted.after_status_report(), DeviceState::Deleted);
+    }
+
+    #[test]
+    fn every_device_move_allowed_and_forbidden() {
+        use DeviceEvent as E;
+        use DeviceState::*;
+        let allowed: &[(DeviceState, DeviceEvent, DeviceState)] = &[
+            (Provisioning, E::StatusReport, Active),
+            (Active, E::StatusReport, Active),
+            (Disabled, E::StatusReport, Disabled),
+            (PendingDisenroll, E::StatusReport, Deleted),
+            (Provisioning, E::Disable, Disabled),
+            (Active, E::Disable, Disabled),
+            (Disabled, E::Enable, Active),
+            (Provisioning, E::Disenroll, PendingDisenroll),
+            (Active, E::Disenroll, PendingDisenroll),
+            (Disabled, E::Disenroll, PendingDisenroll),
+            (Provisioning, E::Delete, Deleted),
+            (Active, E::Delete, Deleted),
+            (Disabled, E::Delete, Deleted),
+            (PendingDisenroll, E::Delete, Deleted),
+        ];
+        for from in DeviceState::ALL {
+            for event in [E::StatusReport, E::Disable, E::Enable, E::Disenroll, E::Delete] {
+                let want = allowed
+                    .iter()
+                    .find(|(f, e, _)| *f == from && *e == event)
+                    .map(|(_, _, to)| *to);
+                assert_eq!(from.transition(event).ok(), want, "{from:?} {event:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn status_report_commands() {
+        assert_eq!(DeviceState::Active.command(), DeviceCommand::None);
+        assert_eq!(DeviceState::Disabled.command(), DeviceCommand::Disable);
+        assert_eq!(DeviceState::Deleted.command(), DeviceCommand::Wipe);
+        assert_eq!(
+            serde_json::to_value(DeviceCommand::Wipe).unwrap(),
+            serde_json::json!(DeviceCommand::ALL[2])
+        );
     }
 }

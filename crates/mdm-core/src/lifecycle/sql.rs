@@ -7,7 +7,7 @@
 //! `now` is the SQL text of the bound parameter holding the request time
 //! (`"?2"`); every other value is a literal of the lifecycle's own.
 
-use super::{DeviceState, Platform, TokenEvent, TokenFacts, TokenStatus};
+use super::{DeviceEvent, DeviceState, Platform, TokenEvent, TokenFacts, TokenStatus};
 
 impl TokenStatus {
     /// The status as an SQL string literal (`'PENDING'`).
@@ -41,6 +41,9 @@ pub struct TokenTable {
     pub perpetual: Option<&'static str>,
     /// Expiry, ms since the epoch.
     pub expires_at: &'static str,
+    /// `(enrolled count, cap)` columns where a token may cap its enrollments
+    /// (a NULL cap: no limit); the claim then admits a token only below it.
+    pub cap: Option<(&'static str, &'static str)>,
 }
 
 pub const AOSP_TOKENS: TokenTable = TokenTable {
@@ -48,12 +51,14 @@ pub const AOSP_TOKENS: TokenTable = TokenTable {
     status: "status",
     perpetual: Some("perpetual"),
     expires_at: "expires_at",
+    cap: Some(("enrolled_count", "max_enrollments")),
 };
 pub const WIN_TOKENS: TokenTable = TokenTable {
     platform: Platform::Windows,
     status: "state",
     perpetual: None,
     expires_at: "expires_at",
+    cap: None,
 };
 /// Google-compatible tokens follow the AOSP machine without perpetual tokens.
 pub const GOOGLE_TOKENS: TokenTable = TokenTable {
@@ -61,6 +66,7 @@ pub const GOOGLE_TOKENS: TokenTable = TokenTable {
     status: "status",
     perpetual: None,
     expires_at: "expires_at",
+    cap: None,
 };
 
 impl TokenTable {
@@ -90,10 +96,15 @@ impl TokenTable {
         )
     }
 
-    /// A token a device may enroll with at `now` ([`TokenFacts::can_enroll`]).
+    /// A token a device may enroll with at `now` ([`TokenFacts::can_enroll`]),
+    /// and below its enrollment cap if it has one.
     pub fn can_enroll_at(&self, now: &str) -> String {
+        let below_cap = match self.cap {
+            Some((count, max)) => format!(" AND ({max} IS NULL OR {count} < {max})"),
+            None => String::new(),
+        };
         format!(
-            "{} = {} AND {}",
+            "{} = {} AND {}{below_cap}",
             self.status,
             TokenStatus::Pending.sql(),
             self.unexpired(now)
@@ -165,6 +176,37 @@ pub fn device_state_after_report(column: &str) -> String {
     sql
 }
 
+/// An administrator's action on a device as SQL over its state column:
+/// `can` admits exactly the states [`DeviceState::transition`] allows the
+/// event from, `after` is the state it leads to from each of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceMove {
+    pub can: String,
+    pub after: String,
+}
+
+pub fn device_move(column: &str, event: DeviceEvent) -> DeviceMove {
+    let moves: Vec<(DeviceState, DeviceState)> = DeviceState::ALL
+        .into_iter()
+        .filter_map(|from| from.transition(event).ok().map(|to| (from, to)))
+        .collect();
+    let froms: Vec<String> = moves.iter().map(|(from, _)| from.sql()).collect();
+    let mut after = format!("CASE {column}");
+    for (from, to) in &moves {
+        after.push_str(&format!(" WHEN {} THEN {}", from.sql(), to.sql()));
+    }
+    after.push_str(&format!(" ELSE {column} END"));
+    DeviceMove {
+        can: format!("{column} IN ({})", froms.join(", ")),
+        after,
+    }
+}
+
+/// Anything but DELETED (a deleted device is listed only when asked for).
+pub fn device_not_deleted(column: &str) -> String {
+    format!("{column} != {}", DeviceState::Deleted.sql())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,7 +220,8 @@ mod tests {
         assert_eq!(WIN_TOKENS.expired_at("?1"), "state = 'PENDING' AND expires_at <= ?1");
         assert_eq!(
             AOSP_TOKENS.can_enroll_at("?2"),
-            "status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2)"
+            "status = 'PENDING' AND (perpetual = 1 OR expires_at > ?2) \
+             AND (max_enrollments IS NULL OR enrolled_count < max_enrollments)"
         );
         assert_eq!(
             GOOGLE_TOKENS.can_enroll_at("?2"),
@@ -214,7 +257,29 @@ mod tests {
     fn status_reports_activate_provisioning_devices_only() {
         assert_eq!(
             device_state_after_report("state"),
-            "CASE state WHEN 'PROVISIONING' THEN 'ACTIVE' ELSE state END"
+            "CASE state WHEN 'PROVISIONING' THEN 'ACTIVE' WHEN 'PENDING_DISENROLL' THEN 'DELETED' ELSE state END"
         );
+    }
+
+    #[test]
+    fn device_actions_come_from_transition() {
+        assert_eq!(
+            device_move("state", DeviceEvent::Disable),
+            DeviceMove {
+                can: "state IN ('PROVISIONING', 'ACTIVE')".into(),
+                after: "CASE state WHEN 'PROVISIONING' THEN 'DISABLED' WHEN 'ACTIVE' THEN 'DISABLED' ELSE state END"
+                    .into(),
+            }
+        );
+        assert_eq!(device_move("state", DeviceEvent::Enable).can, "state IN ('DISABLED')");
+        assert_eq!(
+            device_move("state", DeviceEvent::Disenroll).can,
+            "state IN ('PROVISIONING', 'ACTIVE', 'DISABLED')"
+        );
+        assert_eq!(
+            device_move("state", DeviceEvent::Delete).can,
+            "state IN ('PROVISIONING', 'ACTIVE', 'DISABLED', 'PENDING_DISENROLL')"
+        );
+        assert_eq!(device_not_deleted("d.state"), "d.state != 'DELETED'");
     }
 }

@@ -79,6 +79,13 @@ pub struct AospEnrollmentToken {
     pub config: Option<AospTokenConfig>,
     pub updated_at: String,
     pub created_at: String,
+    /// How many devices enrolled with this token.
+    pub enrolled_devices: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_enrollment_at: Option<String>,
+    /// Perpetual tokens: the cap on `enrolledDevices`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_enrollments: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -76,6 +76,17 @@ pub const AOSP_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
     ),
     Field::required("updatedAt", DATE_TIME, ""),
     Field::required("createdAt", DATE_TIME, ""),
+    Field::required(
+        "enrolledDevices",
+        NON_NEGATIVE_SAFE_INTEGER,
+        "How many devices enrolled with this token.",
+    ),
+    Field::optional("lastEnrollmentAt", DATE_TIME, "When a device last enrolled with it."),
+    Field::optional(
+        "maxEnrollments",
+        crate::schema::integer(1, 100_000),
+        "Perpetual tokens: the cap on enrolledDevices.",
+    ),
 ]);
 
 const STATE_CHANGE: Schema = Schema::Object(&[
@@ -195,6 +206,40 @@ pub const WIN_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
     ),
     Field::required("sendEmail", Schema::Boolean, ""),
     Field::optional("emailText", TEXT, ""),
+    Field::required(
+        "enrolledDevices",
+        NON_NEGATIVE_SAFE_INTEGER,
+        "How many PCs enrolled with this token.",
+    ),
+    Field::optional("lastEnrollmentAt", DATE_TIME, "When a PC last enrolled with it."),
+]);
+
+pub const WIN_DEVICE: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, "Identifier of the Windows device."),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("winEnterpriseId", OBJECT_ID, ""),
+    Field::optional(
+        "winEnrollmentTokenId",
+        OBJECT_ID,
+        "The token whose enroll code the PC used.",
+    ),
+    Field::optional("segmentId", NON_NEGATIVE_SAFE_INTEGER, ""),
+    Field::optional("mdmUserId", OBJECT_ID, ""),
+    Field::optional("mdmUser", MDM_USER_REF, ""),
+    Field::optional("displayName", string().max(256).schema(), ""),
+    Field::required("tags", STRINGS, ""),
+    Field::required("state", string().one_of(DEVICE_STATES).schema(), ""),
+    Field::required("stateHistory", array(&STATE_CHANGE), ""),
+    Field::required("type", string().one_of(&["windows"]).schema(), ""),
+    Field::required("subType", string().one_of(&["device"]).schema(), ""),
+    Field::optional("serialNumber", TEXT, ""),
+    Field::required("deviceInfo", Schema::AnyObject, "What the PC sent at enrollment."),
+    Field::optional("winPolicyId", OBJECT_ID, "Directly assigned Windows policy."),
+    Field::required("winPolicyAssignments", array(&WIN_POLICY_ASSIGNMENT), ""),
+    Field::optional("lastStatusReportTime", DATE_TIME, ""),
+    Field::required("enrolledDate", DATE_TIME, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::required("createdAt", DATE_TIME, ""),
 ]);
 
 pub const GOOGLE_ENROLLMENT_TOKEN: Schema = Schema::Object(&[

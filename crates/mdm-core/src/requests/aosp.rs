@@ -3,7 +3,7 @@
 use super::{unique_ids_in, RequestBody};
 use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
-use crate::violation::Violation;
+use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
 
 pub const MANAGEMENT_MODES: &[&str] = &["DEVICE_OWNER", "MANAGEMENT_MODE_UNSPECIFIED"];
@@ -53,6 +53,8 @@ pub struct AospTokenCreate {
     pub segment_id: Option<i64>,
     pub dpc_build_tag: Option<String>,
     pub push_notification_provider: Option<String>,
+    /// Perpetual tokens only: how many devices it may enroll in all.
+    pub max_enrollments: Option<i64>,
 }
 
 impl RequestBody for AospTokenCreate {
@@ -96,10 +98,23 @@ impl RequestBody for AospTokenCreate {
             OBJECT_ID,
             "Push notification provider override.",
         ),
+        Field::optional(
+            "maxEnrollments",
+            integer(1, 100_000),
+            "Perpetual tokens: enroll at most this many devices, 1 to 100000 (also under concurrent enrollments); \
+             then 409 / 5010.",
+        ),
     ]);
 
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
+        if body.get("maxEnrollments").is_some() && body.get("perpetual").and_then(J::as_bool) != Some(true) {
+            out.push(Violation::new(
+                "maxEnrollments",
+                ViolationCode::Dependency,
+                "is allowed only with perpetual: true (a one-time token enrolls one device)",
+            ));
+        }
     }
 }
 

@@ -122,6 +122,50 @@ impl RequestBody for WinTokenUpdate {
     }
 }
 
+/// `PUT .../mdm/windows/enterprise/devices/:winDeviceId`. Absent fields are
+/// left unchanged; `mdmUserId: null` unlinks the user.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WinDeviceUpdate {
+    pub display_name: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub segment_id: Option<i64>,
+    /// `None`: unchanged; `Some(None)`: unlink; `Some(Some(id))`: link.
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub mdm_user_id: Option<Option<String>>,
+    pub win_policy_id: Option<String>,
+    pub win_policy_assignments: Option<Vec<WinPolicyAssignmentInput>>,
+}
+
+impl RequestBody for WinDeviceUpdate {
+    const NAME: &'static str = "WinDeviceUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("displayName", DISPLAY_NAME, "Human-friendly label."),
+        Field::optional("tags", TAGS, "Free-form labels."),
+        Field::optional(
+            "segmentId",
+            NON_NEGATIVE_SAFE_INTEGER,
+            "Segment that scopes the device.",
+        ),
+        Field::optional(
+            "mdmUserId",
+            OBJECT_ID,
+            "MDM user of the PC; null removes the association.",
+        )
+        .nullable(),
+        Field::optional("winPolicyId", OBJECT_ID, "Directly assigned Windows policy."),
+        Field::optional(
+            "winPolicyAssignments",
+            WIN_POLICY_ASSIGNMENTS,
+            "Ordered Windows policy assignments.",
+        ),
+    ]);
+
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
+        unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
+    }
+}
+
 const APPLICATION: Schema = Schema::Object(&[
     Field::optional("winApplicationId", OBJECT_ID, ""),
     Field::optional("configuration", Schema::AnyObject, ""),
@@ -226,6 +270,22 @@ mod tests {
             "required",
         );
         rejects::<WinTokenUpdate>(json!({"tags": [1]}), "tags[0]", "type");
+    }
+
+    #[test]
+    fn device_update_unlinks_with_null_and_follows_seed_004() {
+        let d: WinDeviceUpdate = accepts(json!({"mdmUserId": null, "winPolicyAssignments": [{"priority": 0}]}));
+        assert_eq!(d.mdm_user_id, Some(None));
+        let d: WinDeviceUpdate = accepts(json!({"displayName": "PC"}));
+        assert_eq!(d.mdm_user_id, None);
+        rejects::<WinDeviceUpdate>(json!({"displayName": "x".repeat(129)}), "displayName", "maxLength");
+        rejects::<WinDeviceUpdate>(
+            json!({"winPolicyAssignments": [{"priority": 10001}]}),
+            "winPolicyAssignments[0].priority",
+            "max",
+        );
+        rejects::<WinDeviceUpdate>(json!({"state": "ACTIVE"}), "state", "unknownField");
+        rejects::<WinDeviceUpdate>(json!({"segmentId": -1}), "segmentId", "min");
     }
 
     #[test]

@@ -65,9 +65,9 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         &format!(
             "INSERT INTO win_devices (id, organization_id, win_enterprise_id, segment_id, mdm_user_id, \
                display_name, tags, state, state_history, secret_hash, serial_number, device_info, \
-               enrollment_token_id, enrolled_date, created_at, updated_at) \
+               enrollment_token_id, win_policy_id, policy_assignments, enrolled_date, created_at, updated_at) \
              SELECT ?1, organization_id, win_enterprise_id, segment_id, mdm_user_id, display_name, tags, \
-               {}, ?2, ?3, ?4, ?5, id, ?6, ?6, ?6 \
+               {}, ?2, ?3, ?4, ?5, id, win_policy_id, policy_assignments, ?6, ?6, ?6 \
              FROM win_enrollment_tokens WHERE enroll_code = ?7 AND win_device_id = ?1",
             DeviceState::Provisioning.sql()
         ),

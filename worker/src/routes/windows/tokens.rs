@@ -59,6 +59,8 @@ struct Row {
     config: String,
     send_email: i64,
     email_text: Option<String>,
+    enrolled_devices: i64,
+    last_enrollment_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
 }
@@ -68,7 +70,12 @@ const COLUMNS: &str = "id, organization_id, win_enterprise_id, mdm_user_id, \
     (SELECT u.email FROM mdm_users u WHERE u.id = win_enrollment_tokens.mdm_user_id \
        AND u.organization_id = win_enrollment_tokens.organization_id) AS mdm_user_email, \
     win_device_id, state, enroll_code, enrollment_link, expires_at, win_policy_id, \
-    policy_assignments, display_name, tags, config, send_email, email_text, created_at, updated_at";
+    policy_assignments, display_name, tags, config, send_email, email_text, \
+    (SELECT COUNT(*) FROM win_devices d WHERE d.enrollment_token_id = win_enrollment_tokens.id \
+       AND d.organization_id = win_enrollment_tokens.organization_id) AS enrolled_devices, \
+    (SELECT MAX(d.enrolled_date) FROM win_devices d WHERE d.enrollment_token_id = win_enrollment_tokens.id \
+       AND d.organization_id = win_enrollment_tokens.organization_id) AS last_enrollment_at, \
+    created_at, updated_at";
 
 const LISTING: Listing = Listing {
     table: TABLE,
@@ -144,6 +151,8 @@ impl Row {
             },
             send_email: self.send_email != 0,
             email_text: self.email_text,
+            enrolled_devices: self.enrolled_devices,
+            last_enrollment_at: self.last_enrollment_at.map(columns::ts),
         })
     }
 }
