@@ -59,7 +59,7 @@ test("parseListQuery applies the server's defaults and bounds", () => {
     ["foo", "unknownField"],
   ]);
   assert.throws(() => parseListQuery("widgets", ""), TypeError);
-  assert.equal(listResources().length, 11);
+  assert.equal(listResources().length, 12);
 });
 
 test("buildListQuery writes what parseListQuery reads back", () => {

@@ -9,6 +9,7 @@ use mdm_core::pagination::{self as p, ListSpec};
 pub const LISTS: &[ListSpec] = &[
     p::AOSP_TOKENS,
     p::AOSP_DEVICES,
+    p::WIN_DEVICES,
     p::WIN_TOKENS,
     p::ORGANIZATIONS,
     p::SEGMENTS,

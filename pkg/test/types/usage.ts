@@ -28,7 +28,7 @@ const badMode: AospEnrollmentTokenCreate = { managementMode: "PROFILE_OWNER" };
 const extra: AospEnrollmentTokenCreate = { state: "DONE" };
 
 const violations: Violation[] = validate("AospEnrollmentTokenCreate", body);
-const code: "required" | "type" | "pattern" | "minLength" | "maxLength" | "min" | "max" | "enum" | "unknownField" | "format" | "maxItems" | "unique" | "reference" | "dependency" =
+const code: "required" | "type" | "pattern" | "minLength" | "maxLength" | "min" | "max" | "enum" | "unknownField" | "format" | "maxItems" | "unique" | "reference" | "dependency" | "tooMany" =
   violations[0].code;
 validateAospEnrollmentTokenCreate({ anything: true });
 // @ts-expect-error not a request body name
