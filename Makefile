@@ -5,7 +5,7 @@ PORT ?= 8787
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 export WRANGLER_SEND_METRICS := false
 
-.PHONY: help install build dev test test-rust test-wasm test-e2e test-pkg test-worker-size test-admin test-parity test-deploy fmt clippy bench fuzz
+.PHONY: help install build dev test test-rust test-wasm test-e2e test-abuse test-pkg test-worker-size test-admin test-parity test-deploy fmt clippy bench fuzz
 
 help:
 	@echo "make dev    install, build, migrate + seed local D1, print a token, wrangler dev on 127.0.0.1:$(PORT)"
@@ -24,22 +24,32 @@ build: install
 dev: build
 	@PORT=$(PORT) bash scripts/dev.sh
 
-# Every test. Later suites add themselves as prerequisites here.
-test: install test-rust test-wasm test-pkg test-worker-size test-admin test-parity test-e2e test-deploy
+# Every test. The compilers run one after another (two cores gain nothing from
+# racing cargo for its lock); then the suites that serve a worker run side by
+# side, each on its own ports and its own local D1, and each prints its output
+# when it ends. TEST_JOBS suites at once, E2E_JOBS end-to-end files at once.
+TEST_JOBS ?= 4
+E2E_JOBS ?= 3
+# The abuse suite runs last and alone: its limits are per minute, and under
+# the load of the other suites its clients cannot send 1,200 requests in one.
+test: install
+	@$(MAKE) --no-print-directory test-rust test-wasm build
+	@$(MAKE) --no-print-directory -j$(TEST_JOBS) --output-sync=target test-pkg test-worker-size test-admin test-parity test-e2e test-deploy
+	@$(MAKE) --no-print-directory test-abuse
 
 test-rust: install
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p mdm-worker --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p mdm-wasm --target wasm32-unknown-unknown -- -D warnings
 	cargo test --workspace
 
 test-wasm: install
 	cargo build -p mdm-core --target wasm32-unknown-unknown --release
 
-# The npm package (pkg/): wasm32 clippy, build (prints the wasm size), then its
+# The npm package (pkg/): build (prints the wasm size; a no-op when built), then its
 # tests in Node, workerd (Miniflare), tsc and headless Chromium.
 test-pkg: install
-	cargo clippy -p mdm-wasm --target wasm32-unknown-unknown -- -D warnings
 	node pkg/build.mjs
 	node scripts/size-budget.mjs pkg
 	node --test --test-concurrency=1 pkg/test/*.test.mjs
@@ -59,7 +69,11 @@ test-parity: build
 	node --test --test-concurrency=1 tests/parity/
 
 test-e2e: build
-	node --test --test-concurrency=1 tests/e2e/
+	node --test --test-concurrency=$(E2E_JOBS) $(filter-out tests/e2e/abuse.test.mjs,$(wildcard tests/e2e/*.test.mjs))
+
+# Rate limits (tests/e2e/abuse.test.mjs), alone: see `test` above.
+test-abuse: build
+	node --test --test-concurrency=1 tests/e2e/abuse.test.mjs
 
 # What `wrangler deploy` would upload, without uploading: the bundle is built
 # and checked, and its sizes are printed against the Workers limits.

@@ -23,6 +23,20 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", ".
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 const execFileP = promisify(execFile);
 
+// Every wrangler dev this process started, killed when the process exits: a
+// test file whose before() failed half-way must not leave a server behind,
+// because its open pipes would keep the file (and CI) waiting forever.
+const live = new Set();
+process.on("exit", () => {
+  for (const pid of live) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+});
+
 const baseEnv = () => ({ ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" });
 
 /** A TCP port that was free a moment ago. */
@@ -62,17 +76,27 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
   }
 
   const port = await freePort();
+  // Without an explicit inspector port, wrangler takes 9229 when it looks
+  // free, and two servers started together both see it free: one then dies
+  // with "Address already in use".
+  const inspectorPort = await freePort();
   const url = `http://127.0.0.1:${port}`;
   // Rate limits are the subject of tests/e2e/abuse.test.mjs, which turns them
   // on; elsewhere thousands of deliberate failures would trip them.
   const allVars = { AUTH_SECRET: secret, ENROLLMENT_HOST: url, ENVIRONMENT: "development", RATE_LIMITS: "off", ...vars };
-  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistDir,
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", persistDir,
     "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", "log"];
   for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
 
   // detached: the child calls setsid(), so it leads a new process group and
   // stop() can signal wrangler and workerd together.
   const child = spawn(WRANGLER, args, { cwd: ROOT, env: baseEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  live.add(child.pid);
+  // The pipes and the child do not hold the event loop: once a file's tests
+  // are done it exits, and the exit hook above kills what is left.
+  child.unref();
+  child.stdout.unref?.();
+  child.stderr.unref?.();
   let output = "";
   const keep = (chunk) => {
     output += chunk;
@@ -96,11 +120,13 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    child.ref(); // hold the loop until wrangler has really gone
     killGroup("SIGTERM");
     const timer = setTimeout(() => killGroup("SIGKILL"), 5_000);
     await exited;
     clearTimeout(timer);
     killGroup("SIGKILL"); // stragglers (workerd) in the group
+    live.delete(child.pid);
     await rm(persistDir, { recursive: true, force: true });
   };
 
