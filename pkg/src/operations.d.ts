@@ -1,7 +1,7 @@
 // Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
 // Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
 
-import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, ApiKey, ApiKeyCreate, DpcBuild, DpcBuildCreate, ListParams, MdmUser, MdmUserCreate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate } from "../dist/mdm_wasm.js";
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, AospPolicyUpdate, ApiKey, ApiKeyCreate, DpcBuild, DpcBuildCreate, DpcBuildUpdate, ListParams, MdmUser, MdmUserCreate, MdmUserUpdate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, SegmentUpdate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate, WinPolicyUpdate } from "../dist/mdm_wasm.js";
 import type { CallOptions } from "./client.js";
 
 /** One method per operation of the endpoint table that the client offers. */
@@ -16,10 +16,22 @@ export interface Operations {
   listSegments(params?: ListParams["segments"], options?: CallOptions): Promise<Page<Segment>>;
   /** `POST /v1/organizations/:organizationId/segments` (Create a segment). */
   createSegment(body: SegmentCreate, options?: CallOptions): Promise<Segment>;
+  /** `GET /v1/organizations/:organizationId/segments/:segmentId` (Get a segment). */
+  getSegment(segmentId: string, options?: CallOptions): Promise<Segment>;
+  /** `PUT /v1/organizations/:organizationId/segments/:segmentId` (Update a segment (absent fields stay as they are); a parent that is the segment itself or one of its descendants is refused). */
+  updateSegment(segmentId: string, body: SegmentUpdate, options?: CallOptions): Promise<Segment>;
+  /** `DELETE /v1/organizations/:organizationId/segments/:segmentId` (Delete a segment (409 / 5012 while anything still refers to it)). */
+  deleteSegment(segmentId: string, options?: CallOptions): Promise<Segment>;
   /** `GET /v1/organizations/:organizationId/mdm-users` (List MDM users). */
   listMdmUsers(params?: ListParams["mdmUsers"], options?: CallOptions): Promise<Page<MdmUser>>;
   /** `POST /v1/organizations/:organizationId/mdm-users` (Create an MDM user). */
   createMdmUser(body: MdmUserCreate, options?: CallOptions): Promise<MdmUser>;
+  /** `GET /v1/organizations/:organizationId/mdm-users/:mdmUserId` (Get an MDM user). */
+  getMdmUser(mdmUserId: string, options?: CallOptions): Promise<MdmUser>;
+  /** `PUT /v1/organizations/:organizationId/mdm-users/:mdmUserId` (Update an MDM user (absent fields stay as they are)). */
+  updateMdmUser(mdmUserId: string, body: MdmUserUpdate, options?: CallOptions): Promise<MdmUser>;
+  /** `DELETE /v1/organizations/:organizationId/mdm-users/:mdmUserId` (Delete an MDM user (409 / 5012 while anything still refers to it)). */
+  deleteMdmUser(mdmUserId: string, options?: CallOptions): Promise<MdmUser>;
   /** `GET /v1/organizations/:organizationId/members` (List the organization's members). */
   listMembers(params?: ListParams["members"], options?: CallOptions): Promise<Page<Member>>;
   /** `POST /v1/organizations/:organizationId/members` (Add a member with a role (within the caller's own permissions)). */
@@ -40,10 +52,22 @@ export interface Operations {
   listAospPolicies(params?: ListParams["aospPolicies"], options?: CallOptions): Promise<Page<AospPolicy>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (Create an AOSP policy). */
   createAospPolicy(body: AospPolicyCreate, options?: CallOptions): Promise<AospPolicy>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Get an AOSP policy). */
+  getAospPolicy(aosPolicyId: string, options?: CallOptions): Promise<AospPolicy>;
+  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Update an AOSP policy (absent fields stay as they are); every change bumps its version). */
+  updateAospPolicy(aosPolicyId: string, body: AospPolicyUpdate, options?: CallOptions): Promise<AospPolicy>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Delete an AOSP policy (409 / 5012 while anything still refers to it)). */
+  deleteAospPolicy(aosPolicyId: string, options?: CallOptions): Promise<AospPolicy>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds` (List DPC builds). */
   listDpcBuilds(params?: ListParams["dpcBuilds"], options?: CallOptions): Promise<Page<DpcBuild>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds` (Register a DPC build). */
   createDpcBuild(body: DpcBuildCreate, options?: CallOptions): Promise<DpcBuild>;
+  /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds/:dpcBuildId` (Get a DPC build). */
+  getDpcBuild(dpcBuildId: string, options?: CallOptions): Promise<DpcBuild>;
+  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds/:dpcBuildId` (Update a DPC build (absent fields stay as they are)). */
+  updateDpcBuild(dpcBuildId: string, body: DpcBuildUpdate, options?: CallOptions): Promise<DpcBuild>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds/:dpcBuildId` (Delete a DPC build (409 / 5012 while anything still refers to it)). */
+  deleteDpcBuild(dpcBuildId: string, options?: CallOptions): Promise<DpcBuild>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (List AOSP enrollment tokens). */
   listAospEnrollmentTokens(params?: ListParams["aospEnrollmentTokens"], options?: CallOptions): Promise<Page<AospEnrollmentToken>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/enrollment-tokens` (Create an AOSP enrollment token). */
@@ -96,4 +120,10 @@ export interface Operations {
   listWinPolicies(params?: ListParams["winPolicies"], options?: CallOptions): Promise<Page<WinPolicy>>;
   /** `POST /v1/organizations/:organizationId/mdm/windows/enterprise/policies` (Create a Windows policy). */
   createWinPolicy(body: WinPolicyCreate, options?: CallOptions): Promise<WinPolicy>;
+  /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Get a Windows policy). */
+  getWinPolicy(winPolicyId: string, options?: CallOptions): Promise<WinPolicy>;
+  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Update a Windows policy (absent fields stay as they are); every change bumps its version). */
+  updateWinPolicy(winPolicyId: string, body: WinPolicyUpdate, options?: CallOptions): Promise<WinPolicy>;
+  /** `DELETE /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Delete a Windows policy (409 / 5012 while anything still refers to it)). */
+  deleteWinPolicy(winPolicyId: string, options?: CallOptions): Promise<WinPolicy>;
 }

@@ -175,6 +175,7 @@ async fn gates_then_handler(
             ParamKind::Organization => {}
             ParamKind::ObjectId => ids.push((name, mdm_core::ids::normalize_object_id(name, raw)?)),
             ParamKind::Opaque => ids.push((name, raw.to_string())),
+            ParamKind::SegmentId => ids.push((name, mdm_core::check_segment_id(name, raw)?.to_string())),
         }
     }
     // 6. Query.

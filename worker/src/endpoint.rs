@@ -122,6 +122,8 @@ pub enum Refusal {
     Delegation,
     /// 409 / 5010: the organization's last owner would be removed or demoted.
     LastOwner,
+    /// 409 / 5012: the entity to delete is still referred to.
+    InUse,
 }
 
 /// An OpenAPI link: `op` (an operation name) takes `params` (name, runtime
@@ -266,6 +268,8 @@ pub enum ParamKind {
     ObjectId,
     /// An opaque name only looked up (Google's `:tokenId`: unknown is 404).
     Opaque,
+    /// A segment id (`:segmentId`, an integer): malformed is 5209 `pattern`.
+    SegmentId,
 }
 
 impl ParamKind {
@@ -273,6 +277,7 @@ impl ParamKind {
         match name {
             "organizationId" | "enterpriseId" => ParamKind::Organization,
             "tokenId" => ParamKind::Opaque,
+            "segmentId" => ParamKind::SegmentId,
             _ => ParamKind::ObjectId,
         }
     }

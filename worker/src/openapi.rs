@@ -19,7 +19,7 @@ use mdm_core::catalog::ENTRIES;
 use mdm_core::model::schemas::PAGE_FIELDS;
 use mdm_core::pagination as pg;
 use mdm_core::patterns::Pattern;
-use mdm_core::schema::{string, Schema, OBJECT_ID};
+use mdm_core::schema::{string, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
 
 use crate::ctx::Ctx;
 use crate::dispatch::{Scope, DEVICE_SECRET_HEADER};
@@ -91,6 +91,7 @@ fn path_param_schema(name: &str) -> Value {
     match ParamKind::of(name) {
         ParamKind::Organization => string().pattern(Pattern::IdOrSlug).schema().to_json_schema(),
         ParamKind::ObjectId | ParamKind::Opaque => OBJECT_ID.to_json_schema(),
+        ParamKind::SegmentId => NON_NEGATIVE_SAFE_INTEGER.to_json_schema(),
     }
 }
 
@@ -276,7 +277,7 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
         match ParamKind::of(name) {
             ParamKind::Organization => {}
             ParamKind::Opaque => add(404, format!("NOT_FOUND: unknown or hidden {name}")),
-            ParamKind::ObjectId => {
+            ParamKind::ObjectId | ParamKind::SegmentId => {
                 add(400, format!("5209 Invalid input: malformed {name}"));
                 add(
                     404,
@@ -333,6 +334,11 @@ pub fn refusal_doc(refusal: Refusal) -> (u16, &'static str) {
         Refusal::LastOwner => (
             409,
             "5010 Invalid state transition: the organization's last owner cannot be removed or demoted",
+        ),
+        Refusal::InUse => (
+            409,
+            "5012 Entity in use: other entities still refer to it; details counts them by kind \
+             ([{kind, count}], see EntityInUse), and nothing was deleted",
         ),
     }
 }
@@ -419,7 +425,12 @@ fn error_envelope_schema() -> Value {
                 "properties": {
                     "code": {"type": "integer"},
                     "message": {"type": "string"},
-                    "details": {"type": "array", "items": reference("Violation")}
+                    "details": {
+                        "type": "array",
+                        "description": "The violations of a 5209 (Violation), the referrers of a 5012 (EntityInUse); \
+                            otherwise empty.",
+                        "items": {"anyOf": [reference("Violation"), reference("EntityInUse")]}
+                    }
                 },
                 "additionalProperties": false
             }
@@ -517,6 +528,7 @@ mod tests {
                 has(409),
                 e.refusals.contains(&Refusal::StateTransition)
                     || e.refusals.contains(&Refusal::LastOwner)
+                    || e.refusals.contains(&Refusal::InUse)
                     || e.idempotent,
                 "{}",
                 e.name
@@ -524,7 +536,8 @@ mod tests {
             let bad_input = e.body.is_some()
                 || !matches!(e.query, QueryKind::None)
                 || matches!(e.gate, Gate::Organization(_) | Gate::OrganizationFeature(..))
-                || e.params().any(|p| ParamKind::of(p) == ParamKind::ObjectId)
+                || e.params()
+                    .any(|p| matches!(ParamKind::of(p), ParamKind::ObjectId | ParamKind::SegmentId))
                 || e.refusals.contains(&Refusal::Quota);
             assert_eq!(has(400), bad_input, "{}", e.name);
             assert_eq!(has(503), e.gate.needs_bearer(), "{}", e.name);

@@ -44,6 +44,36 @@ const WIN_TOKEN_PARAMS: &[(&str, &str)] = &[
     ("winEnrollmentTokenId", "$response.body#/data/id"),
 ];
 
+/// A segment created under `organizationId`, addressed by its `data.id`.
+const SEGMENT_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("segmentId", "$response.body#/data/id"),
+];
+
+/// A MDM user created under `organizationId`, addressed by its `data.id`.
+const MDM_USER_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("mdmUserId", "$response.body#/data/id"),
+];
+
+/// A AOSP policy created under `organizationId`, addressed by its `data.id`.
+const AOSP_POLICY_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("aosPolicyId", "$response.body#/data/id"),
+];
+
+/// A DPC build created under `organizationId`, addressed by its `data.id`.
+const DPC_BUILD_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("dpcBuildId", "$response.body#/data/id"),
+];
+
+/// A Windows policy created under `organizationId`, addressed by its `data.id`.
+const WIN_POLICY_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("winPolicyId", "$response.body#/data/id"),
+];
+
 const WINDOWS: Feature = Feature::WindowsMdm;
 
 pub static ENDPOINTS: &[Endpoint] = &[
@@ -127,7 +157,53 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .idempotent()
     .client("createSegment")
     .body("SegmentCreate")
-    .created(Success::Envelope("Segment")),
+    .created(Success::Envelope("Segment"))
+    .links(&[
+        Link {
+            op: "SegmentGet",
+            params: SEGMENT_PARAMS,
+        },
+        Link {
+            op: "SegmentUpdate",
+            params: SEGMENT_PARAMS,
+        },
+        Link {
+            op: "SegmentRemove",
+            params: SEGMENT_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/segments/:segmentId",
+        "SegmentGet",
+        Organization(perm::SEGMENT_GET),
+        handler!(segments::get),
+    )
+    .doc(SEGMENTS, "Get a segment")
+    .client("getSegment")
+    .ok(Success::Envelope("Segment")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/segments/:segmentId",
+        "SegmentUpdate",
+        Organization(perm::SEGMENT_UPDATE),
+        handler!(segments::update),
+    )
+    .doc(SEGMENTS, "Update a segment (absent fields stay as they are); a parent that is the segment itself or one of its descendants is refused")
+    .client("updateSegment")
+    .body("SegmentUpdate")
+    .ok(Success::Envelope("Segment")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/segments/:segmentId",
+        "SegmentRemove",
+        Organization(perm::SEGMENT_REMOVE),
+        handler!(segments::remove),
+    )
+    .doc(SEGMENTS, "Delete a segment (409 / 5012 while anything still refers to it)")
+    .client("deleteSegment")
+    .ok(Success::Envelope("Segment"))
+    .refuses(&[Refusal::InUse]),
     endpoint(
         "GET",
         "/v1/organizations/:organizationId/mdm-users",
@@ -149,7 +225,53 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .idempotent()
     .client("createMdmUser")
     .body("MdmUserCreate")
-    .created(Success::Envelope("MdmUser")),
+    .created(Success::Envelope("MdmUser"))
+    .links(&[
+        Link {
+            op: "MdmUserGet",
+            params: MDM_USER_PARAMS,
+        },
+        Link {
+            op: "MdmUserUpdate",
+            params: MDM_USER_PARAMS,
+        },
+        Link {
+            op: "MdmUserRemove",
+            params: MDM_USER_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm-users/:mdmUserId",
+        "MdmUserGet",
+        Organization(perm::MDM_USER_GET),
+        handler!(mdm_users::get),
+    )
+    .doc(MDM_USERS, "Get an MDM user")
+    .client("getMdmUser")
+    .ok(Success::Envelope("MdmUser")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm-users/:mdmUserId",
+        "MdmUserUpdate",
+        Organization(perm::MDM_USER_UPDATE),
+        handler!(mdm_users::update),
+    )
+    .doc(MDM_USERS, "Update an MDM user (absent fields stay as they are)")
+    .client("updateMdmUser")
+    .body("MdmUserUpdate")
+    .ok(Success::Envelope("MdmUser")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm-users/:mdmUserId",
+        "MdmUserRemove",
+        Organization(perm::MDM_USER_REMOVE),
+        handler!(mdm_users::remove),
+    )
+    .doc(MDM_USERS, "Delete an MDM user (409 / 5012 while anything still refers to it)")
+    .client("deleteMdmUser")
+    .ok(Success::Envelope("MdmUser"))
+    .refuses(&[Refusal::InUse]),
     // Who may act in an organization: members (people) and API keys (automation).
     endpoint(
         "GET",
@@ -268,7 +390,53 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .idempotent()
     .client("createAospPolicy")
     .body("AospPolicyCreate")
-    .created(Success::Envelope("AospPolicy")),
+    .created(Success::Envelope("AospPolicy"))
+    .links(&[
+        Link {
+            op: "AospPolicyGet",
+            params: AOSP_POLICY_PARAMS,
+        },
+        Link {
+            op: "AospPolicyUpdate",
+            params: AOSP_POLICY_PARAMS,
+        },
+        Link {
+            op: "AospPolicyRemove",
+            params: AOSP_POLICY_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId",
+        "AospPolicyGet",
+        Organization(perm::AOSP_POLICY_GET),
+        handler!(aosp_policies::get),
+    )
+    .doc(AOSP_POLICIES, "Get an AOSP policy")
+    .client("getAospPolicy")
+    .ok(Success::Envelope("AospPolicy")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId",
+        "AospPolicyUpdate",
+        Organization(perm::AOSP_POLICY_UPDATE),
+        handler!(aosp_policies::update),
+    )
+    .doc(AOSP_POLICIES, "Update an AOSP policy (absent fields stay as they are); every change bumps its version")
+    .client("updateAospPolicy")
+    .body("AospPolicyUpdate")
+    .ok(Success::Envelope("AospPolicy")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId",
+        "AospPolicyRemove",
+        Organization(perm::AOSP_POLICY_REMOVE),
+        handler!(aosp_policies::remove),
+    )
+    .doc(AOSP_POLICIES, "Delete an AOSP policy (409 / 5012 while anything still refers to it)")
+    .client("deleteAospPolicy")
+    .ok(Success::Envelope("AospPolicy"))
+    .refuses(&[Refusal::InUse]),
     endpoint(
         "GET",
         "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds",
@@ -290,7 +458,53 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .idempotent()
     .client("createDpcBuild")
     .body("DpcBuildCreate")
-    .created(Success::Envelope("DpcBuild")),
+    .created(Success::Envelope("DpcBuild"))
+    .links(&[
+        Link {
+            op: "DpcBuildGet",
+            params: DPC_BUILD_PARAMS,
+        },
+        Link {
+            op: "DpcBuildUpdate",
+            params: DPC_BUILD_PARAMS,
+        },
+        Link {
+            op: "DpcBuildRemove",
+            params: DPC_BUILD_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds/:dpcBuildId",
+        "DpcBuildGet",
+        Organization(perm::DPC_BUILD_GET),
+        handler!(dpc_builds::get),
+    )
+    .doc(DPC_BUILDS, "Get a DPC build")
+    .client("getDpcBuild")
+    .ok(Success::Envelope("DpcBuild")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds/:dpcBuildId",
+        "DpcBuildUpdate",
+        Organization(perm::DPC_BUILD_UPDATE),
+        handler!(dpc_builds::update),
+    )
+    .doc(DPC_BUILDS, "Update a DPC build (absent fields stay as they are)")
+    .client("updateDpcBuild")
+    .body("DpcBuildUpdate")
+    .ok(Success::Envelope("DpcBuild")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds/:dpcBuildId",
+        "DpcBuildRemove",
+        Organization(perm::DPC_BUILD_REMOVE),
+        handler!(dpc_builds::remove),
+    )
+    .doc(DPC_BUILDS, "Delete a DPC build (409 / 5012 while anything still refers to it)")
+    .client("deleteDpcBuild")
+    .ok(Success::Envelope("DpcBuild"))
+    .refuses(&[Refusal::InUse]),
     // AOSP enrollment tokens and devices.
     endpoint(
         "GET",
@@ -643,7 +857,53 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .idempotent()
     .client("createWinPolicy")
     .body("WinPolicyCreate")
-    .created(Success::Envelope("WinPolicy")),
+    .created(Success::Envelope("WinPolicy"))
+    .links(&[
+        Link {
+            op: "WinPolicyGet",
+            params: WIN_POLICY_PARAMS,
+        },
+        Link {
+            op: "WinPolicyUpdate",
+            params: WIN_POLICY_PARAMS,
+        },
+        Link {
+            op: "WinPolicyRemove",
+            params: WIN_POLICY_PARAMS,
+        },
+    ]),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId",
+        "WinPolicyGet",
+        OrganizationFeature(perm::WIN_POLICY_GET, WINDOWS),
+        handler!(windows::policies::get),
+    )
+    .doc(WIN_POLICIES, "Get a Windows policy")
+    .client("getWinPolicy")
+    .ok(Success::Envelope("WinPolicy")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId",
+        "WinPolicyUpdate",
+        OrganizationFeature(perm::WIN_POLICY_UPDATE, WINDOWS),
+        handler!(windows::policies::update),
+    )
+    .doc(WIN_POLICIES, "Update a Windows policy (absent fields stay as they are); every change bumps its version")
+    .client("updateWinPolicy")
+    .body("WinPolicyUpdate")
+    .ok(Success::Envelope("WinPolicy")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId",
+        "WinPolicyRemove",
+        OrganizationFeature(perm::WIN_POLICY_REMOVE, WINDOWS),
+        handler!(windows::policies::remove),
+    )
+    .doc(WIN_POLICIES, "Delete a Windows policy (409 / 5012 while anything still refers to it)")
+    .client("deleteWinPolicy")
+    .ok(Success::Envelope("WinPolicy"))
+    .refuses(&[Refusal::InUse]),
     endpoint(
         "POST",
         "/v1/enroll/windows",

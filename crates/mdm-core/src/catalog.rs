@@ -41,14 +41,19 @@ pub const ENTRIES: &[Entry] = &[
     request::<windows::WinTokenCreate>(),
     request::<windows::WinTokenUpdate>(),
     request::<windows::WinPolicyCreate>(),
+    request::<windows::WinPolicyUpdate>(),
     request::<windows::WinDeviceUpdate>(),
     request::<google::GoogleTokenCreate>(),
     request::<admin::OrganizationCreate>(),
     request::<admin::OrganizationUpdate>(),
     request::<admin::SegmentCreate>(),
+    request::<admin::SegmentUpdate>(),
     request::<admin::MdmUserCreate>(),
+    request::<admin::MdmUserUpdate>(),
     request::<admin::AospPolicyCreate>(),
+    request::<admin::AospPolicyUpdate>(),
     request::<admin::DpcBuildCreate>(),
+    request::<admin::DpcBuildUpdate>(),
     request::<admin::MemberCreate>(),
     request::<admin::MemberUpdate>(),
     request::<admin::ApiKeyCreate>(),
@@ -69,6 +74,7 @@ pub const ENTRIES: &[Entry] = &[
     resource("Member", &m::MEMBER),
     resource("ApiKey", &m::API_KEY),
     resource("Violation", &m::VIOLATION),
+    resource("EntityInUse", &m::ENTITY_IN_USE),
 ];
 
 /// The entry called `name`.
@@ -104,14 +110,19 @@ pub const REQUESTS: &[RequestCheck] = &[
     check::<windows::WinTokenCreate>(),
     check::<windows::WinTokenUpdate>(),
     check::<windows::WinPolicyCreate>(),
+    check::<windows::WinPolicyUpdate>(),
     check::<windows::WinDeviceUpdate>(),
     check::<google::GoogleTokenCreate>(),
     check::<admin::OrganizationCreate>(),
     check::<admin::OrganizationUpdate>(),
     check::<admin::SegmentCreate>(),
+    check::<admin::SegmentUpdate>(),
     check::<admin::MdmUserCreate>(),
+    check::<admin::MdmUserUpdate>(),
     check::<admin::AospPolicyCreate>(),
+    check::<admin::AospPolicyUpdate>(),
     check::<admin::DpcBuildCreate>(),
+    check::<admin::DpcBuildUpdate>(),
     check::<admin::MemberCreate>(),
     check::<admin::MemberUpdate>(),
     check::<admin::ApiKeyCreate>(),
@@ -137,14 +148,19 @@ pub fn violations_of(name: &str, body: &serde_json::Value) -> Option<Vec<crate::
         windows::WinTokenCreate::NAME => v::<windows::WinTokenCreate>(body),
         windows::WinTokenUpdate::NAME => v::<windows::WinTokenUpdate>(body),
         windows::WinPolicyCreate::NAME => v::<windows::WinPolicyCreate>(body),
+        windows::WinPolicyUpdate::NAME => v::<windows::WinPolicyUpdate>(body),
         windows::WinDeviceUpdate::NAME => v::<windows::WinDeviceUpdate>(body),
         google::GoogleTokenCreate::NAME => v::<google::GoogleTokenCreate>(body),
         admin::OrganizationCreate::NAME => v::<admin::OrganizationCreate>(body),
         admin::OrganizationUpdate::NAME => v::<admin::OrganizationUpdate>(body),
         admin::SegmentCreate::NAME => v::<admin::SegmentCreate>(body),
+        admin::SegmentUpdate::NAME => v::<admin::SegmentUpdate>(body),
         admin::MdmUserCreate::NAME => v::<admin::MdmUserCreate>(body),
+        admin::MdmUserUpdate::NAME => v::<admin::MdmUserUpdate>(body),
         admin::AospPolicyCreate::NAME => v::<admin::AospPolicyCreate>(body),
+        admin::AospPolicyUpdate::NAME => v::<admin::AospPolicyUpdate>(body),
         admin::DpcBuildCreate::NAME => v::<admin::DpcBuildCreate>(body),
+        admin::DpcBuildUpdate::NAME => v::<admin::DpcBuildUpdate>(body),
         admin::MemberCreate::NAME => v::<admin::MemberCreate>(body),
         admin::MemberUpdate::NAME => v::<admin::MemberUpdate>(body),
         admin::ApiKeyCreate::NAME => v::<admin::ApiKeyCreate>(body),
@@ -405,6 +421,7 @@ mod tests {
                     account_identifier: Some("u".into()),
                 }),
                 allow_personal_usage: None,
+                max_enrollments: Some(3),
             },
         );
         conforms(
@@ -500,6 +517,13 @@ mod tests {
         conforms(
             "Violation",
             crate::Violation::new("a[1].b", crate::ViolationCode::Max, "m"),
+        );
+        conforms(
+            "EntityInUse",
+            ma::EntityInUse {
+                kind: "aospDevices".into(),
+                count: 2,
+            },
         );
     }
 }

@@ -53,6 +53,20 @@ pub fn check_object_id(name: &str, value: &str) -> Result<(), Violation> {
     }
 }
 
+/// Validates a path parameter that must be a segment id (a non-negative
+/// integer within JavaScript's safe range, digits only).
+pub fn check_segment_id(name: &str, value: &str) -> Result<i64, Violation> {
+    let digits = !value.is_empty() && value.len() <= 16 && value.bytes().all(|b| b.is_ascii_digit());
+    match value.parse::<i64>() {
+        Ok(n) if digits && n <= schema::MAX_SAFE_INTEGER => Ok(n),
+        _ => Err(Violation::new(
+            name,
+            ViolationCode::Pattern,
+            "must be a segment id (a non-negative integer)",
+        )),
+    }
+}
+
 /// Validates the `:organizationId` path parameter (an id or a slug).
 pub fn check_organization_ref(value: &str) -> Result<(), Violation> {
     if patterns::Pattern::IdOrSlug.matches(value) {

@@ -27,14 +27,38 @@ pub const PLATFORM_ORGANIZATION_UPDATE: Permission = p(
 );
 pub const SEGMENT_CREATE: Permission = p("admin.segment.create", "Create segments.");
 pub const SEGMENT_LIST: Permission = p("admin.segment.list", "List segments.");
+pub const SEGMENT_GET: Permission = p("admin.segment.get", "Read one segment.");
+pub const SEGMENT_UPDATE: Permission = p(
+    "admin.segment.update",
+    "Rename or re-parent segments (never into a cycle).",
+);
+pub const SEGMENT_REMOVE: Permission = p("admin.segment.remove", "Delete segments nothing references.");
 pub const MDM_USER_CREATE: Permission = p("admin.mdmUser.create", "Create MDM users.");
 pub const MDM_USER_LIST: Permission = p("admin.mdmUser.list", "List MDM users.");
+pub const MDM_USER_GET: Permission = p("admin.mdmUser.get", "Read one MDM user.");
+pub const MDM_USER_UPDATE: Permission = p("admin.mdmUser.update", "Change an MDM user's email or display name.");
+pub const MDM_USER_REMOVE: Permission = p("admin.mdmUser.remove", "Delete MDM users nothing references.");
 pub const AOSP_POLICY_CREATE: Permission = p("admin.aospPolicy.create", "Create AOSP policies.");
 pub const AOSP_POLICY_LIST: Permission = p("admin.aospPolicy.list", "List AOSP policies.");
+pub const AOSP_POLICY_GET: Permission = p("admin.aospPolicy.get", "Read one AOSP policy.");
+pub const AOSP_POLICY_UPDATE: Permission = p(
+    "admin.aospPolicy.update",
+    "Change AOSP policies (each change bumps the version).",
+);
+pub const AOSP_POLICY_REMOVE: Permission = p("admin.aospPolicy.remove", "Delete AOSP policies nothing references.");
 pub const DPC_BUILD_CREATE: Permission = p("admin.dpcBuild.create", "Register DPC builds.");
 pub const DPC_BUILD_LIST: Permission = p("admin.dpcBuild.list", "List DPC builds.");
+pub const DPC_BUILD_GET: Permission = p("admin.dpcBuild.get", "Read one DPC build.");
+pub const DPC_BUILD_UPDATE: Permission = p("admin.dpcBuild.update", "Change DPC builds.");
+pub const DPC_BUILD_REMOVE: Permission = p("admin.dpcBuild.remove", "Delete DPC builds no live token provisions.");
 pub const WIN_POLICY_CREATE: Permission = p("admin.winPolicy.create", "Create Windows policies.");
 pub const WIN_POLICY_LIST: Permission = p("admin.winPolicy.list", "List Windows policies.");
+pub const WIN_POLICY_GET: Permission = p("admin.winPolicy.get", "Read one Windows policy.");
+pub const WIN_POLICY_UPDATE: Permission = p(
+    "admin.winPolicy.update",
+    "Change Windows policies (each change bumps the version).",
+);
+pub const WIN_POLICY_REMOVE: Permission = p("admin.winPolicy.remove", "Delete Windows policies nothing references.");
 pub const MEMBER_CREATE: Permission = p("admin.member.create", "Add members to the organization.");
 pub const MEMBER_LIST: Permission = p("admin.member.list", "List the organization's members.");
 pub const MEMBER_GET: Permission = p("admin.member.get", "Read one member.");
@@ -101,14 +125,29 @@ pub const ALL: &[Permission] = &[
     ORGANIZATION_LIST,
     SEGMENT_CREATE,
     SEGMENT_LIST,
+    SEGMENT_GET,
+    SEGMENT_UPDATE,
+    SEGMENT_REMOVE,
     MDM_USER_CREATE,
     MDM_USER_LIST,
+    MDM_USER_GET,
+    MDM_USER_UPDATE,
+    MDM_USER_REMOVE,
     AOSP_POLICY_CREATE,
     AOSP_POLICY_LIST,
+    AOSP_POLICY_GET,
+    AOSP_POLICY_UPDATE,
+    AOSP_POLICY_REMOVE,
     DPC_BUILD_CREATE,
     DPC_BUILD_LIST,
+    DPC_BUILD_GET,
+    DPC_BUILD_UPDATE,
+    DPC_BUILD_REMOVE,
     WIN_POLICY_CREATE,
     WIN_POLICY_LIST,
+    WIN_POLICY_GET,
+    WIN_POLICY_UPDATE,
+    WIN_POLICY_REMOVE,
     MEMBER_CREATE,
     MEMBER_LIST,
     MEMBER_GET,

@@ -14,6 +14,9 @@ use serde::Serialize;
 /// `{"path": "", "code": "format"}`.
 pub use mdm_core::{Violation, ViolationCode};
 
+/// One kind of referrer in a 409 / 5012's `details`.
+pub use mdm_core::model::admin::EntityInUse;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// 401 / 4002: no `Authorization: Bearer` header.
@@ -32,6 +35,9 @@ pub enum ApiError {
     LimitExceeded,
     /// 409 / 5010: the lifecycle state machine forbids the move.
     InvalidStateTransition,
+    /// 409 / 5012: the entity to delete is still referred to; `details`
+    /// counts the referrers by kind.
+    InUse(Vec<EntityInUse>),
     /// 409 / 5013: an `Idempotency-Key` sent again with another request (or
     /// while its first request has not answered).
     IdempotencyKeyReused,
@@ -84,7 +90,16 @@ pub enum ErrorBody<'a> {
 pub struct EnvelopeError<'a> {
     pub code: u32,
     pub message: &'static str,
-    pub details: &'a [Violation],
+    pub details: Details<'a>,
+}
+
+/// An envelope's `details`: the violations of a 5209, the referrers of a
+/// 5012, else empty.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Details<'a> {
+    Violations(&'a [Violation]),
+    InUse(&'a [EntityInUse]),
 }
 
 #[derive(Debug, Serialize)]
@@ -128,7 +143,7 @@ impl ApiError {
             ApiError::PermissionDenied => 403,
             ApiError::NotFound | ApiError::RouteNotFound => 404,
             ApiError::InvalidInput(_) | ApiError::FeatureNotAllowed | ApiError::LimitExceeded => 400,
-            ApiError::InvalidStateTransition | ApiError::IdempotencyKeyReused => 409,
+            ApiError::InvalidStateTransition | ApiError::InUse(_) | ApiError::IdempotencyKeyReused => 409,
             ApiError::TooManyRequests(_) => 429,
             ApiError::MethodNotAllowed(_) => 405,
             ApiError::PayloadTooLarge => 413,
@@ -149,6 +164,7 @@ impl ApiError {
             ApiError::FeatureNotAllowed => 5050,
             ApiError::LimitExceeded => 5017,
             ApiError::InvalidStateTransition => 5010,
+            ApiError::InUse(_) => 5012,
             ApiError::TooManyRequests(_) => 4290,
             ApiError::IdempotencyKeyReused => 5013,
             ApiError::RouteNotFound => 4040,
@@ -172,6 +188,7 @@ impl ApiError {
             ApiError::FeatureNotAllowed => "Feature not allowed for you billing plan",
             ApiError::LimitExceeded => "Limit Exceeded",
             ApiError::InvalidStateTransition => "Invalid state transition",
+            ApiError::InUse(_) => "Entity in use",
             ApiError::TooManyRequests(_) => "Too many requests",
             ApiError::IdempotencyKeyReused => "Idempotency key reused",
             ApiError::RouteNotFound => "Route not found",
@@ -192,7 +209,9 @@ impl ApiError {
             ApiError::InvalidInput(_) | ApiError::PayloadTooLarge | ApiError::UnsupportedMediaType => {
                 "INVALID_ARGUMENT"
             }
-            ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition => "FAILED_PRECONDITION",
+            ApiError::FeatureNotAllowed | ApiError::InvalidStateTransition | ApiError::InUse(_) => {
+                "FAILED_PRECONDITION"
+            }
             ApiError::LimitExceeded | ApiError::TooManyRequests(_) => "RESOURCE_EXHAUSTED",
             ApiError::MethodNotAllowed(_) => "UNIMPLEMENTED",
             ApiError::IdentityProviderUnavailable(_) => "UNAVAILABLE",
@@ -217,7 +236,10 @@ impl ApiError {
                 error: EnvelopeError {
                     code: self.code(),
                     message: self.message(),
-                    details: self.violations(),
+                    details: match self {
+                        ApiError::InUse(referrers) => Details::InUse(referrers),
+                        _ => Details::Violations(self.violations()),
+                    },
                 },
             },
             Flavor::Google => ErrorBody::Google {
@@ -323,6 +345,7 @@ mod tests {
             ),
             (ApiError::LimitExceeded, 400, 5017, "Limit Exceeded"),
             (ApiError::InvalidStateTransition, 409, 5010, "Invalid state transition"),
+            (ApiError::InUse(vec![]), 409, 5012, "Entity in use"),
             (
                 ApiError::IdentityProviderUnavailable("down".into()),
                 503,
@@ -349,6 +372,14 @@ mod tests {
         assert_eq!(body["error"]["code"], 5209);
         assert_eq!(body["error"]["details"][0]["path"], "aosPolicyAssignments[1].priority");
         assert_eq!(body["error"]["details"][0]["code"], "max");
+        let in_use = ApiError::InUse(vec![EntityInUse {
+            kind: "aospDevices".into(),
+            count: 2,
+        }]);
+        assert_eq!(
+            serde_json::to_string(&in_use.body(Flavor::Envelope)).unwrap(),
+            r#"{"status":false,"error":{"code":5012,"message":"Entity in use","details":[{"kind":"aospDevices","count":2}]}}"#
+        );
         // Non-validation errors carry an empty list.
         let text = serde_json::to_string(&ApiError::NotFound.body(Flavor::Envelope)).unwrap();
         // Field order as documented, and an empty `details`.

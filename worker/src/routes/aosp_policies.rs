@@ -1,6 +1,8 @@
 //! `POST|GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies`
-//! (`admin.aospPolicy.*`), and the lookups tokens and devices use to expand
-//! their policy assignments.
+//! and `GET|PUT|DELETE .../policies/:aosPolicyId` (`admin.aospPolicy.*`), and
+//! the lookups tokens and devices use to expand their policy assignments.
+//! Every change bumps `version` (in the UPDATE itself); a policy that tokens
+//! or devices still have assigned is not deleted (409 / 5012).
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -8,7 +10,7 @@ use worker::Response;
 
 use mdm_core::model::admin::AospPolicy;
 use mdm_core::model::aosp::AosPolicySummary;
-use mdm_core::requests::admin::AospPolicyCreate;
+use mdm_core::requests::admin::{AospPolicyCreate, AospPolicyUpdate};
 
 use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt};
@@ -16,6 +18,7 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::columns::{from_json, new_id, ts};
+use crate::routes::edit::{self, Editable};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::Refs;
 use crate::routes::tenancy::OrgRow;
@@ -39,8 +42,10 @@ pub struct Row {
 pub const COLUMNS: &str = "id, organization_id, name, description, version, config, private, segment_id, \
                            expose_to_children, created_at, updated_at";
 
+const TABLE: &str = "aosp_policies";
+
 const LISTING: Listing = Listing {
-    table: "aosp_policies",
+    table: TABLE,
     columns: COLUMNS,
     fields: &[
         ("createdAt", "created_at"),
@@ -155,4 +160,62 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let q = scope.list()?;
     let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
     ok(&list::try_map(page, |r| r.into_model(org))?)
+}
+
+const EDIT: Editable = Editable {
+    table: TABLE,
+    columns: COLUMNS,
+    id_param: "aosPolicyId",
+};
+
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    ok(&EDIT.find::<Row>(ctx, &scope).await?.into_model(scope.org()?)?)
+}
+
+/// Absent fields stay as they are (`config` is replaced whole); `version`
+/// goes up by one when anything changed.
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: AospPolicyUpdate = scope.body()?;
+    let org = scope.org()?;
+    let mut update = EDIT.changes().versioned();
+    update
+        .set("name", input.name.as_deref())
+        .set("description", input.description)
+        .set("config", input.config.as_ref())
+        .set("private", input.private)
+        .set("segment_id", input.segment_id)
+        .set("expose_to_children", input.expose_to_children);
+    let segment = input.segment_id.flatten();
+    if let Some(segment) = segment {
+        update.guard(
+            "EXISTS (SELECT 1 FROM segments WHERE id = ? AND organization_id = ?)",
+            vec![segment.into(), org.id.as_str().into()],
+        );
+    }
+    if let Some(row) = EDIT.update::<Row>(ctx, &scope, update).await? {
+        return ok(&row.into_model(org)?);
+    }
+    // Nothing written: no such policy here (404), else the segment is not
+    // this organization's (5209 `reference`), both read after the write.
+    EDIT.find::<Row>(ctx, &scope).await?;
+    Refs::new()
+        .segment("segmentId", segment)
+        .check(&ctx.db()?, &org.id)
+        .await?;
+    Err(ApiError::NotFound)
+}
+
+/// 200 with the deleted policy; 409 / 5012 while tokens or devices have it assigned.
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let referrers = [
+        edit::aosp_tokens(edit::assigned("policy_assignments", "aosPolicyId", None), &[]),
+        edit::aosp_devices(
+            edit::assigned("policy_assignments", "aosPolicyId", Some("policy_id")),
+            &["policy_id"],
+        ),
+    ];
+    ok(&EDIT
+        .delete::<Row>(ctx, &scope, &referrers)
+        .await?
+        .into_model(scope.org()?)?)
 }

@@ -1,18 +1,21 @@
 //! `POST|GET /v1/organizations/:organizationId/mdm/aosp/enterprise/dpc-builds`
-//! (`admin.dpcBuild.*`). A tag is unique within an organization (5209
-//! `unique`); tokens pick a build by `dpcBuildTag`, else the newest build.
+//! and `GET|PUT|DELETE .../dpc-builds/:dpcBuildId` (`admin.dpcBuild.*`). A tag
+//! is unique within an organization (5209 `unique`); tokens pick a build by
+//! `dpcBuildTag`, else the newest build. A build whose tag AOSP tokens name
+//! is not deleted (409 / 5012).
 
 use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::DpcBuild;
-use mdm_core::requests::admin::DpcBuildCreate;
+use mdm_core::requests::admin::{DpcBuildCreate, DpcBuildUpdate};
 
 use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
+use crate::routes::edit::{self, Editable};
 use crate::routes::list::{self, Listing};
 
 use crate::routes::columns::{new_id, ts, unique_as};
@@ -32,8 +35,10 @@ pub struct Row {
 const COLUMNS: &str =
     "id, organization_id, tag, download_url, signature_checksum, component_name, version_code, created_at";
 
+const TABLE: &str = "dpc_builds";
+
 const LISTING: Listing = Listing {
-    table: "dpc_builds",
+    table: TABLE,
     columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("tag", "tag")],
     status_column: None,
@@ -114,4 +119,40 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
 
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     ok(&list::org_page::<Row>(ctx, &scope, &LISTING).await?.map(Row::into_model))
+}
+
+const EDIT: Editable = Editable {
+    table: TABLE,
+    columns: COLUMNS,
+    id_param: "dpcBuildId",
+};
+
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    ok(&EDIT.find::<Row>(ctx, &scope).await?.into_model())
+}
+
+/// Absent fields stay as they are; `versionCode: null` clears it.
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: DpcBuildUpdate = scope.body()?;
+    let mut update = EDIT.changes();
+    update
+        .set("tag", input.tag.as_deref())
+        .set("download_url", input.download_url.as_deref())
+        .set("signature_checksum", input.signature_checksum.as_deref())
+        .set("component_name", input.component_name.as_deref())
+        .set("version_code", input.version_code);
+    let row: Option<Row> = EDIT
+        .update(ctx, &scope, update)
+        .await
+        .map_err(|e| unique_as(e, "tag", "is already used in this organization"))?;
+    ok(&row.ok_or(ApiError::NotFound)?.into_model())
+}
+
+/// 200 with the deleted build; 409 / 5012 while AOSP tokens name its tag.
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let referrers = [edit::aosp_tokens(
+        "dpc_build_tag = (SELECT tag FROM dpc_builds WHERE id = ?1 AND organization_id = ?2)".into(),
+        &[],
+    )];
+    ok(&EDIT.delete::<Row>(ctx, &scope, &referrers).await?.into_model())
 }

@@ -44,11 +44,12 @@ struct Row {
     user_account_identifier: Option<String>,
     one_time_only: i64,
     extra: String,
+    max_enrollments: Option<i64>,
     created_at: i64,
 }
 
 const COLUMNS: &str = "id, value, duration_seconds, expires_at, policy_name, additional_data, \
-    user_account_identifier, one_time_only, extra, created_at";
+    user_account_identifier, one_time_only, extra, max_enrollments, created_at";
 
 impl Row {
     fn into_model(self, enterprise_id: &str) -> GoogleEnrollmentToken {
@@ -69,6 +70,7 @@ impl Row {
                 .get("allowPersonalUsage")
                 .and_then(Value::as_str)
                 .map(str::to_string),
+            max_enrollments: self.max_enrollments,
         }
     }
 }
@@ -99,8 +101,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     db.run(
         "INSERT INTO google_enrollment_tokens (id, organization_id, enterprise_id, value, one_time_only, \
            duration_seconds, expires_at, policy_name, additional_data, user_account_identifier, extra, \
-           created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+           max_enrollments, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
         params![
             &id,
             &org.id,
@@ -113,6 +115,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             body.additional_data.clone(),
             body.user.and_then(|u| u.account_identifier),
             &extra,
+            body.max_enrollments,
             ctx.now_ms,
         ],
     )

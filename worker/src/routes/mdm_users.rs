@@ -1,17 +1,20 @@
-//! `POST|GET /v1/organizations/:organizationId/mdm-users` (`admin.mdmUser.*`).
-//! An email is unique within an organization (case-insensitively): a second
-//! one is 5209 `{path: "email", code: "unique"}`.
+//! `POST|GET /v1/organizations/:organizationId/mdm-users` and `GET|PUT|DELETE
+//! .../mdm-users/:mdmUserId` (`admin.mdmUser.*`). An email is unique within
+//! an organization (case-insensitively): a second one is 5209 `{path:
+//! "email", code: "unique"}`. A user that tokens or devices still refer to
+//! is not deleted (409 / 5012).
 
 use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::MdmUser;
-use mdm_core::requests::admin::MdmUserCreate;
+use mdm_core::requests::admin::{MdmUserCreate, MdmUserUpdate};
 
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
+use crate::routes::edit::{self, Editable};
 use crate::routes::list::{self, Listing};
 
 use crate::routes::columns::{new_id, ts, unique_as};
@@ -25,9 +28,12 @@ struct Row {
     created_at: i64,
 }
 
+const TABLE: &str = "mdm_users";
+const COLUMNS: &str = "id, organization_id, email, display_name, created_at";
+
 const LISTING: Listing = Listing {
-    table: "mdm_users",
-    columns: "id, organization_id, email, display_name, created_at",
+    table: TABLE,
+    columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("email", "email")],
     status_column: None,
     segment_column: None,
@@ -74,4 +80,34 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
 
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     ok(&list::org_page::<Row>(ctx, &scope, &LISTING).await?.map(Row::into_model))
+}
+
+const EDIT: Editable = Editable {
+    table: TABLE,
+    columns: COLUMNS,
+    id_param: "mdmUserId",
+};
+
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    ok(&EDIT.find::<Row>(ctx, &scope).await?.into_model())
+}
+
+/// Absent fields stay as they are; `displayName: null` clears it.
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: MdmUserUpdate = scope.body()?;
+    let mut update = EDIT.changes();
+    update
+        .set("email", input.email.as_deref())
+        .set("display_name", input.display_name);
+    let row: Option<Row> = EDIT
+        .update(ctx, &scope, update)
+        .await
+        .map_err(|e| unique_as(e, "email", "is already used in this organization"))?;
+    ok(&row.ok_or(ApiError::NotFound)?.into_model())
+}
+
+/// 200 with the deleted user; 409 / 5012 while tokens or devices refer to it.
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let referrers = edit::tokens_and_devices("mdm_user_id", &["mdm_user_id"]);
+    ok(&EDIT.delete::<Row>(ctx, &scope, &referrers).await?.into_model())
 }

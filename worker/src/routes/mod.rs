@@ -6,9 +6,11 @@ pub mod health;
 pub mod me;
 
 // Shared by the resource modules: `tenancy`, `list` (paged lists), `refs`
-// (same-organization reference checks), `columns` (D1 values), `credentials`.
+// (same-organization reference checks), `columns` (D1 values), `credentials`,
+// `edit` (get, update and delete of the supporting resources).
 pub mod columns;
 pub mod credentials;
+pub mod edit;
 pub mod list;
 pub mod refs;
 pub mod tenancy;

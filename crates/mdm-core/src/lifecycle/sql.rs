@@ -60,13 +60,14 @@ pub const WIN_TOKENS: TokenTable = TokenTable {
     expires_at: "expires_at",
     cap: None,
 };
-/// Google-compatible tokens follow the AOSP machine without perpetual tokens.
+/// Google-compatible tokens follow the AOSP machine without perpetual
+/// tokens; any of them may cap its enrollments (`maxEnrollments`).
 pub const GOOGLE_TOKENS: TokenTable = TokenTable {
     platform: Platform::Aosp,
     status: "status",
     perpetual: None,
     expires_at: "expires_at",
-    cap: None,
+    cap: Some(("enrolled_count", "max_enrollments")),
 };
 
 impl TokenTable {
@@ -225,7 +226,8 @@ mod tests {
         );
         assert_eq!(
             GOOGLE_TOKENS.can_enroll_at("?2"),
-            "status = 'PENDING' AND expires_at > ?2"
+            "status = 'PENDING' AND expires_at > ?2 \
+             AND (max_enrollments IS NULL OR enrolled_count < max_enrollments)"
         );
         assert_eq!(
             AOSP_TOKENS.live_at("?16"),

@@ -20,6 +20,25 @@ pub struct Organization {
     pub updated_at: String,
 }
 
+/// The kinds of entity that may still refer to a supporting resource when
+/// it is deleted (the `kind` of a 409 / 5012's `details`).
+pub const REFERRER_KINDS: &[&str] = &[
+    "segments",
+    "aospPolicies",
+    "aospEnrollmentTokens",
+    "aospDevices",
+    "winEnrollmentTokens",
+    "winDevices",
+];
+
+/// One entry of a 409 / 5012 (Entity in use): how many entities of `kind`
+/// still refer to what was to be deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntityInUse {
+    pub kind: String,
+    pub count: i64,
+}
+
 /// A person's role in an organization, matched to their identity by email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

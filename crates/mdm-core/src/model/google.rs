@@ -22,6 +22,9 @@ pub struct GoogleEnrollmentToken {
     pub user: Option<GoogleUser>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_personal_usage: Option<String>,
+    /// How many devices the token may enroll at most (not Google's: this service's extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_enrollments: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -261,6 +261,11 @@ pub const GOOGLE_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
         "",
     ),
     Field::optional("allowPersonalUsage", TEXT, ""),
+    Field::optional(
+        "maxEnrollments",
+        crate::schema::integer(1, 100_000),
+        "How many devices the token may enroll at most (an extension of this service).",
+    ),
 ]);
 
 pub const ORGANIZATION: Schema = Schema::Object(&[
@@ -362,6 +367,20 @@ pub const VIOLATION: Schema = Schema::Object(&[
     ),
     Field::required("code", string().one_of(crate::violation::CODES).schema(), ""),
     Field::required("message", TEXT, ""),
+]);
+
+/// One entry of a 409 / 5012's `details`: referrers of one kind.
+pub const ENTITY_IN_USE: Schema = Schema::Object(&[
+    Field::required(
+        "kind",
+        string().one_of(crate::model::admin::REFERRER_KINDS).schema(),
+        "What still refers to the entity.",
+    ),
+    Field::required(
+        "count",
+        crate::schema::integer(1, crate::schema::MAX_SAFE_INTEGER),
+        "How many of them.",
+    ),
 ]);
 
 /// Pagination counters that come with `items`.

@@ -73,6 +73,17 @@ impl RequestBody for OrganizationUpdate {
     ]);
 }
 
+const SEGMENT_NAME: Schema = string().min(1).max(128).schema();
+const USER_EMAIL: Schema = string().max(128).format(Format::Email).schema();
+const USER_DISPLAY_NAME: Schema = string().max(128).schema();
+const POLICY_NAME: Schema = string().min(1).max(256).schema();
+const POLICY_DESCRIPTION: Schema = string().max(500).schema();
+const BUILD_TAG: Schema = string().min(1).max(256).schema();
+const DOWNLOAD_URL: Schema = string().max(2048).format(Format::HttpsUrl).schema();
+const SIGNATURE_CHECKSUM: Schema = string().pattern(Pattern::SignatureChecksum).schema();
+const COMPONENT_NAME: Schema = string().max(256).pattern(Pattern::ComponentName).schema();
+const VERSION_CODE: Schema = integer(0, i32::MAX as i64);
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SegmentCreate {
@@ -83,7 +94,7 @@ pub struct SegmentCreate {
 impl RequestBody for SegmentCreate {
     const NAME: &'static str = "SegmentCreate";
     const SCHEMA: Schema = Schema::Object(&[
-        Field::required("name", string().min(1).max(128).schema(), "Segment name."),
+        Field::required("name", SEGMENT_NAME, "Segment name."),
         Field::optional(
             "parentId",
             NON_NEGATIVE_SAFE_INTEGER,
@@ -103,16 +114,8 @@ pub struct MdmUserCreate {
 impl RequestBody for MdmUserCreate {
     const NAME: &'static str = "MdmUserCreate";
     const SCHEMA: Schema = Schema::Object(&[
-        Field::required(
-            "email",
-            string().max(128).format(Format::Email).schema(),
-            "Email address, unique in the organization.",
-        ),
-        Field::optional(
-            "displayName",
-            string().max(128).schema(),
-            "Name shown in the dashboard.",
-        ),
+        Field::required("email", USER_EMAIL, "Email address, unique in the organization."),
+        Field::optional("displayName", USER_DISPLAY_NAME, "Name shown in the dashboard."),
     ]);
 }
 
@@ -133,8 +136,8 @@ pub struct AospPolicyCreate {
 impl RequestBody for AospPolicyCreate {
     const NAME: &'static str = "AospPolicyCreate";
     const SCHEMA: Schema = Schema::Object(&[
-        Field::required("name", string().min(1).max(256).schema(), "Policy name."),
-        Field::optional("description", string().max(500).schema(), "Human-readable description."),
+        Field::required("name", POLICY_NAME, "Policy name."),
+        Field::optional("description", POLICY_DESCRIPTION, "Human-readable description."),
         Field::optional("version", NON_NEGATIVE_SAFE_INTEGER, "Version number; default 1."),
         Field::optional(
             "config",
@@ -164,31 +167,143 @@ pub struct DpcBuildCreate {
 impl RequestBody for DpcBuildCreate {
     const NAME: &'static str = "DpcBuildCreate";
     const SCHEMA: Schema = Schema::Object(&[
-        Field::required(
-            "tag",
-            string().min(1).max(256).schema(),
-            "Build tag tokens refer to (dpcBuildTag).",
-        ),
-        Field::required(
-            "downloadUrl",
-            string().max(2048).format(Format::HttpsUrl).schema(),
-            "Where devices download the DPC APK.",
-        ),
+        Field::required("tag", BUILD_TAG, "Build tag tokens refer to (dpcBuildTag)."),
+        Field::required("downloadUrl", DOWNLOAD_URL, "Where devices download the DPC APK."),
         Field::required(
             "signatureChecksum",
-            string().pattern(Pattern::SignatureChecksum).schema(),
+            SIGNATURE_CHECKSUM,
             "URL-safe base64 SHA-256 of the APK signing certificate.",
         ),
         Field::required(
             "componentName",
-            string().max(256).pattern(Pattern::ComponentName).schema(),
+            COMPONENT_NAME,
             "Device admin receiver, e.g. com.example.dpc/.AdminReceiver.",
         ),
+        Field::optional("versionCode", VERSION_CODE, "Android versionCode of the build."),
+    ]);
+}
+
+/// `PUT /v1/organizations/:organizationId/segments/:segmentId`: absent fields
+/// stay as they are; `parentId: null` makes the segment a root. A parent
+/// that is the segment itself or one of its descendants is refused (5209
+/// `reference`: the tree would have a cycle).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SegmentUpdate {
+    pub name: Option<String>,
+    /// `None`: unchanged; `Some(None)`: a root; `Some(Some(id))`: re-parent.
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub parent_id: Option<Option<i64>>,
+}
+
+impl RequestBody for SegmentUpdate {
+    const NAME: &'static str = "SegmentUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("name", SEGMENT_NAME, "Segment name."),
         Field::optional(
-            "versionCode",
-            integer(0, i32::MAX as i64),
-            "Android versionCode of the build.",
+            "parentId",
+            NON_NEGATIVE_SAFE_INTEGER,
+            "New parent segment (never the segment itself or one of its descendants); null makes it a root.",
+        )
+        .nullable(),
+    ]);
+}
+
+/// `PUT /v1/organizations/:organizationId/mdm-users/:mdmUserId`: absent
+/// fields stay as they are; `displayName: null` clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MdmUserUpdate {
+    pub email: Option<String>,
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub display_name: Option<Option<String>>,
+}
+
+impl RequestBody for MdmUserUpdate {
+    const NAME: &'static str = "MdmUserUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("email", USER_EMAIL, "Email address, unique in the organization."),
+        Field::optional(
+            "displayName",
+            USER_DISPLAY_NAME,
+            "Name shown in the dashboard; null clears it.",
+        )
+        .nullable(),
+    ]);
+}
+
+/// `PUT .../mdm/aosp/enterprise/policies/:aospPolicyId`: absent fields stay
+/// as they are (`config` is replaced whole when sent); `description` and
+/// `segmentId` take `null` to clear. The server bumps `version` whenever
+/// the policy changes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AospPolicyUpdate {
+    pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub description: Option<Option<String>>,
+    pub config: Option<Value>,
+    pub private: Option<bool>,
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub segment_id: Option<Option<i64>>,
+    pub expose_to_children: Option<bool>,
+}
+
+impl RequestBody for AospPolicyUpdate {
+    const NAME: &'static str = "AospPolicyUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("name", POLICY_NAME, "Policy name."),
+        Field::optional(
+            "description",
+            POLICY_DESCRIPTION,
+            "Human-readable description; null clears it.",
+        )
+        .nullable(),
+        Field::optional(
+            "config",
+            Schema::AnyObject,
+            "Policy configuration (replaces the stored one), merged by priority into a device's effective policy.",
         ),
+        Field::optional("private", Schema::Boolean, "Private to a segment or workflow."),
+        Field::optional(
+            "segmentId",
+            NON_NEGATIVE_SAFE_INTEGER,
+            "Segment that scopes the policy; null clears it.",
+        )
+        .nullable(),
+        Field::optional("exposeToChildren", Schema::Boolean, "Inherited by child segments."),
+    ]);
+}
+
+/// `PUT .../mdm/aosp/enterprise/dpc-builds/:dpcBuildId`: absent fields stay
+/// as they are; `versionCode: null` clears it.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DpcBuildUpdate {
+    pub tag: Option<String>,
+    pub download_url: Option<String>,
+    pub signature_checksum: Option<String>,
+    pub component_name: Option<String>,
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub version_code: Option<Option<i64>>,
+}
+
+impl RequestBody for DpcBuildUpdate {
+    const NAME: &'static str = "DpcBuildUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional(
+            "tag",
+            BUILD_TAG,
+            "Build tag, unique in the organization (tokens naming the old tag no longer find it).",
+        ),
+        Field::optional("downloadUrl", DOWNLOAD_URL, "Where devices download the DPC APK."),
+        Field::optional(
+            "signatureChecksum",
+            SIGNATURE_CHECKSUM,
+            "URL-safe base64 SHA-256 of the APK signing certificate.",
+        ),
+        Field::optional("componentName", COMPONENT_NAME, "Device admin receiver."),
+        Field::optional("versionCode", VERSION_CODE, "Android versionCode; null clears it.").nullable(),
     ]);
 }
 
@@ -327,5 +442,33 @@ mod tests {
         let mut bad = build;
         bad["downloadUrl"] = json!("ftp://x");
         rejects::<DpcBuildCreate>(bad, "downloadUrl", "format");
+    }
+
+    #[test]
+    fn updates_are_partial_and_refuse_unknown_fields() {
+        let s: SegmentUpdate = accepts(json!({}));
+        assert_eq!(s, SegmentUpdate::default());
+        let s: SegmentUpdate = accepts(json!({"parentId": null}));
+        assert_eq!(s.parent_id, Some(None));
+        let s: SegmentUpdate = accepts(json!({"name": "EU", "parentId": 3}));
+        assert_eq!(s.parent_id, Some(Some(3)));
+        assert_eq!(
+            codes::<SegmentUpdate>(json!({"name": "", "parentId": -1, "id": 4})),
+            vec![
+                ("name".into(), "minLength"),
+                ("parentId".into(), "min"),
+                ("id".into(), "unknownField")
+            ]
+        );
+        let u: MdmUserUpdate = accepts(json!({"displayName": null}));
+        assert_eq!(u.display_name, Some(None));
+        rejects::<MdmUserUpdate>(json!({"email": "ada"}), "email", "format");
+        let p: AospPolicyUpdate = accepts(json!({"segmentId": null, "config": {"a": 1}}));
+        assert_eq!(p.segment_id, Some(None));
+        rejects::<AospPolicyUpdate>(json!({"version": 2}), "version", "unknownField");
+        rejects::<AospPolicyUpdate>(json!({"config": []}), "config", "type");
+        let b: DpcBuildUpdate = accepts(json!({"versionCode": null}));
+        assert_eq!(b.version_code, Some(None));
+        rejects::<DpcBuildUpdate>(json!({"downloadUrl": "http://x.y/z"}), "downloadUrl", "format");
     }
 }

@@ -4,7 +4,7 @@
 use super::RequestBody;
 use crate::patterns::Pattern;
 use crate::scan::JsonView;
-use crate::schema::{string, Field, Schema};
+use crate::schema::{integer, string, Field, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +42,7 @@ pub struct GoogleTokenCreate {
     pub one_time_only: bool,
     pub user: Option<GoogleUser>,
     pub allow_personal_usage: Option<String>,
+    pub max_enrollments: Option<i64>,
 }
 
 impl RequestBody for GoogleTokenCreate {
@@ -61,6 +62,12 @@ impl RequestBody for GoogleTokenCreate {
         Field::optional("oneTimeOnly", Schema::Boolean, "Whether only one device may enroll with the token."),
         Field::optional("user", USER, "The user of the enrolled device."),
         Field::optional("allowPersonalUsage", string().one_of(ALLOW_PERSONAL_USAGE).schema(), ""),
+        Field::optional(
+            "maxEnrollments",
+            integer(1, 100_000),
+            "How many devices may enroll with the token at most (1 to 100,000; absent: no cap). Not a field of \
+             Google's API: this service's extension, enforced by the atomic enrollment claim.",
+        ),
         // Output-only fields: Google's clients may echo them back; they are ignored.
         Field::optional("name", string().max(1024).schema(), "Output only."),
         Field::optional("value", string().max(1024).schema(), "Output only."),
@@ -214,5 +221,9 @@ mod tests {
         rejects::<GoogleTokenCreate>(json!({"oneTimeOnly": 1}), "oneTimeOnly", "type");
         rejects::<GoogleTokenCreate>(json!({"allowPersonalUsage": "SOMETIMES"}), "allowPersonalUsage", "enum");
         accepts::<GoogleTokenCreate>(json!({"name": "enterprises/x/enrollmentTokens/y", "value": "v"}));
+        let t: GoogleTokenCreate = accepts(json!({"maxEnrollments": 100000}));
+        assert_eq!(t.max_enrollments, Some(100_000));
+        rejects::<GoogleTokenCreate>(json!({"maxEnrollments": 0}), "maxEnrollments", "min");
+        rejects::<GoogleTokenCreate>(json!({"maxEnrollments": 100001}), "maxEnrollments", "max");
     }
 }

@@ -227,14 +227,54 @@ pub struct WinPolicyCreate {
 impl RequestBody for WinPolicyCreate {
     const NAME: &'static str = "WinPolicyCreate";
     const SCHEMA: Schema = Schema::Object(&[
-        Field::required("name", string().min(1).max(256).schema(), "Policy name."),
+        Field::required("name", WIN_POLICY_NAME, "Policy name."),
         Field::optional("version", NON_NEGATIVE_SAFE_INTEGER, "Version number; default 1."),
         Field::optional("config", Schema::AnyObject, "Raw policy configuration."),
-        Field::optional("applications", array_max(&APPLICATION, 500), ""),
-        Field::optional("scripts", array_max(&SCRIPT, 200), ""),
-        Field::optional("admxConfigs", array_max(&ADMX_CONFIG, 200), ""),
+        Field::optional("applications", APPLICATIONS, ""),
+        Field::optional("scripts", SCRIPTS, ""),
+        Field::optional("admxConfigs", ADMX_CONFIGS, ""),
         Field::optional("agentConfiguration", AGENT_CONFIGURATION, ""),
-        Field::optional("assets", array_max(&ASSET, 200), ""),
+        Field::optional("assets", ASSETS, ""),
+    ]);
+}
+
+const WIN_POLICY_NAME: Schema = string().min(1).max(256).schema();
+const APPLICATIONS: Schema = array_max(&APPLICATION, 500);
+const SCRIPTS: Schema = array_max(&SCRIPT, 200);
+const ADMX_CONFIGS: Schema = array_max(&ADMX_CONFIG, 200);
+const ASSETS: Schema = array_max(&ASSET, 200);
+
+/// `PUT .../mdm/windows/enterprise/policies/:winPolicyId`: absent fields
+/// stay as they are, a sent one replaces its part of the policy whole
+/// (`agentConfiguration: null` removes it). The server bumps `version`
+/// whenever the policy changes.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WinPolicyUpdate {
+    pub name: Option<String>,
+    pub config: Option<Value>,
+    pub applications: Option<Vec<Value>>,
+    pub scripts: Option<Vec<Value>>,
+    pub admx_configs: Option<Vec<Value>>,
+    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+    pub agent_configuration: Option<Option<Value>>,
+    pub assets: Option<Vec<Value>>,
+}
+
+impl RequestBody for WinPolicyUpdate {
+    const NAME: &'static str = "WinPolicyUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("name", WIN_POLICY_NAME, "Policy name."),
+        Field::optional(
+            "config",
+            Schema::AnyObject,
+            "Raw policy configuration (replaces the stored one).",
+        ),
+        Field::optional("applications", APPLICATIONS, ""),
+        Field::optional("scripts", SCRIPTS, ""),
+        Field::optional("admxConfigs", ADMX_CONFIGS, ""),
+        Field::optional("agentConfiguration", AGENT_CONFIGURATION, "null removes it.").nullable(),
+        Field::optional("assets", ASSETS, ""),
     ]);
 }
 
@@ -317,6 +357,23 @@ mod tests {
                 ("scripts[0].type".to_owned(), "enum"),
                 ("scripts[0].resetDate".to_owned(), "format"),
                 ("assets[0].scope".to_owned(), "enum"),
+            ]
+        );
+    }
+
+    #[test]
+    fn policy_updates_are_partial() {
+        let u: WinPolicyUpdate = accepts(json!({}));
+        assert_eq!(u, WinPolicyUpdate::default());
+        let u: WinPolicyUpdate = accepts(json!({"agentConfiguration": null, "scripts": []}));
+        assert_eq!(u.agent_configuration, Some(None));
+        assert_eq!(u.scripts, Some(vec![]));
+        assert_eq!(
+            codes::<WinPolicyUpdate>(json!({"name": "", "version": 3, "scripts": [{"type": "x"}]})),
+            vec![
+                ("name".into(), "minLength"),
+                ("scripts[0].type".into(), "enum"),
+                ("version".into(), "unknownField")
             ]
         );
     }

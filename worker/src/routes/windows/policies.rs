@@ -1,6 +1,8 @@
 //! Windows policies (a supporting resource): `POST|GET
-//! /v1/organizations/:organizationId/mdm/windows/enterprise/policies`, and the
-//! expansion of a token's policy assignments (`winPolicy`).
+//! /v1/organizations/:organizationId/mdm/windows/enterprise/policies` and
+//! `GET|PUT|DELETE .../policies/:winPolicyId`, and the expansion of a token's
+//! policy assignments (`winPolicy`). Every change bumps `version`; a policy
+//! that tokens or PCs still have assigned is not deleted (409 / 5012).
 //!
 //! The `config` column holds the whole editable document
 //! (`{config, applications, scripts, admxConfigs, agentConfiguration, assets}`);
@@ -12,7 +14,7 @@ use serde_json::{json, Map, Value};
 use worker::Response;
 
 use mdm_core::model::windows::WinPolicy;
-use mdm_core::requests::windows::WinPolicyCreate;
+use mdm_core::requests::windows::{WinPolicyCreate, WinPolicyUpdate};
 
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -20,6 +22,7 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::columns;
+use crate::routes::edit::{self, Editable};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::tenancy::OrgRow;
 
@@ -37,8 +40,10 @@ pub struct Row {
 
 const COLUMNS: &str = "id, organization_id, name, version, config, created_at, updated_at";
 
+const TABLE: &str = "win_policies";
+
 const LISTING: Listing = Listing {
-    table: "win_policies",
+    table: TABLE,
     columns: COLUMNS,
     fields: &[
         ("createdAt", "created_at"),
@@ -133,4 +138,54 @@ pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolic
         .into_iter()
         .map(|row| row.into_model(&org.win_enterprise_id))
         .collect())
+}
+
+const EDIT: Editable = Editable {
+    table: TABLE,
+    columns: COLUMNS,
+    id_param: "winPolicyId",
+};
+
+pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let row: Row = EDIT.find(ctx, &scope).await?;
+    ok(&row.into_model(&scope.org()?.win_enterprise_id))
+}
+
+/// Absent fields stay as they are, a sent part of the policy replaces the
+/// stored one (`agentConfiguration: null` removes it); `version` goes up by
+/// one when anything changed.
+pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
+    let input: WinPolicyUpdate = scope.body()?;
+    let list = |items: Option<Vec<Value>>| items.map(Value::Array);
+    let (applications, scripts, admx_configs, assets) = (
+        list(input.applications),
+        list(input.scripts),
+        list(input.admx_configs),
+        list(input.assets),
+    );
+    let agent = input.agent_configuration.map(|a| a.unwrap_or(Value::Null));
+    let mut update = EDIT.changes().versioned();
+    update
+        .set("name", input.name.as_deref())
+        .set_json_part("config", "config", input.config.as_ref())
+        .set_json_part("config", "applications", applications.as_ref())
+        .set_json_part("config", "scripts", scripts.as_ref())
+        .set_json_part("config", "admxConfigs", admx_configs.as_ref())
+        .set_json_part("config", "agentConfiguration", agent.as_ref())
+        .set_json_part("config", "assets", assets.as_ref());
+    let row: Option<Row> = EDIT.update(ctx, &scope, update).await?;
+    ok(&row
+        .ok_or(ApiError::NotFound)?
+        .into_model(&scope.org()?.win_enterprise_id))
+}
+
+/// 200 with the deleted policy; 409 / 5012 while tokens or PCs have it assigned.
+pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
+    let refers = || edit::assigned("policy_assignments", "winPolicyId", Some("win_policy_id"));
+    let referrers = [
+        edit::win_tokens(refers(), &["win_policy_id"]),
+        edit::win_devices(refers(), &["win_policy_id"]),
+    ];
+    let row: Row = EDIT.delete(ctx, &scope, &referrers).await?;
+    ok(&row.into_model(&scope.org()?.win_enterprise_id))
 }
