@@ -2,19 +2,19 @@
 // worker's endpoint table (operations.d.ts); the types they refer to from
 // mdm-core's catalog.
 
-import type { ListParams, ListResource, RequestBodyName, Violation } from "../dist/mdm_wasm.js";
+import type { EntityInUse, ListParams, ListResource, RequestBodyName, Violation } from "../dist/mdm_wasm.js";
 import type { Operations } from "./operations.js";
 
 /** An error envelope from the API: `{status: false, error: {code, message, details}}`. */
 export class ApiError extends Error {
-  constructor(status: number, code: number, message: string, details?: Violation[]);
+  constructor(status: number, code: number, message: string, details?: Violation[] | EntityInUse[]);
   readonly name: "ApiError" | "ValidationError";
   /** HTTP status (0 when the request never reached the API). */
   status: number;
   /** The envelope's error code (5209 invalid input, 3001 not found, 4004 invalid token, ...). */
   code: number;
-  /** Every violation for a 5209; otherwise usually empty. */
-  details: Violation[];
+  /** Every violation for a 5209; the referrers by kind for a 5012 (Entity in use); otherwise empty. */
+  details: Violation[] | EntityInUse[];
 }
 
 /** A request the client refused to send: shaped like the server's 5209. */

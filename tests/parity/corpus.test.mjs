@@ -15,6 +15,7 @@ import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
 const ORG = "/v1/organizations/demo";
 const SERVER_ONLY = new Set(["reference", "unique"]);
 let w, token, deviceId, deviceSecret, winTokenId, winDeviceId, enterpriseId, memberId;
+let segmentId, mdmUserId, aosPolicyId, dpcBuildId, winPolicyId;
 
 const send = (method, path, body, headers = {}) => call(w, method, path, { token, body, headers });
 const ok = (r) => assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JSON.stringify(r.body)}`);
@@ -41,6 +42,22 @@ before(async () => {
   const pc = await send("POST", "/v1/enroll/windows", { enrollCode: win.body.data.enrollCode, device: { serialNumber: "PARITY-PC" } });
   ok(pc);
   winDeviceId = pc.body.data.id;
+  // One of each supporting resource (for their updates).
+  const created = async (path, body) => {
+    const r = await send("POST", `${ORG}/${path}`, body);
+    ok(r);
+    return r.body.data.id;
+  };
+  segmentId = await created("segments", { name: "parity" });
+  mdmUserId = await created("mdm-users", { email: "parity-user@example.com" });
+  aosPolicyId = await created("mdm/aosp/enterprise/policies", { name: "parity" });
+  winPolicyId = await created("mdm/windows/enterprise/policies", { name: "parity" });
+  dpcBuildId = await created("mdm/aosp/enterprise/dpc-builds", {
+    tag: "parity",
+    downloadUrl: "https://dl.example.com/parity.apk",
+    signatureChecksum: "I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXlg",
+    componentName: "com.example.dpc/.AdminReceiver",
+  });
   const orgs = await send("GET", "/v1/organizations?limit=100");
   ok(orgs);
   enterpriseId = orgs.body.data.items.find((o) => o.slug === "demo").enterpriseId;
@@ -59,7 +76,19 @@ after(async () => {
 let routes;
 async function loadRoutes() {
   const doc = (await call(w, "GET", "/openapi.json")).body;
-  const values = { organizationId: "demo", enterpriseId, aosDeviceId: deviceId, winEnrollmentTokenId: winTokenId, winDeviceId, memberId };
+  const values = {
+    organizationId: "demo",
+    enterpriseId,
+    aosDeviceId: deviceId,
+    winEnrollmentTokenId: winTokenId,
+    winDeviceId,
+    memberId,
+    segmentId,
+    mdmUserId,
+    aosPolicyId,
+    dpcBuildId,
+    winPolicyId,
+  };
   routes = {};
   for (const [template, item] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(item)) {

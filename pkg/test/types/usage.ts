@@ -15,6 +15,7 @@ import {
   ValidationError,
   type AospEnrollmentToken,
   type AospEnrollmentTokenCreate,
+  type EntityInUse,
   type Page,
   type RequestBodyName,
   type Violation,
@@ -66,7 +67,7 @@ async function use(client: MdmClient): Promise<void> {
       const local: true = e.local;
       void local;
     } else if (e instanceof ApiError) {
-      const details: Violation[] = e.details;
+      const details: Violation[] | EntityInUse[] = e.details;
       const c: number = e.code;
       void details, c;
     }

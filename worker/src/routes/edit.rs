@@ -14,7 +14,6 @@
 //!   counts, so a referrer created concurrently cannot slip in between.
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use mdm_core::lifecycle::sql::{device_not_deleted, AOSP_TOKENS, WIN_TOKENS};
 
@@ -339,12 +338,6 @@ pub fn assigned(column: &str, key: &str, direct: Option<&str>) -> String {
     }
 }
 
-#[derive(Deserialize)]
-struct Count {
-    kind: String,
-    count: i64,
-}
-
 /// Deletes row `id` of `table` in the organization unless a referrer
 /// counts: the deleted row, else 404 (no such row here) or 409 / 5012 with
 /// the counts. One D1 batch: detach the rows that do not count, delete
@@ -387,18 +380,13 @@ pub async fn delete<T: DeserializeOwned>(
         &format!("DELETE FROM {table} WHERE id = ?1 AND organization_id = ?2 AND {free} RETURNING {columns}"),
         bind,
     )?);
+    // One row, a column per referrer (D1 refuses long compound SELECTs).
     let counts: Vec<String> = referrers
         .iter()
-        .map(|r| {
-            format!(
-                "SELECT '{}' AS kind, COUNT(*) AS count FROM {} WHERE {}",
-                r.kind,
-                r.table,
-                r.counted()
-            )
-        })
+        .enumerate()
+        .map(|(i, r)| format!("(SELECT COUNT(*) FROM {} WHERE {}) AS c{i}", r.table, r.counted()))
         .collect();
-    stmts.push(db.stmt(&counts.join(" UNION ALL "), bind)?);
+    stmts.push(db.stmt(&format!("SELECT {}", counts.join(", ")), bind)?);
     stmts.push(db.stmt(
         &format!("SELECT 1 AS found FROM {table} WHERE id = ?1 AND organization_id = ?2"),
         bind,
@@ -415,13 +403,16 @@ pub async fn delete<T: DeserializeOwned>(
     if result(deleted + 2)?.first::<serde_json::Value>()?.is_none() {
         return Err(ApiError::NotFound);
     }
-    let in_use: Vec<EntityInUse> = result(deleted + 1)?
-        .rows::<Count>()?
-        .into_iter()
-        .filter(|c| c.count > 0)
-        .map(|c| EntityInUse {
-            kind: c.kind,
-            count: c.count,
+    let counts: serde_json::Value = result(deleted + 1)?.first()?.unwrap_or_default();
+    let in_use: Vec<EntityInUse> = referrers
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let count = counts.get(format!("c{i}")).and_then(serde_json::Value::as_i64)?;
+            (count > 0).then(|| EntityInUse {
+                kind: r.kind.to_string(),
+                count,
+            })
         })
         .collect();
     Err(ApiError::InUse(in_use))
