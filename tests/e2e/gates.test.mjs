@@ -15,6 +15,8 @@ let ops; // [{ method, path, op }]
 let admin;
 let enterpriseId;
 const NO_SUCH_ID = "0000000000000000000000aa";
+// Path ids that are integers (segments): the largest the document allows, which no row has.
+const noSuchInteger = {};
 
 before(async () => {
   w = await startWorker();
@@ -28,6 +30,11 @@ before(async () => {
   ops = Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op })),
   );
+  for (const { op } of ops) {
+    for (const p of op.parameters ?? []) {
+      if (p.in === "path" && p.schema?.type === "integer") noSuchInteger[p.name] = String(p.schema.maximum);
+    }
+  }
 });
 after(async () => {
   await w?.stop();
@@ -35,7 +42,7 @@ after(async () => {
 
 /** The path with its parameters filled in; `over` replaces some. */
 function fill(path, over = {}) {
-  const values = { organizationId: "gate", enterpriseId, ...over };
+  const values = { organizationId: "gate", enterpriseId, ...noSuchInteger, ...over };
   return path.replace(/\{(\w+)\}/g, (_, name) => values[name] ?? NO_SUCH_ID);
 }
 
