@@ -167,10 +167,6 @@ pub static ENDPOINTS: &[Endpoint] = &[
             op: "SegmentUpdate",
             params: SEGMENT_PARAMS,
         },
-        Link {
-            op: "SegmentRemove",
-            params: SEGMENT_PARAMS,
-        },
     ]),
     endpoint(
         "GET",
@@ -233,10 +229,6 @@ pub static ENDPOINTS: &[Endpoint] = &[
         },
         Link {
             op: "MdmUserUpdate",
-            params: MDM_USER_PARAMS,
-        },
-        Link {
-            op: "MdmUserRemove",
             params: MDM_USER_PARAMS,
         },
     ]),
@@ -400,10 +392,6 @@ pub static ENDPOINTS: &[Endpoint] = &[
             op: "AospPolicyUpdate",
             params: AOSP_POLICY_PARAMS,
         },
-        Link {
-            op: "AospPolicyRemove",
-            params: AOSP_POLICY_PARAMS,
-        },
     ]),
     endpoint(
         "GET",
@@ -466,10 +454,6 @@ pub static ENDPOINTS: &[Endpoint] = &[
         },
         Link {
             op: "DpcBuildUpdate",
-            params: DPC_BUILD_PARAMS,
-        },
-        Link {
-            op: "DpcBuildRemove",
             params: DPC_BUILD_PARAMS,
         },
     ]),
@@ -865,10 +849,6 @@ pub static ENDPOINTS: &[Endpoint] = &[
         },
         Link {
             op: "WinPolicyUpdate",
-            params: WIN_POLICY_PARAMS,
-        },
-        Link {
-            op: "WinPolicyRemove",
             params: WIN_POLICY_PARAMS,
         },
     ]),
