@@ -329,7 +329,11 @@ test("a delete racing a new referrer: either the delete wins or the referrer doe
       api.call("POST", `${AOSP}/enrollment-tokens`, { body: { mdmUserId: u.id } }),
     ]);
     if (del.status === 200) {
+      // The token create checks its references before its INSERT; losing the
+      // race there, its INSERT is refused by the foreign key, never written.
       assert.notEqual(tok.status, 201, "a token was created for a deleted user");
+      const dangling = await w.sql(`SELECT count(*) AS n FROM aosp_enrollment_tokens WHERE mdm_user_id = '${u.id}'`);
+      assert.equal(dangling[0].n, 0);
     } else {
       assert.deepEqual(inUse(del), { aospEnrollmentTokens: 1 });
       assert.equal(tok.status, 201);
