@@ -21,7 +21,10 @@ const BUDGETS = {
   ],
   // +29 kB for identity: API keys, members and roles, OpenID Connect over
   // WebCrypto (the JWKS cache and the js-sys calls), GET /v1/me.
-  worker: [["worker/build/index_bg.wasm", 250_000, 405_000]],
+  // +25 kB for the supporting resources complete: 15 routes (get, partial
+  // update, referrer-checked delete of five resources), their five update
+  // bodies and the EntityInUse error. Not yet looked into where it goes.
+  worker: [["worker/build/index_bg.wasm", 250_000, 430_000]],
 };
 const which = process.argv.slice(2);
 let over = false;

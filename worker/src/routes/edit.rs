@@ -351,6 +351,23 @@ pub async fn delete<T: DeserializeOwned>(
     org_id: &str,
     referrers: &[Referrer],
 ) -> Result<T, ApiError> {
+    // The batch and its reading are not generic: one copy in the wasm
+    // whatever the row type; only the deleted row's reading is.
+    delete_row(db, table, columns, id, org_id, referrers)
+        .await?
+        .first::<T>()?
+        .ok_or_else(|| ApiError::internal("a DELETE that returned a row returned none"))
+}
+
+/// [`delete`] up to the DELETE's own result (a row was deleted).
+async fn delete_row(
+    db: &Db,
+    table: &str,
+    columns: &str,
+    id: Param,
+    org_id: &str,
+    referrers: &[Referrer],
+) -> Result<crate::db::BatchResult, ApiError> {
     let blocked: Vec<String> = referrers
         .iter()
         .map(|r| format!("EXISTS (SELECT 1 FROM {} WHERE {})", r.table, r.counted()))
@@ -391,19 +408,28 @@ pub async fn delete<T: DeserializeOwned>(
         &format!("SELECT 1 AS found FROM {table} WHERE id = ?1 AND organization_id = ?2"),
         bind,
     )?);
-    let results = db.batch(stmts).await?;
-    let result = |i: usize| {
-        results
-            .get(i)
-            .ok_or_else(|| ApiError::internal("a D1 batch answered fewer statements than it ran"))
-    };
-    if let Some(row) = result(deleted)?.first::<T>()? {
+    let mut results = db.batch(stmts).await?;
+    if results.len() != deleted + 3 {
+        return Err(ApiError::internal("a D1 batch answered fewer statements than it ran"));
+    }
+    let found = results
+        .pop()
+        .map(|r| r.first::<serde_json::Value>())
+        .transpose()?
+        .flatten();
+    let counts: serde_json::Value = results
+        .pop()
+        .map(|r| r.first())
+        .transpose()?
+        .flatten()
+        .unwrap_or_default();
+    let row = results.pop().ok_or_else(|| ApiError::internal("no DELETE result"))?;
+    if row.first::<serde_json::Value>()?.is_some() {
         return Ok(row);
     }
-    if result(deleted + 2)?.first::<serde_json::Value>()?.is_none() {
+    if found.is_none() {
         return Err(ApiError::NotFound);
     }
-    let counts: serde_json::Value = result(deleted + 1)?.first()?.unwrap_or_default();
     let in_use: Vec<EntityInUse> = referrers
         .iter()
         .enumerate()
