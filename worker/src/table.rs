@@ -301,6 +301,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(AOSP_TOKENS, "List AOSP enrollment tokens")
     .client("listAospEnrollmentTokens")
+    .reveals(perm::AOSP_TOKEN_REVEAL)
     .list(&pg::AOSP_TOKENS, "AospEnrollmentToken"),
     endpoint(
         "POST",
@@ -334,6 +335,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(AOSP_TOKENS, "Get an AOSP enrollment token")
     .client("getAospEnrollmentToken")
+    .reveals(perm::AOSP_TOKEN_REVEAL)
     .ok(Success::Envelope("AospEnrollmentToken")),
     endpoint(
         "GET",
@@ -455,7 +457,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .device_side()
     .body("EnrollAosp")
     .created(Success::EnvelopeInline(&aosp_enroll::ENROLLED))
-    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
+    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition, Refusal::Quota]),
     endpoint(
         "POST",
         "/v1/devices/aosp/:aosDeviceId/status",
@@ -480,6 +482,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(WIN_TOKENS, "List Windows enrollment tokens")
     .client("listWinEnrollmentTokens")
+    .reveals(perm::WIN_TOKEN_REVEAL)
     .list(&pg::WIN_TOKENS, "WinEnrollmentToken"),
     endpoint(
         "POST",
@@ -491,6 +494,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(WIN_TOKENS, "Create a Windows enrollment token")
     .idempotent()
     .client("createWinEnrollmentToken")
+    .refuses(&[Refusal::Quota])
     .body("WinEnrollmentTokenCreate")
     .created(Success::Envelope("WinEnrollmentToken"))
     .links(&[
@@ -516,6 +520,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(WIN_TOKENS, "Get a Windows enrollment token")
     .client("getWinEnrollmentToken")
+    .reveals(perm::WIN_TOKEN_REVEAL)
     .ok(Success::Envelope("WinEnrollmentToken")),
     endpoint(
         "PUT",
@@ -526,6 +531,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(WIN_TOKENS, "Update a Windows enrollment token")
     .client("updateWinEnrollmentToken")
+    .reveals(perm::WIN_TOKEN_REVEAL)
     .body("WinEnrollmentTokenUpdate")
     .ok(Success::Envelope("WinEnrollmentToken")),
     endpoint(
@@ -658,7 +664,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .device_side()
     .body("EnrollWindows")
     .created(Success::EnvelopeInline(&windows::enroll::ENROLLED))
-    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
+    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition, Refusal::Quota]),
     // The Google-compatible surface.
     endpoint(
         "GET",
@@ -679,6 +685,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(GOOGLE, "enterprises.enrollmentTokens.create")
     .idempotent()
     .body("GoogleEnrollmentTokenCreate")
+    .refuses(&[Refusal::Quota])
     .ok(Success::Raw("GoogleEnrollmentToken")),
     endpoint(
         "GET",

@@ -7,6 +7,7 @@ pub mod me;
 
 // Shared by the resource modules: `tenancy`, `list` (paged lists), `refs`
 // (same-organization reference checks), `columns` (D1 values), `credentials`.
+pub mod claim;
 pub mod columns;
 pub mod credentials;
 pub mod list;
