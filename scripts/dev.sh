@@ -15,6 +15,15 @@ if ! grep -qs '^AUTH_SECRET=' .dev.vars; then
   echo "dev: wrote a new AUTH_SECRET to .dev.vars"
 fi
 
+# Credential keys (worker/src/sealed.rs): the lookup HMAC key and the first
+# sealing key, kept across runs like the secret above.
+if ! grep -qs '^CREDENTIAL_LOOKUP_KEY=' .dev.vars; then
+  echo "CREDENTIAL_LOOKUP_KEY=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')" >> .dev.vars
+  echo "CREDENTIAL_SEAL_KEYS=k1:$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64"))')" >> .dev.vars
+  chmod 600 .dev.vars
+  echo "dev: wrote new credential keys to .dev.vars"
+fi
+
 # CI=true: answer wrangler's confirmation prompt non-interactively.
 run_quiet() {
   local out

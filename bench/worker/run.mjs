@@ -37,6 +37,10 @@ const SIZES = (process.env.SIZES ?? "1000,100000").split(",").map(Number);
 const SECRET = randomBytes(32).toString("hex");
 const TOKEN = mintToken({ secret: SECRET, orgs: ["*"], perms: ["*"], ttl: 3600 });
 const COMPAT = "2025-11-01";
+const CREDENTIAL_KEYS = {
+  CREDENTIAL_LOOKUP_KEY: Buffer.alloc(32, 7).toString("base64"),
+  CREDENTIAL_SEAL_KEYS: `k1:${Buffer.alloc(32, 9).toString("base64")}`,
+};
 const D1_ID = "00000000-0000-0000-0000-000000000000"; // wrangler.toml's database_id
 // Miniflare resolves module paths below the working directory: build inside the repo.
 const PLAIN_JS = join(root, "bench/.build/plain-worker.js");
@@ -88,7 +92,7 @@ const rustWorker = (dir) => ({
   compatibilityDate: COMPAT,
   d1Databases: { DB: D1_ID },
   d1Persist: join(dir, "v3/d1"),
-  bindings: { AUTH_SECRET: SECRET, ENROLLMENT_HOST: "http://127.0.0.1:8787" },
+  bindings: { AUTH_SECRET: SECRET, ...CREDENTIAL_KEYS, ENROLLMENT_HOST: "http://127.0.0.1:8787" },
 });
 const plainWorker = (dir) => ({
   modules: true,
@@ -96,7 +100,7 @@ const plainWorker = (dir) => ({
   compatibilityDate: COMPAT,
   d1Databases: { DB: D1_ID },
   d1Persist: join(dir, "v3/d1"),
-  bindings: { AUTH_SECRET: SECRET },
+  bindings: { AUTH_SECRET: SECRET, ...CREDENTIAL_KEYS },
 });
 const emptyWorker = () => ({ modules: true, scriptPath: join(here, "empty-worker.js"), compatibilityDate: COMPAT });
 

@@ -23,7 +23,7 @@ export function seedSql(n) {
   return `
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n})
 INSERT INTO aosp_enrollment_tokens
-  (id, organization_id, aos_enterprise_id, status, management_mode, perpetual, value, expires_at,
+  (id, organization_id, aos_enterprise_id, status, management_mode, perpetual, value_key, expires_at,
    policy_assignments, display_name, tags, created_at, updated_at)
 SELECT printf('be%022x', i), '${ORG_ID}', '${AOS_ENTERPRISE_ID}',
        CASE WHEN i % ${PENDING_EVERY} = 0 THEN 'PENDING' WHEN i % 3 = 0 THEN 'EXPIRED' ELSE 'DONE' END,
@@ -35,7 +35,7 @@ SELECT printf('be%022x', i), '${ORG_ID}', '${AOS_ENTERPRISE_ID}',
 FROM seq;
 WITH RECURSIVE seq(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n})
 INSERT INTO win_enrollment_tokens
-  (id, organization_id, win_enterprise_id, state, enroll_code, expires_at, policy_assignments,
+  (id, organization_id, win_enterprise_id, state, enroll_code_key, expires_at, policy_assignments,
    display_name, tags, created_at, updated_at)
 SELECT printf('bf%022x', i), '${ORG_ID}', '${WIN_ENTERPRISE_ID}',
        CASE WHEN i % ${PENDING_EVERY} = 0 THEN 'PENDING' WHEN i % 3 = 0 THEN 'EXPIRED' ELSE 'DONE' END,

@@ -20,7 +20,7 @@ let token;
 before(async () => {
   w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql") });
   await w.sql(`INSERT INTO organizations (id, slug, name, plan, aos_enterprise_id, win_enterprise_id, enterprise_id, created_at, updated_at)
-    VALUES ('ab0000000000000000000001', 'other', 'Other', 'free', 'ab00000000000000000000a1', 'ab00000000000000000000b1', 'LC0other', 1, 1)`);
+    VALUES ('ab0000000000000000000001', 'other', 'Other', 'pro', 'ab00000000000000000000a1', 'ab00000000000000000000b1', 'LC0other', 1, 1)`);
   token = w.token({ perms: ["androidmanagement"], orgs: ["demo", "other"] });
 });
 after(async () => {
@@ -204,7 +204,7 @@ test("a oneTimeOnly Google token admits exactly one of 20 concurrent devices", a
   assert.equal(wins.length, 1, JSON.stringify(results.map((r) => r.status)));
   for (const l of results.filter((r) => r.status !== 201)) assertNotEnrolled(l, 409);
   assert.equal((await w.sql("SELECT count(*) AS n FROM aosp_devices"))[0].n - before, 1);
-  const rows = await w.sql(`SELECT status, enrolled_count FROM google_enrollment_tokens WHERE value = '${t.value}'`);
+  const rows = await w.sql(`SELECT status, enrolled_count FROM google_enrollment_tokens WHERE id = '${t.name.split("/").pop()}'`);
   assert.deepEqual(rows[0], { status: "DONE", enrolled_count: 1 });
 });
 
@@ -226,7 +226,7 @@ test("a reusable Google token admits several devices; deleted or expired, none",
   assertNotEnrolled(await enroll(qrValue(deleted), "G-D-1"));
 
   const expired = (await call(w, "POST", BASE, { token, body: { duration: "60s" } })).body;
-  await w.sql(`UPDATE google_enrollment_tokens SET expires_at = expires_at - 3600000 WHERE value = '${expired.value}'`);
+  await w.sql(`UPDATE google_enrollment_tokens SET expires_at = expires_at - 3600000 WHERE id = '${expired.name.split("/").pop()}'`);
   assertNotEnrolled(await enroll(qrValue(expired), "G-E-1"), 409);
   assertNotEnrolled(await enroll("no-such-token", "G-U-1"));
 });

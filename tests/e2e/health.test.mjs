@@ -31,11 +31,11 @@ test("the cron trigger sweeps overdue PENDING tokens to EXPIRED", async () => {
   await w.sql(`
     INSERT INTO organizations (id, slug, name, plan, aos_enterprise_id, win_enterprise_id, enterprise_id, created_at, updated_at)
     VALUES ('aa0000000000000000000001', 'sweep-org', 'Sweep', 'pro', 'aa00000000000000000000a1', 'aa00000000000000000000b1', 'aa00000000000000000000c1', ${now}, ${now});
-    INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, value, perpetual, expires_at, created_at, updated_at) VALUES
+    INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, value_key, perpetual, expires_at, created_at, updated_at) VALUES
       ('aa0000000000000000000011', 'aa0000000000000000000001', 'aa00000000000000000000a1', 'v-overdue', 0, ${now - 1000}, ${now}, ${now}),
       ('aa0000000000000000000012', 'aa0000000000000000000001', 'aa00000000000000000000a1', 'v-live', 0, ${now + 3_600_000}, ${now}, ${now}),
       ('aa0000000000000000000013', 'aa0000000000000000000001', 'aa00000000000000000000a1', 'v-perpetual', 1, NULL, ${now}, ${now});
-    INSERT INTO win_enrollment_tokens (id, organization_id, win_enterprise_id, enroll_code, expires_at, created_at, updated_at) VALUES
+    INSERT INTO win_enrollment_tokens (id, organization_id, win_enterprise_id, enroll_code_key, expires_at, created_at, updated_at) VALUES
       ('aa0000000000000000000021', 'aa0000000000000000000001', 'aa00000000000000000000b1', 'CODE-OVERDUE', ${now - 1000}, ${now}, ${now});
   `);
   const res = await w.fetch("/__scheduled?cron=*/5+*+*+*+*");

@@ -171,12 +171,11 @@ impl Db {
 
     /// A session for one request: anchored at the client's bookmark (it reads
     /// at least what that bookmark saw), else `first-unconstrained`, so reads
-    /// can be answered by a read replica.
+    /// can be answered by a read replica. (Not `first-primary` for devices:
+    /// under `wrangler dev` such sessions reset connections under load.)
     pub fn session(env: &Env, bookmark: Option<&str>) -> Result<Self, ApiError> {
-        let session = env
-            .d1(BINDING)?
-            .with_session(Some(bookmark.unwrap_or("first-unconstrained")))
-            .map_err(d1_error)?;
+        let start = bookmark.unwrap_or("first-unconstrained");
+        let session = env.d1(BINDING)?.with_session(Some(start)).map_err(d1_error)?;
         Ok(Self {
             inner: Inner::Session(Rc::new(session)),
             with_first_write: Rc::default(),

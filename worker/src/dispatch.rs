@@ -43,6 +43,8 @@ pub struct Scope {
     list: Option<ListQuery>,
     /// The body's bytes, already validated against the row's schema.
     body: Option<Vec<u8>>,
+    /// The caller holds the row's `reveals` permission in this organization.
+    reveal: bool,
 }
 
 /// A handler asked for something its row's gate does not provide: a bug in
@@ -83,6 +85,12 @@ impl Scope {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
             .ok_or_else(|| not_in_row(self.endpoint, name))
+    }
+
+    /// May the answer show credential fields? Only rows that name a `reveals`
+    /// permission, to callers holding it in the organization.
+    pub fn reveals(&self) -> bool {
+        self.reveal
     }
 
     /// The parsed list query (rows with a list query).
@@ -203,7 +211,12 @@ async fn gates_then_handler(
         None => None,
     };
     // 8. The handler.
+    let reveal = match (endpoint.reveals, caller.as_ref(), org.as_ref()) {
+        (Some(p), Some(principal), Some(org)) => principal.require_in(p.name, &org.id, &org.slug).is_ok(),
+        _ => false,
+    };
     let scope = Scope {
+        reveal,
         endpoint,
         caller,
         org,

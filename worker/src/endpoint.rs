@@ -162,6 +162,9 @@ pub struct Endpoint {
     /// The npm client's method for this operation (`pkg/src/operations.js`
     /// is generated from the rows that name one).
     pub client: Option<&'static str>,
+    /// The permission that shows the answer's credential fields (a token's
+    /// value, QR payload, enroll code and link); without it they are absent.
+    pub reveals: Option<Permission>,
     pub handler: Handler,
 }
 
@@ -190,6 +193,7 @@ pub const fn endpoint(
         client: None,
         device_side: false,
         idempotent: false,
+        reveals: None,
         handler,
     }
 }
@@ -241,6 +245,10 @@ impl Endpoint {
     }
     pub const fn client(mut self, method: &'static str) -> Self {
         self.client = Some(method);
+        self
+    }
+    pub const fn reveals(mut self, permission: Permission) -> Self {
+        self.reveals = Some(permission);
         self
     }
     pub const fn hidden(mut self, why: &'static str) -> Self {

@@ -22,6 +22,7 @@ use crate::db::Db;
 use crate::http::{ApiError, ViolationCode};
 use crate::params;
 use crate::routes::credentials;
+use crate::sealed::Keys;
 
 pub const HEADER: &str = "Idempotency-Key";
 /// How long a key is remembered.
@@ -50,7 +51,14 @@ struct Stored {
     owner: String,
     status: Option<u16>,
     body: Option<String>,
+    /// 1 when `body` is sealed (it may carry the create's credential).
+    sealed: i64,
     created_at: i64,
+}
+
+/// What names a stored answer in its seal's additional data.
+fn aad(scope: &str, key: &str) -> String {
+    crate::sealed::row_aad("idempotency_keys", &format!("{scope}/{key}"))
 }
 
 /// The request's key, if it sent one (5209 when it is not 1 to 255 printable ASCII).
@@ -94,7 +102,7 @@ async fn existing(ctx: &Ctx, db: &Db, scope: &str, key: &str, hash: &str) -> Res
     loop {
         let row: Option<Stored> = db
             .first(
-                "SELECT request_hash, owner, status, body, created_at FROM idempotency_keys \
+                "SELECT request_hash, owner, status, body, sealed, created_at FROM idempotency_keys \
                  WHERE scope = ?1 AND key = ?2",
                 params![scope, key],
             )
@@ -113,6 +121,10 @@ async fn existing(ctx: &Ctx, db: &Db, scope: &str, key: &str, hash: &str) -> Res
             return Err(ApiError::IdempotencyKeyReused);
         }
         if let (Some(status), Some(body)) = (row.status, row.body) {
+            let body = match row.sealed {
+                0 => body,
+                _ => Keys::of(ctx)?.open(&body, &aad(scope, key)).await?,
+            };
             return replay(status, body).map(Some);
         }
         if crate::now_ms() >= deadline {
@@ -149,9 +161,12 @@ pub async fn finish(
     match result {
         Ok(mut resp) if !db.first_write_pending() => {
             let body = resp.cloned()?.text().await?;
+            // The answer of a create shows its credential: stored sealed.
+            let sealed = Keys::of(ctx)?.seal(&body, &aad(&claim.scope, &claim.key)).await?;
             db.run(
-                "UPDATE idempotency_keys SET status = ?1, body = ?2 WHERE scope = ?3 AND key = ?4 AND owner = ?5",
-                params![resp.status_code(), &body, &claim.scope, &claim.key, &claim.owner],
+                "UPDATE idempotency_keys SET status = ?1, body = ?2, sealed = 1 \
+                 WHERE scope = ?3 AND key = ?4 AND owner = ?5",
+                params![resp.status_code(), &sealed, &claim.scope, &claim.key, &claim.owner],
             )
             .await?;
             let _ = resp.headers_mut().set("Idempotent-Replayed", "false");
@@ -162,7 +177,7 @@ pub async fn finish(
         Err(err) => {
             let row: Option<Stored> = db
                 .first(
-                    "SELECT request_hash, owner, status, body, created_at FROM idempotency_keys \
+                    "SELECT request_hash, owner, status, body, sealed, created_at FROM idempotency_keys \
                      WHERE scope = ?1 AND key = ?2",
                     params![&claim.scope, &claim.key],
                 )

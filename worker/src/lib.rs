@@ -22,7 +22,9 @@ mod oidc;
 mod openapi;
 mod router;
 mod routes;
+mod sealed;
 mod table;
+mod webcrypto;
 
 use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
 
@@ -92,5 +94,13 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match cron::sweep_idempotency_keys(&db, now).await {
         Ok(n) => worker::console_log!("forgot {n} idempotency keys"),
         Err(e) => worker::console_error!("idempotency key sweep failed: {e:?}"),
+    }
+    let sealed = match sealed::Keys::of_env(&env) {
+        Ok(keys) => cron::seal_credentials(&db, &keys).await,
+        Err(e) => Err(e),
+    };
+    match sealed {
+        Ok(n) => worker::console_log!("sealed {n} stored credentials"),
+        Err(e) => worker::console_error!("credential sealing failed: {e:?}"),
     }
 }

@@ -20,12 +20,12 @@
 use std::cell::RefCell;
 
 use serde_json::Value;
-use worker::js_sys::{self, Array, Function, Object, Promise, Reflect, Uint8Array};
-use worker::wasm_bindgen::{JsCast, JsValue};
-use worker::wasm_bindgen_futures::JsFuture;
+use worker::js_sys::{self, Array};
+use worker::wasm_bindgen::JsValue;
 
 use crate::ctx::Ctx;
 use crate::http::ApiError;
+use crate::webcrypto::{bytes, call, object, subtle};
 
 pub const JWKS_URL_BINDING: &str = "AUTH_JWKS_URL";
 pub const ISSUER_BINDING: &str = "AUTH_ISSUER";
@@ -254,12 +254,7 @@ pub async fn verify(ctx: &Ctx, token: &str) -> Result<Identity, ApiError> {
 /// `crypto.subtle.importKey("jwk", key, ...)` then `verify`. A key WebCrypto
 /// will not import for the algorithm is a token that does not verify.
 async fn webcrypto_verify(jwk: &Value, alg: Alg, data: &[u8], signature: &[u8]) -> Result<bool, ApiError> {
-    let js = |e: JsValue| ApiError::internal(format!("WebCrypto: {e:?}"));
-    let subtle = Reflect::get(
-        &Reflect::get(&js_sys::global(), &"crypto".into()).map_err(js)?,
-        &"subtle".into(),
-    )
-    .map_err(js)?;
+    let subtle = subtle()?;
     let (import_alg, verify_alg) = match alg {
         Alg::Rs256 => (
             object(&[("name", "RSASSA-PKCS1-v1_5".into()), ("hash", "SHA-256".into())])?,
@@ -270,37 +265,17 @@ async fn webcrypto_verify(jwk: &Value, alg: Alg, data: &[u8], signature: &[u8]) 
             object(&[("name", "ECDSA".into()), ("hash", "SHA-256".into())])?,
         ),
     };
-    let jwk = js_sys::JSON::parse(&jwk.to_string()).map_err(js)?;
+    let jwk = js_sys::JSON::parse(&jwk.to_string()).map_err(crate::webcrypto::js_error)?;
     let usages = Array::of1(&"verify".into());
     let args = Array::of5(&"jwk".into(), &jwk, &import_alg, &JsValue::FALSE, &usages);
     let Ok(key) = call(&subtle, "importKey", &args).await else {
         return Ok(false);
     };
-    let args = Array::of4(
-        &verify_alg,
-        &key,
-        &Uint8Array::from(signature).into(),
-        &Uint8Array::from(data).into(),
-    );
+    let args = Array::of4(&verify_alg, &key, &bytes(signature), &bytes(data));
     match call(&subtle, "verify", &args).await {
         Ok(v) => Ok(v.as_bool() == Some(true)),
         Err(_) => Ok(false),
     }
-}
-
-fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, ApiError> {
-    let o = Object::new();
-    for (k, v) in fields {
-        Reflect::set(&o, &(*k).into(), v).map_err(|e| ApiError::internal(format!("{e:?}")))?;
-    }
-    Ok(o.into())
-}
-
-/// `target[method](...args)`, awaited.
-async fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, JsValue> {
-    let f: Function = Reflect::get(target, &method.into())?.dyn_into()?;
-    let promise: Promise = f.apply(target, args)?.dyn_into()?;
-    JsFuture::from(promise).await
 }
 
 #[cfg(test)]

@@ -314,7 +314,13 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
         );
     }
     for refusal in endpoint.refusals {
-        let (status, why) = refusal_doc(*refusal);
+        let (status, why) = match (refusal, endpoint.google()) {
+            (Refusal::Quota, true) => (
+                429,
+                "RESOURCE_EXHAUSTED: the plan's quota of live credentials is reached",
+            ),
+            _ => refusal_doc(*refusal),
+        };
         add(status, why.into());
     }
     out.sort_by_key(|(s, _)| *s);
@@ -326,7 +332,10 @@ pub fn refusal_doc(refusal: Refusal) -> (u16, &'static str) {
     match refusal {
         Refusal::UnknownCredential => (404, "3001 Entity not found: no usable token with this code or value"),
         Refusal::StateTransition => (409, "5010 Invalid state transition"),
-        Refusal::Quota => (400, "5017 Limit Exceeded: the plan's quota of live tokens is reached"),
+        Refusal::Quota => (
+            400,
+            "5017 Limit Exceeded: the plan's quota of live credentials (or, for an enrollment, of devices) is reached",
+        ),
         Refusal::Delegation => (
             403,
             "4005 Permission denied: the permissions or role handed out exceed the caller's own in this organization",
@@ -403,6 +412,16 @@ fn operation(endpoint: &Endpoint) -> Value {
     if let Some(p) = gate.permission() {
         o["description"] = json!(format!("Permission: `{}` ({})", p.name, p.description));
         o["x-permission"] = json!(p.name);
+    }
+    if let Some(p) = endpoint.reveals {
+        o["description"] = json!(format!(
+            "{} Credential fields (a token's value and QR payload, an enroll code and link) appear only to \
+             callers holding `{}` ({})",
+            o["description"].as_str().unwrap_or_default(),
+            p.name,
+            p.description
+        ));
+        o["x-reveal-permission"] = json!(p.name);
     }
     if let Some(body) = endpoint.body {
         o["requestBody"] = json!({

@@ -499,6 +499,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(AOSP_TOKENS, "List AOSP enrollment tokens")
     .client("listAospEnrollmentTokens")
+    .reveals(perm::AOSP_TOKEN_REVEAL)
     .list(&pg::AOSP_TOKENS, "AospEnrollmentToken"),
     endpoint(
         "POST",
@@ -532,6 +533,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(AOSP_TOKENS, "Get an AOSP enrollment token")
     .client("getAospEnrollmentToken")
+    .reveals(perm::AOSP_TOKEN_REVEAL)
     .ok(Success::Envelope("AospEnrollmentToken")),
     endpoint(
         "GET",
@@ -653,7 +655,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .device_side()
     .body("EnrollAosp")
     .created(Success::EnvelopeInline(&aosp_enroll::ENROLLED))
-    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
+    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition, Refusal::Quota]),
     endpoint(
         "POST",
         "/v1/devices/aosp/:aosDeviceId/status",
@@ -678,6 +680,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(WIN_TOKENS, "List Windows enrollment tokens")
     .client("listWinEnrollmentTokens")
+    .reveals(perm::WIN_TOKEN_REVEAL)
     .list(&pg::WIN_TOKENS, "WinEnrollmentToken"),
     endpoint(
         "POST",
@@ -689,6 +692,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(WIN_TOKENS, "Create a Windows enrollment token")
     .idempotent()
     .client("createWinEnrollmentToken")
+    .refuses(&[Refusal::Quota])
     .body("WinEnrollmentTokenCreate")
     .created(Success::Envelope("WinEnrollmentToken"))
     .links(&[
@@ -714,6 +718,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(WIN_TOKENS, "Get a Windows enrollment token")
     .client("getWinEnrollmentToken")
+    .reveals(perm::WIN_TOKEN_REVEAL)
     .ok(Success::Envelope("WinEnrollmentToken")),
     endpoint(
         "PUT",
@@ -724,6 +729,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     )
     .doc(WIN_TOKENS, "Update a Windows enrollment token")
     .client("updateWinEnrollmentToken")
+    .reveals(perm::WIN_TOKEN_REVEAL)
     .body("WinEnrollmentTokenUpdate")
     .ok(Success::Envelope("WinEnrollmentToken")),
     endpoint(
@@ -898,7 +904,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .device_side()
     .body("EnrollWindows")
     .created(Success::EnvelopeInline(&windows::enroll::ENROLLED))
-    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition]),
+    .refuses(&[Refusal::UnknownCredential, Refusal::StateTransition, Refusal::Quota]),
     // The Google-compatible surface.
     endpoint(
         "GET",
@@ -919,6 +925,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(GOOGLE, "enterprises.enrollmentTokens.create")
     .idempotent()
     .body("GoogleEnrollmentTokenCreate")
+    .refuses(&[Refusal::Quota])
     .ok(Success::Raw("GoogleEnrollmentToken")),
     endpoint(
         "GET",

@@ -79,6 +79,10 @@ pub const AOSP_TOKEN_CREATE: Permission = p("mdm.aosp.enrollmentToken.create", "
 pub const AOSP_TOKEN_LIST: Permission = p("mdm.aosp.enrollmentToken.list", "List AOSP enrollment tokens.");
 pub const AOSP_TOKEN_GET: Permission = p("mdm.aosp.enrollmentToken.get", "Read one AOSP enrollment token.");
 pub const AOSP_TOKEN_REMOVE: Permission = p("mdm.aosp.enrollmentToken.remove", "Delete AOSP enrollment tokens.");
+pub const AOSP_TOKEN_REVEAL: Permission = p(
+    "mdm.aosp.enrollmentToken.reveal",
+    "See an AOSP token's value and QR payload again after its create.",
+);
 pub const AOSP_DEVICE_LIST: Permission = p("mdm.aosp.device.list", "List AOSP devices.");
 pub const AOSP_DEVICE_GET: Permission = p("mdm.aosp.device.get", "Read one AOSP device.");
 pub const AOSP_DEVICE_UPDATE: Permission = p(
@@ -103,6 +107,10 @@ pub const WIN_TOKEN_UPDATE: Permission = p(
 pub const WIN_TOKEN_REMOVE: Permission = p(
     "mdm.windows.enrollmentToken.remove",
     "Delete Windows enrollment tokens.",
+);
+pub const WIN_TOKEN_REVEAL: Permission = p(
+    "mdm.windows.enrollmentToken.reveal",
+    "See a Windows token's enroll code and enrollment link again after its create.",
 );
 
 pub const WIN_DEVICE_LIST: Permission = p("mdm.windows.device.list", "List Windows devices.");
@@ -161,6 +169,7 @@ pub const ALL: &[Permission] = &[
     AOSP_TOKEN_LIST,
     AOSP_TOKEN_GET,
     AOSP_TOKEN_REMOVE,
+    AOSP_TOKEN_REVEAL,
     AOSP_DEVICE_LIST,
     AOSP_DEVICE_GET,
     AOSP_DEVICE_UPDATE,
@@ -170,6 +179,7 @@ pub const ALL: &[Permission] = &[
     WIN_TOKEN_GET,
     WIN_TOKEN_UPDATE,
     WIN_TOKEN_REMOVE,
+    WIN_TOKEN_REVEAL,
     WIN_DEVICE_LIST,
     WIN_DEVICE_GET,
     WIN_DEVICE_UPDATE,

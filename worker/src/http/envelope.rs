@@ -46,7 +46,7 @@ fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErr
 /// to a bare 500 built without headers.
 pub fn error_response(err: &ApiError, flavor: Flavor) -> Response {
     let build = || -> Result<Response, ApiError> {
-        let mut resp = json_response(err.http_status(), &err.body(flavor))?;
+        let mut resp = json_response(err.http_status_in(flavor), &err.body(flavor))?;
         for (name, value) in err.headers() {
             resp.headers_mut().set(name, &value)?;
         }

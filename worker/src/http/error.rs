@@ -200,6 +200,15 @@ impl ApiError {
         }
     }
 
+    /// The HTTP status in `flavor`: Google's surface answers a quota with
+    /// 429, as Google does (contract: "Error codes added").
+    pub fn http_status_in(&self, flavor: Flavor) -> u16 {
+        match (self, flavor) {
+            (ApiError::LimitExceeded, Flavor::Google) => 429,
+            _ => self.http_status(),
+        }
+    }
+
     /// Google's canonical status name for the same failure.
     pub fn google_status(&self) -> &'static str {
         match self {
@@ -244,7 +253,7 @@ impl ApiError {
             },
             Flavor::Google => ErrorBody::Google {
                 error: GoogleError {
-                    code: self.http_status(),
+                    code: self.http_status_in(flavor),
                     message: self.google_message(),
                     status: self.google_status(),
                     details: match self {

@@ -36,7 +36,9 @@
 use serde::Serialize;
 use worker::Response;
 
-use mdm_core::lifecycle::sql::{device_not_deleted, device_state_after_report, AOSP_TOKENS, GOOGLE_TOKENS};
+use mdm_core::lifecycle::sql::{
+    device_not_deleted, device_room, device_state_after_report, AOSP_TOKENS, GOOGLE_TOKENS,
+};
 use mdm_core::lifecycle::{DeviceCommand, DeviceState, TokenEvent, TokenStatus};
 use mdm_core::pagination::DEVICE_STATES;
 use mdm_core::requests::device::{AospStatusReport, EnrollAosp};
@@ -47,8 +49,10 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 
+use crate::routes::claim;
 use crate::routes::columns::{new_id, ts};
 use crate::routes::credentials::{new_secret, secret_hash};
+use crate::sealed::Keys;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,9 +70,10 @@ fn consume() -> String {
         "UPDATE aosp_enrollment_tokens SET status = {}, \
            aos_device_id = CASE perpetual WHEN 1 THEN aos_device_id ELSE ?3 END, \
            enrolled_count = enrolled_count + 1, last_enrollment_at = ?2, updated_at = ?2 \
-         WHERE value = ?1 AND {}",
+         WHERE value_key = ?1 AND {} AND {}",
         AOSP_TOKENS.after(&[TokenEvent::BeginEnrollment], None),
-        AOSP_TOKENS.can_enroll_at("?2")
+        AOSP_TOKENS.can_enroll_at("?2"),
+        device_room("aosp_enrollment_tokens.organization_id")
     )
 }
 
@@ -76,7 +81,7 @@ fn consume() -> String {
 fn complete() -> String {
     format!(
         "UPDATE aosp_enrollment_tokens SET status = {}, updated_at = ?2 \
-         WHERE value = ?1 AND status = {} AND aos_device_id = ?3",
+         WHERE value_key = ?1 AND status = {} AND aos_device_id = ?3",
         TokenStatus::Done.sql(),
         TokenStatus::Processing.sql()
     )
@@ -91,12 +96,13 @@ fn consume_google() -> String {
     format!(
         "UPDATE google_enrollment_tokens SET status = {}, \
            enrolled_count = enrolled_count + 1, updated_at = ?2 \
-         WHERE value = ?1 AND {} AND NOT EXISTS (SELECT 1 FROM aosp_devices WHERE id = ?3)",
+         WHERE value_key = ?1 AND {} AND {} AND NOT EXISTS (SELECT 1 FROM aosp_devices WHERE id = ?3)",
         GOOGLE_TOKENS.after(
             &[TokenEvent::BeginEnrollment, TokenEvent::CompleteEnrollment],
             Some("one_time_only")
         ),
-        GOOGLE_TOKENS.can_enroll_at("?2")
+        GOOGLE_TOKENS.can_enroll_at("?2"),
+        device_room("google_enrollment_tokens.organization_id")
     )
 }
 
@@ -105,7 +111,7 @@ const FROM_AOSP: &str =
     "SELECT organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_assignments, tags, \
       push_notification_provider, json_object('managementMode', management_mode) AS config, \
       id AS enrollment_token_id, display_name AS enrollment_token_data \
-    FROM aosp_enrollment_tokens WHERE value = ?1";
+    FROM aosp_enrollment_tokens WHERE value_key = ?1";
 
 /// What a device inherits from a Google token: its organization, and in
 /// `config.deviceReport` (Google's Device) `enrollmentTokenData` (the token's
@@ -119,7 +125,7 @@ const FROM_GOOGLE: &str = "SELECT g.organization_id, o.aos_enterprise_id, NULL A
         'enrollmentTokenName', 'enterprises/' || g.enterprise_id || '/enrollmentTokens/' || g.id, \
         'policyName', g.policy_name))) AS config, \
       NULL AS enrollment_token_id, g.additional_data AS enrollment_token_data \
-    FROM google_enrollment_tokens g JOIN organizations o ON o.id = g.organization_id WHERE g.value = ?1";
+    FROM google_enrollment_tokens g JOIN organizations o ON o.id = g.organization_id WHERE g.value_key = ?1";
 
 /// The device INSERT from one token source (`FROM_AOSP`, `FROM_GOOGLE`). It
 /// runs right after that source's claim in the same transaction and inserts
@@ -174,9 +180,13 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let secret = new_secret()?;
     let device_info = serde_json::to_string(&input.device).map_err(ApiError::internal)?;
     let db = ctx.db()?;
-    let claim = params![&input.token, now, &device_id];
+    let keys = Keys::of(ctx)?;
+    // One read first: junk never reaches the write batch.
+    claim::precheck(&db, &keys, SOURCES, &input.token, now).await?;
+    let key = keys.lookup(&input.token);
+    let claim = params![&key, now, &device_id];
     let insert = params![
-        &input.token,
+        &key,
         now,
         &device_id,
         input.device.name.as_deref(),
@@ -199,7 +209,7 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         inserted += results.get(i).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     }
     if inserted != 1 {
-        return Err(refusal(&db, &known_token(), &input.token).await);
+        return Err(claim::refusal(&db, &keys, SOURCES, &input.token, now).await);
     }
     let organization_id: Option<String> = db
         .value(
@@ -217,26 +227,8 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     })
 }
 
-/// Is there a token with this value that was not deleted (in either table)?
-fn known_token() -> String {
-    format!(
-        "SELECT 1 AS known FROM aosp_enrollment_tokens WHERE value = ?1 AND {} \
-         UNION ALL SELECT 1 FROM google_enrollment_tokens WHERE value = ?1 AND {} LIMIT 1",
-        AOSP_TOKENS.not_deleted(),
-        GOOGLE_TOKENS.not_deleted()
-    )
-}
-
-/// Why an enrollment was refused, after the atomic claim changed nothing:
-/// `known_sql` (one `?1` parameter, answering a `known` column) tells whether
-/// the credential names a live-or-used, undeleted token.
-pub async fn refusal(db: &crate::db::Db, known_sql: &str, credential: &str) -> ApiError {
-    match db.value::<i64>(known_sql, params![credential], "known").await {
-        Ok(Some(_)) => ApiError::InvalidStateTransition,
-        Ok(None) => ApiError::NotFound,
-        Err(e) => e,
-    }
-}
+/// Where a device's AOSP credential may be found: AOSP tokens, then Google's.
+const SOURCES: &[&claim::Source] = &[&claim::AOSP, &claim::GOOGLE];
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]

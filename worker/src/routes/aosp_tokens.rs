@@ -11,11 +11,11 @@
 use serde::Deserialize;
 use worker::Response;
 
+use mdm_core::lifecycle::sql::live_credentials;
 use mdm_core::lifecycle::sql::AOSP_TOKENS;
 use mdm_core::lifecycle::{Platform, TokenEvent, TokenFacts, TokenStatus};
 use mdm_core::model::aosp::{AospEnrollmentToken, AospTokenConfig, AospTokenSummary};
 use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
-use mdm_core::plans::live_aosp_token_limit;
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::cron;
@@ -31,6 +31,7 @@ use crate::routes::dpc_builds;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
+use crate::sealed::{open_each, row_aad, Keys, Stored};
 
 /// Path parameter of the single-token routes.
 pub const ID_PARAM: &str = "aosEnrollmentTokenId";
@@ -45,7 +46,13 @@ pub struct Row {
     pub status: String,
     pub management_mode: String,
     pub perpetual: i64,
-    pub value: String,
+    /// HMAC of the value (`crate::sealed`); the plaintext in rows not yet sealed.
+    pub value_key: String,
+    /// The value, sealed; NULL in rows from before migration 0009.
+    pub sealed: Option<String>,
+    /// The value, opened for this answer (the create's, or a caller allowed to reveal).
+    #[serde(skip)]
+    pub revealed: Option<String>,
     pub expires_at: Option<i64>,
     pub aos_device_id: Option<String>,
     /// JSON `[{aosPolicyId, priority}]`.
@@ -65,7 +72,7 @@ pub struct Row {
 const TABLE: &str = "aosp_enrollment_tokens";
 
 pub const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, \
-    management_mode, perpetual, value, expires_at, aos_device_id, policy_assignments, display_name, tags, \
+    management_mode, perpetual, value_key, sealed, expires_at, aos_device_id, policy_assignments, display_name, tags, \
     dpc_build_tag, push_notification_provider, enrolled_count, max_enrollments, last_enrollment_at, \
     created_at, updated_at";
 
@@ -97,12 +104,16 @@ impl Row {
             signature_checksum: &b.signature_checksum,
         });
         // The value is a credential: show it (and the QR payload carrying it)
-        // only while the token can still enroll a device.
-        let config = (status == TokenStatus::Pending).then(|| AospTokenConfig {
-            qr_code: aosp_provisioning_extras(dpc.as_ref(), &self.value, &context.host),
-            one_time_token: self.value.clone(),
-            enrollment_host: context.host.clone(),
-        });
+        // only while the token can still enroll a device, and only when it
+        // was opened for this answer.
+        let config = match (&self.revealed, status == TokenStatus::Pending) {
+            (Some(value), true) => Some(AospTokenConfig {
+                qr_code: aosp_provisioning_extras(dpc.as_ref(), value, &context.host),
+                one_time_token: value.clone(),
+                enrollment_host: context.host.clone(),
+            }),
+            _ => None,
+        };
         let expiration = (self.perpetual == 0).then_some(self.expires_at).flatten().map(ts);
         Ok(AospEnrollmentToken {
             mdm_user: context.expansions.user(self.mdm_user_id.as_deref()),
@@ -148,6 +159,36 @@ impl Row {
     fn assignments(&self) -> Result<Vec<AosPolicyAssignmentInput>, ApiError> {
         from_json(&self.policy_assignments)
     }
+
+    fn stored(&self) -> Stored<'_> {
+        Stored {
+            table: TABLE,
+            id: &self.id,
+            key: &self.value_key,
+            sealed: self.sealed.as_deref(),
+        }
+    }
+}
+
+/// Opens the values of the rows that can still enroll, for a caller allowed
+/// to see them; nothing is opened for anyone else.
+async fn reveal(ctx: &Ctx, scope: &Scope, rows: &mut [Row]) -> Result<(), ApiError> {
+    if !scope.reveals() {
+        return Ok(());
+    }
+    let keys = Keys::of(ctx)?;
+    let now = ctx.now_ms;
+    let opened = open_each(rows.iter().map(|row| {
+        let live = row
+            .facts()
+            .is_ok_and(|f| f.effective_status(now) == TokenStatus::Pending);
+        live.then(|| row.stored().open(&keys))
+    }))
+    .await?;
+    for (row, value) in rows.iter_mut().zip(opened) {
+        row.revealed = value;
+    }
+    Ok(())
 }
 
 /// Everything a page of tokens needs besides the rows: users, policies, DPC builds.
@@ -249,8 +290,10 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     ctx.enrollment_host()?;
     let now = ctx.now_ms;
     let perpetual = input.perpetual;
+    let keys = Keys::of(ctx)?;
+    let (id, value) = (new_id(now)?, new_secret()?);
     let row = Row {
-        id: new_id(now)?,
+        id: id.clone(),
         organization_id: org.id.clone(),
         aos_enterprise_id: org.aos_enterprise_id.clone(),
         segment_id: input.segment_id,
@@ -258,7 +301,9 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         status: TokenStatus::Pending.as_str().into(),
         management_mode: input.management_mode().to_string(),
         perpetual: i64::from(perpetual),
-        value: new_secret()?,
+        value_key: keys.lookup(&value),
+        sealed: Some(keys.seal(&value, &row_aad(TABLE, &id)).await?),
+        revealed: Some(value),
         // Perpetual tokens never expire (the duration is ignored).
         expires_at: (!perpetual).then(|| now + input.duration_secs() * 1000),
         aos_device_id: None,
@@ -273,20 +318,20 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         created_at: now,
         updated_at: now,
     };
-    // The plan's quota of live tokens is checked inside the INSERT itself, so
-    // concurrent creates cannot overshoot it (no count-then-insert race).
-    // Unlimited plans bind NULL and skip the count (SQLite evaluates `OR` left to right).
-    let limit = live_aosp_token_limit(&org.plan).map(|l| l as i64);
+    // The plan's quota of live credentials (of every kind) is checked inside
+    // the INSERT itself, so concurrent creates cannot overshoot it (no
+    // count-then-insert race). Unlimited plans bind NULL and skip the count
+    // (SQLite evaluates `OR` left to right).
+    let limit = mdm_core::plans::quota(&org.plan).credentials.map(|l| l as i64);
     let inserted = db
         .run(
             &format!(
                 "INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, \
-         status, management_mode, perpetual, value, expires_at, policy_assignments, display_name, tags, \
-         dpc_build_tag, push_notification_provider, max_enrollments, created_at, updated_at) \
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?18, ?16, ?16 \
-         WHERE ?17 IS NULL OR (SELECT COUNT(*) FROM aosp_enrollment_tokens WHERE organization_id = ?2 \
-                AND {}) < ?17",
-                AOSP_TOKENS.live_at("?16")
+         status, management_mode, perpetual, value_key, sealed, expires_at, policy_assignments, display_name, \
+         tags, dpc_build_tag, push_notification_provider, max_enrollments, created_at, updated_at) \
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?19, ?10, ?11, ?12, ?13, ?14, ?15, ?18, ?16, ?16 \
+         WHERE ?17 IS NULL OR {} < ?17",
+                live_credentials("?2", "?16")
             ),
             params![
                 &row.id,
@@ -297,7 +342,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
                 &row.status,
                 &row.management_mode,
                 row.perpetual,
-                &row.value,
+                &row.value_key,
                 row.expires_at,
                 &row.policy_assignments,
                 row.display_name.as_deref(),
@@ -306,7 +351,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
                 row.push_notification_provider.as_deref(),
                 now,
                 limit,
-                row.max_enrollments
+                row.max_enrollments,
+                row.sealed.as_deref()
             ],
         )
         .await?
@@ -324,7 +370,8 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     // Write expiry back first so the `status` filter sees effective statuses
     // (same batch as the count and the page: one round trip, in order).
     let expire = db.stmt(&cron::expire(TABLE, AOSP_TOKENS, true), params![ctx.now_ms, &org.id])?;
-    let page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let mut page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    reveal(ctx, &scope, &mut page.items).await?;
     let context = Context::load(ctx, &db, org, &page.items).await?;
     ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)
 }
@@ -346,6 +393,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         row.status = effective.as_str().into();
         row.updated_at = ctx.now_ms;
     }
+    reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
     ok(&respond_one(ctx, &db, org, row).await?)
 }
 

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use worker::Response;
 
 use mdm_core::google_page::{page_size, PageToken};
-use mdm_core::lifecycle::sql::GOOGLE_TOKENS;
+use mdm_core::lifecycle::sql::{live_credentials, GOOGLE_TOKENS};
 use mdm_core::lifecycle::TokenEvent;
 use mdm_core::model::google::{GoogleEnrollmentToken, ListEnrollmentTokensResponse};
 use mdm_core::requests::google::{format_proto_duration, GoogleTokenCreate, GoogleUser};
@@ -29,6 +29,8 @@ use crate::http::{raw_json, ApiError};
 use crate::params;
 use crate::routes::columns;
 use crate::routes::credentials;
+use crate::sealed::{row_aad, Keys, Stored};
+use futures_util::future::try_join_all;
 
 /// Google's `Empty`, the answer to a delete.
 pub const EMPTY: Schema = Schema::Object(&[]);
@@ -36,7 +38,9 @@ pub const EMPTY: Schema = Schema::Object(&[]);
 #[derive(Debug, Deserialize)]
 struct Row {
     id: String,
-    value: String,
+    /// HMAC of the value (`crate::sealed`); the plaintext in rows not yet sealed.
+    value_key: String,
+    sealed: Option<String>,
     duration_seconds: f64,
     expires_at: i64,
     policy_name: String,
@@ -48,16 +52,27 @@ struct Row {
     created_at: i64,
 }
 
-const COLUMNS: &str = "id, value, duration_seconds, expires_at, policy_name, additional_data, \
+const COLUMNS: &str = "id, value_key, sealed, duration_seconds, expires_at, policy_name, additional_data, \
     user_account_identifier, one_time_only, extra, max_enrollments, created_at";
 
+const TABLE: &str = "google_enrollment_tokens";
+
 impl Row {
-    fn into_model(self, enterprise_id: &str) -> GoogleEnrollmentToken {
+    /// Google's surface always shows the value (`androidmanagement` includes
+    /// revealing it), so every answer opens it.
+    async fn into_model(self, keys: &Keys, enterprise_id: &str) -> Result<GoogleEnrollmentToken, ApiError> {
+        let stored = Stored {
+            table: TABLE,
+            id: &self.id,
+            key: &self.value_key,
+            sealed: self.sealed.as_deref(),
+        };
+        let value = stored.open(keys).await?;
         let extra: Value = serde_json::from_str(&self.extra).unwrap_or_default();
-        GoogleEnrollmentToken {
+        Ok(GoogleEnrollmentToken {
             name: format!("enterprises/{enterprise_id}/enrollmentTokens/{}", self.id),
-            qr_code: mdm_core::payload::google_qr_code(&self.value),
-            value: self.value,
+            qr_code: mdm_core::payload::google_qr_code(&value),
+            value,
             duration: format_proto_duration(self.duration_seconds),
             expiration_timestamp: columns::ts(self.expires_at),
             additional_data: self.additional_data,
@@ -71,7 +86,7 @@ impl Row {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             max_enrollments: self.max_enrollments,
-        }
+        })
     }
 }
 
@@ -95,33 +110,48 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let org = scope.org()?;
     let id = columns::new_id(ctx.now_ms)?;
     let value = credentials::new_secret()?;
+    let keys = Keys::of(ctx)?;
+    let sealed = keys.seal(&value, &row_aad(TABLE, &id)).await?;
     let secs = body.duration_secs();
     let expires_at = ctx.now_ms + (secs * 1000.0).round() as i64;
     let extra = json!({ "allowPersonalUsage": body.allow_personal_usage });
-    db.run(
-        "INSERT INTO google_enrollment_tokens (id, organization_id, enterprise_id, value, one_time_only, \
-           duration_seconds, expires_at, policy_name, additional_data, user_account_identifier, extra, \
-           max_enrollments, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
-        params![
-            &id,
-            &org.id,
-            &org.enterprise_id,
-            &value,
-            body.one_time_only,
-            secs,
-            expires_at,
-            body.policy_name(&org.enterprise_id),
-            body.additional_data.clone(),
-            body.user.and_then(|u| u.account_identifier),
-            &extra,
-            body.max_enrollments,
-            ctx.now_ms,
-        ],
-    )
-    .await?;
+    // The plan's quota of live credentials, inside the INSERT (see aosp_tokens::create).
+    let limit = mdm_core::plans::quota(&org.plan).credentials.map(|l| l as i64);
+    let inserted = db
+        .run(
+            &format!(
+                "INSERT INTO google_enrollment_tokens (id, organization_id, enterprise_id, value_key, sealed, \
+           one_time_only, duration_seconds, expires_at, policy_name, additional_data, user_account_identifier, \
+           extra, max_enrollments, created_at, updated_at) \
+         SELECT ?1, ?2, ?3, ?4, ?13, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?15, ?12, ?12 \
+         WHERE ?14 IS NULL OR {} < ?14",
+                live_credentials("?2", "?12")
+            ),
+            params![
+                &id,
+                &org.id,
+                &org.enterprise_id,
+                keys.lookup(&value),
+                body.one_time_only,
+                secs,
+                expires_at,
+                body.policy_name(&org.enterprise_id),
+                body.additional_data.clone(),
+                body.user.and_then(|u| u.account_identifier),
+                &extra,
+                ctx.now_ms,
+                &sealed,
+                limit,
+                body.max_enrollments,
+            ],
+        )
+        .await?
+        .changes;
+    if inserted == 0 {
+        return Err(ApiError::LimitExceeded);
+    }
     let row = find(&db, &org.id, &id).await?;
-    raw_json(200, &row.into_model(&org.enterprise_id))
+    raw_json(200, &row.into_model(&keys, &org.enterprise_id).await?)
 }
 
 /// `GET /v1/enterprises/:enterpriseId/enrollmentTokens/:tokenId`.
@@ -129,7 +159,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     let org = scope.org()?;
     let row = find(&db, &org.id, &scope.id("tokenId")?).await?;
-    raw_json(200, &row.into_model(&org.enterprise_id))
+    raw_json(200, &row.into_model(&Keys::of(ctx)?, &org.enterprise_id).await?)
 }
 
 /// `DELETE ...` → 200 `{}` (Google's `Empty`); then the token is NOT_FOUND.
@@ -188,10 +218,12 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     } else {
         None
     };
+    let keys = Keys::of(ctx)?;
+    let enrollment_tokens = try_join_all(rows.into_iter().map(|r| r.into_model(&keys, &org.enterprise_id))).await?;
     raw_json(
         200,
         &ListEnrollmentTokensResponse {
-            enrollment_tokens: rows.into_iter().map(|r| r.into_model(&org.enterprise_id)).collect(),
+            enrollment_tokens,
             next_page_token,
         },
     )

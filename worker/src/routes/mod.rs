@@ -8,6 +8,7 @@ pub mod me;
 // Shared by the resource modules: `tenancy`, `list` (paged lists), `refs`
 // (same-organization reference checks), `columns` (D1 values), `credentials`,
 // `edit` (get, update and delete of the supporting resources).
+pub mod claim;
 pub mod columns;
 pub mod credentials;
 pub mod edit;

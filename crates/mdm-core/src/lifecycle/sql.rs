@@ -203,6 +203,52 @@ pub fn device_move(column: &str, event: DeviceEvent) -> DeviceMove {
     }
 }
 
+/// How many enrollment credentials of organization `org` (a parameter or a
+/// table-qualified column: a bare `organization_id` would name the counted
+/// table's own) can still enroll at `now`: the plan quota's first count,
+/// over the three token tables.
+pub fn live_credentials(org: &str, now: &str) -> String {
+    [
+        ("aosp_enrollment_tokens", AOSP_TOKENS),
+        ("google_enrollment_tokens", GOOGLE_TOKENS),
+        ("win_enrollment_tokens", WIN_TOKENS),
+    ]
+    .iter()
+    .map(|(table, t)| {
+        format!(
+            "(SELECT COUNT(*) FROM {table} WHERE organization_id = {org} AND {})",
+            t.can_enroll_at(now)
+        )
+    })
+    .collect::<Vec<_>>()
+    .join(" + ")
+}
+
+/// How many devices of organization `org` (as above) are not DELETED: the plan quota's
+/// second count, over AOSP and Windows devices.
+pub fn devices_in_use(org: &str) -> String {
+    ["aosp_devices", "win_devices"]
+        .iter()
+        .map(|table| {
+            format!(
+                "(SELECT COUNT(*) FROM {table} WHERE organization_id = {org} AND {})",
+                device_not_deleted("state")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// True when organization `org` may enroll one more device under its plan's
+/// cap (`crate::plans::device_cap_sql`); an unlimited plan compares with NULL.
+pub fn device_room(org: &str) -> String {
+    format!(
+        "COALESCE((SELECT ({}) < ({}) FROM organizations WHERE id = {org}), 1)",
+        devices_in_use(org),
+        crate::plans::device_cap_sql("plan")
+    )
+}
+
 /// Anything but DELETED (a deleted device is listed only when asked for).
 pub fn device_not_deleted(column: &str) -> String {
     format!("{column} != {}", DeviceState::Deleted.sql())

@@ -14,7 +14,7 @@
 use serde_json::json;
 use worker::Response;
 
-use mdm_core::lifecycle::sql::WIN_TOKENS;
+use mdm_core::lifecycle::sql::{device_room, WIN_TOKENS};
 use mdm_core::lifecycle::{DeviceState, TokenEvent};
 use mdm_core::requests::device::EnrollWindows;
 use mdm_core::schema::{string, Field, Schema, OBJECT_ID};
@@ -23,8 +23,10 @@ use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ApiError};
 use crate::params;
+use crate::routes::claim;
 use crate::routes::columns;
 use crate::routes::credentials;
+use crate::sealed::Keys;
 
 /// `POST /v1/enroll/windows` → the new device and its secret (shown once).
 pub const ENROLLED: Schema = Schema::Object(&[
@@ -40,6 +42,8 @@ pub const ENROLLED: Schema = Schema::Object(&[
     ),
 ]);
 
+const SOURCES: &[&claim::Source] = &[&claim::WINDOWS];
+
 pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
     let body: EnrollWindows = scope.body()?;
     // A code that cannot be a code is as unknown as a wrong one.
@@ -52,14 +56,19 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let now = ctx.now_ms;
 
     let db = ctx.db()?;
+    let keys = Keys::of(ctx)?;
+    // One read first: junk never reaches the write batch.
+    claim::precheck(&db, &keys, SOURCES, &code, now).await?;
+    let key = keys.lookup(&code);
     let claim = db.stmt(
         &format!(
             "UPDATE win_enrollment_tokens SET state = {}, win_device_id = ?1, updated_at = ?2 \
-             WHERE enroll_code = ?3 AND {}",
+             WHERE enroll_code_key = ?3 AND {} AND {}",
             WIN_TOKENS.after(&[TokenEvent::BeginEnrollment], None),
-            WIN_TOKENS.can_enroll_at("?2")
+            WIN_TOKENS.can_enroll_at("?2"),
+            device_room("win_enrollment_tokens.organization_id")
         ),
-        params![&device_id, now, &code],
+        params![&device_id, now, &key],
     )?;
     let insert = db.stmt(
         &format!(
@@ -68,7 +77,7 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
                enrollment_token_id, win_policy_id, policy_assignments, enrolled_date, created_at, updated_at) \
              SELECT ?1, organization_id, win_enterprise_id, segment_id, mdm_user_id, display_name, tags, \
                {}, ?2, ?3, ?4, ?5, id, win_policy_id, policy_assignments, ?6, ?6, ?6 \
-             FROM win_enrollment_tokens WHERE enroll_code = ?7 AND win_device_id = ?1",
+             FROM win_enrollment_tokens WHERE enroll_code_key = ?7 AND win_device_id = ?1",
             DeviceState::Provisioning.sql()
         ),
         params![
@@ -78,22 +87,15 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             &body.device.serial_number,
             &info,
             now,
-            &code
+            &key
         ],
     )?;
     let results = db.batch(vec![claim, insert]).await?;
     let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     if inserted != 1 {
-        // 404 for an unknown or deleted code, 409 / 5010 for a used or expired one.
-        return Err(crate::routes::aosp_enroll::refusal(
-            &db,
-            &format!(
-                "SELECT 1 AS known FROM win_enrollment_tokens WHERE enroll_code = ?1 AND {}",
-                WIN_TOKENS.not_deleted()
-            ),
-            &code,
-        )
-        .await);
+        // 404 for an unknown or deleted code, 409 / 5010 for a used or
+        // expired one, 5017 when the plan's device quota is full.
+        return Err(claim::refusal(&db, &keys, SOURCES, &code, now).await);
     }
     let device: Option<serde_json::Value> = db
         .first(

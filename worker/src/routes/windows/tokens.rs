@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
-use mdm_core::lifecycle::sql::WIN_TOKENS;
+use mdm_core::lifecycle::sql::{live_credentials, WIN_TOKENS};
 use mdm_core::lifecycle::{Platform, TokenEvent, TokenFacts, TokenStatus};
 use mdm_core::model::windows::{WinEnrollmentToken, WinPolicy, WinPolicyAssignment, WinTokenSummary};
 use mdm_core::model::MdmUserRef;
@@ -28,6 +28,7 @@ use crate::routes::columns;
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
+use crate::sealed::{open_each, row_aad, Keys};
 
 /// The path parameter of a single token.
 pub const ID_PARAM: &str = "winEnrollmentTokenId";
@@ -49,8 +50,15 @@ struct Row {
     mdm_user_email: Option<String>,
     win_device_id: Option<String>,
     state: String,
-    enroll_code: String,
+    /// HMAC of the code (`crate::sealed`); the plaintext in rows not yet sealed.
+    enroll_code_key: String,
+    /// Set only in rows not yet sealed.
     enrollment_link: Option<String>,
+    /// `{"enrollCode", "enrollmentLink"}`, sealed.
+    sealed: Option<String>,
+    /// The code and link, opened for this answer.
+    #[serde(skip)]
+    revealed: Option<Credential>,
     expires_at: i64,
     win_policy_id: Option<String>,
     policy_assignments: String,
@@ -69,7 +77,7 @@ const TABLE: &str = "win_enrollment_tokens";
 const COLUMNS: &str = "id, organization_id, win_enterprise_id, mdm_user_id, \
     (SELECT u.email FROM mdm_users u WHERE u.id = win_enrollment_tokens.mdm_user_id \
        AND u.organization_id = win_enrollment_tokens.organization_id) AS mdm_user_email, \
-    win_device_id, state, enroll_code, enrollment_link, expires_at, win_policy_id, \
+    win_device_id, state, enroll_code_key, enrollment_link, sealed, expires_at, win_policy_id, \
     policy_assignments, display_name, tags, config, send_email, email_text, \
     (SELECT COUNT(*) FROM win_devices d WHERE d.enrollment_token_id = win_enrollment_tokens.id \
        AND d.organization_id = win_enrollment_tokens.organization_id) AS enrolled_devices, \
@@ -93,7 +101,48 @@ const LISTING: Listing = Listing {
     segment_column: Some("segment_id"),
 };
 
+/// What a Windows token's `sealed` column holds.
+#[derive(Debug, Deserialize, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Credential {
+    enroll_code: String,
+    enrollment_link: Option<String>,
+}
+
+/// Opens the code and link of the rows that can still enroll, for a caller
+/// allowed to see them; nothing is opened for anyone else.
+async fn reveal(ctx: &Ctx, scope: &Scope, rows: &mut [Row]) -> Result<(), ApiError> {
+    if !scope.reveals() {
+        return Ok(());
+    }
+    let keys = Keys::of(ctx)?;
+    let now = ctx.now_ms;
+    let opened = open_each(rows.iter().map(|row| {
+        let live = row
+            .facts()
+            .is_ok_and(|f| f.effective_status(now) == TokenStatus::Pending);
+        live.then(|| row.open(&keys))
+    }))
+    .await?;
+    for (row, credential) in rows.iter_mut().zip(opened) {
+        row.revealed = credential;
+    }
+    Ok(())
+}
+
 impl Row {
+    /// The code and link: sealed, or (rows from before migration 0009) as stored.
+    async fn open(&self, keys: &Keys) -> Result<Credential, ApiError> {
+        let Some(sealed) = &self.sealed else {
+            return Ok(Credential {
+                enroll_code: self.enroll_code_key.clone(),
+                enrollment_link: self.enrollment_link.clone(),
+            });
+        };
+        let text = keys.open(sealed, &row_aad(TABLE, &self.id)).await?;
+        serde_json::from_str(&text).map_err(ApiError::internal)
+    }
+
     fn facts(&self) -> Result<TokenFacts, ApiError> {
         Ok(TokenFacts {
             platform: Platform::Windows,
@@ -142,8 +191,12 @@ impl Row {
             updated_at: columns::ts(self.updated_at),
             created_at: columns::ts(self.created_at),
             expire_at: columns::ts(self.expires_at),
-            enrollment_link: self.enrollment_link.filter(|_| live),
-            enroll_code: live.then_some(self.enroll_code),
+            enrollment_link: self
+                .revealed
+                .as_ref()
+                .filter(|_| live)
+                .and_then(|c| c.enrollment_link.clone()),
+            enroll_code: self.revealed.filter(|_| live).map(|c| c.enroll_code),
             win_policy_id: self.win_policy_id,
             win_policy_assignments: assignments,
             summary: WinTokenSummary {
@@ -225,31 +278,56 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         &code,
     );
     let expires_at = ctx.now_ms + body.duration_secs() * 1000;
-    db.run(
-        "INSERT INTO win_enrollment_tokens (id, organization_id, win_enterprise_id, segment_id, \
-           mdm_user_id, enroll_code, enrollment_link, expires_at, win_policy_id, policy_assignments, \
+    let keys = Keys::of(ctx)?;
+    let credential = Credential {
+        enroll_code: code,
+        enrollment_link: Some(link),
+    };
+    let sealed = keys
+        .seal(
+            &serde_json::to_string(&credential).map_err(ApiError::internal)?,
+            &row_aad(TABLE, &id),
+        )
+        .await?;
+    // The plan's quota of live credentials, inside the INSERT (see aosp_tokens::create).
+    let limit = mdm_core::plans::quota(&org.plan).credentials.map(|l| l as i64);
+    let inserted = db
+        .run(
+            &format!(
+                "INSERT INTO win_enrollment_tokens (id, organization_id, win_enterprise_id, segment_id, \
+           mdm_user_id, enroll_code_key, sealed, expires_at, win_policy_id, policy_assignments, \
            display_name, tags, send_email, email_text, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
-        params![
-            &id,
-            &org.id,
-            &org.win_enterprise_id,
-            body.segment_id,
-            user_id.as_deref(),
-            &code,
-            &link,
-            expires_at,
-            policy_id.as_deref(),
-            &serde_json::to_value(assignments).map_err(ApiError::internal)?,
-            body.display_name,
-            &Value::from(body.tags),
-            body.send_email,
-            body.email_text,
-            ctx.now_ms,
-        ],
-    )
-    .await?;
-    let row = find(&db, &org.id, &id).await?;
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15 \
+         WHERE ?16 IS NULL OR {} < ?16",
+                live_credentials("?2", "?15")
+            ),
+            params![
+                &id,
+                &org.id,
+                &org.win_enterprise_id,
+                body.segment_id,
+                user_id.as_deref(),
+                keys.lookup(&credential.enroll_code),
+                &sealed,
+                expires_at,
+                policy_id.as_deref(),
+                &serde_json::to_value(assignments).map_err(ApiError::internal)?,
+                body.display_name,
+                &Value::from(body.tags),
+                body.send_email,
+                body.email_text,
+                ctx.now_ms,
+                limit,
+            ],
+        )
+        .await?
+        .changes;
+    if inserted == 0 {
+        return Err(ApiError::LimitExceeded);
+    }
+    let mut row = find(&db, &org.id, &id).await?;
+    // The create's answer always shows the credential.
+    row.revealed = Some(credential);
     created(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
 
@@ -261,7 +339,8 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     // with the states the items show.
     // One batch with the count and the page (one round trip, in order).
     let expire = db.stmt(&cron::expire(TABLE, WIN_TOKENS, true), params![ctx.now_ms, &org.id])?;
-    let page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let mut page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    reveal(ctx, &scope, &mut page.items).await?;
     let now = ctx.now_ms;
     // Lists show assignments by id; the expanded policies come with a single token.
     ok(&list::try_map(page, |row| row.into_model(now, &[]))?)
@@ -271,7 +350,8 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let row = find(&db, &org.id, &id).await?;
+    let mut row = find(&db, &org.id, &id).await?;
+    reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
     ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
 
@@ -319,7 +399,8 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     if changed == 0 {
         return Err(ApiError::NotFound);
     }
-    let row = find(&db, &org.id, &id).await?;
+    let mut row = find(&db, &org.id, &id).await?;
+    reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
     ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
 
