@@ -24,7 +24,9 @@ const BUDGETS = {
   // +25 kB for the supporting resources complete: 15 routes (get, partial
   // update, referrer-checked delete of five resources), their five update
   // bodies and the EntityInUse error. Not yet looked into where it goes.
-  worker: [["worker/build/index_bg.wasm", 250_000, 430_000]],
+  // +24 kB with credentials sealed at rest (merged from main at cac1c96,
+  // which left the ceiling at 405 kB): 450 kB measured after the merge.
+  worker: [["worker/build/index_bg.wasm", 250_000, 452_000]],
 };
 const which = process.argv.slice(2);
 let over = false;
