@@ -42,6 +42,7 @@ use mdm_core::pagination::DEVICE_STATES;
 use mdm_core::requests::device::{AospStatusReport, EnrollAosp};
 use mdm_core::schema::{string, Field, Schema, DATE_TIME, OBJECT_ID};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -185,6 +186,10 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         &input.device.serial_number,
         &device_info
     ];
+    scope.target(Target::new("aospDevice", &device_id).stored_in(
+        "aosp_devices",
+        "json_object('aospEnrollmentTokenId', enrollment_token_id, 'serialNumber', serial_number)",
+    ));
     let results = db
         .batch(vec![
             db.stmt(&consume(), claim)?,
@@ -293,6 +298,18 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
     if let Some(applied) = &report.applied_policy {
         patch.insert("appliedPolicy".into(), applied.clone());
     }
+    // A report that moves the device (PROVISIONING → ACTIVE, PENDING_DISENROLL
+    // → DELETED) is a state change: its event is read from the row as it was.
+    let after = device_state_after_report("state");
+    scope.target(Target::new("aospDevice", &id).before(
+        "aosp_devices",
+        format!(
+            "secret_hash = ? AND {} AND {after} != state",
+            device_not_deleted("state")
+        ),
+        vec![secret_hash(secret).into()],
+        format!("json_object('from', state, 'to', {after})"),
+    ));
     let state: Option<String> = ctx
         .db()?
         .value(

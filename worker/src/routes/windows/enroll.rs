@@ -19,6 +19,7 @@ use mdm_core::lifecycle::{DeviceState, TokenEvent};
 use mdm_core::requests::device::EnrollWindows;
 use mdm_core::schema::{string, Field, Schema, OBJECT_ID};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ApiError};
@@ -81,6 +82,10 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             &code
         ],
     )?;
+    scope.target(Target::new("winDevice", &device_id).stored_in(
+        "win_devices",
+        "json_object('winEnrollmentTokenId', enrollment_token_id, 'serialNumber', serial_number)",
+    ));
     let results = db.batch(vec![claim, insert]).await?;
     let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     if inserted != 1 {
