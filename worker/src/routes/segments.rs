@@ -8,6 +8,7 @@ use worker::Response;
 use mdm_core::model::admin::Segment;
 use mdm_core::requests::admin::SegmentCreate;
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -56,6 +57,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         .segment("parentId", input.parent_id)
         .check(&db, &org.id)
         .await?;
+    scope.target(Target::inserted("segment"));
     let row: Option<Row> = db
         .first(
             &format!(

@@ -14,6 +14,7 @@ use worker::Response;
 use mdm_core::model::windows::WinPolicy;
 use mdm_core::requests::windows::WinPolicyCreate;
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::dispatch::Scope;
@@ -93,6 +94,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         "assets": body.assets,
     });
     let db = ctx.db()?;
+    scope.target(Target::new("winPolicy", &id));
     db.run(
         "INSERT INTO win_policies (id, organization_id, name, version, config, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
