@@ -10,7 +10,7 @@ const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 const PAGE_SIZE = 10;
 
 let client = null;
-const pages = { aosp: 1, windows: 1, devices: 1, members: 1, keys: 1 };
+const pages = { aosp: 1, windows: 1, devices: 1, members: 1, keys: 1, audit: 1 };
 
 // ---- forms ----------------------------------------------------------------------
 
@@ -140,7 +140,8 @@ async function listInto(name, load, row) {
     error.textContent = "";
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    error.textContent = `${e.message} (${e.code})`;
+    const details = (e.details ?? []).map((v) => `${v.path} ${v.message}`).join("; ");
+    error.textContent = `${e.message} (${e.code})${details ? `: ${details}` : ""}`;
   }
 }
 
@@ -259,9 +260,43 @@ function keyRow(key) {
 const loadMembers = () => listInto("members", (q) => client.listMembers(q), memberRow);
 const loadKeys = () => listInto("keys", (q) => client.listApiKeys(q), keyRow);
 
+// ---- the audit log ---------------------------------------------------------------------
+
+/** The filter form's non-empty fields, as the list's query parameters. */
+function auditFilters() {
+  const filters = {};
+  for (const el of $$("input", $("#audit-filter"))) {
+    if (el.value.trim() !== "") filters[el.name] = el.value.trim();
+  }
+  return filters;
+}
+
+function auditRow(event) {
+  const tr = document.createElement("tr");
+  tr.dataset.id = event.id;
+  const actor = `${event.actor.email ?? event.actor.id} (${event.actor.type})`;
+  tr.append(
+    cell(when(event.at)),
+    cell(actor),
+    cell(event.action),
+    cell(`${event.target.type} ${event.target.id}`),
+    cell(event.ip),
+  );
+  return tr;
+}
+
+const loadAudit = () => listInto("audit", (q) => client.listAuditEvents({ ...q, ...auditFilters() }), auditRow);
+
 // ---- wiring ---------------------------------------------------------------------------
 
-const loaders = { aosp: loadAosp, windows: loadWindows, devices: loadDevices, members: loadMembers, keys: loadKeys };
+const loaders = {
+  aosp: loadAosp,
+  windows: loadWindows,
+  devices: loadDevices,
+  members: loadMembers,
+  keys: loadKeys,
+  audit: loadAudit,
+};
 
 function showTab(name) {
   for (const b of $$("[data-tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
@@ -352,6 +387,12 @@ $("#new-key-copy").addEventListener("click", async () => {
     getSelection().selectAllChildren($("#new-key-value"));
     $("#new-key-copied").textContent = "Selected: press Ctrl+C.";
   }
+});
+
+$("#audit-filter").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  pages.audit = 1;
+  await loadAudit();
 });
 
 $("#device-cancel").addEventListener("click", () => ($("#device-editor").hidden = true));

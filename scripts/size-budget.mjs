@@ -15,18 +15,20 @@ const root = new URL("..", import.meta.url);
 const BUDGETS = {
   pkg: [
     // +1.8 kB for members and API keys (their bodies, and the permission
-    // table an API key's permissions are checked against).
-    ["pkg/dist/mdm_wasm_bg.wasm", 30_000, 48_500],
+    // table an API key's permissions are checked against); +0.5 kB for the
+    // audit log's list query (text filters, RFC 3339 from / to, encoding).
+    ["pkg/dist/mdm_wasm_bg.wasm", 30_000, 49_000],
     ["pkg/dist/mdm_qr.wasm", null, null],
   ],
   // +29 kB for identity: API keys, members and roles, OpenID Connect over
-  // WebCrypto (the JWKS cache and the js-sys calls), GET /v1/me.
+  // WebCrypto (the JWKS cache and the js-sys calls), GET /v1/me. The audit
+  // log (its model, list and the event statement) brought it to 413.7 kB.
   // +25 kB for the supporting resources complete: 15 routes (get, partial
   // update, referrer-checked delete of five resources), their five update
   // bodies and the EntityInUse error. Not yet looked into where it goes.
-  // +24 kB with credentials sealed at rest (merged from main at cac1c96,
-  // which left the ceiling at 405 kB): 450 kB measured after the merge.
-  worker: [["worker/build/index_bg.wasm", 250_000, 452_000]],
+  // Sealed credentials (cac1c96) add about 24 kB too; the ceiling after
+  // merging both is set below once measured.
+  worker: [["worker/build/index_bg.wasm", 250_000, 417_000]],
 };
 const which = process.argv.slice(2);
 let over = false;

@@ -1,7 +1,7 @@
 // Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
 // Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
 
-import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, AospPolicyUpdate, ApiKey, ApiKeyCreate, DpcBuild, DpcBuildCreate, DpcBuildUpdate, ListParams, MdmUser, MdmUserCreate, MdmUserUpdate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, SegmentUpdate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate, WinPolicyUpdate } from "../dist/mdm_wasm.js";
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, AospPolicyUpdate, ApiKey, ApiKeyCreate, AuditEvent, DpcBuild, DpcBuildCreate, DpcBuildUpdate, ListParams, MdmUser, MdmUserCreate, MdmUserUpdate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, SegmentUpdate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate, WinPolicyUpdate } from "../dist/mdm_wasm.js";
 import type { CallOptions } from "./client.js";
 
 /** One method per operation of the endpoint table that the client offers. */
@@ -48,6 +48,8 @@ export interface Operations {
   createApiKey(body: ApiKeyCreate, options?: CallOptions): Promise<ApiKey>;
   /** `DELETE /v1/organizations/:organizationId/api-keys/:apiKeyId` (Revoke an API key (its next request is 401)). */
   revokeApiKey(apiKeyId: string, options?: CallOptions): Promise<ApiKey>;
+  /** `GET /v1/organizations/:organizationId/audit-events` (List the organization's audit events, newest first (filters: action, actorId, targetId, from, to)). */
+  listAuditEvents(params?: ListParams["auditEvents"], options?: CallOptions): Promise<Page<AuditEvent>>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (List AOSP policies). */
   listAospPolicies(params?: ListParams["aospPolicies"], options?: CallOptions): Promise<Page<AospPolicy>>;
   /** `POST /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (Create an AOSP policy). */

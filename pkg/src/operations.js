@@ -24,6 +24,7 @@ export const OPERATIONS = {
   listApiKeys: { method: "GET", path: "/v1/organizations/{organizationId}/api-keys", body: null, list: "apiKeys" },
   createApiKey: { method: "POST", path: "/v1/organizations/{organizationId}/api-keys", body: "ApiKeyCreate", list: null },
   revokeApiKey: { method: "DELETE", path: "/v1/organizations/{organizationId}/api-keys/{apiKeyId}", body: null, list: null },
+  listAuditEvents: { method: "GET", path: "/v1/organizations/{organizationId}/audit-events", body: null, list: "auditEvents" },
   listAospPolicies: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/policies", body: null, list: "aospPolicies" },
   createAospPolicy: { method: "POST", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/policies", body: "AospPolicyCreate", list: null },
   getAospPolicy: { method: "GET", path: "/v1/organizations/{organizationId}/mdm/aosp/enterprise/policies/{aosPolicyId}", body: null, list: null },

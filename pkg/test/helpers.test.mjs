@@ -59,7 +59,23 @@ test("parseListQuery applies the server's defaults and bounds", () => {
     ["foo", "unknownField"],
   ]);
   assert.throws(() => parseListQuery("widgets", ""), TypeError);
-  assert.equal(listResources().length, 12);
+  assert.equal(listResources().length, 13);
+});
+
+test("the audit log's list: newest first by default, text filters and an inclusive time range", () => {
+  const d = parseListQuery("auditEvents", "").value;
+  assert.deepEqual(d.sort, { field: "at", direction: "desc" });
+  const q = parseListQuery("auditEvents", "action=device.enroll&actorId=ci%20bot&from=2026-01-01T00:00:00%2B01:00").value;
+  assert.deepEqual(q.filters, { action: "device.enroll", actorId: "ci bot" });
+  assert.equal(q.from, "2026-01-01T00:00:00+01:00");
+  assert.deepEqual(pairs(parseListQuery("auditEvents", "from=yesterday&to=2026-01-01T00:00:00Z&targetId=")), [
+    ["from", "format"],
+    ["targetId", "minLength"],
+  ]);
+  assert.deepEqual(pairs(parseListQuery("auditEvents", "from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z")), [["to", "min"]]);
+  const text = buildListQuery("auditEvents", { actorId: "ci bot", from: "2026-01-01T00:00:00+01:00", limit: 50 });
+  assert.equal(text, "limit=50&actorId=ci%20bot&from=2026-01-01T00:00:00%2B01:00");
+  assert.deepEqual(parseListQuery("auditEvents", text).value.filters, { actorId: "ci bot" });
 });
 
 test("buildListQuery writes what parseListQuery reads back", () => {

@@ -1,7 +1,8 @@
 // The admin page end to end: `wrangler dev` (local D1, demo seed) serves the
 // page at / and the API; headless Chromium signs in, sees validation messages
 // appear while typing, creates tokens and checks that their QR codes show and
-// scan, deletes a token, and edits a device. Screenshots: tests/artifacts/admin-*.png.
+// scan, deletes a token, edits a device, manages members and API keys, and
+// reads the audit log. Screenshots: tests/artifacts/admin-*.png.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -216,6 +217,28 @@ test("sign in with an API key, add a member, create a key (shown once) and revok
   const after = await call(w, "GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { token: key });
   assert.equal(after.status, 401);
   assert.equal(after.body.error.code, 4004);
+});
+
+test("the audit log shows who changed what, with the API's filters", { timeout: 90_000 }, async () => {
+  await page.click('[data-tab="audit"]');
+  // Newest first: the key revoked a moment ago, by the API key signed in.
+  const first = page.locator("#audit-table tbody tr").first();
+  await first.waitFor();
+  assert.match(await first.textContent(), /admin\.apiKey\.remove.*apiKey [0-9a-f]{24}/);
+  assert.match(await first.textContent(), /\(apiKey\)/);
+  await page.fill("#audit-filter [name=action]", "admin.member.create");
+  await page.click("#audit-filter button[type=submit]");
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll("#audit-table tbody tr")].every((tr) => tr.textContent.includes("admin.member.create")),
+  );
+  assert.equal(await page.locator("#audit-table tbody tr").count(), 1);
+  await shot("audit");
+  // A filter the API refuses: its message, not a page error.
+  await page.fill("#audit-filter [name=from]", "yesterday");
+  await page.click("#audit-filter button[type=submit]");
+  await page.waitForSelector('[data-error="audit-list"]:text("from")');
+  await page.fill("#audit-filter [name=from]", "");
+  await page.fill("#audit-filter [name=action]", "");
 });
 
 test("no page errors along the way", { timeout: 90_000 }, () => {

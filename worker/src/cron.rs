@@ -1,8 +1,9 @@
 //! The scheduled sweep (`[triggers] crons` in wrangler.toml): PENDING tokens
 //! whose expiry has passed become EXPIRED. Reads apply the same rule, so the
 //! sweep only keeps stored state (and list filters by status) tidy. It also
-//! forgets old idempotency keys and seals credentials left in plaintext by
-//! rows from before migration 0009 (or sealed with a retired key).
+//! forgets old idempotency keys, deletes audit events older than
+//! `AUDIT_RETENTION_DAYS`, and seals credentials left in plaintext by rows
+//! from before migration 0009 (or sealed with a retired key).
 
 use mdm_core::lifecycle::sql::{TokenTable, AOSP_TOKENS, GOOGLE_TOKENS, WIN_TOKENS};
 
@@ -122,4 +123,54 @@ pub async fn seal_credentials(db: &Db, keys: &Keys) -> Result<usize, ApiError> {
             .changes;
     }
     Ok(done)
+}
+
+/// The var naming how many days audit events are kept.
+pub const AUDIT_RETENTION_BINDING: &str = "AUDIT_RETENTION_DAYS";
+/// Days audit events are kept when the var is absent.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: i64 = 400;
+/// Audit events deleted per statement, and statements per run: a backlog is
+/// worked off over several runs, never in one long write.
+const AUDIT_CHUNK: i64 = 500;
+const AUDIT_CHUNKS_PER_RUN: usize = 20;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// `AUDIT_RETENTION_DAYS` as days (a whole number from 1), else the default
+/// (a malformed value is logged, never a reason to delete more).
+pub fn audit_retention_days(var: Option<&str>) -> i64 {
+    match var.map(str::trim) {
+        None | Some("") => DEFAULT_AUDIT_RETENTION_DAYS,
+        Some(text) => match text.parse::<i64>() {
+            Ok(days) if (1..=100_000).contains(&days) => days,
+            _ => {
+                worker::console_error!(
+                    "{AUDIT_RETENTION_BINDING} = {text:?} is not a whole number of days from 1; \
+                     keeping {DEFAULT_AUDIT_RETENTION_DAYS}"
+                );
+                DEFAULT_AUDIT_RETENTION_DAYS
+            }
+        },
+    }
+}
+
+/// Delete audit events older than `days`, oldest first, in chunks of
+/// [`AUDIT_CHUNK`]; returns how many.
+pub async fn sweep_audit_events(db: &Db, now_ms: i64, days: i64) -> Result<usize, ApiError> {
+    let before = now_ms - days * DAY_MS;
+    let mut deleted = 0;
+    for _ in 0..AUDIT_CHUNKS_PER_RUN {
+        let n = db
+            .run(
+                "DELETE FROM audit_events WHERE id IN \
+                   (SELECT id FROM audit_events WHERE at < ?1 ORDER BY at LIMIT ?2)",
+                params![before, AUDIT_CHUNK],
+            )
+            .await?
+            .changes;
+        deleted += n;
+        if (n as i64) < AUDIT_CHUNK {
+            break;
+        }
+    }
+    Ok(deleted)
 }

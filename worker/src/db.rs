@@ -135,7 +135,17 @@ pub struct RunMeta {
 }
 
 /// One statement, prepared and bound, for [`Db::batch`].
-pub struct Stmt(D1PreparedStatement);
+pub struct Stmt {
+    inner: D1PreparedStatement,
+    /// An INSERT, UPDATE or DELETE (a change an audit event rides with).
+    writes: bool,
+}
+
+/// Does `sql` write (INSERT, UPDATE, DELETE, also with RETURNING)?
+fn writes(sql: &str) -> bool {
+    let head = sql.trim_start().get(..6).unwrap_or("").to_ascii_uppercase();
+    matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE")
+}
 
 /// The database, or one request's session of it.
 #[derive(Clone)]
@@ -144,6 +154,8 @@ pub struct Db {
     /// A statement to run in the same transaction as the request's first
     /// write (an idempotency key's claim, `crate::idempotency`).
     with_first_write: Armed,
+    /// The request's audit event, which rides with its change (`crate::audit`).
+    audit: crate::audit::Slot,
 }
 
 /// A statement waiting for the first write (shared by a `Db`'s clones).
@@ -166,6 +178,7 @@ impl Db {
         Ok(Self {
             inner: Inner::Database(Rc::new(env.d1(BINDING)?)),
             with_first_write: Rc::default(),
+            audit: Rc::default(),
         })
     }
 
@@ -179,6 +192,7 @@ impl Db {
         Ok(Self {
             inner: Inner::Session(Rc::new(session)),
             with_first_write: Rc::default(),
+            audit: Rc::default(),
         })
     }
 
@@ -203,13 +217,11 @@ impl Db {
         self.with_first_write.borrow().is_some()
     }
 
-    /// The statement armed by [`Db::with_first_write`], if `sql` writes.
-    fn take_armed(&self, sql: &str) -> Result<Option<Stmt>, ApiError> {
-        let head = sql.trim_start().get(..6).unwrap_or("").to_ascii_uppercase();
-        if !matches!(head.as_str(), "INSERT" | "UPDATE" | "DELETE") {
-            return Ok(None);
-        }
-        self.take_armed_any()
+    /// The request's audit event (shared with its clones): the dispatcher
+    /// arms it, the handler names its target, and the change's write takes
+    /// its INSERT into the same batch ([`crate::audit`]).
+    pub fn audit(&self) -> crate::audit::Slot {
+        self.audit.clone()
     }
 
     fn take_armed_any(&self) -> Result<Option<Stmt>, ApiError> {
@@ -217,17 +229,66 @@ impl Db {
         armed.map(|(sql, params)| self.stmt(&sql, &params)).transpose()
     }
 
-    /// `sql` alone, or after the armed statement in one batch: its result.
+    /// The audit event's statement, for a write about to run.
+    fn take_audit(&self) -> Result<Option<(Stmt, crate::audit::Position)>, ApiError> {
+        let taken = self.audit.borrow_mut().take_for_write()?;
+        taken
+            .map(|(sql, params, position)| Ok((self.stmt(&sql, &params)?, position)))
+            .transpose()
+    }
+
+    /// `sql` alone, or, when it writes and a statement rides with the
+    /// request's first write or its audit event, in one batch with them: its result.
     async fn single(&self, sql: &str, params: &[Param]) -> Result<Option<BatchResult>, ApiError> {
-        match self.take_armed(sql)? {
-            None => Ok(None),
-            Some(armed) => {
-                let stmt = self.stmt(sql, params)?;
-                let mut results = self.batch_raw(vec![armed, stmt]).await?;
-                results[0].meta()?;
-                Ok(results.pop())
-            }
+        if !writes(sql) {
+            return Ok(None);
         }
+        let (armed, audit) = (self.take_armed_any()?, self.take_audit()?);
+        if armed.is_none() && audit.is_none() {
+            return Ok(None);
+        }
+        let stmt = self.stmt(sql, params)?;
+        let mut results = self.batch_with(vec![stmt], armed, audit).await?;
+        Ok(results.pop())
+    }
+
+    /// `stmts` in one batch with what rides on a write: the statement armed
+    /// by [`Db::with_first_write`] (first, with any batch), the audit event
+    /// (before or after them, with a batch that writes). Their results are
+    /// checked and left out: the answer is `stmts`' results, in order.
+    async fn batch_with(
+        &self,
+        stmts: Vec<Stmt>,
+        armed: Option<Stmt>,
+        audit: Option<(Stmt, crate::audit::Position)>,
+    ) -> Result<Vec<BatchResult>, ApiError> {
+        if armed.is_none() && audit.is_none() {
+            return self.batch_raw(stmts).await;
+        }
+        let n = stmts.len();
+        let mut all = Vec::with_capacity(n + 2);
+        let mut before = 0;
+        if let Some(a) = armed {
+            all.push(a);
+            before += 1;
+        }
+        let mut after = None;
+        match audit {
+            Some((a, crate::audit::Position::Before)) => {
+                all.push(a);
+                before += 1;
+            }
+            Some((a, crate::audit::Position::After)) => after = Some(a),
+            None => {}
+        }
+        all.extend(stmts);
+        all.extend(after);
+        let mut results = self.batch_raw(all).await?;
+        for r in results.iter().take(before).chain(results.iter().skip(before + n)) {
+            r.meta()?;
+        }
+        results.truncate(before + n);
+        Ok(results.split_off(before))
     }
 
     fn prepare(&self, sql: &str) -> D1PreparedStatement {
@@ -247,7 +308,10 @@ impl Db {
         let values = params.iter().map(Param::to_js).collect::<Result<Vec<_>, _>>()?;
         let stmt = self.prepare(sql);
         let stmt = if values.is_empty() { stmt } else { stmt.bind(&values)? };
-        Ok(Stmt(stmt))
+        Ok(Stmt {
+            inner: stmt,
+            writes: writes(sql),
+        })
     }
 
     /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
@@ -255,7 +319,7 @@ impl Db {
         if let Some(r) = self.single(sql, params).await? {
             return r.rows();
         }
-        let result = self.stmt(sql, params)?.0.all().await.map_err(d1_error)?;
+        let result = self.stmt(sql, params)?.inner.all().await.map_err(d1_error)?;
         if let Some(err) = result.error() {
             return Err(ApiError::Internal(err));
         }
@@ -267,7 +331,7 @@ impl Db {
         if let Some(r) = self.single(sql, params).await? {
             return r.first();
         }
-        self.stmt(sql, params)?.0.first(None).await.map_err(d1_error)
+        self.stmt(sql, params)?.inner.first(None).await.map_err(d1_error)
     }
 
     /// One column of the first row (e.g. `SELECT count(*) AS n ...` with `"n"`).
@@ -288,7 +352,11 @@ impl Db {
                 None => Ok(None),
             };
         }
-        self.stmt(sql, params)?.0.first(Some(column)).await.map_err(d1_error)
+        self.stmt(sql, params)?
+            .inner
+            .first(Some(column))
+            .await
+            .map_err(d1_error)
     }
 
     /// A write: how many rows changed.
@@ -296,28 +364,28 @@ impl Db {
         if let Some(r) = self.single(sql, params).await? {
             return r.meta();
         }
-        let result = self.stmt(sql, params)?.0.run().await.map_err(d1_error)?;
+        let result = self.stmt(sql, params)?.inner.run().await.map_err(d1_error)?;
         meta(&result)
     }
 
     /// Several statements in one implicit transaction (all or nothing), in
     /// order. Each result's rows can be read with [`BatchResult::rows`].
     /// An empty batch makes no round trip.
-    pub async fn batch(&self, mut stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
+    pub async fn batch(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         if stmts.is_empty() {
             return Ok(Vec::new());
         }
-        if let Some(armed) = self.take_armed_any()? {
-            stmts.insert(0, armed);
-            let mut results = self.batch_raw(stmts).await?;
-            results.remove(0).meta()?;
-            return Ok(results);
-        }
-        self.batch_raw(stmts).await
+        let armed = self.take_armed_any()?;
+        let audit = if stmts.iter().any(|s| s.writes) {
+            self.take_audit()?
+        } else {
+            None
+        };
+        self.batch_with(stmts, armed, audit).await
     }
 
     async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
-        let stmts = stmts.into_iter().map(|s| s.0).collect();
+        let stmts = stmts.into_iter().map(|s| s.inner).collect();
         let results = match &self.inner {
             Inner::Database(d) => d.batch(stmts).await,
             Inner::Session(s) => s.batch(stmts).await,

@@ -45,6 +45,8 @@ pub struct Scope {
     body: Option<Vec<u8>>,
     /// The caller holds the row's `reveals` permission in this organization.
     reveal: bool,
+    /// The change's audit event, on rows that change something.
+    audit: Option<crate::audit::Slot>,
 }
 
 /// A handler asked for something its row's gate does not provide: a bug in
@@ -98,6 +100,16 @@ impl Scope {
         self.list
             .as_ref()
             .ok_or_else(|| not_in_row(self.endpoint, "a list query"))
+    }
+
+    /// Names what this request changes: its audit event (armed by the
+    /// dispatcher on rows that change something) is written in the same D1
+    /// batch as the change's write. Call it before that write; a write
+    /// before it is refused (`crate::audit`). A no-op on rows that read.
+    pub fn target(&self, target: crate::audit::Target) {
+        if let Some(slot) = &self.audit {
+            slot.borrow_mut().name(target);
+        }
     }
 
     /// The typed body. The dispatcher validated it against the row's body;
@@ -210,10 +222,24 @@ async fn gates_then_handler(
         }
         None => None,
     };
-    // 8. The handler.
+    // 8. The handler, its change's audit event armed.
     let reveal = match (endpoint.reveals, caller.as_ref(), org.as_ref()) {
         (Some(p), Some(principal), Some(org)) => principal.require_in(p.name, &org.id, &org.slug).is_ok(),
         _ => false,
+    };
+    let audit = match crate::audit::draft(
+        endpoint,
+        caller.as_ref(),
+        org.as_ref().map(|o| o.id.as_str()),
+        limits::client_ip(&ctx.req),
+        ctx.now_ms,
+    )? {
+        Some(draft) => {
+            let slot = ctx.db()?.audit();
+            slot.borrow_mut().arm(draft);
+            Some(slot)
+        }
+        None => None,
     };
     let scope = Scope {
         reveal,
@@ -224,18 +250,38 @@ async fn gates_then_handler(
         ids,
         list,
         body,
+        audit: audit.clone(),
     };
     let Some(key) = idempotency_key else {
-        return (endpoint.handler)(ctx, scope).await;
+        return handle(endpoint, ctx, scope, audit).await;
     };
     let hash = idempotency::request_hash(endpoint.method, ctx.req.path().as_str(), scope.body.as_deref());
     match idempotency::begin(ctx, ctx.credential_digest()?, key, hash.clone()).await? {
         idempotency::Outcome::Replay(answer) => Ok(answer),
         idempotency::Outcome::Claimed(claim) => {
-            let result = (endpoint.handler)(ctx, scope).await;
+            let result = handle(endpoint, ctx, scope, audit).await;
             idempotency::finish(ctx, claim, &hash, result).await
         }
     }
+}
+
+/// The handler, then its audit event closed: writes after it (an
+/// idempotency key's answer) are not the change. A success whose event never
+/// went out wrote nothing it could be about; it is logged, as a route that
+/// forgot its event would be.
+async fn handle(
+    endpoint: &'static Endpoint,
+    ctx: &mut Ctx,
+    scope: Scope,
+    audit: Option<crate::audit::Slot>,
+) -> Result<worker::Response, ApiError> {
+    let result = (endpoint.handler)(ctx, scope).await;
+    if let Some(slot) = audit {
+        if slot.borrow_mut().close() && result.is_ok() {
+            worker::console_error!("{}: answered success without writing its audit event", endpoint.name);
+        }
+    }
+    result
 }
 
 #[cfg(test)]

@@ -261,6 +261,21 @@ impl Endpoint {
         self.path.split('/').filter_map(|s| s.strip_prefix(':'))
     }
 
+    /// The audit action of a change this row makes (`crate::audit`): the
+    /// row's permission for a write with one, `device.enroll` /
+    /// `device.stateChanged` on the device side; `None` for reads and
+    /// for public rows.
+    pub fn audit_action(&self) -> Option<&'static str> {
+        if matches!(self.method, "GET" | "HEAD" | "OPTIONS") {
+            return None;
+        }
+        match (self.gate, self.device_side) {
+            (Gate::DeviceSecret, true) => Some(crate::audit::DEVICE_STATE_CHANGED),
+            (Gate::Public, true) => Some(crate::audit::DEVICE_ENROLL),
+            (gate, _) => gate.permission().map(|p| p.name),
+        }
+    }
+
     /// Answers errors with Google's body (the `/v1/enterprises` surface)?
     pub fn google(&self) -> bool {
         matches!(self.gate, Gate::Enterprise(_))

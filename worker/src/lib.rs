@@ -6,6 +6,7 @@
 //! request ends in a 5xx from an unhandled error or in a stack trace. A
 //! scheduled entry sweeps expired enrollment tokens ([`cron`]).
 
+mod audit;
 mod auth;
 #[cfg(test)]
 mod client_gen;
@@ -94,6 +95,12 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     match cron::sweep_idempotency_keys(&db, now).await {
         Ok(n) => worker::console_log!("forgot {n} idempotency keys"),
         Err(e) => worker::console_error!("idempotency key sweep failed: {e:?}"),
+    }
+    let var = env.var(cron::AUDIT_RETENTION_BINDING).ok().map(|v| v.to_string());
+    let days = cron::audit_retention_days(var.as_deref());
+    match cron::sweep_audit_events(&db, now, days).await {
+        Ok(n) => worker::console_log!("deleted {n} audit events older than {days} days"),
+        Err(e) => worker::console_error!("audit retention sweep failed: {e:?}"),
     }
     let sealed = match sealed::Keys::of_env(&env) {
         Ok(keys) => cron::seal_credentials(&db, &keys).await,

@@ -178,7 +178,10 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
                 param(
                     "sort",
                     json!({"type": "string", "enum": sorts}),
-                    "field, field:asc or field:desc; default (also for an empty field) createdAt:desc.",
+                    &format!(
+                        "field, field:asc or field:desc; default (also for an empty field) {}:desc.",
+                        pg::default_sort(spec).field
+                    ),
                 ),
             ];
             if !spec.statuses.is_empty() {
@@ -205,6 +208,22 @@ fn query_params(kind: QueryKind) -> Vec<Value> {
             }
             for f in spec.id_filters {
                 out.push(param(f, OBJECT_ID.to_json_schema(), "Only items referring to this id."));
+            }
+            for f in spec.text_filters {
+                out.push(param(
+                    f,
+                    json!({"type": "string", "minLength": 1, "maxLength": pg::MAX_TEXT_FILTER}),
+                    "Only items with exactly this value.",
+                ));
+            }
+            if spec.ranged {
+                for (f, what) in [("from", "at or after"), ("to", "at or before")] {
+                    out.push(param(
+                        f,
+                        json!({"type": "string", "format": "date-time"}),
+                        &format!("Only items {what} this time (RFC 3339)."),
+                    ));
+                }
             }
             out
         }
@@ -422,6 +441,9 @@ fn operation(endpoint: &Endpoint) -> Value {
             p.description
         ));
         o["x-reveal-permission"] = json!(p.name);
+    }
+    if let Some(action) = endpoint.audit_action() {
+        o["x-audit-action"] = json!(action);
     }
     if let Some(body) = endpoint.body {
         o["requestBody"] = json!({

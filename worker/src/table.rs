@@ -13,8 +13,8 @@ use crate::endpoint::Gate::{Caller, DeviceSecret, Enterprise, Organization, Orga
 use crate::endpoint::{endpoint, Endpoint, Link, Refusal, Success};
 use crate::handler;
 use crate::routes::{
-    aosp_devices, aosp_enroll, aosp_policies, aosp_tokens, api_keys, debug, dpc_builds, google, health, mdm_users, me,
-    members, organizations, segments, windows,
+    aosp_devices, aosp_enroll, aosp_policies, aosp_tokens, api_keys, audit_events, debug, dpc_builds, google, health,
+    mdm_users, me, members, organizations, segments, windows,
 };
 
 const SERVICE: &str = "Service";
@@ -23,6 +23,7 @@ const SEGMENTS: &str = "Segments";
 const MDM_USERS: &str = "MDM users";
 const MEMBERS: &str = "Members";
 const API_KEYS: &str = "API keys";
+const AUDIT: &str = "Audit log";
 const AOSP_POLICIES: &str = "AOSP policies";
 const DPC_BUILDS: &str = "DPC builds";
 const AOSP_TOKENS: &str = "AOSP enrollment tokens";
@@ -361,6 +362,20 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(API_KEYS, "Revoke an API key (its next request is 401)")
     .client("revokeApiKey")
     .ok(Success::Envelope("ApiKey")),
+    // Who changed what: written with every change (`crate::audit`), read here.
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/audit-events",
+        "AuditEventsList",
+        Organization(perm::AUDIT_LIST),
+        handler!(audit_events::list),
+    )
+    .doc(
+        AUDIT,
+        "List the organization's audit events, newest first (filters: action, actorId, targetId, from, to)",
+    )
+    .client("listAuditEvents")
+    .list(&pg::AUDIT_EVENTS, "AuditEvent"),
     endpoint(
         "GET",
         "/v1/organizations/:organizationId/mdm/aosp/enterprise/policies",

@@ -73,6 +73,7 @@ pub const ENTRIES: &[Entry] = &[
     resource("DpcBuild", &m::DPC_BUILD),
     resource("Member", &m::MEMBER),
     resource("ApiKey", &m::API_KEY),
+    resource("AuditEvent", &m::AUDIT_EVENT),
     resource("Violation", &m::VIOLATION),
     resource("EntityInUse", &m::ENTITY_IN_USE),
 ];
@@ -461,6 +462,27 @@ mod tests {
                     created_at: TS.into(),
                     last_used_at: expires_at,
                     key,
+                },
+            );
+        }
+        for email in [None, Some("a@b.co".to_string())] {
+            conforms(
+                "AuditEvent",
+                ma::AuditEvent {
+                    id: ID.into(),
+                    at: TS.into(),
+                    actor: ma::AuditActor {
+                        kind: "user".into(),
+                        id: "alice".into(),
+                        email,
+                    },
+                    action: "mdm.aosp.enrollmentToken.create".into(),
+                    target: ma::AuditTarget {
+                        kind: "aospEnrollmentToken".into(),
+                        id: ID.into(),
+                    },
+                    ip: "203.0.113.7".into(),
+                    details: json!({"operation": "AospTokensCreate"}),
                 },
             );
         }

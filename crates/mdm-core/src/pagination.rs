@@ -26,9 +26,17 @@ pub struct ListSpec {
     pub default_statuses: &'static [&'static str],
     /// Extra filters that take an entity id (`mdmUserId`, `winPolicyId`...).
     pub id_filters: &'static [&'static str],
+    /// Extra filters matched exactly against free text (`action`, `actorId`),
+    /// 1 to [`MAX_TEXT_FILTER`] characters; parsed into `ListQuery::id_filters`.
+    pub text_filters: &'static [&'static str],
+    /// Whether `from` / `to` (RFC 3339, both inclusive) bound the list in time.
+    pub ranged: bool,
     /// Whether `segmentId`/`expandTo` apply.
     pub segmented: bool,
 }
+
+/// The longest value a text filter takes.
+pub const MAX_TEXT_FILTER: usize = 256;
 
 pub const AOSP_TOKEN_STATUSES: &[&str] = &["PENDING", "PROCESSING", "DONE", "DELETED", "EXPIRED"];
 pub const WIN_TOKEN_STATES: &[&str] = &["PENDING", "DONE", "DELETED", "EXPIRED"];
@@ -40,6 +48,8 @@ pub const AOSP_TOKENS: ListSpec = ListSpec {
     statuses: AOSP_TOKEN_STATUSES,
     default_statuses: &["PENDING", "PROCESSING", "DONE", "EXPIRED"],
     id_filters: &["mdmUserId"],
+    text_filters: &[],
+    ranged: false,
     segmented: true,
 };
 
@@ -56,6 +66,8 @@ pub const AOSP_DEVICES: ListSpec = ListSpec {
     statuses: DEVICE_STATES,
     default_statuses: &["PROVISIONING", "ACTIVE", "DISABLED", "PENDING_DISENROLL"],
     id_filters: &["mdmUserId", "aosPolicyId"],
+    text_filters: &[],
+    ranged: false,
     segmented: true,
 };
 
@@ -72,6 +84,8 @@ pub const WIN_DEVICES: ListSpec = ListSpec {
     statuses: DEVICE_STATES,
     default_statuses: &["PROVISIONING", "ACTIVE", "DISABLED", "PENDING_DISENROLL"],
     id_filters: &["mdmUserId", "winPolicyId"],
+    text_filters: &[],
+    ranged: false,
     segmented: true,
 };
 
@@ -81,6 +95,8 @@ pub const WIN_TOKENS: ListSpec = ListSpec {
     statuses: WIN_TOKEN_STATES,
     default_statuses: &["PENDING", "DONE", "EXPIRED"],
     id_filters: &["mdmUserId", "winPolicyId"],
+    text_filters: &[],
+    ranged: false,
     segmented: true,
 };
 
@@ -92,6 +108,8 @@ pub const fn plain(name: &'static str, sort_fields: &'static [&'static str]) -> 
         statuses: &[],
         default_statuses: &[],
         id_filters: &[],
+        text_filters: &[],
+        ranged: false,
         segmented: false,
     }
 }
@@ -104,6 +122,17 @@ pub const WIN_POLICIES: ListSpec = plain("winPolicies", &["createdAt", "updatedA
 pub const DPC_BUILDS: ListSpec = plain("dpcBuilds", &["createdAt", "tag"]);
 pub const MEMBERS: ListSpec = plain("members", &["createdAt", "email", "role"]);
 pub const API_KEYS: ListSpec = plain("apiKeys", &["createdAt", "name", "lastUsedAt"]);
+/// The audit log: newest first (`at`), filtered by what, who, which target and when.
+pub const AUDIT_EVENTS: ListSpec = ListSpec {
+    name: "auditEvents",
+    sort_fields: &["at"],
+    statuses: &[],
+    default_statuses: &[],
+    id_filters: &[],
+    text_filters: &["action", "actorId", "targetId"],
+    ranged: true,
+    segmented: false,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -135,8 +164,19 @@ pub struct ListQuery {
     pub statuses: Vec<&'static str>,
     pub segment_id: Option<u64>,
     pub expand_to: Option<ExpandTo>,
-    /// (filter name from `ListSpec::id_filters`, id).
+    /// (filter name from `ListSpec::id_filters` or `text_filters`, value).
     pub id_filters: Vec<(&'static str, String)>,
+    /// `from` (inclusive), as sent and in ms.
+    pub from: Option<TimeBound>,
+    /// `to` (inclusive), as sent and in ms.
+    pub to: Option<TimeBound>,
+}
+
+/// A point in time a list query names: the client's RFC 3339 text and its ms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeBound {
+    pub text: String,
+    pub ms: i64,
 }
 
 impl ListQuery {
@@ -153,14 +193,13 @@ pub fn parse_list_query(spec: &ListSpec, pairs: &[(String, String)]) -> Result<L
     let mut query = ListQuery {
         page: 1,
         limit: DEFAULT_LIMIT,
-        sort: Sort {
-            field: "createdAt",
-            direction: Direction::Desc,
-        },
+        sort: default_sort(spec),
         statuses: spec.default_statuses.to_vec(),
         segment_id: None,
         expand_to: None,
         id_filters: Vec::new(),
+        from: None,
+        to: None,
     };
     let mut seen: Vec<&str> = Vec::new();
     let mut explicit_statuses: Vec<&'static str> = Vec::new();
@@ -214,6 +253,44 @@ pub fn parse_list_query(spec: &ListSpec, pairs: &[(String, String)]) -> Result<L
                 "ancestors" => query.expand_to = Some(ExpandTo::Ancestors),
                 _ => out.push(Violation::new(key, Code::Enum, "must be one of: children, ancestors")),
             },
+            "from" | "to" if spec.ranged => match crate::time::parse_rfc3339(value) {
+                Some(ms) => {
+                    let bound = Some(TimeBound {
+                        text: value.clone(),
+                        ms,
+                    });
+                    if key == "from" {
+                        query.from = bound;
+                    } else {
+                        query.to = bound;
+                    }
+                }
+                None => out.push(Violation::new(
+                    key,
+                    Code::Format,
+                    "must be an RFC 3339 timestamp (2024-01-31T12:00:00Z)",
+                )),
+            },
+            _ if spec.text_filters.contains(&key) => {
+                let filter = spec
+                    .text_filters
+                    .iter()
+                    .find(|f| **f == key)
+                    .copied()
+                    .unwrap_or_default();
+                let chars = value.chars().count();
+                if chars == 0 {
+                    out.push(Violation::new(key, Code::MinLength, "must not be empty"));
+                } else if chars > MAX_TEXT_FILTER {
+                    out.push(Violation::new(
+                        key,
+                        Code::MaxLength,
+                        with_number("must be at most ", MAX_TEXT_FILTER as i64, " characters"),
+                    ));
+                } else {
+                    query.id_filters.push((filter, value.clone()));
+                }
+            }
             _ => match spec.id_filters.iter().find(|f| **f == key) {
                 Some(filter) => {
                     if is_object_id(value) {
@@ -239,6 +316,11 @@ pub fn parse_list_query(spec: &ListSpec, pairs: &[(String, String)]) -> Result<L
             ));
         }
         query.statuses = explicit_statuses;
+    }
+    if let (Some(from), Some(to)) = (&query.from, &query.to) {
+        if to.ms < from.ms {
+            out.push(Violation::new("to", Code::Min, "must not be before from"));
+        }
     }
     if query.expand_to.is_some() && query.segment_id.is_none() && !out.iter().any(|v| v.path == "segmentId") {
         out.push(Violation::new("expandTo", Code::Dependency, "needs segmentId"));
@@ -289,6 +371,15 @@ fn parse_uint(key: &str, value: &str, min: u64, max: u64, out: &mut Vec<Violatio
     }
 }
 
+/// The first sortable field (`createdAt` for every resource but the audit
+/// log's `at`), newest first.
+pub fn default_sort(spec: &ListSpec) -> Sort {
+    Sort {
+        field: spec.sort_fields.first().copied().unwrap_or("createdAt"),
+        direction: Direction::Desc,
+    }
+}
+
 fn parse_sort(spec: &ListSpec, value: &str) -> Result<Sort, Violation> {
     if !Pattern::Sort.matches(value) {
         return Err(Violation::new("sort", Code::Pattern, Pattern::Sort.describe()));
@@ -299,10 +390,7 @@ fn parse_sort(spec: &ListSpec, value: &str) -> Result<Sort, Violation> {
         None => (value, Direction::Asc),
     };
     if field.is_empty() {
-        return Ok(Sort {
-            field: "createdAt",
-            direction: Direction::Desc,
-        });
+        return Ok(default_sort(spec));
     }
     match spec.sort_fields.iter().find(|f| **f == field) {
         Some(f) => Ok(Sort { field: f, direction }),
@@ -423,7 +511,7 @@ pub fn to_query_string(spec: &ListSpec, q: &ListQuery) -> String {
     if q.limit != DEFAULT_LIMIT {
         pair("limit", &|o| push_u64(o, q.limit));
     }
-    if q.sort.field != "createdAt" || q.sort.direction != Direction::Desc {
+    if q.sort != default_sort(spec) {
         let d = match q.sort.direction {
             Direction::Asc => ":asc",
             Direction::Desc => ":desc",
@@ -448,9 +536,29 @@ pub fn to_query_string(spec: &ListSpec, q: &ListQuery) -> String {
         pair("expandTo", &|o| o.push_str(e));
     }
     for (k, v) in &q.id_filters {
-        pair(k, &|o| o.push_str(v));
+        pair(k, &|o| push_encoded(o, v));
+    }
+    for (k, bound) in [("from", &q.from), ("to", &q.to)] {
+        if let Some(b) = bound {
+            pair(k, &|o| push_encoded(o, &b.text));
+        }
     }
     out
+}
+
+/// `value` percent-encoded for a query string (free text filters, a `+` in a
+/// time offset): unreserved characters as they are, every other byte `%XX`.
+fn push_encoded(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
+        }
+    }
 }
 
 /// `prefix` then `items` separated by `sep`.
@@ -556,6 +664,59 @@ mod tests {
                 ("foo".into(), "unknownField")
             ])
         );
+    }
+
+    #[test]
+    fn audit_filters_and_time_range() {
+        let parse = |raw: &str| parse_list_query(&AUDIT_EVENTS, &crate::query_string::decode_pairs(raw));
+        let q =
+            parse("action=device.enroll&targetId=12&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00%2B01:00").unwrap();
+        assert_eq!(q.sort, default_sort(&AUDIT_EVENTS));
+        assert_eq!(q.sort.field, "at");
+        assert_eq!(
+            q.id_filters,
+            vec![("action", "device.enroll".to_string()), ("targetId", "12".to_string())]
+        );
+        assert_eq!(q.from.as_ref().map(|b| b.ms), Some(1_767_225_600_000));
+        assert_eq!(q.to.as_ref().map(|b| b.ms), Some(1_767_225_600_000 + 23 * 3_600_000));
+        let back = to_query_string(&AUDIT_EVENTS, &q);
+        assert_eq!(parse(&back).unwrap(), q);
+        let codes = |raw: &str| {
+            parse(raw)
+                .unwrap_err()
+                .into_iter()
+                .map(|v| (v.path, v.code.as_str()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            codes("from=now&actorId=&to=2026-01-01T00:00:00Z&mdmUserId=65a1b2c3d4e5f60718293a4b"),
+            vec![
+                ("from".to_string(), "format"),
+                ("actorId".to_string(), "minLength"),
+                ("mdmUserId".to_string(), "unknownField")
+            ]
+        );
+        assert_eq!(
+            codes("from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z"),
+            vec![("to".to_string(), "min")]
+        );
+        assert_eq!(
+            codes(&format!("targetId={}", "x".repeat(257))),
+            vec![("targetId".to_string(), "maxLength")]
+        );
+        // Other lists take neither.
+        assert_eq!(
+            q_codes_aosp("from=2026-01-01T00:00:00Z"),
+            vec![("from".to_string(), "unknownField")]
+        );
+    }
+
+    fn q_codes_aosp(raw: &str) -> Vec<(String, &'static str)> {
+        parse_list_query(&AOSP_TOKENS, &crate::query_string::decode_pairs(raw))
+            .unwrap_err()
+            .into_iter()
+            .map(|v| (v.path, v.code.as_str()))
+            .collect()
     }
 
     #[test]

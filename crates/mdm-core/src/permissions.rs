@@ -74,6 +74,10 @@ pub const API_KEY_CREATE: Permission = p(
 );
 pub const API_KEY_LIST: Permission = p("admin.apiKey.list", "List API keys (never their secret).");
 pub const API_KEY_REMOVE: Permission = p("admin.apiKey.remove", "Revoke API keys.");
+pub const AUDIT_LIST: Permission = p(
+    "admin.audit.list",
+    "Read the organization's audit log (who changed what, when, from which IP).",
+);
 
 pub const AOSP_TOKEN_CREATE: Permission = p("mdm.aosp.enrollmentToken.create", "Create AOSP enrollment tokens.");
 pub const AOSP_TOKEN_LIST: Permission = p("mdm.aosp.enrollmentToken.list", "List AOSP enrollment tokens.");
@@ -165,6 +169,7 @@ pub const ALL: &[Permission] = &[
     API_KEY_CREATE,
     API_KEY_LIST,
     API_KEY_REMOVE,
+    AUDIT_LIST,
     AOSP_TOKEN_CREATE,
     AOSP_TOKEN_LIST,
     AOSP_TOKEN_GET,

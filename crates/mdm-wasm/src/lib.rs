@@ -173,6 +173,11 @@ fn list_query_js(q: &ListQuery) -> JsValue {
         };
         pairs.push(("expandTo", JsValue::from_str(e)));
     }
+    for (key, bound) in [("from", &q.from), ("to", &q.to)] {
+        if let Some(b) = bound {
+            pairs.push((key, JsValue::from_str(&b.text)));
+        }
+    }
     convert::object(&pairs)
 }
 

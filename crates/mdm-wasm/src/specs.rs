@@ -19,6 +19,7 @@ pub const LISTS: &[ListSpec] = &[
     p::DPC_BUILDS,
     p::MEMBERS,
     p::API_KEYS,
+    p::AUDIT_EVENTS,
 ];
 
 /// The list spec called `name`.

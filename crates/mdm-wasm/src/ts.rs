@@ -105,7 +105,8 @@ pub fn declarations() -> String {
         out.push_str("    /** 0 to 100; default 10; 0 returns only the counts. */\n    limit?: number;\n");
         let _ = writeln!(
             out,
-            "    /** Default `createdAt:desc`. */\n    sort?: SortExpr<{}>;",
+            "    /** Default `{}:desc`. */\n    sort?: SortExpr<{}>;",
+            mdm_core::pagination::default_sort(spec).field,
             union(spec.sort_fields)
         );
         if !spec.statuses.is_empty() {
@@ -118,8 +119,11 @@ pub fn declarations() -> String {
         if spec.segmented {
             out.push_str("    segmentId?: number;\n    expandTo?: \"children\" | \"ancestors\";\n");
         }
-        for f in spec.id_filters {
+        for f in spec.id_filters.iter().chain(spec.text_filters) {
             let _ = writeln!(out, "    {f}?: string;");
+        }
+        if spec.ranged {
+            out.push_str("    /** RFC 3339, inclusive. */\n    from?: string;\n    /** RFC 3339, inclusive. */\n    to?: string;\n");
         }
         out.push_str("  };\n");
     }
@@ -130,7 +134,8 @@ pub fn declarations() -> String {
          sort: { field: string; direction: \"asc\" | \"desc\" };\n  \
          /** Empty for resources without a status. */\n  status: string[];\n  \
          segmentId?: number;\n  expandTo?: \"children\" | \"ancestors\";\n  \
-         /** Id filters such as mdmUserId, lower-cased. */\n  filters: Record<string, string>;\n}\n\n",
+         /** Id filters such as mdmUserId (lower-cased) and text filters such as action. */\n  filters: Record<string, string>;\n  \
+         /** RFC 3339 bounds, as given (lists with from / to). */\n  from?: string;\n  to?: string;\n}\n\n",
     );
     out.push_str(
         "/** The result of `parseListQuery` / `tryBuildListQuery`. */\n\

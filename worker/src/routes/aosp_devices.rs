@@ -30,6 +30,7 @@ use mdm_core::model::aosp::{AospDevice, DeviceAosPolicy, StateChange};
 use mdm_core::policy::{compose, winner, Layer};
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
@@ -311,6 +312,7 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     values.push(ctx.now_ms.into());
     values.push(id.clone().into());
     values.push(org.id.clone().into());
+    scope.target(Target::new("aospDevice", &id));
     let row: Option<Row> = db
         .first(
             &format!(
@@ -347,6 +349,7 @@ async fn act(ctx: &mut Ctx, scope: Scope, event: DeviceEvent) -> Result<Response
     let id = scope.id(ID_PARAM)?;
     let now = ctx.now_ms;
     let db = ctx.db()?;
+    scope.target(Target::new("aospDevice", &id));
     let row: Option<Row> = db
         .first(
             &action_sql("aosp_devices", event, COLUMNS),

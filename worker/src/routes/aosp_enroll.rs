@@ -44,6 +44,7 @@ use mdm_core::pagination::DEVICE_STATES;
 use mdm_core::requests::device::{AospStatusReport, EnrollAosp};
 use mdm_core::schema::{string, Field, Schema, DATE_TIME, OBJECT_ID};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -182,7 +183,7 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let db = ctx.db()?;
     let keys = Keys::of(ctx)?;
     // One read first: junk never reaches the write batch.
-    claim::precheck(&db, &keys, SOURCES, &input.token, now).await?;
+    claim::precheck(ctx, &keys, SOURCES, &input.token, now).await?;
     let key = keys.lookup(&input.token);
     let claim = params![&key, now, &device_id];
     let insert = params![
@@ -195,6 +196,10 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         &input.device.serial_number,
         &device_info
     ];
+    scope.target(Target::new("aospDevice", &device_id).stored_in(
+        "aosp_devices",
+        "json_object('aospEnrollmentTokenId', enrollment_token_id, 'serialNumber', serial_number)",
+    ));
     let results = db
         .batch(vec![
             db.stmt(&consume(), claim)?,
@@ -209,7 +214,7 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         inserted += results.get(i).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     }
     if inserted != 1 {
-        return Err(claim::refusal(&db, &keys, SOURCES, &input.token, now).await);
+        return Err(claim::refusal(ctx, &keys, SOURCES, &input.token, now).await);
     }
     let organization_id: Option<String> = db
         .value(
@@ -285,6 +290,18 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
     if let Some(applied) = &report.applied_policy {
         patch.insert("appliedPolicy".into(), applied.clone());
     }
+    // A report that moves the device (PROVISIONING → ACTIVE, PENDING_DISENROLL
+    // → DELETED) is a state change: its event is read from the row as it was.
+    let after = device_state_after_report("state");
+    scope.target(Target::new("aospDevice", &id).before(
+        "aosp_devices",
+        format!(
+            "secret_hash = ? AND {} AND {after} != state",
+            device_not_deleted("state")
+        ),
+        vec![secret_hash(secret).into()],
+        format!("json_object('from', state, 'to', {after})"),
+    ));
     let state: Option<String> = ctx
         .db()?
         .value(

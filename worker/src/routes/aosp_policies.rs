@@ -12,6 +12,7 @@ use mdm_core::model::admin::AospPolicy;
 use mdm_core::model::aosp::AosPolicySummary;
 use mdm_core::requests::admin::{AospPolicyCreate, AospPolicyUpdate};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
@@ -134,6 +135,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         created_at: ctx.now_ms,
         updated_at: ctx.now_ms,
     };
+    scope.target(Target::new("aospPolicy", &row.id));
     db.run(
         "INSERT INTO aosp_policies (id, organization_id, name, description, version, config, private, \
          segment_id, expose_to_children, created_at, updated_at) \
@@ -163,6 +165,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 }
 
 const EDIT: Editable = Editable {
+    kind: "aospPolicy",
     table: TABLE,
     columns: COLUMNS,
     id_param: "aosPolicyId",

@@ -18,6 +18,7 @@ use mdm_core::model::aosp::{AospEnrollmentToken, AospTokenConfig, AospTokenSumma
 use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
+use crate::audit::Target;
 use crate::cron;
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -323,6 +324,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     // count-then-insert race). Unlimited plans bind NULL and skip the count
     // (SQLite evaluates `OR` left to right).
     let limit = mdm_core::plans::quota(&org.plan).credentials.map(|l| l as i64);
+    scope.target(Target::new("aospEnrollmentToken", &row.id));
     let inserted = db
         .run(
             &format!(
@@ -407,6 +409,7 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         .facts()?
         .transition(TokenEvent::Delete, ctx.now_ms)
         .map_err(|_| ApiError::InvalidStateTransition)?;
+    scope.target(Target::new("aospEnrollmentToken", &row.id));
     let changed = db
         .run(
             &format!(

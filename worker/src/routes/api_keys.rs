@@ -14,6 +14,7 @@ use worker::Response;
 use mdm_core::model::admin::ApiKey;
 use mdm_core::requests::admin::ApiKeyCreate;
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError, ViolationCode};
@@ -99,6 +100,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         created_at: now,
         last_used_at: None,
     };
+    scope.target(Target::new("apiKey", &row.id).detail("name", row.name.as_str()));
     ctx.db()?
         .run(
             "INSERT INTO api_keys (id, organization_id, name, prefix, key_hash, permissions, created_by, \
@@ -130,6 +132,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id("apiKeyId")?;
+    scope.target(Target::new("apiKey", &id));
     let row: Option<Row> = ctx
         .db()?
         .first(

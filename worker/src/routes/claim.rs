@@ -12,6 +12,7 @@ use mdm_core::lifecycle::sql::{device_room, TokenTable, AOSP_TOKENS, GOOGLE_TOKE
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
@@ -82,8 +83,9 @@ fn lookup_sql(sources: &[&Source]) -> String {
 /// enroll and the organization has room for a device (the claim checks both
 /// again, atomically); else 404 / 3001 (unknown or deleted), 409 / 5010 (used,
 /// expired, at its cap) or 400 / 5017 (the plan's device quota).
-pub async fn precheck(db: &Db, keys: &Keys, sources: &[&Source], credential: &str, now: i64) -> Result<(), ApiError> {
-    let found: Option<Found> = db
+pub async fn precheck(ctx: &Ctx, keys: &Keys, sources: &[&Source], credential: &str, now: i64) -> Result<(), ApiError> {
+    let found: Option<Found> = ctx
+        .db()?
         .first(&lookup_sql(sources), params![keys.lookup(credential), credential, now])
         .await?;
     let found = found.ok_or(ApiError::NotFound)?;
@@ -97,15 +99,18 @@ pub async fn precheck(db: &Db, keys: &Keys, sources: &[&Source], credential: &st
         let source = sources
             .get(found.source)
             .ok_or_else(|| ApiError::internal("claim: no source"))?;
-        seal_legacy(db, keys, source, &found.id, credential, found.link.as_deref()).await?;
+        // Upkeep, not the request's change: outside its session, so the
+        // change's audit event still rides with the claim.
+        let upkeep = Db::from_env(&ctx.env)?;
+        seal_legacy(&upkeep, keys, source, &found.id, credential, found.link.as_deref()).await?;
     }
     Ok(())
 }
 
 /// Why the claim changed nothing (a racing device won it, or the quota
 /// filled): the precheck's answer now.
-pub async fn refusal(db: &Db, keys: &Keys, sources: &[&Source], credential: &str, now: i64) -> ApiError {
-    match precheck(db, keys, sources, credential, now).await {
+pub async fn refusal(ctx: &Ctx, keys: &Keys, sources: &[&Source], credential: &str, now: i64) -> ApiError {
+    match precheck(ctx, keys, sources, credential, now).await {
         Ok(()) => ApiError::InvalidStateTransition,
         Err(e) => e,
     }

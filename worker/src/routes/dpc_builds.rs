@@ -10,6 +10,7 @@ use worker::Response;
 use mdm_core::model::admin::DpcBuild;
 use mdm_core::requests::admin::{DpcBuildCreate, DpcBuildUpdate};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
@@ -97,6 +98,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         version_code: input.version_code,
         created_at: ctx.now_ms,
     };
+    scope.target(Target::new("dpcBuild", &row.id));
     ctx.db()?
         .run(
             "INSERT INTO dpc_builds (id, organization_id, tag, download_url, signature_checksum, \
@@ -122,6 +124,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 }
 
 const EDIT: Editable = Editable {
+    kind: "dpcBuild",
     table: TABLE,
     columns: COLUMNS,
     id_param: "dpcBuildId",

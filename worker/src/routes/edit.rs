@@ -17,6 +17,7 @@ use serde::de::DeserializeOwned;
 
 use mdm_core::lifecycle::sql::{device_not_deleted, AOSP_TOKENS, WIN_TOKENS};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
@@ -27,6 +28,8 @@ use crate::params;
 
 /// A supporting resource's table, as its GET, PUT and DELETE address it.
 pub struct Editable {
+    /// The audit log's name for it (`segment`, `mdmUser`, ...).
+    pub kind: &'static str,
     pub table: &'static str,
     /// The columns its `Row` reads.
     pub columns: &'static str,
@@ -62,9 +65,17 @@ impl Editable {
         scope: &Scope,
         update: Update,
     ) -> Result<Option<T>, ApiError> {
+        self.target(scope)?;
         update
             .run(&ctx.db()?, self.id(scope)?, &scope.org()?.id, ctx.now_ms)
             .await
+    }
+
+    /// Names the row of the path as the audit event's target (the event is
+    /// written only if the change's write changes a row).
+    fn target(&self, scope: &Scope) -> Result<(), ApiError> {
+        scope.target(Target::new(self.kind, scope.id(self.id_param)?));
+        Ok(())
     }
 
     /// Deletes the row of the path unless a referrer counts ([`delete`]).
@@ -74,6 +85,7 @@ impl Editable {
         scope: &Scope,
         referrers: &[Referrer],
     ) -> Result<T, ApiError> {
+        self.target(scope)?;
         delete(
             &ctx.db()?,
             self.table,

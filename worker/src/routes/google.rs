@@ -22,6 +22,7 @@ use mdm_core::model::google::{GoogleEnrollmentToken, ListEnrollmentTokensRespons
 use mdm_core::requests::google::{format_proto_duration, GoogleTokenCreate, GoogleUser};
 use mdm_core::schema::Schema;
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::dispatch::Scope;
@@ -115,6 +116,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let secs = body.duration_secs();
     let expires_at = ctx.now_ms + (secs * 1000.0).round() as i64;
     let extra = json!({ "allowPersonalUsage": body.allow_personal_usage });
+    scope.target(Target::new("googleEnrollmentToken", &id));
     // The plan's quota of live credentials, inside the INSERT (see aosp_tokens::create).
     let limit = mdm_core::plans::quota(&org.plan).credentials.map(|l| l as i64);
     let inserted = db
@@ -166,6 +168,8 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     let org = scope.org()?;
+    let id = scope.id("tokenId")?;
+    scope.target(Target::new("googleEnrollmentToken", &id));
     let changed = db
         .run(
             &format!(
@@ -174,7 +178,7 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
                 GOOGLE_TOKENS.after(&[TokenEvent::Delete], None),
                 GOOGLE_TOKENS.not_deleted()
             ),
-            params![ctx.now_ms, scope.id("tokenId")?, &org.id],
+            params![ctx.now_ms, &id, &org.id],
         )
         .await?
         .changes;

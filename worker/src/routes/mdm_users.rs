@@ -10,6 +10,7 @@ use worker::Response;
 use mdm_core::model::admin::MdmUser;
 use mdm_core::requests::admin::{MdmUserCreate, MdmUserUpdate};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -61,6 +62,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         display_name: input.display_name,
         created_at: ctx.now_ms,
     };
+    scope.target(Target::new("mdmUser", &row.id));
     ctx.db()?
         .run(
             "INSERT INTO mdm_users (id, organization_id, email, display_name, created_at, updated_at) \
@@ -83,6 +85,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 }
 
 const EDIT: Editable = Editable {
+    kind: "mdmUser",
     table: TABLE,
     columns: COLUMNS,
     id_param: "mdmUserId",

@@ -16,6 +16,7 @@ use mdm_core::model::admin::Member;
 use mdm_core::requests::admin::{MemberCreate, MemberUpdate};
 use mdm_core::roles::Role;
 
+use crate::audit::Target;
 use crate::auth::Principal;
 use crate::ctx::Ctx;
 use crate::db::Db;
@@ -90,6 +91,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         created_at: ctx.now_ms,
         updated_at: ctx.now_ms,
     };
+    scope.target(Target::new("member", &row.id).detail("role", row.role.as_str()));
     ctx.db()?
         .run(
             "INSERT INTO members (id, organization_id, email, role, created_at, updated_at) \
@@ -124,6 +126,7 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let role = input.role.unwrap_or(current.role);
     may_handle(caller, org, &role)?;
     let email = input.email.unwrap_or(current.email);
+    scope.target(Target::new("member", &id).detail("role", role.as_str()));
     let row: Option<Row> = db
         .first(
             &format!(
@@ -148,6 +151,7 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     let current = find(&db, org, &id).await?;
     may_handle(scope.caller()?, org, &current.role)?;
+    scope.target(Target::new("member", &id));
     let row: Option<Row> = db
         .first(
             &format!(

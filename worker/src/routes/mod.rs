@@ -19,6 +19,7 @@ pub mod tenancy;
 // Supporting admin resources, AOSP tokens and devices, device-side enrollment.
 pub mod aosp_policies;
 pub mod api_keys;
+pub mod audit_events;
 pub mod dpc_builds;
 pub mod mdm_users;
 pub mod members;

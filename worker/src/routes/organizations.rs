@@ -12,6 +12,7 @@ use worker::Response;
 use mdm_core::model::admin::Organization;
 use mdm_core::requests::admin::{OrganizationCreate, OrganizationUpdate};
 
+use crate::audit::Target;
 use crate::auth::Reach;
 use crate::ctx::Ctx;
 use crate::db::Param;
@@ -62,6 +63,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         created_at: now,
         updated_at: now,
     };
+    scope.target(Target::new("organization", &row.id));
     ctx.db()?
         .run(
             "INSERT INTO organizations (id, slug, name, plan, aos_enterprise_id, win_enterprise_id, \
@@ -95,6 +97,7 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         row.plan = plan;
     }
     row.updated_at = ctx.now_ms;
+    scope.target(Target::new("organization", &row.id));
     ctx.db()?
         .run(
             "UPDATE organizations SET name = ?1, plan = ?2, updated_at = ?3 WHERE id = ?4",

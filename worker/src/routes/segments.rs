@@ -14,6 +14,7 @@ use worker::Response;
 use mdm_core::model::admin::Segment;
 use mdm_core::requests::admin::{SegmentCreate, SegmentUpdate};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::Param;
 use crate::dispatch::Scope;
@@ -64,6 +65,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         .segment("parentId", input.parent_id)
         .check(&db, &org.id)
         .await?;
+    scope.target(Target::inserted("segment"));
     let row: Option<Row> = db
         .first(
             &format!(
@@ -82,6 +84,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 }
 
 const EDIT: Editable = Editable {
+    kind: "segment",
     table: "segments",
     columns: COLUMNS,
     id_param: "segmentId",

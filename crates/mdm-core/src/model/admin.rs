@@ -120,3 +120,38 @@ pub struct DpcBuild {
     pub version_code: Option<i64>,
     pub created_at: String,
 }
+
+/// One entry of the audit log: who changed what, when and from where.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEvent {
+    pub id: String,
+    pub at: String,
+    pub actor: AuditActor,
+    /// The route's permission (`mdm.aosp.enrollmentToken.create`), or
+    /// `device.enroll` / `device.stateChanged`.
+    pub action: String,
+    pub target: AuditTarget,
+    pub ip: String,
+    /// Safe facts about the change (never a credential).
+    pub details: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditActor {
+    /// `apiKey`, `user`, `service` or `device`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditTarget {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: String,
+}

@@ -333,6 +333,57 @@ pub const API_KEY: Schema = Schema::Object(&[
     ),
 ]);
 
+/// Who made a change: `actor.type` of an audit event.
+pub const AUDIT_ACTOR_TYPES: &[&str] = &["apiKey", "user", "service", "device"];
+
+pub const AUDIT_EVENT: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("at", DATE_TIME, "When the change was made."),
+    Field::required(
+        "actor",
+        Schema::Object(&[
+            Field::required(
+                "type",
+                string().one_of(AUDIT_ACTOR_TYPES).schema(),
+                "`apiKey` (an API key), `user` (an OpenID Connect identity), `service` (an HS256 token), \
+                 `device` (a device with its enrollment credential or secret).",
+            ),
+            Field::required("id", TEXT, "The API key's id, the token's `sub`, or the device's id."),
+            Field::optional("email", TEXT, "A person's email, when the credential names one."),
+        ]),
+        "",
+    ),
+    Field::required(
+        "action",
+        TEXT,
+        "The permission of the route that made the change (`mdm.aosp.enrollmentToken.create`), or \
+         `device.enroll` / `device.stateChanged` for what devices do.",
+    ),
+    Field::required(
+        "target",
+        Schema::Object(&[
+            Field::required(
+                "type",
+                TEXT,
+                "What was changed (`aospEnrollmentToken`, `aospDevice`, ...).",
+            ),
+            Field::required("id", TEXT, "Its id."),
+        ]),
+        "",
+    ),
+    Field::required(
+        "ip",
+        TEXT,
+        "The client's address (`CF-Connecting-IP`); empty when unknown.",
+    ),
+    Field::required(
+        "details",
+        Schema::AnyObject,
+        "Safe facts about the change: `operation` (the OpenAPI operationId) and, for some, \
+         more (a device's states `from` and `to`). Never a credential.",
+    ),
+]);
+
 pub const AOSP_POLICY: Schema = Schema::Object(&[
     Field::required("id", OBJECT_ID, ""),
     Field::required("organizationId", OBJECT_ID, ""),

@@ -19,6 +19,7 @@ use mdm_core::model::MdmUserRef;
 use mdm_core::requests::windows::{WinDeviceUpdate, WinPolicyAssignmentInput};
 
 use super::policies;
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
@@ -221,6 +222,7 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let mut values: Vec<Param> = sets.into_iter().map(|(_, v)| v).collect();
     values.push(id.as_str().into());
     values.push(org.id.as_str().into());
+    scope.target(Target::new("winDevice", &id));
     let row: Option<Row> = db
         .first(
             &format!(
@@ -239,6 +241,7 @@ async fn act(ctx: &mut Ctx, scope: Scope, event: DeviceEvent) -> Result<Response
     let id = scope.id(ID_PARAM)?;
     let now = ctx.now_ms;
     let db = ctx.db()?;
+    scope.target(Target::new("winDevice", &id));
     let row: Option<Row> = db
         .first(&action_sql(TABLE, event, COLUMNS), params![&id, &org.id, ts(now), now])
         .await?;

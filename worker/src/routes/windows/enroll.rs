@@ -19,6 +19,7 @@ use mdm_core::lifecycle::{DeviceState, TokenEvent};
 use mdm_core::requests::device::EnrollWindows;
 use mdm_core::schema::{string, Field, Schema, OBJECT_ID};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{created, ApiError};
@@ -58,7 +59,7 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let db = ctx.db()?;
     let keys = Keys::of(ctx)?;
     // One read first: junk never reaches the write batch.
-    claim::precheck(&db, &keys, SOURCES, &code, now).await?;
+    claim::precheck(ctx, &keys, SOURCES, &code, now).await?;
     let key = keys.lookup(&code);
     let claim = db.stmt(
         &format!(
@@ -90,12 +91,16 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             &key
         ],
     )?;
+    scope.target(Target::new("winDevice", &device_id).stored_in(
+        "win_devices",
+        "json_object('winEnrollmentTokenId', enrollment_token_id, 'serialNumber', serial_number)",
+    ));
     let results = db.batch(vec![claim, insert]).await?;
     let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
     if inserted != 1 {
         // 404 for an unknown or deleted code, 409 / 5010 for a used or
         // expired one, 5017 when the plan's device quota is full.
-        return Err(claim::refusal(&db, &keys, SOURCES, &code, now).await);
+        return Err(claim::refusal(ctx, &keys, SOURCES, &code, now).await);
     }
     let device: Option<serde_json::Value> = db
         .first(

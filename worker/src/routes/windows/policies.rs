@@ -16,6 +16,7 @@ use worker::Response;
 use mdm_core::model::windows::WinPolicy;
 use mdm_core::requests::windows::{WinPolicyCreate, WinPolicyUpdate};
 
+use crate::audit::Target;
 use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::dispatch::Scope;
@@ -98,6 +99,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         "assets": body.assets,
     });
     let db = ctx.db()?;
+    scope.target(Target::new("winPolicy", &id));
     db.run(
         "INSERT INTO win_policies (id, organization_id, name, version, config, created_at, updated_at) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -141,6 +143,7 @@ pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolic
 }
 
 const EDIT: Editable = Editable {
+    kind: "winPolicy",
     table: TABLE,
     columns: COLUMNS,
     id_param: "winPolicyId",

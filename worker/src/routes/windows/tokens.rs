@@ -18,6 +18,7 @@ use mdm_core::model::MdmUserRef;
 use mdm_core::requests::windows::{WinPolicyAssignmentInput, WinTokenCreate, WinTokenUpdate};
 
 use super::policies;
+use crate::audit::Target;
 use crate::cron;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
@@ -278,6 +279,7 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         &code,
     );
     let expires_at = ctx.now_ms + body.duration_secs() * 1000;
+    scope.target(Target::new("winEnrollmentToken", &id));
     let keys = Keys::of(ctx)?;
     let credential = Credential {
         enroll_code: code,
@@ -385,6 +387,7 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     let mut values: Vec<Param> = sets.into_iter().map(|(_, v)| v).collect();
     values.push(id.as_str().into());
     values.push(org.id.as_str().into());
+    scope.target(Target::new("winEnrollmentToken", &id));
     let changed = db
         .run(
             &format!(
@@ -415,6 +418,7 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         .facts()?
         .transition(TokenEvent::Delete, ctx.now_ms)
         .map_err(|_| ApiError::InvalidStateTransition)?;
+    scope.target(Target::new("winEnrollmentToken", &id));
     let changed = db
         .run(
             &format!(
