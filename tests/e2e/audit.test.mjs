@@ -182,6 +182,36 @@ const RECIPES = {
     keep(k.key);
     return { path: `/v1/organizations/${ORG}/api-keys/${k.id}`, status: 200, target: () => ({ type: "apiKey", id: k.id }) };
   },
+  // The supporting resources' updates and deletes (tests/e2e/resources.test.mjs has the rest).
+  ...Object.fromEntries(
+    [
+      ["Segment", "segment", `/v1/organizations/${ORG}/segments`, () => ({ name: unique("seg") }), { name: "renamed" }],
+      ["MdmUser", "mdmUser", `/v1/organizations/${ORG}/mdm-users`, () => ({ email: `${unique("user")}@example.com` }), { displayName: "Renamed" }],
+      ["AospPolicy", "aospPolicy", `${AOSP}/policies`, () => ({ name: unique("policy") }), { name: "renamed" }],
+      ["WinPolicy", "winPolicy", `${WIN}/policies`, () => ({ name: unique("policy") }), { name: "renamed" }],
+      [
+        "DpcBuild",
+        "dpcBuild",
+        `${AOSP}/dpc-builds`,
+        () => ({
+          tag: unique("build"),
+          downloadUrl: "https://dl.example.com/dpc.apk",
+          signatureChecksum: SIGNATURE,
+          componentName: "com.example.dpc/.AdminReceiver",
+        }),
+        { downloadUrl: "https://dl.example.com/dpc-2.apk" },
+      ],
+    ].flatMap(([op, type, base, create, update]) => {
+      const made = async () => {
+        const id = String((await api.post(base, create())).id);
+        return { path: `${base}/${id}`, status: 200, target: () => ({ type, id }) };
+      };
+      return [
+        [`${op}Update`, async () => ({ ...(await made()), body: update })],
+        [`${op}Remove`, made],
+      ];
+    }),
+  ),
   AospPoliciesCreate: async () => ({
     path: `${AOSP}/policies`,
     body: { name: unique("policy") },
