@@ -31,7 +31,6 @@ use crate::params;
 use crate::routes::columns;
 use crate::routes::credentials;
 use crate::sealed::{row_aad, Keys, Stored};
-use futures_util::future::try_join_all;
 
 /// Google's `Empty`, the answer to a delete.
 pub const EMPTY: Schema = Schema::Object(&[]);
@@ -223,7 +222,10 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         None
     };
     let keys = Keys::of(ctx)?;
-    let enrollment_tokens = try_join_all(rows.into_iter().map(|r| r.into_model(&keys, &org.enterprise_id))).await?;
+    let mut enrollment_tokens = Vec::with_capacity(rows.len());
+    for row in rows {
+        enrollment_tokens.push(row.into_model(&keys, &org.enterprise_id).await?);
+    }
     raw_json(
         200,
         &ListEnrollmentTokensResponse {
