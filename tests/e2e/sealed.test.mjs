@@ -219,11 +219,14 @@ test("one quota over AOSP and Google credentials on free: 30 concurrent creates 
   assertError(await call(w, "POST", AOSP("quota-free"), { token, body: {} }), 400, 5017);
 });
 
-test("devices: a free organization enrolls exactly 100 of 120 concurrent devices; a deleted one frees its place", async () => {
+test("devices: a free organization enrolls exactly 100 of 120 devices sent 20 at a time; a deleted one frees its place", async () => {
   const t = await root.token("quota-dev", { perpetual: true });
   const results = [];
-  for (let i = 0; i < 120; i += 40) {
-    results.push(...(await Promise.all(Array.from({ length: 40 }, (_, j) => enroll(w, t.config.oneTimeToken, `Q-${i + j}`)))));
+  // 20 at a time: under the load of the parallel suites, bursts of 40 POSTs
+  // sometimes make wrangler dev's proxy lose its connection to workerd (503
+  // "Your worker restarted mid-request"), which is not the worker's answer.
+  for (let i = 0; i < 120; i += 20) {
+    results.push(...(await Promise.all(Array.from({ length: 20 }, (_, j) => enroll(w, t.config.oneTimeToken, `Q-${i + j}`)))));
   }
   const won = results.filter((r) => r.status === 201);
   assert.equal(won.length, 100, JSON.stringify(results.map((r) => r.status)));
