@@ -67,15 +67,18 @@ test("a copy of D1 holds none of the credentials a run made", async () => {
   // An API key, and a create whose answer is stored for its Idempotency-Key.
   const key = await root.post("/v1/organizations/sealed/api-keys", { name: "ci", permissions: ["mdm.aosp.enrollmentToken.list"] });
   secrets.push(key.key);
+  // One credential for both: keys are per credential, and two tokens minted
+  // a second apart are two credentials.
+  const retrier = w.token();
   const again = await call(w, "POST", AOSP("sealed"), {
-    token: w.token(),
+    token: retrier,
     body: { perpetual: true },
     headers: { "idempotency-key": "sealed-retry-1" },
   });
   assert.equal(again.status, 201);
   secrets.push(again.body.data.config.oneTimeToken);
   const replay = await call(w, "POST", AOSP("sealed"), {
-    token: w.token(),
+    token: retrier,
     body: { perpetual: true },
     headers: { "idempotency-key": "sealed-retry-1" },
   });
@@ -237,26 +240,28 @@ test("devices: a free organization enrolls exactly 100 of 120 devices sent 20 at
   assertError(await enroll(w, t.config.oneTimeToken, "Q-full-again"), 400, 5017);
 });
 
-test("pro: Windows tokens and Windows devices count toward the same quota", async () => {
+test("pro: Windows tokens (5 concurrent creates) and Windows devices count toward the same quota", async () => {
   const org = orgs.pro;
   const now = Date.now();
-  // 999 live AOSP tokens and 9,999 devices already stored (by SQL: the API
+  // 997 live AOSP tokens and 9,999 devices already stored (by SQL: the API
   // would take minutes), then the API's own creates and enrollments.
   await w.sql(`
-    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 999)
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 997)
     INSERT INTO aosp_enrollment_tokens (id, organization_id, aos_enterprise_id, value_key, sealed, perpetual, created_at, updated_at)
       SELECT printf('7a%022x', i), '${org.id}', '${org.aosEnterpriseId}', printf('k%d', i), 'k1.x', 1, ${now}, ${now} FROM n;
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 9999)
     INSERT INTO aosp_devices (id, organization_id, aos_enterprise_id, secret_hash, state, enrolled_date, created_at, updated_at)
       SELECT printf('7b%022x', i), '${org.id}', '${org.aosEnterpriseId}', 'h', 'ACTIVE', ${now}, ${now}, ${now} FROM n;
   `);
-  const win = await root.post(WIN("quota-pro"), {});
-  assertError(await root.call("POST", WIN("quota-pro"), { body: {} }), 400, 5017);
+  const creates = await Promise.all(Array.from({ length: 5 }, () => root.call("POST", WIN("quota-pro"), { body: {} })));
+  const made = creates.filter((r) => r.status === 201);
+  assert.equal(made.length, 3, JSON.stringify(creates.map((r) => r.status)));
+  for (const r of creates.filter((r) => r.status !== 201)) assertError(r, 400, 5017);
   assertError(await root.call("POST", AOSP("quota-pro"), { body: {} }), 400, 5017);
+  const win = made[0].body.data;
   const first = await call(w, "POST", "/v1/enroll/windows", { body: { enrollCode: win.enrollCode, device: winDevice(2) } });
   assert.equal(first.status, 201, JSON.stringify(first.body));
-  // The Windows device was the 10,000th: the organization is full.
-  await w.sql(`DELETE FROM aosp_enrollment_tokens WHERE id = '7a0000000000000000000001'`);
+  // The used token no longer counts; the Windows device was the 10,000th.
   const another = await root.post(WIN("quota-pro"), {});
   assertError(
     await call(w, "POST", "/v1/enroll/windows", { body: { enrollCode: another.enrollCode, device: winDevice(3) } }),
