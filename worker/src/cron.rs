@@ -11,7 +11,7 @@ use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
 use crate::routes::claim;
-use crate::sealed::{row_aad, Keys};
+use crate::sealed::Keys;
 
 /// Every token table and how the lifecycle reads it.
 const TABLES: [(&str, TokenTable); 3] = [
@@ -59,21 +59,13 @@ pub async fn sweep_idempotency_keys(db: &Db, now_ms: i64) -> Result<usize, ApiEr
 /// inside D1's queries per invocation.
 const SEAL_CHUNK: i64 = 100;
 
-#[derive(serde::Deserialize)]
-struct ToSeal {
-    id: String,
-    key: String,
-    sealed: Option<String>,
-    link: Option<String>,
-}
-
 /// Seal rows written before migration 0009 (plaintext in the lookup column)
 /// and re-seal rows sealed with a key that is no longer the first of
 /// `CREDENTIAL_SEAL_KEYS`, [`SEAL_CHUNK`] per table per run; returns how many.
 pub async fn seal_credentials(db: &Db, keys: &Keys) -> Result<usize, ApiError> {
     let mut done = 0;
     for source in [&claim::AOSP, &claim::GOOGLE, &claim::WINDOWS] {
-        let rows: Vec<ToSeal> = db
+        let rows: Vec<claim::ToSeal> = db
             .all(
                 &format!(
                     "SELECT id, {} AS key, sealed, {} AS link FROM {} \
@@ -85,42 +77,7 @@ pub async fn seal_credentials(db: &Db, keys: &Keys) -> Result<usize, ApiError> {
                 params![format!("{}.", keys.current()), SEAL_CHUNK],
             )
             .await?;
-        if rows.is_empty() {
-            continue;
-        }
-        let mut updates = Vec::new();
-        for row in rows {
-            let (material, key) = match &row.sealed {
-                // Legacy: the plaintext is in the lookup column.
-                None if source.has_link => (
-                    serde_json::json!({ "enrollCode": row.key, "enrollmentLink": row.link }).to_string(),
-                    keys.lookup(&row.key),
-                ),
-                None => (row.key.clone(), keys.lookup(&row.key)),
-                // Sealed with an older key: the lookup key stays.
-                Some(old) => (keys.open(old, &row_aad(source.table, &row.id)).await?, row.key.clone()),
-            };
-            let sealed = keys.seal(&material, &row_aad(source.table, &row.id)).await?;
-            updates.push(serde_json::json!({ "id": row.id, "key": key, "sealed": sealed }));
-        }
-        let clear_link = if source.has_link {
-            ", enrollment_link = NULL"
-        } else {
-            ""
-        };
-        done += db
-            .run(
-                &format!(
-                    "UPDATE {table} SET {key} = json_extract(j.value, '$.key'), \
-                       sealed = json_extract(j.value, '$.sealed'){clear_link} \
-                     FROM json_each(?1) AS j WHERE {table}.id = json_extract(j.value, '$.id')",
-                    table = source.table,
-                    key = source.key_column
-                ),
-                params![&serde_json::Value::from(updates)],
-            )
-            .await?
-            .changes;
+        done += claim::seal_rows(db, keys, source, &rows).await?;
     }
     Ok(done)
 }

@@ -44,11 +44,7 @@ impl Keys {
     /// The keys from the worker's secrets; unset or malformed is a logged 500
     /// (nothing is stored or shown without them).
     pub fn of(ctx: &Ctx) -> Result<Keys, ApiError> {
-        Self::parse(
-            ctx.string_binding(LOOKUP_BINDING).as_deref(),
-            ctx.string_binding(SEAL_BINDING).as_deref(),
-        )
-        .map_err(ApiError::internal)
+        Self::of_env(&ctx.env)
     }
 
     pub fn of_env(env: &worker::Env) -> Result<Keys, ApiError> {

@@ -102,7 +102,13 @@ pub async fn precheck(ctx: &Ctx, keys: &Keys, sources: &[&Source], credential: &
         // Upkeep, not the request's change: outside its session, so the
         // change's audit event still rides with the claim.
         let upkeep = Db::from_env(&ctx.env)?;
-        seal_legacy(&upkeep, keys, source, &found.id, credential, found.link.as_deref()).await?;
+        let row = ToSeal {
+            id: found.id,
+            key: credential.to_string(),
+            sealed: None,
+            link: found.link,
+        };
+        seal_rows(&upkeep, keys, source, std::slice::from_ref(&row)).await?;
     }
     Ok(())
 }
@@ -116,34 +122,55 @@ pub async fn refusal(ctx: &Ctx, keys: &Keys, sources: &[&Source], credential: &s
     }
 }
 
-/// Seal one legacy row: lookup key instead of plaintext, the sealed copy
-/// beside it (Windows: code and link), conditional on its still being legacy.
-pub async fn seal_legacy(
-    db: &Db,
-    keys: &Keys,
-    source: &Source,
-    id: &str,
-    plain: &str,
-    link: Option<&str>,
-) -> Result<(), ApiError> {
-    let material = if source.has_link {
-        json!({ "enrollCode": plain, "enrollmentLink": link }).to_string()
-    } else {
-        plain.to_string()
-    };
-    let sealed = keys.seal(&material, &row_aad(source.table, id)).await?;
+/// A stored credential to (re)seal: plaintext in `key` while `sealed` is
+/// NULL (rows from before migration 0009), else sealed under some key.
+#[derive(Deserialize)]
+pub struct ToSeal {
+    pub id: String,
+    pub key: String,
+    pub sealed: Option<String>,
+    pub link: Option<String>,
+}
+
+/// Seal `rows` of `source` under the current key, in one UPDATE: a legacy
+/// row gets its lookup key and sealed copy (Windows: code and link, and its
+/// plaintext link cleared); a row sealed with an older key is re-sealed and
+/// keeps its lookup key. Returns how many rows changed. The enrollment that
+/// finds a legacy row and the cron both seal through here.
+pub async fn seal_rows(db: &Db, keys: &Keys, source: &Source, rows: &[ToSeal]) -> Result<usize, ApiError> {
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    let mut updates = Vec::new();
+    for row in rows {
+        let aad = row_aad(source.table, &row.id);
+        let (material, key) = match &row.sealed {
+            None if source.has_link => (
+                json!({ "enrollCode": row.key, "enrollmentLink": row.link }).to_string(),
+                keys.lookup(&row.key),
+            ),
+            None => (row.key.clone(), keys.lookup(&row.key)),
+            Some(old) => (keys.open(old, &aad).await?, row.key.clone()),
+        };
+        let sealed = keys.seal(&material, &aad).await?;
+        updates.push(json!({ "id": row.id, "key": key, "sealed": sealed }));
+    }
     let clear_link = if source.has_link {
         ", enrollment_link = NULL"
     } else {
         ""
     };
-    db.run(
-        &format!(
-            "UPDATE {} SET {} = ?1, sealed = ?2{clear_link} WHERE id = ?3 AND sealed IS NULL",
-            source.table, source.key_column
-        ),
-        params![keys.lookup(plain), sealed, id],
-    )
-    .await?;
-    Ok(())
+    Ok(db
+        .run(
+            &format!(
+                "UPDATE {table} SET {key} = json_extract(j.value, '$.key'), \
+                   sealed = json_extract(j.value, '$.sealed'){clear_link} \
+                 FROM json_each(?1) AS j WHERE {table}.id = json_extract(j.value, '$.id')",
+                table = source.table,
+                key = source.key_column
+            ),
+            params![&serde_json::Value::from(updates)],
+        )
+        .await?
+        .changes)
 }
