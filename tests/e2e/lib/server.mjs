@@ -214,7 +214,7 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
 }
 
 /** fetch + parse: { status, headers, body } (body is JSON when it parses, else text). */
-export async function call(worker, method, path, { token, body, headers = {} } = {}) {
+export async function call(worker, method, path, { token, body, headers = {}, timeoutMs = 60_000 } = {}) {
   const h = { ...headers };
   if (token) h.authorization = `Bearer ${token}`;
   let payload = body;
@@ -222,7 +222,15 @@ export async function call(worker, method, path, { token, body, headers = {} } =
     payload = JSON.stringify(body);
     h["content-type"] ??= "application/json";
   }
-  const res = await worker.fetch(path, { method, headers: h, body: payload });
+  // A request that never answers fails here, naming itself, instead of
+  // stalling its test until the runner's timeout.
+  const signal = AbortSignal.timeout(timeoutMs);
+  let res;
+  try {
+    res = await worker.fetch(path, { method, headers: h, body: payload, signal });
+  } catch (e) {
+    throw new Error(`${method} ${path}: no answer (${e.name}: ${e.message})`, { cause: e });
+  }
   const text = await res.text();
   let parsed = text;
   try {
