@@ -4,6 +4,7 @@
 // own rules, and the API's 5209 details land on the same fields.
 
 import { ApiError, effectiveStatus, MdmClient, qrSvg, timeLeft, validate } from "/pkg/src/browser.js";
+import { webhooksTab } from "./webhooks.js";
 
 const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
@@ -296,6 +297,7 @@ const loaders = {
   members: loadMembers,
   keys: loadKeys,
   audit: loadAudit,
+  webhooks: webhooksTab(document.querySelector('[data-panel="webhooks"]'), () => client).load,
 };
 
 function showTab(name) {

@@ -1,7 +1,7 @@
 // Generated from worker/src/table.rs by `UPDATE=1 cargo test -p mdm-worker client_operations`.
 // Do not edit: add a row (with `.client("name")`) to the endpoint table instead.
 
-import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, AospPolicyUpdate, ApiKey, ApiKeyCreate, AuditEvent, DpcBuild, DpcBuildCreate, DpcBuildUpdate, ListParams, MdmUser, MdmUserCreate, MdmUserUpdate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, SegmentUpdate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate, WinPolicyUpdate } from "../dist/mdm_wasm.js";
+import type { AospDevice, AospDeviceUpdate, AospEnrollmentToken, AospEnrollmentTokenCreate, AospPolicy, AospPolicyCreate, AospPolicyUpdate, ApiKey, ApiKeyCreate, AuditEvent, DpcBuild, DpcBuildCreate, DpcBuildUpdate, ListParams, MdmUser, MdmUserCreate, MdmUserUpdate, Member, MemberCreate, MemberUpdate, Organization, OrganizationCreate, OrganizationUpdate, Page, Segment, SegmentCreate, SegmentUpdate, Webhook, WebhookCreate, WebhookDelivery, WebhookTest, WebhookUpdate, WinDevice, WinDeviceUpdate, WinEnrollmentToken, WinEnrollmentTokenCreate, WinEnrollmentTokenUpdate, WinPolicy, WinPolicyCreate, WinPolicyUpdate } from "../dist/mdm_wasm.js";
 import type { CallOptions } from "./client.js";
 
 /** One method per operation of the endpoint table that the client offers. */
@@ -48,6 +48,20 @@ export interface Operations {
   createApiKey(body: ApiKeyCreate, options?: CallOptions): Promise<ApiKey>;
   /** `DELETE /v1/organizations/:organizationId/api-keys/:apiKeyId` (Revoke an API key (its next request is 401)). */
   revokeApiKey(apiKeyId: string, options?: CallOptions): Promise<ApiKey>;
+  /** `POST /v1/organizations/:organizationId/webhooks` (Subscribe a URL to events; the answer is the only one that shows the signing `secret`). */
+  createWebhook(body: WebhookCreate, options?: CallOptions): Promise<Webhook>;
+  /** `GET /v1/organizations/:organizationId/webhooks` (List the organization's webhook subscriptions (never their secret)). */
+  listWebhooks(params?: ListParams["webhooks"], options?: CallOptions): Promise<Page<Webhook>>;
+  /** `GET /v1/organizations/:organizationId/webhooks/:webhookId` (Read a webhook subscription (never its secret)). */
+  getWebhook(webhookId: string, options?: CallOptions): Promise<Webhook>;
+  /** `PUT /v1/organizations/:organizationId/webhooks/:webhookId` (Change a subscription's URL or events, or enable / disable it). */
+  updateWebhook(webhookId: string, body: WebhookUpdate, options?: CallOptions): Promise<Webhook>;
+  /** `DELETE /v1/organizations/:organizationId/webhooks/:webhookId` (Delete a subscription (nothing more is delivered to it)). */
+  deleteWebhook(webhookId: string, options?: CallOptions): Promise<Webhook>;
+  /** `GET /v1/organizations/:organizationId/webhooks/:webhookId/deliveries` (List a subscription's delivery attempts, newest first (one row per attempt)). */
+  listWebhookDeliveries(webhookId: string, params?: ListParams["webhookDeliveries"], options?: CallOptions): Promise<Page<WebhookDelivery>>;
+  /** `POST /v1/organizations/:organizationId/webhooks/:webhookId/test` (Queue a `ping` event to the subscription (sent even when it is disabled)). */
+  testWebhook(webhookId: string, options?: CallOptions): Promise<WebhookTest>;
   /** `GET /v1/organizations/:organizationId/audit-events` (List the organization's audit events, newest first (filters: action, actorId, targetId, from, to)). */
   listAuditEvents(params?: ListParams["auditEvents"], options?: CallOptions): Promise<Page<AuditEvent>>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies` (List AOSP policies). */

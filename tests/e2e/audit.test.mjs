@@ -182,6 +182,28 @@ const RECIPES = {
     keep(k.key);
     return { path: `/v1/organizations/${ORG}/api-keys/${k.id}`, status: 200, target: () => ({ type: "apiKey", id: k.id }) };
   },
+  // Webhooks (tests/e2e/webhooks.test.mjs has the rest); port 9 on loopback refuses, so nothing is delivered.
+  WebhooksCreate: async () => ({
+    path: `/v1/organizations/${ORG}/webhooks`,
+    body: { url: "http://127.0.0.1:9/audit", events: ["device.enrolled"] },
+    status: 201,
+    target: (r) => ({ type: "webhook", id: dataId(r) }),
+    credentials: (r) => [r.body.data.secret],
+  }),
+  ...Object.fromEntries(
+    [
+      ["WebhookUpdate", "", { enabled: false }, (id) => ({ type: "webhook", id })],
+      ["WebhookRemove", "", undefined, (id) => ({ type: "webhook", id })],
+      ["WebhookTest", "/test", undefined, (id) => ({ type: "webhook", id })],
+    ].map(([name, suffix, body, target]) => [
+      name,
+      async () => {
+        const hook = await api.post(`/v1/organizations/${ORG}/webhooks`, { url: "http://127.0.0.1:9/audit", events: ["device.enrolled"] });
+        keep(hook.secret);
+        return { path: `/v1/organizations/${ORG}/webhooks/${hook.id}${suffix}`, body, status: 200, target: () => target(hook.id) };
+      },
+    ]),
+  ),
   // The supporting resources' updates and deletes (tests/e2e/resources.test.mjs has the rest).
   ...Object.fromEntries(
     [

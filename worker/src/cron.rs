@@ -12,6 +12,7 @@ use crate::http::ApiError;
 use crate::params;
 use crate::routes::claim;
 use crate::sealed::Keys;
+use crate::webhooks::Event;
 
 /// Every token table and how the lifecycle reads it.
 const TABLES: [(&str, TokenTable); 3] = [
@@ -31,17 +32,41 @@ pub fn expire(table: &str, lifecycle: TokenTable, in_org: bool) -> String {
     )
 }
 
-/// Expire every overdue token in one batch; returns how many rows changed.
-pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<usize, ApiError> {
+/// A token the sweep expired, for its `enrollmentToken.expired` event.
+#[derive(serde::Deserialize)]
+pub struct Expired {
+    id: String,
+    organization_id: String,
+}
+
+/// Expire every overdue token in one batch; returns the `enrollmentToken.expired`
+/// events of the tokens it changed (a list that expires tokens as it reads
+/// keeps stored state tidy but sends no event: the sweep is the one place).
+pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<Vec<Event>, ApiError> {
     let stmts = TABLES
         .iter()
-        .map(|(table, lifecycle)| db.stmt(&expire(table, *lifecycle, false), params![now_ms]))
+        .map(|(table, lifecycle)| {
+            let sql = format!("{} RETURNING id, organization_id", expire(table, *lifecycle, false));
+            db.stmt(&sql, params![now_ms])
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let mut changed = 0;
-    for result in db.batch(stmts).await? {
-        changed += result.meta()?.changes;
+    let mut events = Vec::new();
+    for ((table, _), result) in TABLES.iter().zip(db.batch(stmts).await?) {
+        let platform = match *table {
+            "aosp_enrollment_tokens" => "aosp",
+            "win_enrollment_tokens" => "windows",
+            _ => "google",
+        };
+        for row in result.rows::<Expired>()? {
+            let data = serde_json::json!({"platform": platform, "enrollmentTokenId": row.id});
+            events.push(Event::new(
+                mdm_core::webhooks::TOKEN_EXPIRED,
+                &row.organization_id,
+                data,
+            ));
+        }
     }
-    Ok(changed)
+    Ok(events)
 }
 
 /// Forget idempotency keys older than their 24 hours; returns how many.

@@ -4,7 +4,8 @@
 //! ([`table`], through [`router`]), runs the row's gate and handler
 //! ([`dispatch`]) and renders any [`ApiError`] as the error envelope, so no
 //! request ends in a 5xx from an unhandled error or in a stack trace. A
-//! scheduled entry sweeps expired enrollment tokens ([`cron`]).
+//! scheduled entry sweeps expired enrollment tokens ([`cron`]); a queue entry
+//! delivers webhook events ([`webhooks`]).
 
 mod audit;
 mod auth;
@@ -26,8 +27,9 @@ mod routes;
 mod sealed;
 mod table;
 mod webcrypto;
+mod webhooks;
 
-use worker::{event, Context, Env, Request, Response, ScheduleContext, ScheduledEvent};
+use worker::{event, Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent};
 
 use crate::ctx::Ctx;
 use crate::http::query::Query;
@@ -89,7 +91,10 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     };
     let now = now_ms();
     match cron::sweep_expired(&db, now).await {
-        Ok(n) => worker::console_log!("expired {n} enrollment tokens"),
+        Ok(events) => {
+            worker::console_log!("expired {} enrollment tokens", events.len());
+            webhooks::publish(&env, &db, now, events).await;
+        }
         Err(e) => worker::console_error!("token sweep failed: {e:?}"),
     }
     match cron::sweep_idempotency_keys(&db, now).await {
@@ -110,4 +115,11 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(n) => worker::console_log!("sealed {n} stored credentials"),
         Err(e) => worker::console_error!("credential sealing failed: {e:?}"),
     }
+}
+
+/// The webhook delivery queue (`WEBHOOK_QUEUE`): one signed POST per message.
+#[event(queue)]
+async fn queue(batch: MessageBatch<webhooks::Message>, env: Env, _ctx: Context) -> worker::Result<()> {
+    webhooks::consume(batch, env).await;
+    Ok(())
 }

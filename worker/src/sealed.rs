@@ -54,14 +54,16 @@ impl Keys {
 
     pub fn parse(lookup: Option<&str>, seal: Option<&str>) -> Result<Keys, String> {
         let lookup = lookup
-            .and_then(|k| base64_any(k.trim()))
+            .and_then(|k| mdm_core::base64url::decode_any(k.trim()))
             .filter(|k| k.len() >= 32)
             .ok_or_else(|| format!("{LOOKUP_BINDING} must be set to at least 32 random bytes in base64"))?;
         let seal_err = || format!("{SEAL_BINDING} must be set to kid:base64(32 bytes)[,kid:base64(32 bytes)...]");
         let mut keys: Vec<(String, Vec<u8>)> = Vec::new();
         for entry in seal.ok_or_else(seal_err)?.split(',') {
             let (kid, key) = entry.trim().split_once(':').ok_or_else(seal_err)?;
-            let key = base64_any(key.trim()).filter(|k| k.len() == 32).ok_or_else(seal_err)?;
+            let key = mdm_core::base64url::decode_any(key.trim())
+                .filter(|k| k.len() == 32)
+                .ok_or_else(seal_err)?;
             let kid_ok = (1..=16).contains(&kid.len())
                 && kid.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !kid_ok || keys.iter().any(|(k, _)| k == kid) {
@@ -181,21 +183,6 @@ async fn aes(key: &[u8], op: &str, iv: &[u8], aad: &str, data: &[u8]) -> Result<
     let args = Array::of3(&alg, &crypto_key, &bytes(data));
     let out = call(&subtle, op, &args).await.map_err(js_error)?;
     Ok(to_vec(&out))
-}
-
-/// base64 in either alphabet, padded or not (what `openssl rand -base64 32`
-/// and `node -e` print).
-fn base64_any(s: &str) -> Option<Vec<u8>> {
-    let url: String = s
-        .trim_end_matches('=')
-        .chars()
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            c => c,
-        })
-        .collect();
-    mdm_core::base64url::decode(&url)
 }
 
 #[cfg(test)]

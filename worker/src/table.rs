@@ -14,7 +14,7 @@ use crate::endpoint::{endpoint, Endpoint, Link, Refusal, Success};
 use crate::handler;
 use crate::routes::{
     aosp_devices, aosp_enroll, aosp_policies, aosp_tokens, api_keys, audit_events, debug, dpc_builds, google, health,
-    mdm_users, me, members, organizations, segments, windows,
+    mdm_users, me, members, organizations, segments, webhooks, windows,
 };
 
 const SERVICE: &str = "Service";
@@ -24,6 +24,7 @@ const MDM_USERS: &str = "MDM users";
 const MEMBERS: &str = "Members";
 const API_KEYS: &str = "API keys";
 const AUDIT: &str = "Audit log";
+const WEBHOOKS: &str = "Webhooks";
 const AOSP_POLICIES: &str = "AOSP policies";
 const DPC_BUILDS: &str = "DPC builds";
 const AOSP_TOKENS: &str = "AOSP enrollment tokens";
@@ -362,6 +363,86 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(API_KEYS, "Revoke an API key (its next request is 401)")
     .client("revokeApiKey")
     .ok(Success::Envelope("ApiKey")),
+    // Events delivered to subscribers' URLs (`crate::webhooks`).
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/webhooks",
+        "WebhooksCreate",
+        Organization(perm::WEBHOOK_CREATE),
+        handler!(webhooks::create),
+    )
+    .doc(
+        WEBHOOKS,
+        "Subscribe a URL to events; the answer is the only one that shows the signing `secret`",
+    )
+    .client("createWebhook")
+    .body("WebhookCreate")
+    .idempotent()
+    .created(Success::Envelope("Webhook")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/webhooks",
+        "WebhooksList",
+        Organization(perm::WEBHOOK_LIST),
+        handler!(webhooks::list),
+    )
+    .doc(WEBHOOKS, "List the organization's webhook subscriptions (never their secret)")
+    .client("listWebhooks")
+    .list(&pg::WEBHOOKS, "Webhook"),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/webhooks/:webhookId",
+        "WebhookGet",
+        Organization(perm::WEBHOOK_GET),
+        handler!(webhooks::get),
+    )
+    .doc(WEBHOOKS, "Read a webhook subscription (never its secret)")
+    .client("getWebhook")
+    .ok(Success::Envelope("Webhook")),
+    endpoint(
+        "PUT",
+        "/v1/organizations/:organizationId/webhooks/:webhookId",
+        "WebhookUpdate",
+        Organization(perm::WEBHOOK_UPDATE),
+        handler!(webhooks::update),
+    )
+    .doc(WEBHOOKS, "Change a subscription's URL or events, or enable / disable it")
+    .client("updateWebhook")
+    .body("WebhookUpdate")
+    .ok(Success::Envelope("Webhook")),
+    endpoint(
+        "DELETE",
+        "/v1/organizations/:organizationId/webhooks/:webhookId",
+        "WebhookRemove",
+        Organization(perm::WEBHOOK_REMOVE),
+        handler!(webhooks::remove),
+    )
+    .doc(WEBHOOKS, "Delete a subscription (nothing more is delivered to it)")
+    .client("deleteWebhook")
+    .ok(Success::Envelope("Webhook")),
+    endpoint(
+        "GET",
+        "/v1/organizations/:organizationId/webhooks/:webhookId/deliveries",
+        "WebhookDeliveriesList",
+        Organization(perm::WEBHOOK_DELIVERY_LIST),
+        handler!(webhooks::deliveries),
+    )
+    .doc(
+        WEBHOOKS,
+        "List a subscription's delivery attempts, newest first (one row per attempt)",
+    )
+    .client("listWebhookDeliveries")
+    .list(&pg::WEBHOOK_DELIVERIES, "WebhookDelivery"),
+    endpoint(
+        "POST",
+        "/v1/organizations/:organizationId/webhooks/:webhookId/test",
+        "WebhookTest",
+        Organization(perm::WEBHOOK_TEST),
+        handler!(webhooks::test),
+    )
+    .doc(WEBHOOKS, "Queue a `ping` event to the subscription (sent even when it is disabled)")
+    .client("testWebhook")
+    .ok(Success::Envelope("WebhookTest")),
     // Who changed what: written with every change (`crate::audit`), read here.
     endpoint(
         "GET",

@@ -59,6 +59,37 @@ pub fn decode(input: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Standard base64 with padding (RFC 4648 §4): the webhook secrets and signatures.
+pub fn encode_standard(bytes: &[u8]) -> String {
+    let mut out: String = encode(bytes)
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while !out.len().is_multiple_of(4) {
+        out.push('=');
+    }
+    out
+}
+
+/// base64 in either alphabet, padded or not (what `openssl rand -base64 32`
+/// and `node -e` print, and the secrets others give us).
+pub fn decode_any(s: &str) -> Option<Vec<u8>> {
+    let url: String = s
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    decode(&url)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,6 +57,8 @@ pub const ENTRIES: &[Entry] = &[
     request::<admin::MemberCreate>(),
     request::<admin::MemberUpdate>(),
     request::<admin::ApiKeyCreate>(),
+    request::<admin::WebhookCreate>(),
+    request::<admin::WebhookUpdate>(),
     request::<device::EnrollAosp>(),
     request::<device::EnrollWindows>(),
     request::<device::AospStatusReport>(),
@@ -74,6 +76,9 @@ pub const ENTRIES: &[Entry] = &[
     resource("Member", &m::MEMBER),
     resource("ApiKey", &m::API_KEY),
     resource("AuditEvent", &m::AUDIT_EVENT),
+    resource("Webhook", &m::WEBHOOK),
+    resource("WebhookDelivery", &m::WEBHOOK_DELIVERY),
+    resource("WebhookTest", &m::WEBHOOK_TEST),
     resource("Violation", &m::VIOLATION),
     resource("EntityInUse", &m::ENTITY_IN_USE),
 ];
@@ -127,6 +132,8 @@ pub const REQUESTS: &[RequestCheck] = &[
     check::<admin::MemberCreate>(),
     check::<admin::MemberUpdate>(),
     check::<admin::ApiKeyCreate>(),
+    check::<admin::WebhookCreate>(),
+    check::<admin::WebhookUpdate>(),
     check::<device::EnrollAosp>(),
     check::<device::EnrollWindows>(),
     check::<device::AospStatusReport>(),
@@ -165,6 +172,8 @@ pub fn violations_of(name: &str, body: &serde_json::Value) -> Option<Vec<crate::
         admin::MemberCreate::NAME => v::<admin::MemberCreate>(body),
         admin::MemberUpdate::NAME => v::<admin::MemberUpdate>(body),
         admin::ApiKeyCreate::NAME => v::<admin::ApiKeyCreate>(body),
+        admin::WebhookCreate::NAME => v::<admin::WebhookCreate>(body),
+        admin::WebhookUpdate::NAME => v::<admin::WebhookUpdate>(body),
         device::EnrollAosp::NAME => v::<device::EnrollAosp>(body),
         device::EnrollWindows::NAME => v::<device::EnrollWindows>(body),
         device::AospStatusReport::NAME => v::<device::AospStatusReport>(body),
@@ -465,6 +474,40 @@ mod tests {
                 },
             );
         }
+        for secret in [None, Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_string())] {
+            conforms(
+                "Webhook",
+                ma::Webhook {
+                    id: ID.into(),
+                    organization_id: ID.into(),
+                    url: "https://h.example.com".into(),
+                    events: vec!["device.enrolled".into()],
+                    enabled: true,
+                    created_at: TS.into(),
+                    updated_at: TS.into(),
+                    secret,
+                },
+            );
+        }
+        for (status, response_status) in [("delivered", Some(204)), ("failed", None), ("deadLettered", Some(503))] {
+            conforms(
+                "WebhookDelivery",
+                ma::WebhookDelivery {
+                    id: ID.into(),
+                    webhook_id: ID.into(),
+                    event: "ping".into(),
+                    message_id: "msg_x".into(),
+                    attempt: 2,
+                    status: status.into(),
+                    response_status,
+                    at: TS.into(),
+                },
+            );
+        }
+        conforms(
+            "WebhookTest",
+            json!({"webhookId": ID, "event": "ping", "messageId": "msg_x"}),
+        );
         for email in [None, Some("a@b.co".to_string())] {
             conforms(
                 "AuditEvent",

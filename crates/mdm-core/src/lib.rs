@@ -34,6 +34,7 @@ pub mod scan;
 pub mod schema;
 pub mod time;
 pub mod violation;
+pub mod webhooks;
 
 pub use requests::{body_violations, parse_body_text, read_body, RequestBody};
 #[cfg(any(test, feature = "oracle"))]

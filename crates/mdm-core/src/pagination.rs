@@ -122,6 +122,9 @@ pub const WIN_POLICIES: ListSpec = plain("winPolicies", &["createdAt", "updatedA
 pub const DPC_BUILDS: ListSpec = plain("dpcBuilds", &["createdAt", "tag"]);
 pub const MEMBERS: ListSpec = plain("members", &["createdAt", "email", "role"]);
 pub const API_KEYS: ListSpec = plain("apiKeys", &["createdAt", "name", "lastUsedAt"]);
+pub const WEBHOOKS: ListSpec = plain("webhooks", &["createdAt", "url"]);
+/// A subscription's delivery attempts, newest first by default.
+pub const WEBHOOK_DELIVERIES: ListSpec = plain("webhookDeliveries", &["at"]);
 /// The audit log: newest first (`at`), filtered by what, who, which target and when.
 pub const AUDIT_EVENTS: ListSpec = ListSpec {
     name: "auditEvents",

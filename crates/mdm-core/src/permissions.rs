@@ -74,6 +74,22 @@ pub const API_KEY_CREATE: Permission = p(
 );
 pub const API_KEY_LIST: Permission = p("admin.apiKey.list", "List API keys (never their secret).");
 pub const API_KEY_REMOVE: Permission = p("admin.apiKey.remove", "Revoke API keys.");
+pub const WEBHOOK_CREATE: Permission = p(
+    "admin.webhook.create",
+    "Subscribe a URL to events (the answer shows its signing secret once).",
+);
+pub const WEBHOOK_LIST: Permission = p("admin.webhook.list", "List webhook subscriptions (never their secret).");
+pub const WEBHOOK_GET: Permission = p("admin.webhook.get", "Read one webhook subscription (never its secret).");
+pub const WEBHOOK_UPDATE: Permission = p(
+    "admin.webhook.update",
+    "Change a subscription's URL, events, or enable and disable it.",
+);
+pub const WEBHOOK_REMOVE: Permission = p("admin.webhook.remove", "Delete webhook subscriptions.");
+pub const WEBHOOK_TEST: Permission = p("admin.webhook.test", "Send a subscription a `ping` event.");
+pub const WEBHOOK_DELIVERY_LIST: Permission = p(
+    "admin.webhook.delivery.list",
+    "List a subscription's delivery attempts and their answers.",
+);
 pub const AUDIT_LIST: Permission = p(
     "admin.audit.list",
     "Read the organization's audit log (who changed what, when, from which IP).",
@@ -169,6 +185,13 @@ pub const ALL: &[Permission] = &[
     API_KEY_CREATE,
     API_KEY_LIST,
     API_KEY_REMOVE,
+    WEBHOOK_CREATE,
+    WEBHOOK_LIST,
+    WEBHOOK_GET,
+    WEBHOOK_UPDATE,
+    WEBHOOK_REMOVE,
+    WEBHOOK_TEST,
+    WEBHOOK_DELIVERY_LIST,
     AUDIT_LIST,
     AOSP_TOKEN_CREATE,
     AOSP_TOKEN_LIST,

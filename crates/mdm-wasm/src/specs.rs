@@ -20,6 +20,8 @@ pub const LISTS: &[ListSpec] = &[
     p::MEMBERS,
     p::API_KEYS,
     p::AUDIT_EVENTS,
+    p::WEBHOOKS,
+    p::WEBHOOK_DELIVERIES,
 ];
 
 /// The list spec called `name`.

@@ -54,6 +54,9 @@ use crate::routes::claim;
 use crate::routes::columns::{new_id, ts};
 use crate::routes::credentials::{new_secret, secret_hash};
 use crate::sealed::Keys;
+use crate::webhooks::{publish, Event};
+use mdm_core::webhooks;
+use serde_json::json;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -216,20 +219,53 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     if inserted != 1 {
         return Err(claim::refusal(ctx, &keys, SOURCES, &input.token, now).await);
     }
-    let organization_id: Option<String> = db
-        .value(
-            "SELECT organization_id FROM aosp_devices WHERE id = ?1",
+    // A one-time AOSP token is consumed when `complete` changed it.
+    let consumed = results
+        .get(2)
+        .map(|r| r.meta())
+        .transpose()?
+        .is_some_and(|m| m.changes == 1);
+    let stored: Option<EnrolledRow> = db
+        .first(
+            "SELECT organization_id, enrollment_token_id FROM aosp_devices WHERE id = ?1",
             params![&device_id],
-            "organization_id",
         )
         .await?;
+    let stored = stored.ok_or_else(|| ApiError::internal("an enrolled device is not stored"))?;
+    let org = stored.organization_id.as_str();
+    let mut events = vec![Event::new(
+        webhooks::DEVICE_ENROLLED,
+        org,
+        json!({"platform": "aosp", "deviceId": &device_id, "enrollmentTokenId": &stored.enrollment_token_id}),
+    )];
+    if let (true, Some(token_id)) = (consumed, &stored.enrollment_token_id) {
+        events.push(Event::new(
+            webhooks::TOKEN_CONSUMED,
+            org,
+            json!({"platform": "aosp", "enrollmentTokenId": token_id, "deviceId": &device_id}),
+        ));
+    }
+    publish(&ctx.env, &db, now, events).await;
     created(&Enrolled {
         aos_device_id: device_id,
-        organization_id: organization_id.unwrap_or_default(),
+        organization_id: stored.organization_id,
         device_secret: secret,
         state: DeviceState::Provisioning,
         enrolled_date: ts(now),
     })
+}
+
+#[derive(serde::Deserialize)]
+struct DeviceFacts {
+    state: String,
+    organization_id: String,
+}
+
+#[derive(serde::Deserialize)]
+struct EnrolledRow {
+    organization_id: String,
+    /// NULL for a device enrolled with a Google-compatible token.
+    enrollment_token_id: Option<String>,
 }
 
 /// Where a device's AOSP credential may be found: AOSP tokens, then Google's.
@@ -302,8 +338,15 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
         vec![secret_hash(secret).into()],
         format!("json_object('from', state, 'to', {after})"),
     ));
-    let state: Option<String> = ctx
-        .db()?
+    let db = ctx.db()?;
+    // The state before, for the webhook event of a report that moves the device.
+    let before: Option<DeviceFacts> = db
+        .first(
+            "SELECT state, organization_id FROM aosp_devices WHERE id = ?1",
+            params![&id],
+        )
+        .await?;
+    let state: Option<String> = db
         .value(
             &report_sql(),
             params![
@@ -319,6 +362,11 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
         .await?;
     // Unknown device and wrong secret look the same: the secret is invalid.
     let state = state.ok_or(ApiError::InvalidToken)?;
+    if let Some(before) = before.filter(|b| b.state != state) {
+        let data = json!({"platform": "aosp", "deviceId": &id, "from": before.state, "to": &state});
+        let event = Event::new(webhooks::DEVICE_STATE_CHANGED, &before.organization_id, data);
+        publish(&ctx.env, &db, now, vec![event]).await;
+    }
     let state: DeviceState = serde_json::from_value(serde_json::Value::String(state)).map_err(ApiError::internal)?;
     ok(&Reported {
         aos_device_id: id,

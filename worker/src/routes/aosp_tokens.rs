@@ -33,6 +33,7 @@ use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::sealed::{open_each, row_aad, Keys, Stored};
+use crate::webhooks::{publish, Event};
 
 /// Path parameter of the single-token routes.
 pub const ID_PARAM: &str = "aosEnrollmentTokenId";
@@ -427,5 +428,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     }
     row.status = next.as_str().into();
     row.updated_at = ctx.now_ms;
+    let data = serde_json::json!({"platform": "aosp", "enrollmentTokenId": &row.id});
+    let event = Event::new(mdm_core::webhooks::TOKEN_DELETED, &org.id, data);
+    publish(&ctx.env, &db, ctx.now_ms, vec![event]).await;
     ok(&respond_one(ctx, &db, org, row).await?)
 }

@@ -25,6 +25,7 @@ pub mod mdm_users;
 pub mod members;
 pub mod organizations;
 pub mod segments;
+pub mod webhooks;
 
 // AOSP tokens and devices, device-side enrollment.
 pub mod aosp_devices;

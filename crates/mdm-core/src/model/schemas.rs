@@ -333,6 +333,56 @@ pub const API_KEY: Schema = Schema::Object(&[
     ),
 ]);
 
+pub const WEBHOOK: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("organizationId", OBJECT_ID, ""),
+    Field::required("url", TEXT, "Where deliveries are POSTed."),
+    Field::required("events", STRINGS, "The events delivered."),
+    Field::required("enabled", Schema::Boolean, "false: nothing is delivered."),
+    Field::required("createdAt", DATE_TIME, ""),
+    Field::required("updatedAt", DATE_TIME, ""),
+    Field::optional(
+        "secret",
+        TEXT,
+        "The signing secret (`whsec_...`), only in the answer that created it: store it now.",
+    ),
+]);
+
+pub const WEBHOOK_DELIVERY: Schema = Schema::Object(&[
+    Field::required("id", OBJECT_ID, ""),
+    Field::required("webhookId", OBJECT_ID, ""),
+    Field::required("event", TEXT, "The event's type (`ping` for a test)."),
+    Field::required(
+        "messageId",
+        TEXT,
+        "The delivery's `webhook-id`, the same for every attempt.",
+    ),
+    Field::required("attempt", crate::schema::integer(1, 1000), "1 for the first attempt."),
+    Field::required(
+        "status",
+        string().one_of(crate::webhooks::DELIVERY_STATUSES).schema(),
+        "`delivered` (2xx), `failed` (retried later), `deadLettered` (failed, and no retry is left).",
+    ),
+    Field::required(
+        "responseStatus",
+        crate::schema::integer(100, 599),
+        "The receiver's HTTP status; null: no answer (timeout after 10 s, or no connection).",
+    )
+    .nullable(),
+    Field::required("at", DATE_TIME, "When the attempt was made."),
+]);
+
+/// What `POST .../webhooks/:webhookId/test` answers: the queued ping.
+pub const WEBHOOK_TEST: Schema = Schema::Object(&[
+    Field::required("webhookId", OBJECT_ID, ""),
+    Field::required("event", string().one_of(&[crate::webhooks::PING]).schema(), "`ping`."),
+    Field::required(
+        "messageId",
+        TEXT,
+        "The delivery's `webhook-id`; its attempts are listed under the subscription's deliveries.",
+    ),
+]);
+
 /// Who made a change: `actor.type` of an audit event.
 pub const AUDIT_ACTOR_TYPES: &[&str] = &["apiKey", "user", "service", "device"];
 

@@ -394,6 +394,91 @@ impl RequestBody for ApiKeyCreate {
     }
 }
 
+const WEBHOOK_URL: Schema = string().min(1).max(2048).schema();
+const WEBHOOK_EVENT: Schema = string().one_of(crate::webhooks::EVENTS).schema();
+const WEBHOOK_EVENTS: Schema = crate::schema::array_max(&WEBHOOK_EVENT, 5);
+const WEBHOOK_URL_DOC: &str = "Where deliveries are POSTed: https:// (plain http:// only to loopback when the \
+     service runs with ENVIRONMENT=development); outside development, never a private, loopback or reserved address.";
+const WEBHOOK_EVENTS_DOC: &str = "The events to deliver, at least one, each once: device.enrolled, \
+     device.stateChanged, enrollmentToken.consumed, enrollmentToken.expired, enrollmentToken.deleted.";
+
+/// `events` holds at least one event, and each once.
+fn events_rule<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
+    let Some(items) = body.get("events").and_then(J::items) else {
+        return;
+    };
+    let mut seen: Vec<String> = Vec::new();
+    let mut count = 0;
+    for (i, item) in items.enumerate() {
+        count += 1;
+        let Some(name) = item.as_str() else { continue };
+        if seen.iter().any(|s| *s == *name) {
+            out.push(Violation::new(
+                format!("events[{i}]"),
+                ViolationCode::Enum,
+                "is listed twice",
+            ));
+        } else {
+            seen.push(name.to_string());
+        }
+    }
+    if count == 0 {
+        out.push(Violation::new(
+            "events",
+            ViolationCode::Required,
+            "must name at least one event",
+        ));
+    }
+}
+
+/// `POST /v1/organizations/:organizationId/webhooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookCreate {
+    pub url: String,
+    pub events: Vec<String>,
+    pub enabled: Option<bool>,
+}
+
+impl RequestBody for WebhookCreate {
+    const NAME: &'static str = "WebhookCreate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::required("url", WEBHOOK_URL, WEBHOOK_URL_DOC),
+        Field::required("events", WEBHOOK_EVENTS, WEBHOOK_EVENTS_DOC),
+        Field::optional("enabled", Schema::Boolean, "Deliver events now; default true."),
+    ]);
+
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
+        events_rule(body, out);
+    }
+}
+
+/// `PUT /v1/organizations/:organizationId/webhooks/:webhookId`: absent fields stay.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookUpdate {
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub enabled: Option<bool>,
+}
+
+impl RequestBody for WebhookUpdate {
+    const NAME: &'static str = "WebhookUpdate";
+    const SCHEMA: Schema = Schema::Object(&[
+        Field::optional("url", WEBHOOK_URL, WEBHOOK_URL_DOC),
+        Field::optional("events", WEBHOOK_EVENTS, WEBHOOK_EVENTS_DOC),
+        Field::optional(
+            "enabled",
+            Schema::Boolean,
+            "false: deliver nothing until enabled again.",
+        ),
+    ]);
+
+    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
+        events_rule(body, out);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,5 +555,35 @@ mod tests {
         let b: DpcBuildUpdate = accepts(json!({"versionCode": null}));
         assert_eq!(b.version_code, Some(None));
         rejects::<DpcBuildUpdate>(json!({"downloadUrl": "http://x.y/z"}), "downloadUrl", "format");
+    }
+
+    #[test]
+    fn webhooks() {
+        let w: WebhookCreate = accepts(json!({"url": "https://h.example.com", "events": ["device.enrolled"]}));
+        assert_eq!(w.enabled, None);
+        assert_eq!(
+            codes::<WebhookCreate>(
+                json!({"url": "", "events": ["device.enrolled", "nope", "device.enrolled"], "secret": "x"})
+            ),
+            vec![
+                ("url".into(), "minLength"),
+                ("events[1]".into(), "enum"),
+                ("secret".into(), "unknownField"),
+                ("events[2]".into(), "enum")
+            ]
+        );
+        assert_eq!(
+            codes::<WebhookCreate>(json!({"events": [], "enabled": "yes"})),
+            vec![
+                ("url".into(), "required"),
+                ("enabled".into(), "type"),
+                ("events".into(), "required")
+            ]
+        );
+        let u: WebhookUpdate = accepts(json!({"enabled": false}));
+        assert_eq!(u.enabled, Some(false));
+        assert_eq!(accepts::<WebhookUpdate>(json!({})), WebhookUpdate::default());
+        rejects::<WebhookUpdate>(json!({"events": []}), "events", "required");
+        rejects::<WebhookUpdate>(json!({"id": "x"}), "id", "unknownField");
     }
 }

@@ -28,6 +28,7 @@ use crate::routes::claim;
 use crate::routes::columns;
 use crate::routes::credentials;
 use crate::sealed::Keys;
+use crate::webhooks::{publish, Event};
 
 /// `POST /v1/enroll/windows` → the new device and its secret (shown once).
 pub const ENROLLED: Schema = Schema::Object(&[
@@ -110,6 +111,11 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         )
         .await?;
     let mut device = device.ok_or_else(|| ApiError::internal("enrolled device not found"))?;
+    let org = device["organizationId"].as_str().unwrap_or_default().to_string();
+    let data =
+        json!({"platform": "windows", "deviceId": &device_id, "enrollmentTokenId": device["winEnrollmentTokenId"]});
+    let event = Event::new(mdm_core::webhooks::DEVICE_ENROLLED, &org, data);
+    publish(&ctx.env, &db, now, vec![event]).await;
     device["state"] = json!(DeviceState::Provisioning);
     device["deviceSecret"] = json!(secret);
     created(&device)

@@ -30,6 +30,7 @@ use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::sealed::{open_each, row_aad, Keys};
+use crate::webhooks::{publish, Event};
 
 /// The path parameter of a single token.
 pub const ID_PARAM: &str = "winEnrollmentTokenId";
@@ -435,5 +436,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     }
     row.state = next.as_str().into();
     row.updated_at = ctx.now_ms;
+    let data = serde_json::json!({"platform": "windows", "enrollmentTokenId": &id});
+    let event = Event::new(mdm_core::webhooks::TOKEN_DELETED, &org.id, data);
+    publish(&ctx.env, &db, ctx.now_ms, vec![event]).await;
     ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }

@@ -1,0 +1,178 @@
+//! The consumer: each message is one POST to its subscription's URL, signed,
+//! with a 10 s timeout. A 2xx acknowledges it; anything else is retried after
+//! the schedule's next delay (`WEBHOOK_RETRY_DELAYS`), and when the schedule
+//! is spent the message goes to the dead-letter queue. Every attempt is one
+//! row of `webhook_deliveries`.
+
+use futures_util::future::{select, Either};
+use serde::Deserialize;
+use worker::{
+    AbortController, Delay, Env, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder, Request,
+    RequestInit,
+};
+
+use mdm_core::webhooks::{self as core, DEAD_LETTERED, DELIVERED, FAILED, PING};
+
+use super::{Message, DEAD_LETTER_BINDING, RETRY_DELAYS_BINDING, TABLE};
+use crate::db::Db;
+use crate::http::ApiError;
+use crate::params;
+use crate::sealed::{row_aad, Keys};
+
+/// How long one attempt may take.
+const TIMEOUT_MS: u64 = 10_000;
+
+/// What becomes of a message after its attempt.
+enum Outcome {
+    Ack,
+    Retry(u32),
+    DeadLetter,
+}
+
+/// The queue handler: every message of the batch, in turn.
+pub async fn consume(batch: MessageBatch<Message>, env: Env) {
+    let var = env.var(RETRY_DELAYS_BINDING).ok().map(|v| v.to_string());
+    let delays = core::retry_delays(var.as_deref()).unwrap_or_else(|(default, why)| {
+        worker::console_error!("{why}; using the default schedule");
+        default
+    });
+    let setup = Db::from_env(&env).and_then(|db| Ok((db, Keys::of_env(&env)?)));
+    let messages = match batch.messages() {
+        Ok(m) => m,
+        Err(e) => {
+            // Bodies this worker did not write: nothing to deliver, ever.
+            worker::console_error!("webhooks: unreadable batch, acknowledged: {e:?}");
+            return batch.ack_all();
+        }
+    };
+    for m in messages {
+        let outcome = match &setup {
+            Ok((db, keys)) => attempt(db, keys, &delays, m.body()).await,
+            Err(e) => Err(ApiError::internal(format!("{e:?}"))),
+        };
+        match outcome {
+            Ok(Outcome::Ack) => m.ack(),
+            Ok(Outcome::Retry(seconds)) => {
+                m.retry_with_options(&QueueRetryOptionsBuilder::new().with_delay_seconds(seconds).build())
+            }
+            Ok(Outcome::DeadLetter) => match dead_letter(&env, m.body()).await {
+                Ok(()) => m.ack(),
+                Err(e) => {
+                    worker::console_error!("webhooks: dead-letter queue refused {}: {e:?}", m.body().message_id);
+                    m.retry()
+                }
+            },
+            Err(e) => {
+                // The worker's own failure (D1, keys): the queue's plain retry,
+                // bounded by its max_retries, then its dead-letter queue.
+                worker::console_error!("webhooks: {} not attempted: {e:?}", m.body().message_id);
+                m.retry()
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Subscription {
+    url: String,
+    enabled: i64,
+    secret_sealed: String,
+}
+
+async fn attempt(db: &Db, keys: &Keys, delays: &[u32], msg: &Message) -> Result<Outcome, ApiError> {
+    let subscription: Option<Subscription> = db
+        .first(
+            "SELECT url, enabled, secret_sealed FROM webhooks \
+             WHERE id = ?1 AND organization_id = ?2 AND deleted_at IS NULL",
+            params![&msg.webhook_id, &msg.organization_id],
+        )
+        .await?;
+    // Deleted, or disabled since the event was queued: nothing is sent (a
+    // ping is sent to a disabled subscription: it was asked for).
+    let Some(sub) = subscription.filter(|s| s.enabled == 1 || msg.event == PING) else {
+        return Ok(Outcome::Ack);
+    };
+    let previous: Option<i64> = db
+        .value(
+            "SELECT count(*) AS n FROM webhook_deliveries WHERE message_id = ?1",
+            params![&msg.message_id],
+            "n",
+        )
+        .await?;
+    let number = previous.unwrap_or(0) + 1;
+    let secret = keys.open(&sub.secret_sealed, &row_aad(TABLE, &msg.webhook_id)).await?;
+    let body = serde_json::json!({
+        "type": msg.event,
+        "timestamp": mdm_core::time::to_rfc3339(msg.at),
+        "data": serde_json::from_str::<serde_json::Value>(&msg.data).map_err(ApiError::internal)?,
+    })
+    .to_string();
+    let now = crate::now_ms();
+    let signed = super::sign::headers(&secret, &msg.message_id, now / 1000, &body).await?;
+    let response_status = post(&sub.url, &signed, &body).await;
+    let (status, outcome) = match response_status {
+        Some(s) if (200..300).contains(&s) => (DELIVERED, Outcome::Ack),
+        _ => match core::next_delay(delays, u32::try_from(number).unwrap_or(u32::MAX)) {
+            Some(delay) => (FAILED, Outcome::Retry(delay)),
+            None => (DEAD_LETTERED, Outcome::DeadLetter),
+        },
+    };
+    // A redelivered message (the queue may deliver twice) records its attempt once.
+    db.run(
+        "INSERT OR IGNORE INTO webhook_deliveries (id, webhook_id, organization_id, event_type, message_id, \
+         attempt, status, response_status, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            crate::routes::columns::new_id(now)?,
+            &msg.webhook_id,
+            &msg.organization_id,
+            &msg.event,
+            &msg.message_id,
+            number,
+            status,
+            response_status.map(i64::from),
+            now
+        ],
+    )
+    .await?;
+    Ok(outcome)
+}
+
+/// POST the body; the receiver's status, or `None` for no answer (refused
+/// connection, or none within [`TIMEOUT_MS`]).
+async fn post(url: &str, signed: &[(&'static str, String); 3], body: &str) -> Option<u16> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json").ok()?;
+    headers.set("user-agent", "mdm-edge-webhooks").ok()?;
+    for (name, value) in signed {
+        headers.set(name, value).ok()?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(body.into()));
+    let request = Request::new_with_init(url, &init).ok()?;
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let fetch = Fetch::Request(request);
+    let sending = fetch.send_with_signal(&signal);
+    let timeout = Delay::from(std::time::Duration::from_millis(TIMEOUT_MS));
+    futures_util::pin_mut!(sending);
+    match select(sending, timeout).await {
+        Either::Left((Ok(mut response), _)) => {
+            let status = response.status_code();
+            // Read (and drop) the answer so the connection is released.
+            let _ = response.bytes().await;
+            Some(status)
+        }
+        Either::Left((Err(_), _)) => None,
+        Either::Right(_) => {
+            controller.abort();
+            None
+        }
+    }
+}
+
+async fn dead_letter(env: &Env, msg: &Message) -> Result<(), ApiError> {
+    let queue = env.queue(DEAD_LETTER_BINDING).map_err(ApiError::internal)?;
+    queue.send(msg.clone()).await.map_err(ApiError::internal)
+}

@@ -1,0 +1,98 @@
+//! The producer: after a change's batch, its events go onto the queue, one
+//! message per enabled subscription of the organization that names the event.
+
+use serde::Deserialize;
+use serde_json::Value;
+use worker::Env;
+
+use super::{Message, QUEUE_BINDING};
+use crate::db::Db;
+use crate::http::ApiError;
+use crate::params;
+
+/// Something that happened in an organization.
+pub struct Event {
+    pub kind: &'static str,
+    pub organization_id: String,
+    pub data: Value,
+}
+
+impl Event {
+    pub fn new(kind: &'static str, organization_id: &str, data: Value) -> Self {
+        Event {
+            kind,
+            organization_id: organization_id.to_string(),
+            data,
+        }
+    }
+}
+
+/// The subscriptions an event goes to: enabled, not deleted, naming it.
+const SUBSCRIBERS: &str = "SELECT id FROM webhooks WHERE organization_id = ?1 AND enabled = 1 \
+     AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?2)";
+
+/// Messages per `sendBatch` (Queues' limit).
+const BATCH: usize = 100;
+
+#[derive(Deserialize)]
+struct Subscriber {
+    id: String,
+}
+
+/// Queue `events` for their subscribers. Runs after the change is stored, so
+/// it never fails the request: a failure is logged (the change stands; the
+/// client must not retry it).
+pub async fn publish(env: &Env, db: &Db, now: i64, events: Vec<Event>) {
+    if let Err(e) = try_publish(env, db, now, events).await {
+        worker::console_error!("webhooks: events not queued: {e:?}");
+    }
+}
+
+async fn try_publish(env: &Env, db: &Db, now: i64, events: Vec<Event>) -> Result<(), ApiError> {
+    let mut messages = Vec::new();
+    for event in events {
+        let subscribers: Vec<Subscriber> = db.all(SUBSCRIBERS, params![&event.organization_id, event.kind]).await?;
+        for s in subscribers {
+            messages.push(message(&s.id, &event.organization_id, event.kind, now, &event.data)?);
+        }
+    }
+    send(env, messages).await
+}
+
+/// Queue one event for one subscription whatever it subscribes to (the
+/// `ping` of `POST .../test`); returns the message id.
+pub async fn publish_to(
+    env: &Env,
+    webhook_id: &str,
+    organization_id: &str,
+    kind: &str,
+    now: i64,
+    data: Value,
+) -> Result<String, ApiError> {
+    let m = message(webhook_id, organization_id, kind, now, &data)?;
+    let id = m.message_id.clone();
+    send(env, vec![m]).await?;
+    Ok(id)
+}
+
+fn message(webhook_id: &str, organization_id: &str, kind: &str, now: i64, data: &Value) -> Result<Message, ApiError> {
+    Ok(Message {
+        webhook_id: webhook_id.to_string(),
+        organization_id: organization_id.to_string(),
+        message_id: format!("msg_{}", crate::routes::columns::new_id(now)?),
+        event: kind.to_string(),
+        at: now,
+        data: data.to_string(),
+    })
+}
+
+async fn send(env: &Env, messages: Vec<Message>) -> Result<(), ApiError> {
+    if messages.is_empty() {
+        return Ok(());
+    }
+    let queue = env.queue(QUEUE_BINDING).map_err(ApiError::internal)?;
+    for chunk in messages.chunks(BATCH) {
+        queue.send_batch(chunk.to_vec()).await.map_err(ApiError::internal)?;
+    }
+    Ok(())
+}
