@@ -15,7 +15,7 @@ import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
 const ORG = "/v1/organizations/demo";
 const SERVER_ONLY = new Set(["reference", "unique"]);
 let w, token, deviceId, deviceSecret, winTokenId, winDeviceId, enterpriseId, memberId;
-let segmentId, mdmUserId, aosPolicyId, dpcBuildId, winPolicyId;
+let segmentId, mdmUserId, aosPolicyId, dpcBuildId, winPolicyId, webhookId;
 
 const send = (method, path, body, headers = {}) => call(w, method, path, { token, body, headers });
 const ok = (r) => assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${JSON.stringify(r.body)}`);
@@ -58,6 +58,8 @@ before(async () => {
     signatureChecksum: "I5YvS0O5hXY46mb01BlRjq4oJJGs2kuUcHvVkAPEXlg",
     componentName: "com.example.dpc/.AdminReceiver",
   });
+  // A webhook for WebhookUpdate; disabled, so the corpus's enrollments deliver nothing.
+  webhookId = await created("webhooks", { url: "https://hooks.example.com/parity", events: ["device.enrolled"], enabled: false });
   const orgs = await send("GET", "/v1/organizations?limit=100");
   ok(orgs);
   enterpriseId = orgs.body.data.items.find((o) => o.slug === "demo").enterpriseId;
@@ -88,6 +90,7 @@ async function loadRoutes() {
     aosPolicyId,
     dpcBuildId,
     winPolicyId,
+    webhookId,
   };
   routes = {};
   for (const [template, item] of Object.entries(doc.paths)) {
