@@ -3,7 +3,8 @@
 // deliveries, and every one is verified with the official Standard Webhooks
 // library (npm `standardwebhooks`), as a subscriber would.
 // - events: device.enrolled and enrollmentToken.consumed (an enrollment),
-//   enrollmentToken.deleted, enrollmentToken.expired (the cron), ping (test);
+//   device.stateChanged (a status report), enrollmentToken.deleted (AOSP,
+//   Windows, Google), enrollmentToken.expired (the cron), ping (test);
 // - a receiver that fails twice then answers 200: three attempts listed, one
 //   acknowledgement, the retries spaced by WEBHOOK_RETRY_DELAYS (2 s here);
 // - a disabled subscription gets nothing;
@@ -18,7 +19,7 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { writeFile } from "node:fs/promises";
 import { Webhook } from "standardwebhooks";
-import { startWorker } from "./lib/server.mjs";
+import { call, startWorker } from "./lib/server.mjs";
 import { client, enroll, violations } from "./lib/fixtures.mjs";
 
 const ORG = "hooks";
@@ -60,12 +61,12 @@ async function startReceiver() {
 // Miniflare honours a retry's delaySeconds.
 const RETRY_DELAY_S = Number(process.env.WEBHOOK_TEST_DELAY_S ?? 2);
 
-let w, api, rx;
+let w, api, rx, org;
 before(async () => {
   rx = await startReceiver();
   w = await startWorker({ vars: { WEBHOOK_RETRY_DELAYS: Array(10).fill(RETRY_DELAY_S).join(",") } });
   api = client(w, w.token());
-  await api.org(ORG);
+  org = await api.org(ORG);
 });
 after(async () => {
   await w?.stop();
@@ -184,6 +185,52 @@ test("deleting a token delivers enrollmentToken.deleted; a disabled subscription
   for (const hook of [off, later]) {
     assert.equal((await api.get(`${HOOKS}/${hook.id}/deliveries`)).items.length, 0);
   }
+});
+
+test("a status report that moves the device delivers device.stateChanged; Windows and Google deletions deliver too", async () => {
+  const hook = await subscribe("/more", ["device.stateChanged", "enrollmentToken.deleted"]);
+  const token = await api.token(ORG, { displayName: "state" });
+  const enrolled = await enroll(w, token.config.oneTimeToken, "SN-STATE");
+  assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
+  const { aosDeviceId, deviceSecret } = enrolled.body.data;
+  const report = () =>
+    call(w, "POST", `/v1/devices/aosp/${aosDeviceId}/status`, { body: { policyCompliant: true }, headers: { "x-device-secret": deviceSecret } });
+  assert.equal((await report()).status, 200);
+  assert.equal((await report()).status, 200); // ACTIVE already: moves nothing, no event
+  const win = await api.post(`/v1/organizations/${ORG}/mdm/windows/enterprise/enrollment-tokens`, {});
+  await api.del(`/v1/organizations/${ORG}/mdm/windows/enterprise/enrollment-tokens/${win.id}`);
+  const google = await api.call("POST", `/v1/enterprises/${org.enterpriseId}/enrollmentTokens`, { body: {} });
+  assert.equal(google.status, 200, JSON.stringify(google.body));
+  const googleId = google.body.name.split("/").pop();
+  assert.equal((await api.call("DELETE", `/v1/enterprises/${org.enterpriseId}/enrollmentTokens/${googleId}`)).status, 200);
+  await until("three deliveries", (all) => all.filter((x) => x.path === "/more").length >= 3);
+  // The ping queued last arriving means nothing else is still on its way.
+  await api.post(`${HOOKS}/${hook.id}/test`, undefined, 200);
+  await until("the ping", (all) => all.some((x) => x.path === "/more" && x.body.includes('"ping"')));
+  const got = verified("/more", hook.secret).map((d) => d.payload).filter((p) => p.type !== "ping");
+  const summary = got.map((p) => [p.type, p.data.platform, p.data.deviceId ?? p.data.enrollmentTokenId, p.data.from, p.data.to]);
+  assert.deepEqual(summary.sort(), [
+    ["device.stateChanged", "aosp", aosDeviceId, "PROVISIONING", "ACTIVE"],
+    ["enrollmentToken.deleted", "google", googleId, undefined, undefined],
+    ["enrollmentToken.deleted", "windows", win.id, undefined, undefined],
+  ]);
+});
+
+test("another organization's webhook is a 404 on every route", async () => {
+  await api.org("hooks-other");
+  const theirs = await api.post("/v1/organizations/hooks-other/webhooks", { url: `${rx.base}/theirs`, events: ["device.enrolled"] });
+  for (const [method, suffix, body] of [
+    ["GET", ""],
+    ["PUT", "", { enabled: false }],
+    ["DELETE", ""],
+    ["GET", "/deliveries"],
+    ["POST", "/test"],
+  ]) {
+    const r = await api.call(method, `${HOOKS}/${theirs.id}${suffix}`, { body });
+    assert.equal(r.status, 404, `${method} ${suffix}: ${JSON.stringify(r.body)}`);
+  }
+  assert.equal((await api.get(`/v1/organizations/hooks-other/webhooks/${theirs.id}`)).enabled, true);
+  assert.ok(!(await api.get(HOOKS)).items.some((h) => h.id === theirs.id));
 });
 
 test("the cron's expiry delivers enrollmentToken.expired", async () => {

@@ -58,12 +58,8 @@ pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<Vec<Event>, ApiError>
             _ => "google",
         };
         for row in result.rows::<Expired>()? {
-            let data = serde_json::json!({"platform": platform, "enrollmentTokenId": row.id});
-            events.push(Event::new(
-                mdm_core::webhooks::TOKEN_EXPIRED,
-                &row.organization_id,
-                data,
-            ));
+            let kind = mdm_core::webhooks::TOKEN_EXPIRED;
+            events.push(Event::token(kind, &row.organization_id, platform, &row.id));
         }
     }
     Ok(events)

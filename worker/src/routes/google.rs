@@ -31,6 +31,7 @@ use crate::params;
 use crate::routes::columns;
 use crate::routes::credentials;
 use crate::sealed::{row_aad, Keys, Stored};
+use crate::webhooks::{publish, Event};
 
 /// Google's `Empty`, the answer to a delete.
 pub const EMPTY: Schema = Schema::Object(&[]);
@@ -184,6 +185,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     if changed == 0 {
         return Err(ApiError::NotFound);
     }
+    let event = Event::token(mdm_core::webhooks::TOKEN_DELETED, &org.id, "google", &id);
+    publish(&ctx.env, &db, ctx.now_ms, vec![event]).await;
     raw_json(200, &json!({}))
 }
 

@@ -25,6 +25,13 @@ impl Event {
             data,
         }
     }
+
+    /// An `enrollmentToken.*` event: `{platform, enrollmentTokenId}`
+    /// (`platform`: `aosp`, `windows` or `google`).
+    pub fn token(kind: &'static str, organization_id: &str, platform: &str, token_id: &str) -> Self {
+        let data = serde_json::json!({"platform": platform, "enrollmentTokenId": token_id});
+        Event::new(kind, organization_id, data)
+    }
 }
 
 /// The subscriptions an event goes to: enabled, not deleted, naming it.

@@ -436,8 +436,7 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     }
     row.state = next.as_str().into();
     row.updated_at = ctx.now_ms;
-    let data = serde_json::json!({"platform": "windows", "enrollmentTokenId": &id});
-    let event = Event::new(mdm_core::webhooks::TOKEN_DELETED, &org.id, data);
+    let event = Event::token(mdm_core::webhooks::TOKEN_DELETED, &org.id, "windows", &id);
     publish(&ctx.env, &db, ctx.now_ms, vec![event]).await;
     ok(&respond_one(&db, org, row, ctx.now_ms).await?)
 }
