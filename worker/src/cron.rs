@@ -20,14 +20,14 @@ const TABLES: [(&str, TokenTable); 3] = [
     ("google_enrollment_tokens", GOOGLE_TOKENS),
 ];
 
-/// The UPDATE that expires `table`'s overdue tokens; `?1` is now in ms.
-/// With `in_org`, only one organization's (`?2`), as a list does before it reads.
-pub fn expire(table: &str, lifecycle: TokenTable, in_org: bool) -> String {
+/// The UPDATE that expires `table`'s overdue tokens; `?1` is now in ms. The
+/// sweep is the only writer of an expiry: reads show it without writing
+/// (`routes::list`).
+fn expire(table: &str, lifecycle: TokenTable) -> String {
     format!(
-        "UPDATE {table} SET {}, updated_at = ?1 WHERE {}{}",
+        "UPDATE {table} SET {}, updated_at = ?1 WHERE {}",
         lifecycle.set_expired(),
         lifecycle.expired_at("?1"),
-        if in_org { " AND organization_id = ?2" } else { "" }
     )
 }
 
@@ -35,7 +35,7 @@ pub fn expire(table: &str, lifecycle: TokenTable, in_org: bool) -> String {
 pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<usize, ApiError> {
     let stmts = TABLES
         .iter()
-        .map(|(table, lifecycle)| db.stmt(&expire(table, *lifecycle, false), params![now_ms]))
+        .map(|(table, lifecycle)| db.stmt(&expire(table, *lifecycle), params![now_ms]))
         .collect::<Result<Vec<_>, _>>()?;
     let mut changed = 0;
     for result in db.batch(stmts).await? {
