@@ -24,6 +24,8 @@ mod openapi;
 mod router;
 mod routes;
 mod sealed;
+#[cfg(test)]
+mod source_rules;
 mod table;
 mod webcrypto;
 
