@@ -8,11 +8,19 @@ PORT="${PORT:-8787}"
 export WRANGLER_SEND_METRICS=false
 WRANGLER=node_modules/.bin/wrangler
 
-# A random HS256 secret, kept across runs.
-if ! grep -qs '^AUTH_SECRET=' .dev.vars; then
-  echo "AUTH_SECRET=$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')" >> .dev.vars
+# A random HS256 secret, kept across runs. One under 32 bytes (left from
+# before the worker refused them) would make it refuse every token: replaced.
+secret="$(grep -s '^AUTH_SECRET=' .dev.vars | head -n 1 | cut -d= -f2- | tr -d '"' || true)"
+if (( ${#secret} < 32 )); then
+  fresh="$(node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))')"
+  if [[ -n "$secret" ]]; then
+    sed -i "s/^AUTH_SECRET=.*/AUTH_SECRET=$fresh/" .dev.vars
+    echo "dev: the AUTH_SECRET in .dev.vars was under 32 bytes; wrote a new one"
+  else
+    echo "AUTH_SECRET=$fresh" >> .dev.vars
+    echo "dev: wrote a new AUTH_SECRET to .dev.vars"
+  fi
   chmod 600 .dev.vars
-  echo "dev: wrote a new AUTH_SECRET to .dev.vars"
 fi
 
 # Credential keys (worker/src/sealed.rs): the lookup HMAC key and the first

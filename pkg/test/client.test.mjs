@@ -42,6 +42,26 @@ test("sends the bearer token and JSON, returns the envelope's data", async () =>
   assert.deepEqual(JSON.parse(r.body), { displayName: "Lobby", duration: 600 });
 });
 
+test("an API key is sent as the bearer; the identity routes have their paths", async () => {
+  seen.length = 0;
+  const key = { id: "65a1b2c3d4e5f60718293a4b", name: "ci", key: "mdme_new" };
+  reply = () => ({ status: 200, body: { status: true, data: key } });
+  const c = new MdmClient({ baseUrl, apiKey: "mdme_abc", organization: "acme" });
+  assert.deepEqual(await c.createApiKey({ name: "ci", permissions: ["mdm.aosp.*"] }), key);
+  await c.revokeApiKey(key.id);
+  await c.createMember({ email: "ann@acme.com", role: "viewer" });
+  await c.me();
+  assert.deepEqual(
+    seen.map((r) => [r.method, r.url, r.headers.authorization]),
+    [
+      ["POST", "/v1/organizations/acme/api-keys", "Bearer mdme_abc"],
+      ["DELETE", `/v1/organizations/acme/api-keys/${key.id}`, "Bearer mdme_abc"],
+      ["POST", "/v1/organizations/acme/members", "Bearer mdme_abc"],
+      ["GET", "/v1/me", "Bearer mdme_abc"],
+    ],
+  );
+});
+
 test("an invalid body throws ValidationError without a request", async () => {
   seen.length = 0;
   await assert.rejects(

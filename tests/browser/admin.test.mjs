@@ -1,22 +1,26 @@
 // The admin page end to end: `wrangler dev` (local D1, demo seed) serves the
 // page at / and the API; headless Chromium signs in, sees validation messages
 // appear while typing, creates tokens and checks that their QR codes show and
-// scan, deletes a token, edits a device, manages members and API keys, and
-// reads the audit log. Screenshots: tests/artifacts/admin-*.png.
+// scan, deletes a token, edits a device, manages members and API keys, reads
+// the audit log, and opens signed in behind Cloudflare Access (the test plays
+// the identity provider). Screenshots: tests/artifacts/admin-*.png.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
 import { ARTIFACTS, launch, watchErrors } from "../../pkg/test/browser.mjs";
 import { decodeSvg } from "../../pkg/test/qr.mjs";
+import { jwt, keyPair, oidcVars, serveJwks } from "../e2e/lib/idp.mjs";
 
-let w, browser, page, errors, adminToken;
+let w, browser, page, errors, adminToken, idp;
+const accessKey = keyPair("EC", "access-1"); // Cloudflare Access' signing key, as the test plays it
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 const api = (method, path, body) => call(w, method, path, { token: adminToken, body });
 const errorOf = (form, field) => page.locator(`${form} [data-error="${field}"]`);
 
 before(async () => {
-  w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql") });
+  idp = await serveJwks(() => [accessKey.jwk]);
+  w = await startWorker({ seedFile: join(ROOT, "scripts", "seed-demo.sql"), vars: oidcVars(idp) });
   adminToken = w.token({ perms: ["*"], orgs: ["*"] });
   browser = await launch();
   page = await browser.context.newPage();
@@ -27,6 +31,7 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await w?.stop();
+  idp?.close();
 });
 
 test("the worker serves the page and the package as static assets", { timeout: 90_000 }, async () => {
@@ -239,6 +244,24 @@ test("the audit log shows who changed what, with the API's filters", { timeout: 
   await page.waitForSelector('[data-error="audit-list"]:text("from")');
   await page.fill("#audit-filter [name=from]", "");
   await page.fill("#audit-filter [name=action]", "");
+});
+
+test("behind Cloudflare Access the page opens signed in, with the person's role", { timeout: 90_000 }, async () => {
+  const member = await api("POST", "/v1/organizations/demo/members", { email: "ann@access.test", role: "operator" });
+  assert.equal(member.status, 201, JSON.stringify(member.body));
+  // A tab of its own (no saved sign-in), every request of which carries the
+  // assertion Access adds in front of the worker.
+  const behindAccess = await browser.context.newPage();
+  const accessErrors = watchErrors(behindAccess);
+  await behindAccess.setExtraHTTPHeaders({ "cf-access-jwt-assertion": jwt(accessKey, { email: "Ann@Access.test" }) });
+  await behindAccess.goto(w.url + "/");
+  await behindAccess.waitForSelector("#app:not([hidden])");
+  assert.ok(await behindAccess.isHidden("#sign-in"), "no sign-in form behind Access");
+  assert.equal(await behindAccess.textContent("#who"), "Ann@Access.test @ demo · role operator (single sign-on)");
+  await behindAccess.waitForSelector("#aosp-table");
+  await behindAccess.screenshot({ path: join(ARTIFACTS, "admin-access.png"), fullPage: true });
+  await behindAccess.close();
+  assert.deepEqual(accessErrors, []);
 });
 
 test("no page errors along the way", { timeout: 90_000 }, () => {

@@ -215,14 +215,17 @@ test("a perpetual token enrolls several devices and stays PENDING", async () => 
   assertError(await enroll(w, t.config.oneTimeToken, "P-4"), 404, 3001);
 });
 
-test("expiry: seen on read, written back, blocks enrollment", async () => {
+test("expiry: seen on read, never written by a read, blocks enrollment", async () => {
   const t = await api.token("acme", { duration: 60 });
   await w.sql(`UPDATE aosp_enrollment_tokens SET expires_at = expires_at - 3600000 WHERE id = '${t.id}'`);
+  const [before] = await w.sql(`SELECT status, updated_at FROM aosp_enrollment_tokens WHERE id = '${t.id}'`);
   const got = await api.get(`${BASE}/enrollment-tokens/${t.id}`);
   assert.equal(got.status, "EXPIRED");
   assert.equal(got.state, "EXPIRED");
-  const stored = await w.sql(`SELECT status FROM aosp_enrollment_tokens WHERE id = '${t.id}'`);
-  assert.equal(stored[0].status, "EXPIRED");
+  // Reads never write (they may run on a read replica): the row is as it was
+  // until the cron sweep persists the expiry.
+  assert.deepEqual(await w.sql(`SELECT status, updated_at FROM aosp_enrollment_tokens WHERE id = '${t.id}'`), [before]);
+  assert.equal(before.status, "PENDING");
   assertError(await enroll(w, t.config.oneTimeToken), 409, 5010);
   // An expired token can still be deleted.
   assert.equal((await api.del(`${BASE}/enrollment-tokens/${t.id}`)).status, "DELETED");
@@ -234,7 +237,19 @@ test("expiry: seen on read, written back, blocks enrollment", async () => {
   assert.ok(!pending.items.some((x) => x.id === t2.id));
   const expired = await api.get(`${BASE}/enrollment-tokens?status=EXPIRED&limit=100`);
   assert.ok(expired.items.some((x) => x.id === t2.id && x.status === "EXPIRED"));
+  assert.ok(expired.items.every((x) => x.status === "EXPIRED"));
+  // Sorted by status, it sits with the EXPIRED tokens, not the PENDING ones.
+  const byStatus = await api.get(`${BASE}/enrollment-tokens?sort=status:asc&limit=100`);
+  const shown = byStatus.items.map((x) => x.status);
+  assert.deepEqual(shown, [...shown].sort(), `sorted by the status shown: ${shown}`);
+  assert.ok(shown.includes("PENDING") && shown.includes("EXPIRED"));
   assertError(await enroll(w, t2.config.oneTimeToken), 409, 5010);
+  assert.deepEqual(await w.sql(`SELECT status FROM aosp_enrollment_tokens WHERE id = '${t2.id}'`), [{ status: "PENDING" }]);
+  // The sweep persists it.
+  const r = await w.fetch("/__scheduled?cron=*/5+*+*+*+*");
+  assert.equal(r.status, 200);
+  await r.text();
+  assert.deepEqual(await w.sql(`SELECT status FROM aosp_enrollment_tokens WHERE id = '${t2.id}'`), [{ status: "EXPIRED" }]);
 });
 
 test("the cron sweep marks overdue PENDING tokens EXPIRED", async () => {

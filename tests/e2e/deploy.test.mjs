@@ -1,18 +1,22 @@
 // A deployment that forgot ENROLLMENT_HOST's https://: enrollment links are
-// refused (a logged 500) rather than sent to devices in cleartext.
+// refused (a logged 500) rather than sent to devices in cleartext. One that
+// left ENROLLMENT_HOST empty: every platform's links use the request's origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, call } from "./lib/server.mjs";
 import { client, assertError } from "./lib/fixtures.mjs";
 
-let w, api;
+let w, api, unset;
 before(async () => {
-  w = await startWorker({ vars: { ENVIRONMENT: "production", ENROLLMENT_HOST: "http://mdm.example.com" } });
+  [w, unset] = await Promise.all([
+    startWorker({ vars: { ENVIRONMENT: "production", ENROLLMENT_HOST: "http://mdm.example.com" } }),
+    startWorker({ vars: { ENROLLMENT_HOST: "" } }),
+  ]);
   api = client(w, w.token());
   await api.org("deployed");
 });
 after(async () => {
-  await w?.stop();
+  await Promise.all([w?.stop(), unset?.stop()]);
 });
 
 test("outside development an http:// ENROLLMENT_HOST is a logged 500, never a cleartext link", async () => {
@@ -36,4 +40,14 @@ test("the refused creates wrote nothing (a retry cannot make duplicates)", async
     const [{ n }] = await w.sql(`SELECT COUNT(*) AS n FROM ${table}`);
     assert.equal(n, 0, table);
   }
+});
+
+test("ENROLLMENT_HOST left empty: AOSP and Windows links both use the request's origin, never an empty host", async () => {
+  const u = client(unset, unset.token());
+  await u.org("unset");
+  const aosp = await u.post("/v1/organizations/unset/mdm/aosp/enterprise/enrollment-tokens", {});
+  assert.equal(aosp.config.enrollmentHost, unset.url);
+  const win = await u.post("/v1/organizations/unset/mdm/windows/enterprise/enrollment-tokens", {});
+  const q = new URLSearchParams(win.enrollmentLink.split("?")[1]);
+  assert.equal(q.get("servername"), `${unset.url}/EnrollmentServer/Discovery.svc`);
 });

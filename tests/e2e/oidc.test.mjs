@@ -6,35 +6,12 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { generateKeyPairSync, sign as cryptoSign, createHmac } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { startWorker, call, freePort } from "./lib/server.mjs";
 import { client, assertError } from "./lib/fixtures.mjs";
+import { ISSUER, AUDIENCE, b64, now, keyPair, jwt, serveJwks, oidcVars } from "./lib/idp.mjs";
 
-const ISSUER = "https://idp.test";
-const AUDIENCE = "mdm-edge-e2e";
 const PLATFORM = "ops@platform.test";
-
-const b64 = (v) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
-const now = () => Math.floor(Date.now() / 1000);
-
-function keyPair(kind, kid) {
-  const pair =
-    kind === "RSA"
-      ? generateKeyPairSync("rsa", { modulusLength: 2048 })
-      : generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const jwk = { ...pair.publicKey.export({ format: "jwk" }), kid, use: "sig", alg: kind === "RSA" ? "RS256" : "ES256" };
-  return { ...pair, kid, jwk, alg: jwk.alg };
-}
-
-/** A JWT signed by `key` (header and claims overridable). */
-function jwt(key, claims = {}, header = {}) {
-  const h = b64({ alg: key.alg, typ: "JWT", kid: key.kid, ...header });
-  const p = b64({ iss: ISSUER, aud: AUDIENCE, sub: "person-1", iat: now(), exp: now() + 600, ...claims });
-  const opts = key.alg === "ES256" ? { key: key.privateKey, dsaEncoding: "ieee-p1363" } : key.privateKey;
-  const s = cryptoSign("sha256", Buffer.from(`${h}.${p}`), opts).toString("base64url");
-  return `${h}.${p}.${s}`;
-}
 
 const rsa = keyPair("RSA", "rsa-1");
 const ec = keyPair("EC", "ec-1");
@@ -42,7 +19,6 @@ const later = keyPair("RSA", "rsa-2"); // published mid-run
 const stranger = keyPair("RSA", "stranger"); // never published
 
 let jwks; // the keys the server publishes
-let hits = 0;
 let idp;
 let w;
 let down; // a worker whose key set cannot be fetched
@@ -50,18 +26,8 @@ let root;
 
 before(async () => {
   jwks = [rsa.jwk, ec.jwk];
-  idp = createServer((req, res) => {
-    hits += 1;
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(JSON.stringify({ keys: jwks }));
-  });
-  await new Promise((r) => idp.listen(0, "127.0.0.1", r));
-  const vars = {
-    AUTH_JWKS_URL: `http://127.0.0.1:${idp.address().port}/jwks`,
-    AUTH_ISSUER: ISSUER,
-    AUTH_AUDIENCE: AUDIENCE,
-    PLATFORM_ADMINS: `someone@else.test, ${PLATFORM.toUpperCase()}`,
-  };
+  idp = await serveJwks(() => jwks);
+  const vars = { ...oidcVars(idp), PLATFORM_ADMINS: `someone@else.test, ${PLATFORM.toUpperCase()}` };
   const nobody = await freePort();
   [w, down] = await Promise.all([
     startWorker({ vars }),
@@ -84,7 +50,7 @@ const as = (token) => client(w, token);
 const tokensOf = (org) => `/v1/organizations/${org}/mdm/aosp/enterprise/enrollment-tokens`;
 
 test("a valid RS256 token and a valid ES256 token sign a member in, with their role's permissions", async () => {
-  const first = hits;
+  const first = idp.hits();
   const me = await as(jwt(rsa, { email: "VIEWER@members.test" })).get("/v1/me");
   assert.equal(me.via, "oidc");
   assert.equal(me.subject, "person-1");
@@ -96,7 +62,7 @@ test("a valid RS256 token and a valid ES256 token sign a member in, with their r
   assert.ok(!bySlug["oidc-a"].permissions.includes("mdm.aosp.enrollmentToken.create"));
   const es = await as(jwt(ec, { email: "operator@members.test" })).get("/v1/me");
   assert.equal(es.organizations[0].role, "operator");
-  assert.ok(hits - first <= 1, "the key set is cached");
+  assert.ok(idp.hits() - first <= 1, "the key set is cached");
 });
 
 test("roles over OIDC: a viewer cannot create, an operator cannot manage members, an admin cannot create organizations or change a plan", async () => {
@@ -196,20 +162,20 @@ test("a JWKS that cannot be fetched is 503 / 5030, on the API and the Google sur
 
 test("a key added to the set mid-run is accepted without a restart; unknown kids refetch at most once a minute", async () => {
   // Unknown kid: the set was fetched less than a minute ago, so no refetch.
-  const before = hits;
+  const before = idp.hits();
   assertError(await call(w, "GET", "/v1/me", { token: jwt(later, { email: "owner@members.test" }) }), 401, 4004);
   jwks = [rsa.jwk, ec.jwk, later.jwk];
   for (let i = 0; i < 5; i++) {
     assertError(await call(w, "GET", "/v1/me", { token: jwt(later) }), 401, 4004);
   }
-  assert.ok(hits - before <= 1, `refetched ${hits - before} times within a minute`);
+  assert.ok(idp.hits() - before <= 1, `refetched ${idp.hits() - before} times within a minute`);
   // A minute later, the unknown kid triggers one refetch, and the new key works.
   await new Promise((r) => setTimeout(r, 61_000));
   const r = await call(w, "GET", "/v1/me", { token: jwt(later, { email: "owner@members.test" }) });
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.data.organizations[0].role, "owner");
-  const after = hits;
+  const after = idp.hits();
   await call(w, "GET", "/v1/me", { token: jwt(later) });
   await call(w, "GET", "/v1/me", { token: jwt(stranger) });
-  assert.equal(hits, after, "known kids come from the cache; an unknown one waits a minute");
+  assert.equal(idp.hits(), after, "known kids come from the cache; an unknown one waits a minute");
 });

@@ -164,6 +164,8 @@ test("list: pagination envelope, filters, status, expiry seen on read", async ()
   assert.deepEqual(r.body.data.items.map((t) => t.id), [b.id]);
   r = await get(`${BASE}/enrollment-tokens?status=PENDING&limit=100`);
   assert.ok(!r.body.data.items.some((t) => t.id === b.id));
+  // Shown EXPIRED by every read above, written by none (the cron sweep does).
+  assert.deepEqual(await w.sql(`SELECT state FROM win_enrollment_tokens WHERE id = '${b.id}'`), [{ state: "PENDING" }]);
 
   r = await get(`${BASE}/enrollment-tokens?limit=1&page=2&sort=displayName:asc`);
   const page = r.body.data;

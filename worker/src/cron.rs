@@ -21,14 +21,14 @@ const TABLES: [(&str, TokenTable); 3] = [
     ("google_enrollment_tokens", GOOGLE_TOKENS),
 ];
 
-/// The UPDATE that expires `table`'s overdue tokens; `?1` is now in ms.
-/// With `in_org`, only one organization's (`?2`), as a list does before it reads.
-pub fn expire(table: &str, lifecycle: TokenTable, in_org: bool) -> String {
+/// The UPDATE that expires `table`'s overdue tokens; `?1` is now in ms. The
+/// sweep is the only writer of an expiry: reads show it without writing
+/// (`routes::list`).
+fn expire(table: &str, lifecycle: TokenTable) -> String {
     format!(
-        "UPDATE {table} SET {}, updated_at = ?1 WHERE {}{}",
+        "UPDATE {table} SET {}, updated_at = ?1 WHERE {}",
         lifecycle.set_expired(),
         lifecycle.expired_at("?1"),
-        if in_org { " AND organization_id = ?2" } else { "" }
     )
 }
 
@@ -40,13 +40,13 @@ pub struct Expired {
 }
 
 /// Expire every overdue token in one batch; returns the `enrollmentToken.expired`
-/// events of the tokens it changed (a list that expires tokens as it reads
-/// keeps stored state tidy but sends no event: the sweep is the one place).
+/// events of the tokens it changed (the sweep is the only writer of an
+/// expiry, so each expiry is one event).
 pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<Vec<Event>, ApiError> {
     let stmts = TABLES
         .iter()
         .map(|(table, lifecycle)| {
-            let sql = format!("{} RETURNING id, organization_id", expire(table, *lifecycle, false));
+            let sql = format!("{} RETURNING id, organization_id", expire(table, *lifecycle));
             db.stmt(&sql, params![now_ms])
         })
         .collect::<Result<Vec<_>, _>>()?;

@@ -25,6 +25,8 @@ mod openapi;
 mod router;
 mod routes;
 mod sealed;
+#[cfg(test)]
+mod source_rules;
 mod table;
 mod webcrypto;
 mod webhooks;

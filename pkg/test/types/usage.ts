@@ -15,7 +15,10 @@ import {
   ValidationError,
   type AospEnrollmentToken,
   type AospEnrollmentTokenCreate,
+  type ApiKey,
   type EntityInUse,
+  type Me,
+  type Member,
   type Page,
   type RequestBodyName,
   type Violation,
@@ -75,4 +78,21 @@ async function use(client: MdmClient): Promise<void> {
   void status, qr, first;
 }
 
-void badMode, extra, code, name, next, svg, use;
+// Identity and access: an API key is a credential like a token; the new
+// routes are typed, and a role is one of the four.
+const byKey = new MdmClient({ apiKey: "mdme_x", organization: "acme" });
+async function identity(client: MdmClient): Promise<void> {
+  const key: ApiKey = await client.createApiKey({ name: "ci", permissions: ["mdm.aosp.*"] });
+  const shownOnce: string | undefined = key.key;
+  const lastUsed: string | null = key.lastUsedAt;
+  const member: Member = await client.createMember({ email: "ann@acme.com", role: "operator" });
+  // @ts-expect-error a role is viewer, operator, admin or owner
+  await client.createMember({ email: "ann@acme.com", role: "king" });
+  await client.updateMember(member.id, { role: "admin" });
+  const me: Me = await client.me();
+  const via: "apiKey" | "oidc" | "hs256" = me.via;
+  const revoked: ApiKey = await client.revokeApiKey(key.id);
+  void shownOnce, lastUsed, via, revoked;
+}
+
+void badMode, extra, code, name, next, svg, use, byKey, identity;

@@ -199,7 +199,7 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
     output: () => output,
     stop,
     /** fetch() relative to the worker. */
-    fetch: (path, init) => fetch(url + path, init),
+    fetch: (path, init) => held(fetch(url + path, init)),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */
     token: (opts = {}) => mintToken({ secret, ...opts }),
     /** Sign arbitrary claims / header with this worker's secret. */
@@ -211,6 +211,19 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
       return JSON.parse(stdout)[0].results;
     },
   };
+}
+
+/**
+ * `promise`, with the event loop held until it settles. The server's process
+ * and pipes are unref'd (a file exits when its tests are done), and fetch's
+ * keep-alive sockets are too when idle: once, a request that wrangler's proxy
+ * left hanging on such a socket let the loop run dry, and node:test failed
+ * every test of the file with "Promise resolution is still pending". Held,
+ * the request instead runs into its timeout and names itself.
+ */
+function held(promise) {
+  const hold = setInterval(() => {}, 1 << 30);
+  return promise.finally(() => clearInterval(hold));
 }
 
 /** fetch + parse: { status, headers, body } (body is JSON when it parses, else text). */
@@ -225,13 +238,12 @@ export async function call(worker, method, path, { token, body, headers = {}, ti
   // A request that never answers fails here, naming itself, instead of
   // stalling its test until the runner's timeout.
   const signal = AbortSignal.timeout(timeoutMs);
-  let res;
+  let res, text;
   try {
-    res = await worker.fetch(path, { method, headers: h, body: payload, signal });
+    [res, text] = await held(worker.fetch(path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]));
   } catch (e) {
     throw new Error(`${method} ${path}: no answer (${e.name}: ${e.message})`, { cause: e });
   }
-  const text = await res.text();
   let parsed = text;
   try {
     parsed = JSON.parse(text);

@@ -84,6 +84,7 @@ const LISTING: Listing = Listing {
         ("aosPolicyId", "policy_id"),
     ],
     status_column: Some("state"),
+    expiry: None,
     segment_column: Some("segment_id"),
 };
 

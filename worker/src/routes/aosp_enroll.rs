@@ -160,7 +160,11 @@ pub const ENROLLED: Schema = Schema::Object(&[
         string().min(1).schema(),
         "Credential of the device's status reports (X-Device-Secret); returned only here.",
     ),
-    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
+    Field::required(
+        "state",
+        string().one_of(&[DeviceState::Provisioning.as_str()]).schema(),
+        "",
+    ),
     Field::required("enrolledDate", DATE_TIME, ""),
 ]);
 

@@ -54,6 +54,7 @@ const LISTING: Listing = Listing {
         ("name", "name"),
     ],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

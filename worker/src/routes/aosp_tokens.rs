@@ -4,8 +4,9 @@
 //! (`mdm.aosp.enrollmentToken.create|list|get|remove`).
 //!
 //! Expiry is a rule of reads (`TokenFacts::effective_status`): a PENDING token
-//! past its expiry is shown EXPIRED, and the read also writes that back, so
-//! the stored status, the `status` filter and the cron sweep all agree.
+//! past its expiry is shown EXPIRED, and the list's `status` filter and sort
+//! compute the same (`routes::list`). Reads never write it back: the cron
+//! sweep alone persists an expiry.
 //! A DELETED token is not found (404), also for a second DELETE.
 
 use serde::Deserialize;
@@ -19,7 +20,6 @@ use mdm_core::payload::{aosp_provisioning_extras, DpcBuild};
 use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::audit::Target;
-use crate::cron;
 use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::dispatch::Scope;
@@ -90,6 +90,7 @@ const LISTING: Listing = Listing {
         ("mdmUserId", "mdm_user_id"),
     ],
     status_column: Some("status"),
+    expiry: Some(AOSP_TOKENS),
     segment_column: Some("segment_id"),
 };
 
@@ -370,10 +371,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    // Write expiry back first so the `status` filter sees effective statuses
-    // (same batch as the count and the page: one round trip, in order).
-    let expire = db.stmt(&cron::expire(TABLE, AOSP_TOKENS, true), params![ctx.now_ms, &org.id])?;
-    let mut page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let mut page = list::fetch_at::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), ctx.now_ms).await?;
     reveal(ctx, &scope, &mut page.items).await?;
     let context = Context::load(ctx, &db, org, &page.items).await?;
     ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)
@@ -383,19 +381,9 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
+    // Expired on read is shown (`into_model`), never written: reads never
+    // write, and the cron sweep is where an expiry is persisted.
     let mut row = find(&db, org, &id).await?;
-    let effective = row.facts()?.effective_status(ctx.now_ms);
-    if effective.as_str() != row.status {
-        // Expired on read: write it back (conditional, so a concurrent
-        // enrollment or delete is never overwritten).
-        db.run(
-            &format!("{} AND id = ?3", cron::expire(TABLE, AOSP_TOKENS, true)),
-            params![ctx.now_ms, &org.id, &row.id],
-        )
-        .await?;
-        row.status = effective.as_str().into();
-        row.updated_at = ctx.now_ms;
-    }
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
     ok(&respond_one(ctx, &db, org, row).await?)
 }

@@ -50,6 +50,7 @@ const LISTING: Listing = Listing {
         ("lastUsedAt", "last_used_at"),
     ],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -41,6 +41,7 @@ const LISTING: Listing = Listing {
         ("targetId", "target_id"),
     ],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -43,6 +43,7 @@ const LISTING: Listing = Listing {
     columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("tag", "tag")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

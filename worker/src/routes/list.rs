@@ -7,18 +7,25 @@
 //!  ORDER BY <whitelisted column> <dir>, id <dir> LIMIT ? OFFSET ?
 //! ```
 //!
-//! plus the matching `COUNT(*)` (both in one D1 batch, after any statements
-//! the caller must run first), returned as a [`Page`]. Only column names
-//! from the resource's static [`Listing`] reach the SQL; every value is bound.
-//! The `id` tie-breaker keeps pages stable when sort values repeat.
+//! plus the matching `COUNT(*)` (both in one D1 batch: one round trip),
+//! returned as a [`Page`]. Only column names from the resource's static
+//! [`Listing`] reach the SQL; every value is bound. The `id` tie-breaker keeps
+//! pages stable when sort values repeat.
+//!
+//! Reads never write. A token list filters and sorts by the status a read
+//! shows at `now` (a PENDING token past its expiry is EXPIRED), computed in
+//! the query from [`TokenTable::effective_status_at`]; only the cron sweep
+//! writes the expiry back. So a list can run on a read replica, and the
+//! sweep is the one place an expiry becomes an event.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use mdm_core::lifecycle::sql::TokenTable;
 use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
 use crate::ctx::Ctx;
-use crate::db::{Db, Param, Stmt, MAX_SAFE_INTEGER};
+use crate::db::{Db, Param, MAX_SAFE_INTEGER};
 use crate::dispatch::Scope;
 use crate::http::ApiError;
 
@@ -32,6 +39,9 @@ pub struct Listing {
     pub fields: &'static [(&'static str, &'static str)],
     /// Column the `status` query filters (`status`, `state`), if any.
     pub status_column: Option<&'static str>,
+    /// For token tables, how a read computes the status it shows: filters
+    /// and sorts on `status_column` then use it (see [`fetch_at`]).
+    pub expiry: Option<TokenTable>,
     /// Column `segmentId` / `expandTo` filter, if any.
     pub segment_column: Option<&'static str>,
 }
@@ -91,14 +101,20 @@ pub fn segment_subquery(expand: ExpandTo) -> &'static str {
 }
 
 /// Apply the query's filters (status, segment, id filters) for `listing`.
-pub fn filters(listing: &Listing, q: &ListQuery, org_id: &str, mut w: Where) -> Result<Where, ApiError> {
-    if let Some(col) = listing.status_column {
+pub fn filters(
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    mut w: Where,
+    now_ms: Option<i64>,
+) -> Result<Where, ApiError> {
+    if let Some((status, now)) = status_sql(listing, now_ms)? {
         // parse_list_query never returns an empty list for a resource with
         // statuses (an explicit empty `status=` is a 5209).
         let marks = vec!["?"; q.statuses.len()].join(", ");
         w = w.and(
-            format!("{col} IN ({marks})"),
-            q.statuses.iter().map(|s| Param::from(*s)),
+            format!("{status} IN ({marks})"),
+            now.into_iter().chain(q.statuses.iter().map(|s| Param::from(*s))),
         );
     }
     if let (Some(col), Some(segment)) = (listing.segment_column, q.segment_id) {
@@ -115,6 +131,19 @@ pub fn filters(listing: &Listing, q: &ListQuery, org_id: &str, mut w: Where) -> 
         w = w.and(format!("{} = ?", column(listing, field)?), [Param::from(value)]);
     }
     Ok(w)
+}
+
+/// The status a list filters and sorts on, with the bound `now` it needs:
+/// the stored column, or for a token table the status a read shows at now.
+fn status_sql(listing: &Listing, now_ms: Option<i64>) -> Result<Option<(String, Option<Param>)>, ApiError> {
+    Ok(match (listing.status_column, listing.expiry) {
+        (None, _) => None,
+        (Some(col), None) => Some((col.to_string(), None)),
+        (Some(_), Some(table)) => {
+            let now = now_ms.ok_or_else(|| ApiError::internal(format!("{}: a token list needs now", listing.table)))?;
+            Some((table.effective_status_at("?"), Some(Param::Int(now))))
+        }
+    })
 }
 
 fn column(listing: &Listing, field: &str) -> Result<&'static str, ApiError> {
@@ -136,24 +165,34 @@ pub async fn fetch<T: DeserializeOwned>(
     org_id: &str,
     w: Where,
 ) -> Result<Page<T>, ApiError> {
-    fetch_after(db, Vec::new(), listing, q, org_id, w).await
+    fetch_inner(db, listing, q, org_id, w, None).await
 }
 
-/// [`fetch`] with `before` (e.g. an expiry write-back the `status` filter must
-/// see) run first. The statements, the count and the page go to D1 as one
-/// batch: one round trip, one transaction, run in order.
-pub async fn fetch_after<T: DeserializeOwned>(
+/// [`fetch`] for a token list: its `status` filter and sort see the status
+/// each token shows at `now_ms` (expired on read, never written here).
+pub async fn fetch_at<T: DeserializeOwned>(
     db: &Db,
-    before: Vec<Stmt>,
     listing: &Listing,
     q: &ListQuery,
     org_id: &str,
     w: Where,
+    now_ms: i64,
 ) -> Result<Page<T>, ApiError> {
-    let w = filters(listing, q, org_id, w)?;
+    fetch_inner(db, listing, q, org_id, w, Some(now_ms)).await
+}
+
+/// The count and the page go to D1 as one batch: one round trip.
+async fn fetch_inner<T: DeserializeOwned>(
+    db: &Db,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+    now_ms: Option<i64>,
+) -> Result<Page<T>, ApiError> {
+    let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
-    let count_at = before.len();
-    let mut stmts = before;
+    let mut stmts = Vec::with_capacity(2);
     stmts.push(db.stmt(
         &format!("SELECT COUNT(*) AS n FROM {}{where_sql}", listing.table),
         &w.params,
@@ -171,8 +210,15 @@ pub async fn fetch_after<T: DeserializeOwned>(
                 Direction::Asc => "ASC",
                 Direction::Desc => "DESC",
             };
-            let sort = column(listing, q.sort.field)?;
             let mut params = w.params.clone();
+            let sort = column(listing, q.sort.field)?;
+            let sort = match status_sql(listing, now_ms)? {
+                Some((status, now)) if Some(sort) == listing.status_column => {
+                    params.extend(now);
+                    status
+                }
+                _ => sort.to_string(),
+            };
             params.push(Param::Int(limit));
             params.push(Param::Int(offset));
             let sql = format!(
@@ -185,22 +231,17 @@ pub async fn fetch_after<T: DeserializeOwned>(
         _ => false,
     };
     let results = db.batch(stmts).await?;
-    for r in &results[..count_at] {
-        r.meta()?;
-    }
     #[derive(Deserialize)]
     struct Count {
         n: i64,
     }
-    let count = results
-        .get(count_at)
-        .ok_or_else(|| ApiError::internal("batch: no count"))?;
+    let count = results.first().ok_or_else(|| ApiError::internal("batch: no count"))?;
     let total = count.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
     let items = if q.limit == 0 || q.offset() >= total {
         Vec::new()
     } else if page_query {
         results
-            .get(count_at + 1)
+            .get(1)
             .ok_or_else(|| ApiError::internal("batch: no page"))?
             .rows()?
     } else {
@@ -234,6 +275,7 @@ mod tests {
         columns: "*",
         fields: &[("createdAt", "created_at"), ("mdmUserId", "mdm_user_id")],
         status_column: Some("status"),
+        expiry: None,
         segment_column: Some("segment_id"),
     };
 
@@ -249,6 +291,7 @@ mod tests {
             &q("status=PENDING,DONE&segmentId=3&expandTo=children&mdmUserId=65a1b2c3d4e5f60718293a4b"),
             "org1",
             Where::org("org1"),
+            None,
         )
         .unwrap();
         let sql = w.sql();
@@ -259,8 +302,25 @@ mod tests {
     }
 
     #[test]
+    fn a_token_list_filters_on_the_status_a_read_shows() {
+        let tokens = Listing {
+            expiry: Some(mdm_core::lifecycle::sql::AOSP_TOKENS),
+            ..L
+        };
+        let w = filters(&tokens, &q("status=PENDING"), "o", Where::org("o"), Some(42)).unwrap();
+        assert_eq!(
+            w.sql(),
+            " WHERE organization_id = ? AND (CASE WHEN status = 'PENDING' AND perpetual = 0 AND expires_at <= ? \
+             THEN 'EXPIRED' ELSE status END) IN (?)"
+        );
+        assert_eq!(w.params, vec![Param::from("o"), Param::Int(42), Param::from("PENDING")]);
+        // Without now, a token list is a bug, not a stale answer.
+        assert!(filters(&tokens, &q("status=PENDING"), "o", Where::org("o"), None).is_err());
+    }
+
+    #[test]
     fn plain_segment_and_missing_column() {
-        let w = filters(&L, &q("segmentId=7"), "o", Where::org("o")).unwrap();
+        let w = filters(&L, &q("segmentId=7"), "o", Where::org("o"), None).unwrap();
         assert!(w.sql().ends_with("segment_id = ?"));
         assert!(column(&L, "displayName").is_err());
     }

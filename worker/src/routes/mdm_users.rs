@@ -37,6 +37,7 @@ const LISTING: Listing = Listing {
     columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("email", "email")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

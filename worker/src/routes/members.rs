@@ -44,6 +44,7 @@ const LISTING: Listing = Listing {
     columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("email", "email"), ("role", "role")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -28,6 +28,7 @@ const LISTING: Listing = Listing {
     columns: ORG_COLUMNS,
     fields: &[("createdAt", "created_at"), ("name", "name"), ("slug", "slug")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -42,6 +42,7 @@ const LISTING: Listing = Listing {
     columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("name", "name"), ("id", "id")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -43,6 +43,7 @@ const LISTING: Listing = Listing {
     columns: COLUMNS,
     fields: &[("createdAt", "created_at"), ("url", "url")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 
@@ -235,6 +236,7 @@ const DELIVERIES: Listing = Listing {
     columns: "id, webhook_id, event_type, message_id, attempt, status, response_status, at",
     fields: &[("at", "at")],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -153,7 +153,7 @@ pub enum DeviceState {
 }
 
 impl DeviceState {
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             DeviceState::Provisioning => "PROVISIONING",
             DeviceState::Active => "ACTIVE",

@@ -97,6 +97,19 @@ impl TokenTable {
         )
     }
 
+    /// The status a read shows at `now` ([`TokenFacts::effective_status`]):
+    /// the stored one, or EXPIRED for a PENDING token past its expiry. Reads
+    /// filter and sort by it, so they never have to write the expiry back
+    /// (the cron sweep alone persists it).
+    pub fn effective_status_at(&self, now: &str) -> String {
+        format!(
+            "(CASE WHEN {} THEN {} ELSE {} END)",
+            self.expired_at(now),
+            TokenStatus::Expired.sql(),
+            self.status
+        )
+    }
+
     /// A token a device may enroll with at `now` ([`TokenFacts::can_enroll`]),
     /// and below its enrollment cap if it has one.
     pub fn can_enroll_at(&self, now: &str) -> String {
@@ -280,6 +293,10 @@ mod tests {
             "status IN ('PENDING', 'PROCESSING') AND (perpetual = 1 OR expires_at > ?16)"
         );
         assert_eq!(WIN_TOKENS.not_deleted(), "state != 'DELETED'");
+        assert_eq!(
+            WIN_TOKENS.effective_status_at("?"),
+            "(CASE WHEN state = 'PENDING' AND expires_at <= ? THEN 'EXPIRED' ELSE state END)"
+        );
     }
 
     #[test]

@@ -77,6 +77,7 @@ const LISTING: Listing = Listing {
         ("winPolicyId", "win_policy_id"),
     ],
     status_column: Some("state"),
+    expiry: None,
     segment_column: Some("segment_id"),
 };
 

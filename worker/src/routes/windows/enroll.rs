@@ -36,7 +36,11 @@ pub const ENROLLED: Schema = Schema::Object(&[
     Field::required("organizationId", OBJECT_ID, ""),
     Field::required("winEnterpriseId", OBJECT_ID, ""),
     Field::required("winEnrollmentTokenId", OBJECT_ID, "The token the code belonged to."),
-    Field::required("state", string().one_of(&["PROVISIONING"]).schema(), ""),
+    Field::required(
+        "state",
+        string().one_of(&[DeviceState::Provisioning.as_str()]).schema(),
+        "",
+    ),
     Field::required(
         "deviceSecret",
         string().min(1).schema(),

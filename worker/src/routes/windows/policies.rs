@@ -52,6 +52,7 @@ const LISTING: Listing = Listing {
         ("name", "name"),
     ],
     status_column: None,
+    expiry: None,
     segment_column: None,
 };
 

@@ -19,7 +19,6 @@ use mdm_core::requests::windows::{WinPolicyAssignmentInput, WinTokenCreate, WinT
 
 use super::policies;
 use crate::audit::Target;
-use crate::cron;
 use crate::ctx::Ctx;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
@@ -100,6 +99,7 @@ const LISTING: Listing = Listing {
         ("winPolicyId", "win_policy_id"),
     ],
     status_column: Some("state"),
+    expiry: Some(WIN_TOKENS),
     segment_column: Some("segment_id"),
 };
 
@@ -338,11 +338,9 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    // Expiry seen on read: the list's status filter and counts must agree
-    // with the states the items show.
-    // One batch with the count and the page (one round trip, in order).
-    let expire = db.stmt(&cron::expire(TABLE, WIN_TOKENS, true), params![ctx.now_ms, &org.id])?;
-    let mut page = list::fetch_after::<Row>(&db, vec![expire], &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    // The status filter and sort see the state each token shows now
+    // (expired on read), without writing it back.
+    let mut page = list::fetch_at::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), ctx.now_ms).await?;
     reveal(ctx, &scope, &mut page.items).await?;
     let now = ctx.now_ms;
     // Lists show assignments by id; the expanded policies come with a single token.
