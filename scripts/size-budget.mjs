@@ -32,7 +32,9 @@ const BUDGETS = {
   // +42.6 kB for webhooks (500.0 kB): seven routes and their models, the
   // queue producer and consumer (workers-rs `queue`), the outgoing fetch with
   // its timeout, HMAC in WebCrypto. Not yet looked into where it goes.
-  worker: [["worker/build/index_bg.wasm", 250_000, 500_500]],
+  // Merged with main at 78ed6a4 (reads never write), with the webhook
+  // routes' OpenAPI links: 501.0 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 501_500]],
 };
 const which = process.argv.slice(2);
 let over = false;

@@ -6,7 +6,8 @@
 //   device.stateChanged (a status report), enrollmentToken.deleted (AOSP,
 //   Windows, Google), enrollmentToken.expired (the cron), ping (test);
 // - a receiver that fails twice then answers 200: three attempts listed, one
-//   acknowledgement, the retries spaced by WEBHOOK_RETRY_DELAYS (2 s here);
+//   acknowledgement, the retries spaced by WEBHOOK_RETRY_DELAYS (2 s, twice,
+//   here); one that always fails is dead-lettered after its third attempt;
 // - a disabled subscription gets nothing;
 // - URL rules: https only, http to loopback in development; private and
 //   reserved addresses refused outside development (a second worker);
@@ -64,7 +65,8 @@ const RETRY_DELAY_S = Number(process.env.WEBHOOK_TEST_DELAY_S ?? 2);
 let w, api, rx, org;
 before(async () => {
   rx = await startReceiver();
-  w = await startWorker({ vars: { WEBHOOK_RETRY_DELAYS: Array(10).fill(RETRY_DELAY_S).join(",") } });
+  // Two retries: a receiver that never answers 2xx is dead-lettered after its third attempt.
+  w = await startWorker({ vars: { WEBHOOK_RETRY_DELAYS: `${RETRY_DELAY_S},${RETRY_DELAY_S}` } });
   api = client(w, w.token());
   org = await api.org(ORG);
 });
@@ -285,6 +287,31 @@ test("a receiver that fails twice, then answers 200: three attempts, one acknowl
   const page = await api.get(`${HOOKS}/${hook.id}/deliveries?limit=2&page=2&sort=at:asc`);
   assert.equal(page.totalDocs, 3);
   assert.deepEqual(page.items.map((d) => d.attempt), [3]);
+});
+
+test("a receiver that never answers 2xx: when the schedule is spent, the last attempt is dead-lettered", async () => {
+  const hook = await subscribe("/flaky/99", ["enrollmentToken.deleted"]);
+  const token = await api.token(ORG, { displayName: "dead" });
+  await api.del(`${TOKENS}/${token.id}`);
+  await until("the third attempt", (all) => all.filter((x) => x.path === "/flaky/99").length >= 3);
+  let listed;
+  for (let i = 0; i < 50; i++) {
+    listed = await api.get(`${HOOKS}/${hook.id}/deliveries?sort=at:asc`);
+    if (listed.items.length >= 3) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(
+    listed.items.map((d) => [d.attempt, d.status, d.responseStatus]),
+    [
+      [1, "failed", 500],
+      [2, "failed", 500],
+      [3, "deadLettered", 500],
+    ],
+  );
+  // Off the delivery queue: no fourth attempt after another delay.
+  await new Promise((r) => setTimeout(r, (RETRY_DELAY_S + 2) * 1000));
+  assert.equal(rx.received.filter((x) => x.path === "/flaky/99").length, 3);
+  assert.equal((await api.get(`${HOOKS}/${hook.id}/deliveries`)).totalDocs, 3);
 });
 
 test("test sends a ping, even to a disabled subscription", async () => {

@@ -76,6 +76,12 @@ const WIN_POLICY_PARAMS: &[(&str, &str)] = &[
     ("winPolicyId", "$response.body#/data/id"),
 ];
 
+/// A webhook created under `organizationId`, addressed by its `data.id`.
+const WEBHOOK_PARAMS: &[(&str, &str)] = &[
+    ("organizationId", "$request.path.organizationId"),
+    ("webhookId", "$response.body#/data/id"),
+];
+
 const WINDOWS: Feature = Feature::WindowsMdm;
 
 pub static ENDPOINTS: &[Endpoint] = &[
@@ -378,7 +384,25 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .client("createWebhook")
     .body("WebhookCreate")
     .idempotent()
-    .created(Success::Envelope("Webhook")),
+    .created(Success::Envelope("Webhook"))
+    .links(&[
+        Link {
+            op: "WebhookGet",
+            params: WEBHOOK_PARAMS,
+        },
+        Link {
+            op: "WebhookUpdate",
+            params: WEBHOOK_PARAMS,
+        },
+        Link {
+            op: "WebhookDeliveriesList",
+            params: WEBHOOK_PARAMS,
+        },
+        Link {
+            op: "WebhookTest",
+            params: WEBHOOK_PARAMS,
+        },
+    ]),
     endpoint(
         "GET",
         "/v1/organizations/:organizationId/webhooks",
