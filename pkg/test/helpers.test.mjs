@@ -59,7 +59,7 @@ test("parseListQuery applies the server's defaults and bounds", () => {
     ["foo", "unknownField"],
   ]);
   assert.throws(() => parseListQuery("widgets", ""), TypeError);
-  assert.equal(listResources().length, 13);
+  assert.equal(listResources().length, 15);
 });
 
 test("the audit log's list: newest first by default, text filters and an inclusive time range", () => {

@@ -22,6 +22,8 @@ import {
   type Page,
   type RequestBodyName,
   type Violation,
+  type Webhook,
+  type WebhookDelivery,
   type WinEnrollmentToken,
 } from "@mdm-edge/client";
 
@@ -95,4 +97,18 @@ async function identity(client: MdmClient): Promise<void> {
   void shownOnce, lastUsed, via, revoked;
 }
 
-void badMode, extra, code, name, next, svg, use, byKey, identity;
+// Webhooks: the secret only on the create's answer, events from the five,
+// deliveries paged, the test answers its message id.
+async function webhooks(client: MdmClient): Promise<void> {
+  const hook: Webhook = await client.createWebhook({ url: "https://h.example.com", events: ["device.enrolled"] });
+  const secret: string | undefined = hook.secret;
+  // @ts-expect-error events are the five event names
+  await client.createWebhook({ url: "https://h.example.com", events: ["device.rebooted"] });
+  await client.updateWebhook(hook.id, { enabled: false });
+  const page: Page<WebhookDelivery> = await client.listWebhookDeliveries(hook.id, { limit: 5, sort: "at:desc" });
+  const answered: number | null = page.items[0].responseStatus;
+  const sent: string = (await client.testWebhook(hook.id)).messageId;
+  void secret, answered, sent;
+}
+
+void badMode, extra, code, name, next, svg, use, byKey, identity, webhooks;
