@@ -1,7 +1,7 @@
 // Credentials at rest and the one plan quota (contract: "Credentials at
 // rest", "Quotas"), over real HTTP against wrangler dev and its local D1:
-// - after tokens of every kind, enrollments, API keys and a stored idempotent
-//   answer, no credential is anywhere in the D1 files on disk;
+// - after tokens of every kind, enrollments, API keys, a webhook's secret and
+//   stored idempotent answers, no credential is anywhere in the D1 files on disk;
 // - credential fields show only to callers holding the ...reveal permissions
 //   (and always in the create's answer);
 // - rows from before migration 0009 (plaintext) still work, and are sealed
@@ -77,6 +77,14 @@ test("a copy of D1 holds none of the credentials a run made", async () => {
   });
   assert.equal(again.status, 201);
   secrets.push(again.body.data.config.oneTimeToken);
+  // A webhook's signing secret, created with a key so its answer is stored too.
+  const hookBody = { url: "http://127.0.0.1:9/sealed", events: ["device.enrolled"], enabled: false };
+  const hookHeaders = { "idempotency-key": "sealed-hook-1" };
+  const hook = await call(w, "POST", "/v1/organizations/sealed/webhooks", { token: retrier, body: hookBody, headers: hookHeaders });
+  assert.equal(hook.status, 201, JSON.stringify(hook.body));
+  const hookAgain = await call(w, "POST", "/v1/organizations/sealed/webhooks", { token: retrier, body: hookBody, headers: hookHeaders });
+  assert.equal(hookAgain.body.data.secret, hook.body.data.secret, "the sealed answer replays the secret");
+  secrets.push(hook.body.data.secret, hook.body.data.secret.slice("whsec_".length));
   const replay = await call(w, "POST", AOSP("sealed"), {
     token: retrier,
     body: { perpetual: true },
