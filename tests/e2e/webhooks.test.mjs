@@ -8,6 +8,7 @@
 // - a receiver that fails twice then answers 200: three attempts listed, one
 //   acknowledgement, the retries spaced by WEBHOOK_RETRY_DELAYS (2 s, twice,
 //   here); one that always fails is dead-lettered after its third attempt;
+//   one that never answers has its attempt recorded without a status;
 // - a disabled subscription gets nothing;
 // - URL rules: https only, http to loopback in development; private and
 //   reserved addresses refused outside development (a second worker);
@@ -43,6 +44,10 @@ async function startReceiver() {
     req.on("data", (c) => chunks.push(c));
     req.on("end", () => {
       const path = req.url;
+      if (path === "/hang") {
+        received.push({ path, at: Date.now(), status: null, method: req.method, rawHeaders: req.rawHeaders, headers: req.headers, body: "" });
+        return; // never answers: the worker's 10 s timeout ends the attempt
+      }
       const count = (seen.get(path) ?? 0) + 1;
       seen.set(path, count);
       const failures = Number(/^\/flaky\/(\d+)/.exec(path)?.[1] ?? 0);
@@ -54,7 +59,11 @@ async function startReceiver() {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   const base = `http://127.0.0.1:${server.address().port}`;
-  return { base, received, close: () => new Promise((r) => server.close(r)) };
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(r));
+  };
+  return { base, received, close };
 }
 
 // Seconds between attempts here (the default schedule spans ~40 hours).
@@ -312,6 +321,21 @@ test("a receiver that never answers 2xx: when the schedule is spent, the last at
   await new Promise((r) => setTimeout(r, (RETRY_DELAY_S + 2) * 1000));
   assert.equal(rx.received.filter((x) => x.path === "/flaky/99").length, 3);
   assert.equal((await api.get(`${HOOKS}/${hook.id}/deliveries`)).totalDocs, 3);
+});
+
+test("a receiver that does not answer: the attempt ends at the timeout, recorded without a status", async () => {
+  const hook = await subscribe("/hang", ["device.enrolled"]);
+  await api.post(`${HOOKS}/${hook.id}/test`, undefined, 200);
+  await until("the hanging request", (all) => all.some((x) => x.path === "/hang"));
+  let first;
+  for (let i = 0; i < 150 && !first; i++) {
+    first = (await api.get(`${HOOKS}/${hook.id}/deliveries?sort=at:asc`)).items[0];
+    if (!first) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(first, "no attempt recorded after the timeout");
+  assert.deepEqual([first.attempt, first.status, first.responseStatus, first.event], [1, "failed", null, "ping"]);
+  // No more deliveries to it in this file.
+  await api.del(`${HOOKS}/${hook.id}`);
 });
 
 test("test sends a ping, even to a disabled subscription", async () => {

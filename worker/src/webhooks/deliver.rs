@@ -4,12 +4,10 @@
 //! is spent the message goes to the dead-letter queue. Every attempt is one
 //! row of `webhook_deliveries`.
 
-use futures_util::future::{select, Either};
 use serde::Deserialize;
-use worker::{
-    AbortController, Delay, Env, Fetch, Headers, MessageBatch, MessageExt, Method, QueueRetryOptionsBuilder, Request,
-    RequestInit,
-};
+use worker::js_sys::{self, Array, Function, Reflect};
+use worker::wasm_bindgen::{JsCast, JsValue};
+use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use mdm_core::webhooks::{self as core, DEAD_LETTERED, DELIVERED, FAILED, PING};
 
@@ -18,6 +16,7 @@ use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
 use crate::sealed::{row_aad, Keys};
+use crate::webcrypto::{call, object};
 
 /// How long one attempt may take.
 const TIMEOUT_MS: u64 = 10_000;
@@ -138,38 +137,35 @@ async fn attempt(db: &Db, keys: &Keys, delays: &[u32], msg: &Message) -> Result<
 }
 
 /// POST the body; the receiver's status, or `None` for no answer (refused
-/// connection, or none within [`TIMEOUT_MS`]).
+/// connection, or none within [`TIMEOUT_MS`]). The global `fetch` with
+/// `AbortSignal.timeout`, called directly (as `crate::webcrypto` calls
+/// WebCrypto): the request types of workers-rs and a timer future would
+/// only add to the wasm.
 async fn post(url: &str, signed: &[(&'static str, String); 3], body: &str) -> Option<u16> {
-    let headers = Headers::new();
-    headers.set("content-type", "application/json").ok()?;
-    headers.set("user-agent", "mdm-edge-webhooks").ok()?;
-    for (name, value) in signed {
-        headers.set(name, value).ok()?;
-    }
-    let mut init = RequestInit::new();
-    init.with_method(Method::Post)
-        .with_headers(headers)
-        .with_body(Some(body.into()));
-    let request = Request::new_with_init(url, &init).ok()?;
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    let sending = fetch.send_with_signal(&signal);
-    let timeout = Delay::from(std::time::Duration::from_millis(TIMEOUT_MS));
-    futures_util::pin_mut!(sending);
-    match select(sending, timeout).await {
-        Either::Left((Ok(mut response), _)) => {
-            let status = response.status_code();
-            // Read (and drop) the answer so the connection is released.
-            let _ = response.bytes().await;
-            Some(status)
-        }
-        Either::Left((Err(_), _)) => None,
-        Either::Right(_) => {
-            controller.abort();
-            None
-        }
-    }
+    let mut headers: Vec<(&str, JsValue)> = vec![
+        ("content-type", "application/json".into()),
+        ("user-agent", "mdm-edge-webhooks".into()),
+    ];
+    headers.extend(signed.iter().map(|(name, value)| (*name, JsValue::from_str(value))));
+    let global = js_sys::global();
+    let abort_signal = Reflect::get(&global, &"AbortSignal".into()).ok()?;
+    let timeout: Function = Reflect::get(&abort_signal, &"timeout".into()).ok()?.dyn_into().ok()?;
+    let signal = timeout
+        .call1(&abort_signal, &JsValue::from_f64(TIMEOUT_MS as f64))
+        .ok()?;
+    let init = object(&[
+        ("method", "POST".into()),
+        ("headers", object(&headers).ok()?),
+        ("body", body.into()),
+        ("signal", signal),
+    ])
+    .ok()?;
+    let response = call(&global, "fetch", &Array::of2(&url.into(), &init)).await.ok()?;
+    let status = Reflect::get(&response, &"status".into()).ok()?.as_f64()? as u16;
+    // Read (and drop) the answer so the connection is released; the signal
+    // bounds this too.
+    let _ = call(&response, "arrayBuffer", &Array::new()).await;
+    Some(status)
 }
 
 async fn dead_letter(env: &Env, msg: &Message) -> Result<(), ApiError> {
