@@ -97,6 +97,17 @@ async function until(what, predicate, timeoutMs = 45_000) {
   }
 }
 
+/** A subscription's deliveries, oldest first, once at least `n` attempts are listed. */
+async function attempts(hook, n, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const listed = await api.get(`${HOOKS}/${hook.id}/deliveries?sort=at:asc`);
+    if (listed.items.length >= n) return listed;
+    assert.ok(Date.now() < deadline, `${listed.items.length} attempts listed, not ${n}: ${JSON.stringify(listed.items)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 /** A subscription's secret by id, from its create answer. */
 const secrets = new Map();
 async function subscribe(path, events, extra = {}) {
@@ -273,13 +284,8 @@ test("a receiver that fails twice, then answers 200: three attempts, one acknowl
     const gap = got[i].at - got[i - 1].at;
     assert.ok(gap >= RETRY_DELAY_S * 1000 - 100, `attempt ${i + 1} came ${gap} ms after attempt ${i}`);
   }
-  let listed;
   // The last attempt's row is written just after its answer.
-  for (let i = 0; i < 50; i++) {
-    listed = await api.get(`${HOOKS}/${hook.id}/deliveries?sort=at:asc`);
-    if (listed.items.length >= 3) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const listed = await attempts(hook, 3);
   assert.deepEqual(
     listed.items.map((d) => [d.attempt, d.status, d.responseStatus, d.event]),
     [
@@ -303,12 +309,7 @@ test("a receiver that never answers 2xx: when the schedule is spent, the last at
   const token = await api.token(ORG, { displayName: "dead" });
   await api.del(`${TOKENS}/${token.id}`);
   await until("the third attempt", (all) => all.filter((x) => x.path === "/flaky/99").length >= 3);
-  let listed;
-  for (let i = 0; i < 50; i++) {
-    listed = await api.get(`${HOOKS}/${hook.id}/deliveries?sort=at:asc`);
-    if (listed.items.length >= 3) break;
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  const listed = await attempts(hook, 3);
   assert.deepEqual(
     listed.items.map((d) => [d.attempt, d.status, d.responseStatus]),
     [
@@ -327,12 +328,7 @@ test("a receiver that does not answer: the attempt ends at the timeout, recorded
   const hook = await subscribe("/hang", ["device.enrolled"]);
   await api.post(`${HOOKS}/${hook.id}/test`, undefined, 200);
   await until("the hanging request", (all) => all.some((x) => x.path === "/hang"));
-  let first;
-  for (let i = 0; i < 150 && !first; i++) {
-    first = (await api.get(`${HOOKS}/${hook.id}/deliveries?sort=at:asc`)).items[0];
-    if (!first) await new Promise((r) => setTimeout(r, 200));
-  }
-  assert.ok(first, "no attempt recorded after the timeout");
+  const [first] = (await attempts(hook, 1, 30_000)).items;
   assert.deepEqual([first.attempt, first.status, first.responseStatus, first.event], [1, "failed", null, "ping"]);
   // No more deliveries to it in this file.
   await api.del(`${HOOKS}/${hook.id}`);
