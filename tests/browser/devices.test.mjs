@@ -277,6 +277,18 @@ test("resources: an MDM user edited, a segment created under a parent, and a par
   assert.equal((await api("GET", `${ORG}/segments/1`)).status, 200);
 });
 
+test("the page's modules are served as scripts with the page's headers", async () => {
+  for (const path of ["/ui.js", "/pickers.js", "/devices.js", "/resources.js"]) {
+    const r = await w.fetch(path);
+    assert.equal(r.status, 200, path);
+    assert.match(r.headers.get("content-type"), /javascript/, path);
+    assert.match(r.headers.get("content-security-policy") ?? "", /^default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; frame-ancestors 'none'$/, path);
+    assert.equal(r.headers.get("x-content-type-options"), "nosniff", path);
+    assert.equal(r.headers.get("referrer-policy"), "no-referrer", path);
+    await r.arrayBuffer();
+  }
+});
+
 test("no page errors along the way", () => {
   assert.deepEqual(errors, []);
 });
