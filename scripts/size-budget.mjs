@@ -28,7 +28,9 @@ const BUDGETS = {
   // update, referrer-checked delete of five resources), their five update
   // bodies and the EntityInUse error. Not yet looked into where it goes.
   // Merged with main at be90222 (sealed credentials, the audit log): 457.4 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 458_000]],
+  // Google token usage, token lists that compute expiry on read, and the
+  // source rules' const status names: 458.4 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 458_500]],
 };
 const which = process.argv.slice(2);
 let over = false;
