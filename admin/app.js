@@ -3,110 +3,28 @@
 // as the user types with the package's validators, which are the server's
 // own rules, and the API's 5209 details land on the same fields.
 
-import { ApiError, effectiveStatus, MdmClient, qrSvg, timeLeft, validate } from "/pkg/src/browser.js";
+import { ApiError, effectiveStatus, MdmClient, qrSvg, timeLeft } from "/pkg/src/browser.js";
+import { loadDevices, openDevice, showTokenDevices, tokenUsage } from "./devices.js";
+import { fillPickers } from "./pickers.js";
+import { showResources } from "./resources.js";
 import { webhooksTab } from "./webhooks.js";
-
-const $ = (sel, root = document) => root.querySelector(sel);
-const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-const PAGE_SIZE = 10;
+import {
+  $,
+  $$,
+  button,
+  cell,
+  check,
+  confirmAction,
+  errorText,
+  listInto,
+  liveValidation,
+  nameOf,
+  pages,
+  session,
+  when,
+} from "./ui.js";
 
 let client = null;
-const pages = { aosp: 1, windows: 1, devices: 1, members: 1, keys: 1, audit: 1 };
-
-// ---- forms ----------------------------------------------------------------------
-
-/** The request body a form describes; empty fields are left out. */
-function readForm(form) {
-  const body = {};
-  for (const el of $$("[data-kind]", form)) {
-    const v = el.type === "checkbox" ? el.checked : el.value.trim();
-    switch (el.dataset.kind) {
-      case "text":
-        if (v !== "") body[el.name] = v;
-        break;
-      case "nullable":
-        body[el.name] = v === "" ? null : v;
-        break;
-      case "number":
-        // Numbers as numbers; anything else stays text, so the validator says
-        // "must be an integer, not a string" instead of the field vanishing.
-        if (v !== "") body[el.name] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
-        break;
-      case "flag":
-        if (v) body[el.name] = true;
-        break;
-      case "list":
-        if (v !== "") body[el.name] = v.split(",").map((s) => s.trim());
-        break;
-    }
-  }
-  return body;
-}
-
-/** Shows violations next to their fields (`tags[1]` goes to `tags`). */
-function showViolations(form, violations, formMessage = "") {
-  const byField = new Map();
-  for (const v of violations) {
-    const root = v.path.split(/[.[]/)[0];
-    const field = root && $(`[data-error="${root}"]`, form) ? root : "form";
-    const text = field === "form" && v.path ? `${v.path} ${v.message}` : v.message;
-    byField.set(field, [...(byField.get(field) ?? []), text]);
-  }
-  if (formMessage) byField.set("form", [formMessage, ...(byField.get("form") ?? [])]);
-  for (const p of $$("[data-error]", form)) {
-    const messages = byField.get(p.dataset.error) ?? [];
-    p.textContent = messages.join("; ");
-    const input = form.elements[p.dataset.error];
-    if (input instanceof HTMLElement) input.setAttribute("aria-invalid", String(messages.length > 0));
-  }
-}
-
-/** Validates on every keystroke; returns the current violations. */
-function check(form) {
-  const violations = validate(form.dataset.body, readForm(form));
-  showViolations(form, violations);
-  $("button[type=submit]", form).disabled = violations.length > 0;
-  return violations;
-}
-
-function liveValidation(form, submit) {
-  form.addEventListener("input", () => {
-    check(form);
-    for (const note of $$(".note", form)) note.textContent = "";
-  });
-  form.addEventListener("change", () => check(form));
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    if (check(form).length > 0) return;
-    const button = $("button[type=submit]", form);
-    button.disabled = true;
-    try {
-      await submit(readForm(form));
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      showViolations(form, e.details, `${e.message} (${e.code})`);
-    } finally {
-      button.disabled = false;
-    }
-  });
-}
-
-// ---- rendering ------------------------------------------------------------------
-
-function cell(text) {
-  const td = document.createElement("td");
-  td.textContent = text ?? "";
-  return td;
-}
-
-function button(label, onClick, attrs = {}) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = label;
-  for (const [k, v] of Object.entries(attrs)) b.setAttribute(k, v);
-  b.addEventListener("click", onClick);
-  return b;
-}
 
 function expires(token) {
   const left = timeLeft(token);
@@ -114,14 +32,6 @@ function expires(token) {
   if (left === 0) return "expired";
   const minutes = Math.round(left / 60_000);
   return minutes < 120 ? `in ${minutes} min` : minutes < 2880 ? `in ${Math.round(minutes / 60)} h` : `in ${Math.round(minutes / 1440)} d`;
-}
-
-function renderPager(name, page, reload) {
-  const el = $(`[data-pager="${name}"]`);
-  el.replaceChildren();
-  el.append(`Page ${page.page} of ${page.totalPages} (${page.totalDocs} total) `);
-  if (page.prevPage) el.append(button("Previous", () => reload((pages[name] = page.prevPage))));
-  if (page.nextPage) el.append(button("Next", () => reload((pages[name] = page.nextPage))));
 }
 
 function showQr(title, text) {
@@ -132,43 +42,28 @@ function showQr(title, text) {
   if (!dialog.open) dialog.showModal();
 }
 
-async function listInto(name, load, row) {
-  const error = $(`[data-error="${name}-list"]`);
-  try {
-    const page = await load({ page: pages[name], limit: PAGE_SIZE });
-    $(`#${name}-table tbody`).replaceChildren(...page.items.map(row));
-    renderPager(name, page, () => listInto(name, load, row));
-    error.textContent = "";
-  } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    const details = (e.details ?? []).map((v) => `${v.path} ${v.message}`).join("; ");
-    error.textContent = `${e.message} (${e.code})${details ? `: ${details}` : ""}`;
-  }
-}
-
 async function remove(what, del, reload) {
-  if (!confirm(`Delete ${what}?`)) return;
+  if (!(await confirmAction(`Delete ${what}?`, "Delete"))) return;
   try {
     await del();
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    alert(`${e.message} (${e.code})`);
+    alert(errorText(e));
   }
   await reload();
 }
 
 // ---- enrollment tokens ----------------------------------------------------------
 
-const nameOf = (item) => item.displayName ?? item.id;
-
-/** A token's row: name, effective status, expiry, one more column, QR and Delete. */
-function tokenRow(token, { extra, qr, del, reload }) {
+/** A token's row: name, effective status, expiry, one more column, its usage, QR, its devices and Delete. */
+function tokenRow(token, { extra, qr, devices, del, reload }) {
   const tr = document.createElement("tr");
   tr.dataset.id = token.id;
   const status = effectiveStatus(token);
-  tr.append(cell(nameOf(token)), cell(status), cell(expires(token)), cell(extra));
+  tr.append(cell(nameOf(token)), cell(status), cell(expires(token)), cell(extra), cell(tokenUsage(token)));
   const actions = cell();
   if (qr) actions.append(button("QR", qr, { "data-action": "qr" }));
+  if (devices) actions.append(button("Devices", devices, { "data-action": "devices" }));
   if (status !== "DELETED") {
     actions.append(button("Delete", () => remove(nameOf(token), del, reload), { "data-action": "delete" }));
   }
@@ -183,6 +78,7 @@ const aospRow = (token) =>
   tokenRow(token, {
     extra: token.tags.join(", "),
     qr: token.config?.qrCode && (() => aospQr(token)),
+    devices: () => showTokenDevices(token),
     del: () => client.deleteAospEnrollmentToken(token.id),
     reload: loadAosp,
   });
@@ -191,6 +87,8 @@ const windowsRow = (token) =>
   tokenRow(token, {
     extra: token.enrollCode ?? "",
     qr: token.enrollmentLink && (() => windowsQr(token)),
+    // A Windows token enrolls one PC: its winDeviceId leads to it.
+    devices: token.winDeviceId && (() => openDevice("windows", token.winDeviceId)),
     del: () => client.deleteWinEnrollmentToken(token.id),
     reload: loadWindows,
   });
@@ -198,36 +96,7 @@ const windowsRow = (token) =>
 const loadAosp = () => listInto("aosp", (q) => client.listAospEnrollmentTokens(q), aospRow);
 const loadWindows = () => listInto("windows", (q) => client.listWinEnrollmentTokens(q), windowsRow);
 
-// ---- devices ------------------------------------------------------------------------
-
-function editDevice(device) {
-  const form = $("#device-form");
-  $("#device-id").textContent = device.id;
-  form.dataset.id = device.id;
-  form.elements.displayName.value = device.displayName ?? "";
-  form.elements.tags.value = device.tags.join(", ");
-  form.elements.policyId.value = device.aosPolicyId ?? "";
-  form.elements.mdmUserId.value = device.mdmUser?.id ?? "";
-  form.elements.segmentId.value = device.segmentId ?? "";
-  $("#device-editor").hidden = false;
-  check(form);
-}
-
-function deviceRow(device) {
-  const tr = document.createElement("tr");
-  tr.dataset.id = device.id;
-  tr.append(cell(nameOf(device)), cell(device.state), cell(device.mdmUser?.email), cell(device.tags.join(", ")));
-  const actions = cell();
-  actions.append(button("Edit", () => editDevice(device), { "data-action": "edit" }));
-  tr.append(actions);
-  return tr;
-}
-
-const loadDevices = () => listInto("devices", (q) => client.listAospDevices(q), deviceRow);
-
 // ---- members and API keys ------------------------------------------------------------
-
-const when = (iso) => (iso ? new Date(iso).toLocaleString() : "never");
 
 function memberRow(member) {
   const tr = document.createElement("tr");
@@ -291,13 +160,14 @@ const loadAudit = () => listInto("audit", (q) => client.listAuditEvents({ ...q, 
 // ---- wiring ---------------------------------------------------------------------------
 
 const loaders = {
-  aosp: loadAosp,
-  windows: loadWindows,
+  aosp: () => Promise.all([loadAosp(), fillPickers($("#aosp-form"))]),
+  windows: () => Promise.all([loadWindows(), fillPickers($("#windows-form"))]),
   devices: loadDevices,
+  resources: showResources,
   members: loadMembers,
   keys: loadKeys,
   audit: loadAudit,
-  webhooks: webhooksTab(document.querySelector('[data-panel="webhooks"]'), () => client).load,
+  webhooks: webhooksTab($('[data-panel="webhooks"]')).load,
 };
 
 function showTab(name) {
@@ -319,6 +189,7 @@ async function signIn(token, organization) {
     (organization ? { id: organization, slug: organization } : me.organizations[0]);
   if (!org) throw new ApiError(404, 3001, "You belong to no organization");
   client = new MdmClient({ token, organization: org.slug });
+  session.client = client;
   if (token) sessionStorage.setItem("mdm-admin", JSON.stringify({ token, organization: org.slug }));
   const how = { apiKey: "API key", oidc: "single sign-on", hs256: "development token" }[me.via] ?? me.via;
   const role = org.role ? `role ${org.role}` : "the credential's own permissions";
@@ -351,13 +222,6 @@ liveValidation($("#windows-form"), async (body) => {
   pages.windows = 1;
   await loadWindows();
   if (token.enrollmentLink) windowsQr(token);
-});
-
-liveValidation($("#device-form"), async (body) => {
-  const form = $("#device-form");
-  await client.updateAospDevice(form.dataset.id, body);
-  $("#device-saved").textContent = "Saved.";
-  await loadDevices();
 });
 
 liveValidation($("#member-form"), async (body) => {
@@ -397,7 +261,6 @@ $("#audit-filter").addEventListener("submit", async (event) => {
   await loadAudit();
 });
 
-$("#device-cancel").addEventListener("click", () => ($("#device-editor").hidden = true));
 for (const b of $$("[data-tab]")) b.addEventListener("click", () => showTab(b.dataset.tab));
 $("#sign-out").addEventListener("click", signOut);
 

@@ -1,10 +1,11 @@
 // The admin page's Webhooks tab: subscribe a URL to events (the signing
 // secret is shown once, with a copy button), list subscriptions, enable or
 // disable them, send a test ping and see each subscription's recent delivery
-// attempts. app.js only imports this module, gives it the signed-in client,
-// and calls load() when the tab opens; the panel's markup is built here.
+// attempts. app.js only imports this module and calls load() when the tab
+// opens; the panel's markup is built here, the rest comes from ui.js.
 
 import { ApiError, validate } from "/pkg/src/browser.js";
+import { $, $$, button, cell, confirmAction, errorText, listInto, session, showViolations, when } from "./ui.js";
 
 const EVENTS = [
   "device.enrolled",
@@ -13,7 +14,6 @@ const EVENTS = [
   "enrollmentToken.expired",
   "enrollmentToken.deleted",
 ];
-const PAGE_SIZE = 10;
 const DELIVERIES_SHOWN = 10;
 
 const PANEL = `
@@ -56,35 +56,11 @@ const PANEL = `
     <button type="button" id="deliveries-refresh">Refresh</button>
   </div>`;
 
-const $ = (sel, root = document) => root.querySelector(sel);
-const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
-
-function cell(text) {
-  const td = document.createElement("td");
-  td.textContent = text ?? "";
-  return td;
-}
-
-function button(label, onClick, attrs = {}) {
-  const b = document.createElement("button");
-  b.type = "button";
-  b.textContent = label;
-  for (const [k, v] of Object.entries(attrs)) b.setAttribute(k, v);
-  b.addEventListener("click", onClick);
-  return b;
-}
-
-const when = (at) => (at ? new Date(at).toLocaleString() : "");
-const failure = (e) => `${e.message} (${e.code})${(e.details ?? []).map((v) => `; ${v.path} ${v.message}`).join("")}`;
-
-/**
- * The tab, rendered into `panel`; `getClient()` is the signed-in MdmClient.
- * Returns `{ load }` for the tab switch.
- */
-export function webhooksTab(panel, getClient) {
+/** The tab, rendered into `panel`; returns `{ load }` for the tab switch. */
+export function webhooksTab(panel) {
   panel.innerHTML = PANEL;
   const form = $("#webhook-form", panel);
-  let page = 1;
+  const client = () => session.client;
   let shown = null; // the subscription whose deliveries are open
 
   const readForm = () => {
@@ -94,21 +70,9 @@ export function webhooksTab(panel, getClient) {
     return body;
   };
 
-  const showViolations = (violations, formMessage = "") => {
-    const byField = new Map();
-    for (const v of violations) {
-      const root = v.path.split(/[.[]/)[0];
-      const field = ["url", "events"].includes(root) ? root : "form";
-      byField.set(field, [...(byField.get(field) ?? []), field === "form" && v.path ? `${v.path} ${v.message}` : v.message]);
-    }
-    if (formMessage) byField.set("form", [formMessage, ...(byField.get("form") ?? [])]);
-    for (const p of $$("[data-error]", form)) p.textContent = (byField.get(p.dataset.error) ?? []).join("; ");
-    form.elements.url.setAttribute("aria-invalid", String(byField.has("url")));
-  };
-
   const check = () => {
     const violations = validate("WebhookCreate", readForm());
-    showViolations(violations);
+    showViolations(form, violations);
     $("button[type=submit]", form).disabled = violations.length > 0;
     return violations;
   };
@@ -119,16 +83,16 @@ export function webhooksTab(panel, getClient) {
     tr.append(cell(hook.url), cell(hook.events.join(", ")), cell(hook.enabled ? "enabled" : "disabled"));
     const actions = cell();
     actions.append(
-      button(hook.enabled ? "Disable" : "Enable", () => act(() => getClient().updateWebhook(hook.id, { enabled: !hook.enabled })), {
+      button(hook.enabled ? "Disable" : "Enable", () => act(() => client().updateWebhook(hook.id, { enabled: !hook.enabled })), {
         "data-action": "toggle",
       }),
       button("Send test", () => act(async () => {
-        await getClient().testWebhook(hook.id);
+        await client().testWebhook(hook.id);
         await openDeliveries(hook, { waitForNew: true });
       }), { "data-action": "test" }),
       button("Deliveries", () => openDeliveries(hook), { "data-action": "deliveries" }),
-      button("Delete", () => {
-        if (confirm(`Delete the webhook to ${hook.url}?`)) act(() => getClient().deleteWebhook(hook.id));
+      button("Delete", async () => {
+        if (await confirmAction(`Delete the webhook to ${hook.url}?`, "Delete")) await act(() => client().deleteWebhook(hook.id));
       }, { "data-action": "delete" }),
     );
     tr.append(actions);
@@ -142,25 +106,12 @@ export function webhooksTab(panel, getClient) {
       listError.textContent = "";
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      listError.textContent = failure(e);
+      listError.textContent = errorText(e);
     }
     await load();
   };
 
-  async function load() {
-    try {
-      const result = await getClient().listWebhooks({ page, limit: PAGE_SIZE });
-      $("#webhooks-table tbody", panel).replaceChildren(...result.items.map(row));
-      const pager = $('[data-pager="webhooks"]', panel);
-      pager.replaceChildren(`Page ${result.page} of ${result.totalPages} (${result.totalDocs} total) `);
-      if (result.prevPage) pager.append(button("Previous", () => ((page = result.prevPage), load())));
-      if (result.nextPage) pager.append(button("Next", () => ((page = result.nextPage), load())));
-      listError.textContent = "";
-    } catch (e) {
-      if (!(e instanceof ApiError)) throw e;
-      listError.textContent = failure(e);
-    }
-  }
+  const load = () => listInto("webhooks", (q) => client().listWebhooks(q), row);
 
   const deliveryRow = (d) => {
     const tr = document.createElement("tr");
@@ -177,7 +128,7 @@ export function webhooksTab(panel, getClient) {
     $("#webhook-deliveries", panel).hidden = false;
     const before = waitForNew ? $$("#deliveries-table tbody tr", panel).length : 0;
     for (let i = 0; i < (waitForNew ? 40 : 1); i++) {
-      const result = await getClient().listWebhookDeliveries(hook.id, { limit: DELIVERIES_SHOWN, sort: "at:desc" });
+      const result = await client().listWebhookDeliveries(hook.id, { limit: DELIVERIES_SHOWN, sort: "at:desc" });
       if (shown !== hook) return;
       $("#deliveries-table tbody", panel).replaceChildren(...result.items.map(deliveryRow));
       if (!waitForNew || result.totalDocs > before) return;
@@ -193,19 +144,18 @@ export function webhooksTab(panel, getClient) {
     const submit = $("button[type=submit]", form);
     submit.disabled = true;
     try {
-      const hook = await getClient().createWebhook(readForm());
+      const hook = await client().createWebhook(readForm());
       // A fresh form: no messages until the user types again.
       form.reset();
-      showViolations([]);
+      showViolations(form, []);
       // The only time the secret is visible.
       $("#new-webhook-secret", panel).textContent = hook.secret;
       $("#new-webhook-copied", panel).textContent = "";
       $("#new-webhook", panel).hidden = false;
-      page = 1;
       await load();
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      showViolations(e.details ?? [], `${e.message} (${e.code})`);
+      showViolations(form, e.details ?? [], `${e.message} (${e.code})`);
     } finally {
       submit.disabled = false;
     }

@@ -1,9 +1,10 @@
 // The admin page end to end: `wrangler dev` (local D1, demo seed) serves the
 // page at / and the API; headless Chromium signs in, sees validation messages
 // appear while typing, creates tokens and checks that their QR codes show and
-// scan, deletes a token, edits a device, manages members and API keys, reads
-// the audit log, and opens signed in behind Cloudflare Access (the test plays
-// the identity provider). Screenshots: tests/artifacts/admin-*.png.
+// scan, deletes a token (confirmed in the page's dialog), edits a device
+// with pickers, manages members and API keys, reads the audit log, and opens
+// signed in behind Cloudflare Access (the test plays the identity provider).
+// Screenshots: tests/artifacts/admin-*.png.
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -17,6 +18,12 @@ const accessKey = keyPair("EC", "access-1"); // Cloudflare Access' signing key, 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 const api = (method, path, body) => call(w, method, path, { token: adminToken, body });
 const errorOf = (form, field) => page.locator(`${form} [data-error="${field}"]`);
+/** Answers the page's own confirmation dialog (ui.js confirmAction) with its Confirm button. */
+const confirmInPage = async () => {
+  await page.waitForSelector("#confirm-dialog[open]");
+  await page.click("#confirm-dialog[open] #confirm-yes");
+  await page.waitForSelector("#confirm-dialog:not([open])", { state: "attached" });
+};
 
 before(async () => {
   idp = await serveJwks(() => [accessKey.jwk]);
@@ -25,7 +32,6 @@ before(async () => {
   browser = await launch();
   page = await browser.context.newPage();
   errors = watchErrors(page);
-  page.on("dialog", (d) => d.accept()); // confirm() before a delete
 });
 
 after(async () => {
@@ -70,15 +76,16 @@ test("AOSP token form: messages appear as the user types", { timeout: 90_000 }, 
   await page.waitForSelector('#aosp-form [data-error="duration"]:text("must be an integer, not a string")');
   await page.type("#aosp-form [name=tags]", "lobby,,kiosk");
   await page.waitForSelector('#aosp-form [data-error="tags"]:text("must not be empty")');
-  await page.type("#aosp-form [name=mdmUserId]", "65a1");
-  await page.waitForSelector('#aosp-form [data-error="mdmUserId"]:text("24-character hexadecimal id")');
-  assert.equal(await page.getAttribute("#aosp-form [name=mdmUserId]", "aria-invalid"), "true");
+  // A cap without perpetual: the cross-field rule, as the server states it.
+  await page.type("#aosp-form [name=maxEnrollments]", "3");
+  await page.waitForSelector('#aosp-form [data-error="maxEnrollments"]:not(:empty)');
+  assert.equal(await page.getAttribute("#aosp-form [name=maxEnrollments]", "aria-invalid"), "true");
   await shot("aosp-validation");
 
   // Fixing each field clears its message.
   await page.fill(duration, "3600");
   await page.fill("#aosp-form [name=tags]", "lobby, kiosk");
-  await page.fill("#aosp-form [name=mdmUserId]", "");
+  await page.fill("#aosp-form [name=maxEnrollments]", "");
   await page.waitForFunction(() => [...document.querySelectorAll("#aosp-form .error")].every((p) => p.textContent === ""));
   assert.equal(await page.isDisabled("#aosp-form button[type=submit]"), false);
 });
@@ -105,18 +112,24 @@ test("creating an AOSP token shows its QR code, which scans to the token's paylo
 });
 
 test("the server's 5209 details land on the form too", { timeout: 90_000 }, async () => {
-  // Valid for the validator, but no such MDM user in the organization.
-  await page.fill("#aosp-form [name=mdmUserId]", "0123456789abcdef01234567");
+  // An MDM user offered by the picker, deleted before the form is sent:
+  // valid for the validator, but no such MDM user in the organization any more.
+  const user = await api("POST", "/v1/organizations/demo/mdm-users", { email: "leaving@example.com" });
+  assert.equal(user.status, 201, JSON.stringify(user.body));
+  await page.click('[data-tab="aosp"]'); // the pickers load again
+  await page.selectOption("#aosp-form [name=mdmUserId]", user.body.data.id);
+  assert.equal((await api("DELETE", `/v1/organizations/demo/mdm-users/${user.body.data.id}`)).status, 200);
   await page.click("#aosp-form button[type=submit]");
   await page.waitForSelector('#aosp-form [data-error="form"]:text("Invalid input (5209)")');
   assert.notEqual(await page.textContent('#aosp-form [data-error="mdmUserId"]'), "");
-  await page.fill("#aosp-form [name=mdmUserId]", "");
+  await page.selectOption("#aosp-form [name=mdmUserId]", "");
 });
 
 test("deleting an AOSP token removes it from the list", { timeout: 90_000 }, async () => {
   const list = await api("GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens");
   const token = list.body.data.items.find((t) => t.displayName === "Front desk");
   await page.click(`#aosp-table tr[data-id="${token.id}"] [data-action=delete]`);
+  await confirmInPage();
   await page.waitForSelector(`#aosp-table tr[data-id="${token.id}"]`, { state: "detached" });
   const gone = await api("GET", `/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens/${token.id}`);
   assert.equal(gone.status, 404);
@@ -146,6 +159,7 @@ test("Windows tokens: live validation, create, QR of the enrollment link, delete
   const row = page.locator(`#windows-table tr[data-id="${token.id}"]`);
   assert.match(await row.textContent(), /Finance laptops.*PENDING.*in 2 h/);
   await row.locator("[data-action=delete]").click();
+  await confirmInPage();
   await row.waitFor({ state: "detached" });
 });
 
@@ -163,12 +177,11 @@ test("a device enrolled with a token can be edited, with live validation", { tim
   await row.waitFor();
   await row.locator("[data-action=edit]").click();
   await page.waitForSelector("#device-editor:not([hidden])");
-  await page.type("#device-form [name=policyId]", "zz");
-  await page.waitForSelector('#device-form [data-error="policyId"]:text("24-character hexadecimal id")');
   await page.fill("#device-form [name=displayName]", "x".repeat(257));
   await page.waitForSelector('#device-form [data-error="displayName"]:text("must be at most 256 characters")');
   await shot("device-validation");
-  await page.fill("#device-form [name=policyId]", "");
+  // The policy from a picker: the seeded demo policy, by name.
+  await page.selectOption("#device-form [name=policyId]", { label: "Demo AOSP policy (v1)" });
   await page.fill("#device-form [name=displayName]", "Reception tablet");
   await page.fill("#device-form [name=tags]", "front, shared");
   await page.click("#device-form button[type=submit]");
@@ -179,6 +192,7 @@ test("a device enrolled with a token can be edited, with live validation", { tim
   const devices = await api("GET", "/v1/organizations/demo/mdm/aosp/enterprise/devices");
   const device = devices.body.data.items.find((d) => d.displayName === "Reception tablet");
   assert.deepEqual(device?.tags, ["front", "shared"]);
+  assert.equal(device.aosPolicyId, "de0000000000000000000021");
 });
 
 test("sign in with an API key, add a member, create a key (shown once) and revoke it", { timeout: 120_000 }, async () => {
@@ -218,6 +232,7 @@ test("sign in with an API key, add a member, create a key (shown once) and revok
   await shot("keys");
   assert.equal((await call(w, "GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { token: key })).status, 200);
   await row.locator("[data-action=delete]").click();
+  await confirmInPage();
   await page.waitForSelector('#keys-table tbody tr:has-text("automation-key")', { state: "detached" });
   const after = await call(w, "GET", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { token: key });
   assert.equal(after.status, 401);

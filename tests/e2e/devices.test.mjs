@@ -191,6 +191,15 @@ test("windows: a token's winDeviceId leads to the device; it inherits the token'
   assert.deepEqual(bySeg.items.map((x) => x.id), [id]);
   const byUser = await api.get(`${WIN}/devices?mdmUserId=${user.id}`);
   assert.deepEqual(byUser.items.map((x) => x.id), [id]);
+  // expandTo: a PC in a child segment is listed under its parent with children, not without.
+  const child = await api.segment("acme", "pcs-child", seg.id);
+  const inChild = await winDevice({ segmentId: child.id }, "PC-79");
+  assert.deepEqual(
+    (await api.get(`${WIN}/devices?segmentId=${seg.id}&expandTo=children&sort=createdAt:asc`)).items.map((x) => x.id),
+    [id, inChild.id],
+  );
+  assert.deepEqual((await api.get(`${WIN}/devices?segmentId=${child.id}&expandTo=ancestors`)).items.map((x) => x.id).sort(), [id, inChild.id].sort());
+  assert.deepEqual((await api.get(`${WIN}/devices?segmentId=${child.id}`)).items.map((x) => x.id), [inChild.id]);
   const onePage = await api.get(`${WIN}/devices?limit=1&page=2&sort=createdAt:asc`);
   assert.equal(onePage.items.length, 1);
   assert.equal(onePage.prevPage, 1);

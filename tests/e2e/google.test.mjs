@@ -190,10 +190,17 @@ test("enroll with a Google token: the device joins the enterprise and shows enro
   assert.equal(reported.config.deviceReport.policyCompliant, true);
   assert.equal(reported.config.deviceReport.enrollmentTokenData, '{"site":"berlin"}');
   assert.equal(reported.config.deviceReport.enrollmentTokenName, t.name);
-  // Used up, the one-time token still lists and gets (as Google's does until it expires) but enrolls nothing.
+  // Used up, the one-time token still lists and gets (as Google's does until it expires) but enrolls nothing;
+  // it shows its one device and when it enrolled.
   assertNotEnrolled(await enroll(t.value, "G-TWO"), 409);
   const id = t.name.split("/").pop();
-  assert.deepEqual((await call(w, "GET", `${BASE}/${id}`, { token })).body, t);
+  assert.equal(t.enrolledDevices, 0);
+  assert.equal(t.lastEnrollmentAt, undefined);
+  assert.deepEqual((await call(w, "GET", `${BASE}/${id}`, { token })).body, {
+    ...t,
+    enrolledDevices: 1,
+    lastEnrollmentAt: e.body.data.enrolledDate,
+  });
 });
 
 test("a oneTimeOnly Google token admits exactly one of 20 concurrent devices", async () => {

@@ -355,6 +355,8 @@ test("google tokens: maxEnrollments is validated, shown, and 20 concurrent enrol
   const created = await call(w, "POST", base, { token, body: { maxEnrollments: 3, duration: "3600s" } });
   assert.equal(created.status, 200, JSON.stringify(created.body));
   assert.equal(created.body.maxEnrollments, 3);
+  assert.equal(created.body.enrolledDevices, 0);
+  assert.equal(created.body.lastEnrollmentAt, undefined);
   const id = created.body.name.split("/").pop();
   assert.equal((await call(w, "GET", `${base}/${id}`, { token })).body.maxEnrollments, 3);
   const uncapped = await call(w, "POST", base, { token, body: {} });
@@ -371,7 +373,18 @@ test("google tokens: maxEnrollments is validated, shown, and 20 concurrent enrol
   assert.equal(afterCount - before, 3);
   const stored = await w.sql(`SELECT enrolled_count AS n FROM google_enrollment_tokens WHERE id = '${id}'`);
   assert.equal(stored[0].n, 3);
-  // Still listed and got; it enrolls nothing more.
-  assert.equal((await call(w, "GET", `${base}/${id}`, { token })).status, 200);
+  // Still listed and got, with its usage; it enrolls nothing more.
+  const got = await call(w, "GET", `${base}/${id}`, { token });
+  assert.equal(got.status, 200);
+  assert.equal(got.body.enrolledDevices, 3);
+  const enrolledDates = wins.map((r) => Date.parse(r.body.data.enrolledDate));
+  assert.equal(Date.parse(got.body.lastEnrollmentAt), Math.max(...enrolledDates));
+  const listed = await call(w, "GET", `${base}?pageSize=100`, { token });
+  const inList = listed.body.enrollmentTokens.find((t) => t.name === created.body.name);
+  assert.equal(inList.enrolledDevices, 3);
+  assert.equal(inList.lastEnrollmentAt, got.body.lastEnrollmentAt);
+  const unused = listed.body.enrollmentTokens.find((t) => t.name === uncapped.body.name);
+  assert.equal(unused.enrolledDevices, 0);
+  assert.equal(unused.lastEnrollmentAt, undefined);
   assertError(await enroll(w, created.body.value, "GCAP-late"), 409, 5010);
 });

@@ -432,6 +432,8 @@ mod tests {
                 }),
                 allow_personal_usage: None,
                 max_enrollments: Some(3),
+                enrolled_devices: 2,
+                last_enrollment_at: Some(TS.into()),
             },
         );
         conforms(

@@ -39,17 +39,28 @@ process.on("exit", () => {
 
 const baseEnv = () => ({ ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" });
 
-/** A TCP port that was free a moment ago. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
+/** Whether `port` can be listened on at 127.0.0.1 right now. */
+function canListen(port) {
+  return new Promise((resolve) => {
     const srv = createServer();
     srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
   });
+}
+
+/**
+ * A TCP port that was free a moment ago, below Linux's ephemeral range
+ * (32768-60999). Port 0 would hand out an ephemeral port, the same pool every
+ * outgoing connection of the parallel suites draws from, so one of their
+ * sockets could take it before wrangler binds it.
+ */
+export async function freePort() {
+  for (let i = 0; i < 200; i++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port in 20000-31999");
 }
 
 // wrangler.toml without its [build] section. With [build], wrangler dev
@@ -93,21 +104,10 @@ export async function wrangler(args, { timeout = 120_000 } = {}) {
   }
 }
 
-/**
- * @param {object} [opts]
- * @param {Record<string,string>} [opts.vars]  extra --var bindings
- * @param {string} [opts.seedFile]            SQL file executed after the migrations
- * @param {number} [opts.startTimeoutMs]
- */
-export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
-  const config = await testConfig();
-  const persistDir = await mkdtemp(join(tmpdir(), "mdm-e2e-"));
-  const secret = randomBytes(32).toString("hex");
-  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persistDir]);
-  if (seedFile) {
-    await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir, "--file", seedFile]);
-  }
+class PortTaken extends Error {}
 
+/** Spawn wrangler dev on fresh ports and wait for /health (see startWorker). */
+async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
   const port = await freePort();
   // Without an explicit inspector port, wrangler takes 9229 when it looks
   // free, and two servers started together both see it free: one then dies
@@ -154,7 +154,7 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
   };
 
   let stopped = false;
-  const stop = async () => {
+  const stop = async ({ keepData = false } = {}) => {
     if (stopped) return;
     stopped = true;
     child.ref(); // hold the loop until wrangler has really gone
@@ -164,13 +164,15 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
     clearTimeout(timer);
     killGroup("SIGKILL"); // stragglers (workerd) in the group
     live.delete(child.pid);
-    await rm(persistDir, { recursive: true, force: true });
+    if (!keepData) await rm(persistDir, { recursive: true, force: true });
   };
 
   const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (dead) {
-      await stop();
+      const taken = /Address already in use/.test(output);
+      await stop({ keepData: taken });
+      if (taken) throw new PortTaken(output);
       throw new Error(`wrangler dev exited early (${JSON.stringify(dead)}):\n${output}`);
     }
     try {
@@ -183,11 +185,45 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
       /* not listening yet */
     }
     if (Date.now() > deadline) {
-      await stop();
+      await stop({ keepData: true });
       throw new Error(`wrangler dev did not answer /health within ${startTimeoutMs} ms:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 250));
   }
+
+  return { url, port, credentialKeys, output: () => output, stop };
+}
+
+/**
+ * @param {object} [opts]
+ * @param {Record<string,string>} [opts.vars]  extra --var bindings
+ * @param {string} [opts.seedFile]            SQL file executed after the migrations
+ * @param {number} [opts.startTimeoutMs]
+ */
+export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
+  const config = await testConfig();
+  const persistDir = await mkdtemp(join(tmpdir(), "mdm-e2e-"));
+  const secret = randomBytes(32).toString("hex");
+  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persistDir]);
+  if (seedFile) {
+    await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir, "--file", seedFile]);
+  }
+
+  // Another process can still bind the port between freePort() and wrangler
+  // (the suites run side by side): then start again on other ports.
+  let launched;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      launched = await launch({ config, persistDir, secret, vars, startTimeoutMs });
+      break;
+    } catch (e) {
+      if (!(e instanceof PortTaken) || attempt === 3) {
+        await rm(persistDir, { recursive: true, force: true });
+        throw e;
+      }
+    }
+  }
+  const { url, port, credentialKeys, output, stop } = launched;
 
   return {
     url,
@@ -196,8 +232,8 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
     credentialKeys,
     persistDir,
     /** Everything wrangler/workerd printed so far (for debugging a failure). */
-    output: () => output,
-    stop,
+    output,
+    stop: () => stop(),
     /** fetch() relative to the worker. */
     fetch: (path, init) => held(fetch(url + path, init)),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */

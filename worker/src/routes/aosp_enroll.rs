@@ -99,7 +99,7 @@ fn complete() -> String {
 fn consume_google() -> String {
     format!(
         "UPDATE google_enrollment_tokens SET status = {}, \
-           enrolled_count = enrolled_count + 1, updated_at = ?2 \
+           enrolled_count = enrolled_count + 1, last_enrollment_at = ?2, updated_at = ?2 \
          WHERE value_key = ?1 AND {} AND {} AND NOT EXISTS (SELECT 1 FROM aosp_devices WHERE id = ?3)",
         GOOGLE_TOKENS.after(
             &[TokenEvent::BeginEnrollment, TokenEvent::CompleteEnrollment],

@@ -50,11 +50,13 @@ struct Row {
     one_time_only: i64,
     extra: String,
     max_enrollments: Option<i64>,
+    enrolled_count: i64,
+    last_enrollment_at: Option<i64>,
     created_at: i64,
 }
 
 const COLUMNS: &str = "id, value_key, sealed, duration_seconds, expires_at, policy_name, additional_data, \
-    user_account_identifier, one_time_only, extra, max_enrollments, created_at";
+    user_account_identifier, one_time_only, extra, max_enrollments, enrolled_count, last_enrollment_at, created_at";
 
 const TABLE: &str = "google_enrollment_tokens";
 
@@ -87,6 +89,8 @@ impl Row {
                 .and_then(Value::as_str)
                 .map(str::to_string),
             max_enrollments: self.max_enrollments,
+            enrolled_devices: self.enrolled_count,
+            last_enrollment_at: self.last_enrollment_at.map(columns::ts),
         })
     }
 }

@@ -25,6 +25,11 @@ pub struct GoogleEnrollmentToken {
     /// How many devices the token may enroll at most (not Google's: this service's extension).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_enrollments: Option<i64>,
+    /// How many devices enrolled with the token (an extension, as on every token of this service).
+    pub enrolled_devices: i64,
+    /// RFC 3339: when a device last enrolled with it (an extension).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_enrollment_at: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -266,6 +266,16 @@ pub const GOOGLE_ENROLLMENT_TOKEN: Schema = Schema::Object(&[
         crate::schema::integer(1, 100_000),
         "How many devices the token may enroll at most (an extension of this service).",
     ),
+    Field::required(
+        "enrolledDevices",
+        NON_NEGATIVE_SAFE_INTEGER,
+        "How many devices enrolled with this token (an extension of this service).",
+    ),
+    Field::optional(
+        "lastEnrollmentAt",
+        DATE_TIME,
+        "When a device last enrolled with it (an extension of this service).",
+    ),
 ]);
 
 pub const ORGANIZATION: Schema = Schema::Object(&[
