@@ -35,7 +35,8 @@ const BUDGETS = {
   // and consumer (workers-rs `queue`), the delivery's POST (the global fetch
   // and AbortSignal.timeout called directly), HMAC in WebCrypto. Merged with
   // main at 82f7046: 497.2 kB. Not yet looked into where it goes.
-  worker: [["worker/build/index_bg.wasm", 250_000, 497_500]],
+  // device.stateChanged from administrators' device actions: 498.5 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 499_000]],
 };
 const which = process.argv.slice(2);
 let over = false;

@@ -3,7 +3,7 @@
 // deliveries, and every one is verified with the official Standard Webhooks
 // library (npm `standardwebhooks`), as a subscriber would.
 // - events: device.enrolled and enrollmentToken.consumed (an enrollment),
-//   device.stateChanged (a status report), enrollmentToken.deleted (AOSP,
+//   device.stateChanged (a status report, an administrator's action), enrollmentToken.deleted (AOSP,
 //   Windows, Google), enrollmentToken.expired (the cron), ping (test);
 // - a receiver that fails twice then answers 200: three attempts listed, one
 //   acknowledgement, the retries spaced by WEBHOOK_RETRY_DELAYS (2 s, twice,
@@ -209,7 +209,7 @@ test("deleting a token delivers enrollmentToken.deleted; a disabled subscription
   }
 });
 
-test("a status report that moves the device delivers device.stateChanged; Windows and Google deletions deliver too", async () => {
+test("a status report or an administrator's action that moves the device delivers device.stateChanged; Windows and Google deletions deliver too", async () => {
   const hook = await subscribe("/more", ["device.stateChanged", "enrollmentToken.deleted"]);
   const token = await api.token(ORG, { displayName: "state" });
   const enrolled = await enroll(w, token.config.oneTimeToken, "SN-STATE");
@@ -219,19 +219,26 @@ test("a status report that moves the device delivers device.stateChanged; Window
     call(w, "POST", `/v1/devices/aosp/${aosDeviceId}/status`, { body: { policyCompliant: true }, headers: { "x-device-secret": deviceSecret } });
   assert.equal((await report()).status, 200);
   assert.equal((await report()).status, 200); // ACTIVE already: moves nothing, no event
+  // An administrator's actions move it too: disable, then delete.
+  const device = `/v1/organizations/${ORG}/mdm/aosp/enterprise/devices/${aosDeviceId}`;
+  await api.post(`${device}/disable`, undefined, 200);
+  assert.equal((await api.call("POST", `${device}/disable`)).status, 409); // refused: no event
+  await api.del(device);
   const win = await api.post(`/v1/organizations/${ORG}/mdm/windows/enterprise/enrollment-tokens`, {});
   await api.del(`/v1/organizations/${ORG}/mdm/windows/enterprise/enrollment-tokens/${win.id}`);
   const google = await api.call("POST", `/v1/enterprises/${org.enterpriseId}/enrollmentTokens`, { body: {} });
   assert.equal(google.status, 200, JSON.stringify(google.body));
   const googleId = google.body.name.split("/").pop();
   assert.equal((await api.call("DELETE", `/v1/enterprises/${org.enterpriseId}/enrollmentTokens/${googleId}`)).status, 200);
-  await until("three deliveries", (all) => all.filter((x) => x.path === "/more").length >= 3);
+  await until("five deliveries", (all) => all.filter((x) => x.path === "/more").length >= 5);
   // The ping queued last arriving means nothing else is still on its way.
   await api.post(`${HOOKS}/${hook.id}/test`, undefined, 200);
   await until("the ping", (all) => all.some((x) => x.path === "/more" && x.body.includes('"ping"')));
   const got = verified("/more", hook.secret).map((d) => d.payload).filter((p) => p.type !== "ping");
   const summary = got.map((p) => [p.type, p.data.platform, p.data.deviceId ?? p.data.enrollmentTokenId, p.data.from, p.data.to]);
   assert.deepEqual(summary.sort(), [
+    ["device.stateChanged", "aosp", aosDeviceId, "ACTIVE", "DISABLED"],
+    ["device.stateChanged", "aosp", aosDeviceId, "DISABLED", "DELETED"],
     ["device.stateChanged", "aosp", aosDeviceId, "PROVISIONING", "ACTIVE"],
     ["enrollmentToken.deleted", "google", googleId, undefined, undefined],
     ["enrollmentToken.deleted", "windows", win.id, undefined, undefined],

@@ -32,6 +32,20 @@ impl Event {
         let data = serde_json::json!({"platform": platform, "enrollmentTokenId": token_id});
         Event::new(kind, organization_id, data)
     }
+
+    /// `device.stateChanged` after an administrator's action (disable,
+    /// enable, disenroll, delete): `{platform, deviceId, from, to}`, where
+    /// `from` is the state the history held before the action's own entry.
+    pub fn device_moved(organization_id: &str, platform: &str, device_id: &str, state_history: &str, to: &str) -> Self {
+        #[derive(Deserialize)]
+        struct Entry {
+            state: String,
+        }
+        let history: Vec<Entry> = serde_json::from_str(state_history).unwrap_or_default();
+        let from = history.iter().rev().nth(1).map(|e| e.state.as_str());
+        let data = serde_json::json!({"platform": platform, "deviceId": device_id, "from": from, "to": to});
+        Event::new(mdm_core::webhooks::DEVICE_STATE_CHANGED, organization_id, data)
+    }
 }
 
 /// The subscriptions an event goes to: enabled, not deleted, naming it.

@@ -30,6 +30,7 @@ use crate::routes::columns::{from_json, ts};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
+use crate::webhooks::{publish, Event};
 
 pub const ID_PARAM: &str = "winDeviceId";
 const TABLE: &str = "win_devices";
@@ -254,6 +255,8 @@ async fn act(ctx: &mut Ctx, scope: Scope, event: DeviceEvent) -> Result<Response
             return Err(ApiError::InvalidStateTransition);
         }
     };
+    let moved = Event::device_moved(&org.id, "windows", &row.id, &row.state_history, &row.state);
+    publish(&ctx.env, &db, now, vec![moved]).await;
     ok(&detail(&db, org, row).await?)
 }
 
