@@ -47,7 +47,7 @@ const PANEL = `
     <div class="pager" data-pager="webhooks"></div>
     <p class="error" data-error="webhooks-list"></p>
   </div>
-  <div class="card" id="webhook-deliveries" hidden>
+  <div class="card wide" id="webhook-deliveries" hidden>
     <h2>Recent deliveries of <code id="webhook-deliveries-url"></code></h2>
     <table id="deliveries-table">
       <thead><tr><th>When</th><th>Event</th><th>Attempt</th><th>Status</th><th>Answer</th></tr></thead>
