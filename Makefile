@@ -29,7 +29,7 @@ dev: build
 # side, each on its own ports and its own local D1, and each prints its output
 # when it ends. TEST_JOBS suites at once, E2E_JOBS end-to-end files at once.
 TEST_JOBS ?= 4
-E2E_JOBS ?= 3
+E2E_JOBS ?= 2
 # The abuse suite runs last and alone: its limits are per minute, and under
 # the load of the other suites its clients cannot send 1,200 requests in one.
 test: install

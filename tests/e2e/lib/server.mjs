@@ -104,6 +104,26 @@ export async function wrangler(args, { timeout = 120_000 } = {}) {
   }
 }
 
+/**
+ * A fresh local D1 with the migrations applied; its directory. Under the
+ * parallel suites' load, wrangler's local migration run once failed at the
+ * first migration with a bare "false == true" from inside wrangler: a
+ * second try on a new directory, before giving up.
+ */
+async function migrated(config) {
+  for (let attempt = 1; ; attempt++) {
+    const persistDir = await mkdtemp(join(tmpdir(), "mdm-e2e-"));
+    try {
+      await wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persistDir]);
+      return persistDir;
+    } catch (e) {
+      await rm(persistDir, { recursive: true, force: true });
+      if (attempt === 2) throw e;
+      console.error(`migrations failed once, trying again: ${e.message.split("\n").slice(-12).join(" | ")}`);
+    }
+  }
+}
+
 class PortTaken extends Error {}
 
 /** Spawn wrangler dev on fresh ports and wait for /health (see startWorker). */
@@ -200,11 +220,14 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
  * @param {string} [opts.seedFile]            SQL file executed after the migrations
  * @param {number} [opts.startTimeoutMs]
  */
-export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
+export function startWorker(opts = {}) {
+  return held(start(opts));
+}
+
+async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
   const config = await testConfig();
-  const persistDir = await mkdtemp(join(tmpdir(), "mdm-e2e-"));
   const secret = randomBytes(32).toString("hex");
-  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--config", config, "--persist-to", persistDir]);
+  const persistDir = await migrated(config);
   if (seedFile) {
     await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir, "--file", seedFile]);
   }
@@ -241,12 +264,13 @@ export async function startWorker({ vars = {}, seedFile, startTimeoutMs = 180_00
     /** Sign arbitrary claims / header with this worker's secret. */
     sign: (claims, header) => signJwt(claims, secret, header),
     /** Run SQL against this worker's local D1 (wrangler d1 execute --json). */
-    sql: async (command) => {
-      const { stdout } = await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir,
-        "--json", "--command", command]);
-      return JSON.parse(stdout)[0].results;
-    },
+    sql: (command) => held(sqlOn(command)),
   };
+  async function sqlOn(command) {
+    const { stdout } = await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir,
+      "--json", "--command", command]);
+    return JSON.parse(stdout)[0].results;
+  }
 }
 
 /**
