@@ -259,10 +259,14 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     })
 }
 
+/// What a status report's UPDATE returns.
 #[derive(serde::Deserialize)]
-struct DeviceFacts {
+struct ReportedRow {
     state: String,
     organization_id: String,
+    /// The state before, when this report moved the device: the history's
+    /// entry before the one this UPDATE appended (dated this request).
+    moved_from: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -305,7 +309,9 @@ fn report_sql() -> String {
       secret_hash = CASE WHEN {after} = {deleted} THEN '' ELSE secret_hash END, \
       last_status_report_time = ?2, updated_at = ?2 \
     WHERE id = ?1 AND secret_hash = ?6 AND {live} \
-    RETURNING state",
+    RETURNING state, organization_id, \
+      CASE WHEN json_extract(state_history, '$[#-1].date') = ?3 \
+        THEN json_extract(state_history, '$[#-2].state') END AS moved_from",
         deleted = DeviceState::Deleted.sql(),
         live = device_not_deleted("state")
     )
@@ -343,15 +349,8 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
         format!("json_object('from', state, 'to', {after})"),
     ));
     let db = ctx.db()?;
-    // The state before, for the webhook event of a report that moves the device.
-    let before: Option<DeviceFacts> = db
+    let row: Option<ReportedRow> = db
         .first(
-            "SELECT state, organization_id FROM aosp_devices WHERE id = ?1",
-            params![&id],
-        )
-        .await?;
-    let state: Option<String> = db
-        .value(
             &report_sql(),
             params![
                 &id,
@@ -361,16 +360,17 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
                 serde_json::Value::Object(patch).to_string(),
                 secret_hash(secret)
             ],
-            "state",
         )
         .await?;
     // Unknown device and wrong secret look the same: the secret is invalid.
-    let state = state.ok_or(ApiError::InvalidToken)?;
-    if let Some(before) = before.filter(|b| b.state != state) {
-        let data = json!({"platform": "aosp", "deviceId": &id, "from": before.state, "to": &state});
-        let event = Event::new(webhooks::DEVICE_STATE_CHANGED, &before.organization_id, data);
+    let row = row.ok_or(ApiError::InvalidToken)?;
+    // Read from the UPDATE itself, so two racing reports make one event.
+    if let Some(from) = row.moved_from {
+        let data = json!({"platform": "aosp", "deviceId": &id, "from": from, "to": &row.state});
+        let event = Event::new(webhooks::DEVICE_STATE_CHANGED, &row.organization_id, data);
         publish(&ctx.env, &db, now, vec![event]).await;
     }
+    let state = row.state;
     let state: DeviceState = serde_json::from_value(serde_json::Value::String(state)).map_err(ApiError::internal)?;
     ok(&Reported {
         aos_device_id: id,
