@@ -7,7 +7,7 @@
 //! let org: Option<OrgRow> = db
 //!     .first("SELECT * FROM organizations WHERE id = ?1 OR slug = ?1", params![org_ref])
 //!     .await?;
-//! let n = db.run("UPDATE ... WHERE id = ?1", params![id]).await?.changes;
+//! let changed = db.run("UPDATE ... WHERE id = ?1", params![id]).await?.changed();
 //! let results = db.batch(vec![db.stmt("INSERT ...", params![a, b])?, ...]).await?;
 //! ```
 
@@ -129,9 +129,20 @@ fn check_limits(sql: &str, params: usize) -> Result<(), ApiError> {
 /// What a write reports.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RunMeta {
-    /// Rows changed by the statement.
-    pub changes: usize,
+    /// Rows the statement wrote, its triggers' writes included: D1 reports
+    /// the connection's `total_changes()` difference, and migration 0011's
+    /// counters add a write to every token, device and audit row change. So
+    /// it says whether the statement changed something, never how many rows
+    /// it did (count those with RETURNING).
+    writes: usize,
     pub last_row_id: Option<i64>,
+}
+
+impl RunMeta {
+    /// Did the statement change a row?
+    pub fn changed(&self) -> bool {
+        self.writes > 0
+    }
 }
 
 /// One statement, prepared and bound, for [`Db::batch`].
@@ -430,7 +441,7 @@ fn meta(result: &worker::D1Result) -> Result<RunMeta, ApiError> {
         size_after: None,
     });
     Ok(RunMeta {
-        changes: m.changes.unwrap_or(0),
+        writes: m.changes.unwrap_or(0),
         last_row_id: m.last_row_id,
     })
 }

@@ -247,6 +247,7 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     }
   }
   const { url, port, credentialKeys, output, stop } = launched;
+  let checked = false;
 
   return {
     url,
@@ -256,7 +257,14 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     persistDir,
     /** Everything wrangler/workerd printed so far (for debugging a failure). */
     output,
-    stop: () => stop(),
+    /** Stop the server, after checking its D1's counters (see checkCounters). */
+    stop: async () => {
+      if (checked) return stop();
+      checked = true;
+      const wrong = await checkCounters(sqlOn);
+      await stop();
+      if (wrong.length) throw new Error(`org_counts disagree with COUNT(*) after this file's tests: ${JSON.stringify(wrong)}`);
+    },
     /** fetch() relative to the worker. */
     fetch: (path, init) => held(fetch(url + path, init)),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */
@@ -264,12 +272,14 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     /** Sign arbitrary claims / header with this worker's secret. */
     sign: (claims, header) => signJwt(claims, secret, header),
     /** Run SQL against this worker's local D1 (wrangler d1 execute --json). */
-    sql: (command) => held(sqlOn(command)),
+    sql: (command, opts) => held(sqlOn(command, opts)),
   };
-  async function sqlOn(command) {
+  /** The first statement's rows, or with `{ all: true }` every statement's. */
+  async function sqlOn(command, { all = false } = {}) {
     const { stdout } = await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir,
       "--json", "--command", command]);
-    return JSON.parse(stdout)[0].results;
+    const results = JSON.parse(stdout).map((r) => r.results);
+    return all ? results : results[0];
   }
 }
 
@@ -281,6 +291,50 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
  * every test of the file with "Promise resolution is still pending". Held,
  * the request instead runs into its timeout and names itself.
  */
+// The tables whose rows org_counts keeps per organization and status
+// (migrations/0011_org_counts.sql), with their status column ('' if none).
+const COUNTED = {
+  aosp_enrollment_tokens: "status",
+  win_enrollment_tokens: "state",
+  google_enrollment_tokens: "status",
+  aosp_devices: "state",
+  win_devices: "state",
+  audit_events: "''",
+};
+
+/**
+ * Every (organization, table, status) whose counter differs from COUNT(*) of
+ * its rows, after whatever a test file did to its D1 (the API, the cron, and
+ * hand-written SQL alike). Run by stop(), so every file that starts a worker
+ * checks the counters the lists read their totals from. Also fails when a
+ * table gains a counting trigger this list does not know.
+ */
+export async function checkCounters(sql) {
+  const run = async (command, opts) => {
+    try {
+      return await sql(command, opts);
+    } catch {
+      return await sql(command, opts); // wrangler d1 execute once more (see migrated())
+    }
+  };
+  const triggers = await run("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_count_insert'");
+  const counted = triggers.map((t) => t.name.replace(/_count_insert$/, "")).sort();
+  if (JSON.stringify(counted) !== JSON.stringify(Object.keys(COUNTED).sort())) {
+    return [{ countedTables: counted, harnessKnows: Object.keys(COUNTED) }];
+  }
+  // One statement per table: local D1 allows few terms in a compound SELECT.
+  const perTable = Object.entries(COUNTED).map(([table, status]) => `
+    SELECT k.organization_id, '${table}' AS kind, k.status, COALESCE(a.n, 0) AS rows, COALESCE(c.n, 0) AS counter
+      FROM (SELECT organization_id, ${status} AS status FROM ${table}
+            UNION SELECT organization_id, status FROM org_counts WHERE kind = '${table}') k
+      LEFT JOIN (SELECT organization_id, ${status} AS status, COUNT(*) AS n FROM ${table} GROUP BY 1, 2) a
+        USING (organization_id, status)
+      LEFT JOIN (SELECT organization_id, status, n FROM org_counts WHERE kind = '${table}') c
+        USING (organization_id, status)
+     WHERE COALESCE(a.n, 0) != COALESCE(c.n, 0)`);
+  return (await run(perTable.join(";\n"), { all: true })).flat();
+}
+
 function held(promise) {
   const hold = setInterval(() => {}, 1 << 30);
   return promise.finally(() => clearInterval(hold));

@@ -87,6 +87,7 @@ const LISTING: Listing = Listing {
     status_column: Some("state"),
     expiry: None,
     segment_column: Some("segment_id"),
+    counted: true,
 };
 
 impl Row {

@@ -216,9 +216,16 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             db.stmt(&insert_device(FROM_GOOGLE), insert)?,
         ])
         .await?;
+    // Which INSERTs added a device (each adds one row or none).
     let mut inserted = 0;
     for i in [1, 4] {
-        inserted += results.get(i).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
+        inserted += usize::from(
+            results
+                .get(i)
+                .map(|r| r.meta())
+                .transpose()?
+                .is_some_and(|m| m.changed()),
+        );
     }
     if inserted != 1 {
         return Err(claim::refusal(ctx, &keys, SOURCES, &input.token, now).await);
@@ -228,7 +235,7 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         .get(2)
         .map(|r| r.meta())
         .transpose()?
-        .is_some_and(|m| m.changes == 1);
+        .is_some_and(|m| m.changed());
     let stored: Option<EnrolledRow> = db
         .first(
             "SELECT organization_id, enrollment_token_id FROM aosp_devices WHERE id = ?1",

@@ -92,6 +92,7 @@ const LISTING: Listing = Listing {
     status_column: Some("status"),
     expiry: Some(AOSP_TOKENS),
     segment_column: Some("segment_id"),
+    counted: true,
 };
 
 impl Row {
@@ -360,8 +361,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             ],
         )
         .await?
-        .changes;
-    if inserted == 0 {
+        .changed();
+    if !inserted {
         return Err(ApiError::LimitExceeded);
     }
     created(&respond_one(ctx, &db, org, row).await?)
@@ -409,8 +410,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
             params![&row.id, &org.id, next.as_str(), ctx.now_ms],
         )
         .await?
-        .changes;
-    if changed == 0 {
+        .changed();
+    if !changed {
         // A concurrent DELETE won.
         return Err(ApiError::NotFound);
     }

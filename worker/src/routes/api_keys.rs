@@ -52,6 +52,7 @@ const LISTING: Listing = Listing {
     status_column: None,
     expiry: None,
     segment_column: None,
+    counted: false,
 };
 
 impl Row {

@@ -43,6 +43,7 @@ const LISTING: Listing = Listing {
     status_column: None,
     expiry: None,
     segment_column: None,
+    counted: true,
 };
 
 impl Row {

@@ -152,8 +152,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             ],
         )
         .await?
-        .changes;
-    if inserted == 0 {
+        .changed();
+    if !inserted {
         return Err(ApiError::LimitExceeded);
     }
     let row = find(&db, &org.id, &id).await?;
@@ -185,8 +185,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
             params![ctx.now_ms, &id, &org.id],
         )
         .await?
-        .changes;
-    if changed == 0 {
+        .changed();
+    if !changed {
         return Err(ApiError::NotFound);
     }
     let event = Event::token(mdm_core::webhooks::TOKEN_DELETED, &org.id, "google", &id);

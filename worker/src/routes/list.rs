@@ -22,6 +22,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use mdm_core::lifecycle::sql::TokenTable;
+use mdm_core::lifecycle::TokenStatus;
 use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
 use crate::ctx::Ctx;
@@ -44,6 +45,10 @@ pub struct Listing {
     pub expiry: Option<TokenTable>,
     /// Column `segmentId` / `expandTo` filter, if any.
     pub segment_column: Option<&'static str>,
+    /// `org_counts` keeps this table's rows per organization and status
+    /// (migration 0011's triggers): a list with no filter but the status
+    /// reads its total there instead of counting the organization's rows.
+    pub counted: bool,
 }
 
 /// WHERE clauses joined with AND, each with its bound values (`?` placeholders,
@@ -52,6 +57,9 @@ pub struct Listing {
 pub struct Where {
     clauses: Vec<String>,
     params: Vec<Param>,
+    /// Set by [`Where::org`] and cleared by any other clause: only then can
+    /// the organization's counters stand for the count.
+    org_only: bool,
 }
 
 impl Where {
@@ -61,13 +69,16 @@ impl Where {
 
     /// `organization_id = ?`: the tenancy clause every organization list starts with.
     pub fn org(org_id: &str) -> Self {
-        Self::new().and("organization_id = ?", [Param::from(org_id)])
+        let mut w = Self::new().and("organization_id = ?", [Param::from(org_id)]);
+        w.org_only = true;
+        w
     }
 
     /// Add a clause with as many `?` as `params` has values.
     pub fn and(mut self, clause: impl Into<String>, params: impl IntoIterator<Item = Param>) -> Self {
         self.clauses.push(clause.into());
         self.params.extend(params);
+        self.org_only = false;
         self
     }
 
@@ -155,6 +166,50 @@ fn column(listing: &Listing, field: &str) -> Result<&'static str, ApiError> {
         .ok_or_else(|| ApiError::internal(format!("{}: no column for field {field}", listing.table)))
 }
 
+/// The total of a list filtered by the organization and status alone, from
+/// `org_counts`: a few primary-key rows, whatever the organization's size.
+/// The counters hold stored statuses; a token list shows a PENDING token past
+/// its expiry as EXPIRED, so those (the ones the cron sweep has not yet
+/// written back: a short range of the pending-expiry index) move from one
+/// status to the other here.
+fn counted_total(
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    now_ms: Option<i64>,
+) -> Result<(String, Vec<Param>), ApiError> {
+    let statuses: Vec<&str> = match listing.status_column {
+        Some(_) => q.statuses.clone(),
+        None => vec![""],
+    };
+    let marks = vec!["?"; statuses.len()].join(", ");
+    let mut params = vec![Param::from(org_id), Param::from(listing.table)];
+    params.extend(statuses.iter().map(|s| Param::from(*s)));
+    let mut sql = format!(
+        "SELECT COALESCE((SELECT SUM(n) FROM org_counts \
+         WHERE organization_id = ? AND kind = ? AND status IN ({marks})), 0)"
+    );
+    if let Some(table) = listing.expiry {
+        let shows = |s: TokenStatus| statuses.contains(&s.as_str());
+        let sign = match (shows(TokenStatus::Pending), shows(TokenStatus::Expired)) {
+            (true, false) => Some('-'),
+            (false, true) => Some('+'),
+            _ => None,
+        };
+        if let Some(sign) = sign {
+            let now = now_ms.ok_or_else(|| ApiError::internal(format!("{}: a token list needs now", listing.table)))?;
+            sql.push_str(&format!(
+                " {sign} (SELECT COUNT(*) FROM {} WHERE organization_id = ? AND {})",
+                listing.table,
+                table.expired_at("?")
+            ));
+            params.extend([Param::from(org_id), Param::Int(now)]);
+        }
+    }
+    sql.push_str(" AS n");
+    Ok((sql, params))
+}
+
 /// Run the page and the count. `w` already holds the scope (usually
 /// [`Where::org`]) and any resource-specific clauses; [`filters`] is applied here.
 /// `limit=0` skips the row query (mongoose-paginate-v2: counts only).
@@ -190,13 +245,19 @@ async fn fetch_inner<T: DeserializeOwned>(
     w: Where,
     now_ms: Option<i64>,
 ) -> Result<Page<T>, ApiError> {
+    let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
     let mut stmts = Vec::with_capacity(2);
-    stmts.push(db.stmt(
-        &format!("SELECT COUNT(*) AS n FROM {}{where_sql}", listing.table),
-        &w.params,
-    )?);
+    let (count_sql, count_params) = if from_counters {
+        counted_total(listing, q, org_id, now_ms)?
+    } else {
+        (
+            format!("SELECT COUNT(*) AS n FROM {}{where_sql}", listing.table),
+            w.params.clone(),
+        )
+    };
+    stmts.push(db.stmt(&count_sql, &count_params)?);
     // The page is asked for together with the count, before the total is
     // known; past the last page it is simply empty. A limit or offset no
     // D1 number holds cannot address a row: no page query.
@@ -277,6 +338,7 @@ mod tests {
         status_column: Some("status"),
         expiry: None,
         segment_column: Some("segment_id"),
+        counted: false,
     };
 
     fn q(raw: &str) -> ListQuery {
@@ -316,6 +378,45 @@ mod tests {
         assert_eq!(w.params, vec![Param::from("o"), Param::Int(42), Param::from("PENDING")]);
         // Without now, a token list is a bug, not a stale answer.
         assert!(filters(&tokens, &q("status=PENDING"), "o", Where::org("o"), None).is_err());
+    }
+
+    #[test]
+    fn a_list_filtered_by_status_alone_reads_the_counters() {
+        let tokens = Listing {
+            expiry: Some(mdm_core::lifecycle::sql::AOSP_TOKENS),
+            counted: true,
+            ..L
+        };
+        let (sql, params) = counted_total(&tokens, &q("status=PENDING,DONE"), "o", Some(42)).unwrap();
+        assert_eq!(
+            sql,
+            "SELECT COALESCE((SELECT SUM(n) FROM org_counts WHERE organization_id = ? AND kind = ? \
+             AND status IN (?, ?)), 0) - (SELECT COUNT(*) FROM t WHERE organization_id = ? AND status = 'PENDING' \
+             AND perpetual = 0 AND expires_at <= ?) AS n"
+        );
+        assert_eq!(sql.matches('?').count(), params.len());
+        assert_eq!(params[4], Param::from("o"));
+        assert_eq!(params[5], Param::Int(42));
+        // EXPIRED without PENDING gains the overdue ones; both or neither: no change.
+        let (sql, _) = counted_total(&tokens, &q("status=EXPIRED"), "o", Some(42)).unwrap();
+        assert!(sql.contains(") + (SELECT COUNT(*)"), "{sql}");
+        let (sql, params) = counted_total(&tokens, &q(""), "o", Some(42)).unwrap();
+        assert!(!sql.contains("COUNT(*)"), "{sql}");
+        assert_eq!(params.len(), 2 + 4);
+        // A table without statuses counts under ''.
+        let plain = Listing {
+            status_column: None,
+            ..tokens
+        };
+        let (_, params) = counted_total(&Listing { expiry: None, ..plain }, &q(""), "o", None).unwrap();
+        assert_eq!(params, vec![Param::from("o"), Param::from("t"), Param::from("")]);
+    }
+
+    #[test]
+    fn only_the_organization_clause_lets_the_counters_answer() {
+        assert!(Where::org("o").org_only);
+        assert!(!Where::org("o").and("revoked_at IS NULL", []).org_only);
+        assert!(!Where::new().org_only);
     }
 
     #[test]

@@ -39,6 +39,7 @@ const LISTING: Listing = Listing {
     status_column: None,
     expiry: None,
     segment_column: None,
+    counted: false,
 };
 
 impl Row {

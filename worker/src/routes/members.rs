@@ -46,6 +46,7 @@ const LISTING: Listing = Listing {
     status_column: None,
     expiry: None,
     segment_column: None,
+    counted: false,
 };
 
 /// "The member is not an owner, or another owner remains" (`?2` the organization).

@@ -45,6 +45,7 @@ const LISTING: Listing = Listing {
     status_column: None,
     expiry: None,
     segment_column: None,
+    counted: false,
 };
 
 impl Row {
@@ -238,6 +239,7 @@ const DELIVERIES: Listing = Listing {
     status_column: None,
     expiry: None,
     segment_column: None,
+    counted: false,
 };
 
 pub async fn deliveries(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {

@@ -101,8 +101,12 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         "json_object('winEnrollmentTokenId', enrollment_token_id, 'serialNumber', serial_number)",
     ));
     let results = db.batch(vec![claim, insert]).await?;
-    let inserted = results.get(1).map(|r| r.meta()).transpose()?.map_or(0, |m| m.changes);
-    if inserted != 1 {
+    let inserted = results
+        .get(1)
+        .map(|r| r.meta())
+        .transpose()?
+        .is_some_and(|m| m.changed());
+    if !inserted {
         // 404 for an unknown or deleted code, 409 / 5010 for a used or
         // expired one, 5017 when the plan's device quota is full.
         return Err(claim::refusal(ctx, &keys, SOURCES, &code, now).await);

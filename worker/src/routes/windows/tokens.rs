@@ -101,6 +101,7 @@ const LISTING: Listing = Listing {
     status_column: Some("state"),
     expiry: Some(WIN_TOKENS),
     segment_column: Some("segment_id"),
+    counted: true,
 };
 
 /// What a Windows token's `sealed` column holds.
@@ -324,8 +325,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             ],
         )
         .await?
-        .changes;
-    if inserted == 0 {
+        .changed();
+    if !inserted {
         return Err(ApiError::LimitExceeded);
     }
     let mut row = find(&db, &org.id, &id).await?;
@@ -397,8 +398,8 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             &values,
         )
         .await?
-        .changes;
-    if changed == 0 {
+        .changed();
+    if !changed {
         return Err(ApiError::NotFound);
     }
     let mut row = find(&db, &org.id, &id).await?;
@@ -427,8 +428,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
             params![next.as_str(), ctx.now_ms, &id, &org.id],
         )
         .await?
-        .changes;
-    if changed == 0 {
+        .changed();
+    if !changed {
         // A concurrent DELETE won.
         return Err(ApiError::NotFound);
     }
