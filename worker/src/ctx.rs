@@ -48,6 +48,11 @@ impl Ctx {
         Ok(self.db.get_or_init(|| db).clone())
     }
 
+    /// Did the client send an `x-d1-bookmark` (ask to read at least that state)?
+    pub fn sent_bookmark(&self) -> bool {
+        self.bookmark.is_some()
+    }
+
     /// The bookmark of the request's D1 session, if it opened one.
     pub fn bookmark(&self) -> Option<String> {
         self.db.get().and_then(Db::bookmark)

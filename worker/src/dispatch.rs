@@ -167,13 +167,20 @@ async fn gates_then_handler(
         }
         _ => None,
     };
-    // 3. Organization, 4. plan.
+    // 3. Organization, 4. plan. A read takes the row from the isolate's
+    // cache (`tenancy`: why that is safe); a write, or a read that sent a
+    // bookmark, from D1.
+    let fresh = if endpoint.method == "GET" && !ctx.sent_bookmark() {
+        tenancy::Fresh::Cached { now_ms: ctx.now_ms }
+    } else {
+        tenancy::Fresh::Database
+    };
     let org = match (gate, caller.as_ref()) {
         (Gate::Organization(_) | Gate::OrganizationFeature(..), Some(principal)) => {
-            Some(tenancy::resolve(&ctx.db()?, principal, params.get(tenancy::ORG_PARAM)).await?)
+            Some(tenancy::resolve(&ctx.db()?, principal, params.get(tenancy::ORG_PARAM), fresh).await?)
         }
         (Gate::Enterprise(_), Some(principal)) => {
-            Some(tenancy::resolve_enterprise(&ctx.db()?, principal, params.get("enterpriseId")).await?)
+            Some(tenancy::resolve_enterprise(&ctx.db()?, principal, params.get("enterpriseId"), fresh).await?)
         }
         _ => None,
     };

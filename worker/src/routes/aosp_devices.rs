@@ -32,13 +32,13 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{Db, Param};
+use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::params;
 use crate::routes::aosp_expand::Expansions;
 use crate::routes::columns::{from_json, ts};
-use crate::routes::list::{self, Listing, Where};
+use crate::routes::list::{self, Listing, RowsSql, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::webhooks::{publish, Event};
@@ -217,8 +217,14 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id)).await?;
-    let x = expansions(&db, org, &page.items).await?;
+    let expand =
+        |db: &Db, rows: &RowsSql, stmts: &mut Vec<Stmt>| Expansions::prepare_for_rows(db, &org.id, rows, true, stmts);
+    let (page, expanded) =
+        list::fetch_expanded::<Row, _>(&db, &LISTING, q, &org.id, Where::org(&org.id), None, &expand).await?;
+    let x = match expanded {
+        Some((pending, results)) => Expansions::read(&pending, &results)?,
+        None => Expansions::default(),
+    };
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
 
@@ -250,8 +256,18 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let row = find(&db, org, &id).await?;
-    ok(&detail(&db, org, row).await?)
+    // The device and its expansions are one batch.
+    let rows = RowsSql {
+        sql: format!("SELECT {COLUMNS} FROM aosp_devices WHERE id = ? AND organization_id = ?"),
+        params: params![&id, &org.id].to_vec(),
+    };
+    let mut stmts = vec![db.stmt(&rows.sql, &rows.params)?];
+    let pending = Expansions::prepare_for_rows(&db, &org.id, &rows, true, &mut stmts)?;
+    let results = db.batch(stmts).await?;
+    let found = results.first().ok_or_else(|| ApiError::internal("batch: no device"))?;
+    let row: Row = found.first()?.ok_or(ApiError::NotFound)?;
+    let x = Expansions::read(&pending, &results)?;
+    ok(&row.into_model(&x, org, true)?)
 }
 
 /// Absent fields stay as they are; `mdmUserId: null` unlinks the user.

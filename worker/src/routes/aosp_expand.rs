@@ -11,10 +11,11 @@ use mdm_core::model::aosp::{AosPolicyAssignment, AosPolicySummary};
 use mdm_core::model::MdmUserRef;
 use mdm_core::requests::aosp::AosPolicyAssignmentInput;
 
-use crate::db::{BatchResult, Db, Stmt};
+use crate::db::{BatchResult, Db, Param, Stmt};
 use crate::http::ApiError;
 use crate::params;
 use crate::routes::aosp_policies;
+use crate::routes::list::RowsSql;
 
 /// Users and policies named by a set of rows, loaded once.
 #[derive(Default)]
@@ -82,6 +83,46 @@ impl Expansions {
             stmts.push(stmt);
         }
         Ok(pending)
+    }
+
+    /// Append statements loading every user and policy that `rows` name
+    /// (their `mdm_user_id` and `policy_assignments`, and `policy_id` when
+    /// `direct_policy`), in `org_id` only, to the batch that reads the rows
+    /// themselves: the read stays one round trip. [`Expansions::read`] takes
+    /// the batch's results.
+    pub fn prepare_for_rows(
+        db: &Db,
+        org_id: &str,
+        rows: &RowsSql,
+        direct_policy: bool,
+        stmts: &mut Vec<Stmt>,
+    ) -> Result<Pending, ApiError> {
+        let org = || [Param::from(org_id)];
+        let (users, params) = rows.with(
+            "SELECT id, email FROM mdm_users WHERE organization_id = ? \
+             AND id IN (SELECT mdm_user_id FROM r)",
+            org(),
+        );
+        let users_at = stmts.len();
+        stmts.push(db.stmt(&users, &params)?);
+        let direct = if direct_policy {
+            " UNION SELECT policy_id FROM r"
+        } else {
+            ""
+        };
+        let (policies, params) = rows.with(
+            &format!(
+                "SELECT {} FROM aosp_policies WHERE organization_id = ? AND id IN \
+                 (SELECT json_extract(a.value, '$.aosPolicyId') FROM r, json_each(r.policy_assignments) AS a{direct})",
+                aosp_policies::COLUMNS
+            ),
+            org(),
+        );
+        stmts.push(db.stmt(&policies, &params)?);
+        Ok(Pending {
+            users: Some(users_at),
+            policies: Some(users_at + 1),
+        })
     }
 
     /// The expansions out of the results of a batch [`Expansions::prepare`] filled.

@@ -9,6 +9,8 @@
 //! sweep alone persists an expiry.
 //! A DELETED token is not found (404), also for a second DELETE.
 
+use std::ops::Range;
+
 use serde::Deserialize;
 use worker::Response;
 
@@ -21,15 +23,15 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::Db;
+use crate::db::{BatchResult, Db, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
-use crate::routes::aosp_expand::Expansions;
+use crate::routes::aosp_expand::{Expansions, Pending};
 use crate::routes::columns::{from_json, new_id, token_status, ts};
 use crate::routes::credentials::new_secret;
 use crate::routes::dpc_builds;
-use crate::routes::list::{self, Listing, Where};
+use crate::routes::list::{self, Listing, RowsSql, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::sealed::{open_each, row_aad, Keys, Stored};
@@ -203,16 +205,23 @@ struct Context {
     host: String,
 }
 
+/// Where a [`Context`]'s statements sit in a batch.
+struct ContextAt {
+    expansions: Pending,
+    builds: Range<usize>,
+    newest: Option<usize>,
+}
+
 impl Context {
     /// One batch (one round trip) for the users, policies and DPC builds of
-    /// the rows; none when they name nothing.
+    /// rows already read (after a write); none when they name nothing.
     async fn load(ctx: &Ctx, db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Self, ApiError> {
         let mut policy_ids = Vec::new();
         for r in rows {
             policy_ids.extend(r.assignments()?.into_iter().map(|a| a.aos_policy_id));
         }
         let mut stmts = Vec::new();
-        let pending = Expansions::prepare(
+        let expansions = Expansions::prepare(
             db,
             &org.id,
             rows.iter().filter_map(|r| r.mdm_user_id.as_deref()),
@@ -226,17 +235,43 @@ impl Context {
         for tag in &tags {
             stmts.push(dpc_builds::for_token_stmt(db, &org.id, Some(tag))?);
         }
-        let newest_at = rows.iter().any(|r| r.dpc_build_tag.is_none()).then_some(stmts.len());
-        if newest_at.is_some() {
+        let newest = rows.iter().any(|r| r.dpc_build_tag.is_none()).then_some(stmts.len());
+        if newest.is_some() {
             stmts.push(dpc_builds::for_token_stmt(db, &org.id, None)?);
         }
+        let at = ContextAt {
+            expansions,
+            builds: builds_at..builds_at + tags.len(),
+            newest,
+        };
         let results = db.batch(stmts).await?;
-        let expansions = Expansions::read(&pending, &results)?;
+        Self::read(ctx, &at, &results)
+    }
+
+    /// Append the statements of the context of `rows` to the batch that
+    /// reads them (a list's page, a GET's token): a read is one round trip.
+    fn prepare_for_rows(db: &Db, org_id: &str, rows: &RowsSql, stmts: &mut Vec<Stmt>) -> Result<ContextAt, ApiError> {
+        let expansions = Expansions::prepare_for_rows(db, org_id, rows, false, stmts)?;
+        stmts.push(dpc_builds::for_rows_stmt(db, org_id, rows)?);
+        stmts.push(dpc_builds::for_token_stmt(db, org_id, None)?);
+        Ok(ContextAt {
+            expansions,
+            builds: stmts.len() - 2..stmts.len() - 1,
+            newest: Some(stmts.len() - 1),
+        })
+    }
+
+    /// The context out of the results of the batch its statements ran in.
+    fn read(ctx: &Ctx, at: &ContextAt, results: &[BatchResult]) -> Result<Self, ApiError> {
+        let expansions = Expansions::read(&at.expansions, results)?;
         let mut builds = Vec::new();
-        for r in results.iter().skip(builds_at).take(tags.len()) {
-            builds.extend(r.first::<dpc_builds::Row>()?);
+        for i in at.builds.clone() {
+            let result = results
+                .get(i)
+                .ok_or_else(|| ApiError::internal("batch: no DPC builds"))?;
+            builds.extend(result.rows::<dpc_builds::Row>()?);
         }
-        let newest_build = match newest_at {
+        let newest_build = match at.newest {
             Some(i) => results
                 .get(i)
                 .ok_or_else(|| ApiError::internal("batch: no newest DPC build"))?
@@ -372,9 +407,23 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    let mut page = list::fetch_at::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), ctx.now_ms).await?;
+    let expand = |db: &Db, rows: &RowsSql, stmts: &mut Vec<Stmt>| Context::prepare_for_rows(db, &org.id, rows, stmts);
+    let (mut page, expanded) = list::fetch_expanded::<Row, _>(
+        &db,
+        &LISTING,
+        q,
+        &org.id,
+        Where::org(&org.id),
+        Some(ctx.now_ms),
+        &expand,
+    )
+    .await?;
     reveal(ctx, &scope, &mut page.items).await?;
-    let context = Context::load(ctx, &db, org, &page.items).await?;
+    let context = match expanded {
+        Some((at, results)) => Context::read(ctx, &at, &results)?,
+        // No page was asked for: nothing to expand.
+        None => Context::load(ctx, &db, org, &[]).await?,
+    };
     ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)
 }
 
@@ -383,10 +432,23 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
     // Expired on read is shown (`into_model`), never written: reads never
-    // write, and the cron sweep is where an expiry is persisted.
-    let mut row = find(&db, org, &id).await?;
+    // write, and the cron sweep is where an expiry is persisted. The token
+    // and its context are one batch.
+    let rows = RowsSql {
+        sql: format!(
+            "SELECT {COLUMNS} FROM aosp_enrollment_tokens WHERE id = ? AND organization_id = ? AND {}",
+            AOSP_TOKENS.not_deleted()
+        ),
+        params: params![&id, &org.id].to_vec(),
+    };
+    let mut stmts = vec![db.stmt(&rows.sql, &rows.params)?];
+    let at = Context::prepare_for_rows(&db, &org.id, &rows, &mut stmts)?;
+    let results = db.batch(stmts).await?;
+    let found = results.first().ok_or_else(|| ApiError::internal("batch: no token"))?;
+    let mut row: Row = found.first()?.ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    ok(&respond_one(ctx, &db, org, row).await?)
+    let context = Context::read(ctx, &at, &results)?;
+    ok(&row.into_model(&context, ctx.now_ms)?)
 }
 
 pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {

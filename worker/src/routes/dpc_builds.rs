@@ -71,6 +71,19 @@ pub fn for_token_stmt(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Stmt, 
     db.stmt(&sql, &params)
 }
 
+/// The builds `rows` name by `dpc_build_tag`, in the rows' own batch
+/// ([`crate::routes::list::RowsSql`]).
+pub fn for_rows_stmt(db: &Db, org_id: &str, rows: &crate::routes::list::RowsSql) -> Result<Stmt, ApiError> {
+    let (sql, params) = rows.with(
+        &format!(
+            "SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ? \
+             AND tag IN (SELECT dpc_build_tag FROM r)"
+        ),
+        [Param::from(org_id)],
+    );
+    db.stmt(&sql, &params)
+}
+
 fn for_token_query(org_id: &str, tag: Option<&str>) -> (String, Vec<Param>) {
     match tag {
         Some(tag) => (

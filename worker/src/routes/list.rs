@@ -26,9 +26,33 @@ use mdm_core::lifecycle::TokenStatus;
 use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
 use crate::ctx::Ctx;
-use crate::db::{Db, Param, MAX_SAFE_INTEGER};
+use crate::db::{BatchResult, Db, Param, Stmt, MAX_SAFE_INTEGER};
 use crate::dispatch::Scope;
 use crate::http::ApiError;
+
+/// The rows a read answers with, as one SELECT (anonymous `?` placeholders)
+/// and its values: statements that expand those rows (their users,
+/// policies, builds) name them as `WITH r AS (...)` and run in the same
+/// batch as the rows themselves, so a read is one round trip.
+pub struct RowsSql {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
+impl RowsSql {
+    /// `WITH r AS (<rows>) <select>`: `select` reads the rows as `r` and
+    /// binds `params` after the rows' own.
+    pub fn with(&self, select: &str, params: impl IntoIterator<Item = Param>) -> (String, Vec<Param>) {
+        let mut all = self.params.clone();
+        all.extend(params);
+        (format!("WITH r AS ({}) {select}", self.sql), all)
+    }
+}
+
+/// Statements expanding a page's rows, appended to the page's batch: they
+/// get the page's [`RowsSql`] and an empty list to fill; the caller reads
+/// their results (indices into that list) after the batch.
+pub type Expand<'a, P> = &'a dyn Fn(&Db, &RowsSql, &mut Vec<Stmt>) -> Result<P, ApiError>;
 
 /// How a resource's list maps onto its table.
 pub struct Listing {
@@ -220,7 +244,7 @@ pub async fn fetch<T: DeserializeOwned>(
     org_id: &str,
     w: Where,
 ) -> Result<Page<T>, ApiError> {
-    fetch_inner(db, listing, q, org_id, w, None).await
+    Ok(fetch_inner::<T, ()>(db, listing, q, org_id, w, None, None).await?.0)
 }
 
 /// [`fetch`] for a token list: its `status` filter and sort see the status
@@ -233,18 +257,36 @@ pub async fn fetch_at<T: DeserializeOwned>(
     w: Where,
     now_ms: i64,
 ) -> Result<Page<T>, ApiError> {
-    fetch_inner(db, listing, q, org_id, w, Some(now_ms)).await
+    Ok(fetch_inner::<T, ()>(db, listing, q, org_id, w, Some(now_ms), None)
+        .await?
+        .0)
 }
 
-/// The count and the page go to D1 as one batch: one round trip.
-async fn fetch_inner<T: DeserializeOwned>(
+/// [`fetch`] (or [`fetch_at`] with `now_ms`) with the statements `expand`
+/// adds for the page's rows in the same batch, and their results: `None`
+/// when no page was asked for (`limit=0`, or past what D1 can address).
+pub async fn fetch_expanded<T: DeserializeOwned, P>(
     db: &Db,
     listing: &Listing,
     q: &ListQuery,
     org_id: &str,
     w: Where,
     now_ms: Option<i64>,
-) -> Result<Page<T>, ApiError> {
+    expand: Expand<'_, P>,
+) -> Result<(Page<T>, Option<(P, Vec<BatchResult>)>), ApiError> {
+    fetch_inner(db, listing, q, org_id, w, now_ms, Some(expand)).await
+}
+
+/// The count, the page and its expansions go to D1 as one batch: one round trip.
+async fn fetch_inner<T: DeserializeOwned, P>(
+    db: &Db,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+    now_ms: Option<i64>,
+    expand: Option<Expand<'_, P>>,
+) -> Result<(Page<T>, Option<(P, Vec<BatchResult>)>), ApiError> {
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
@@ -287,11 +329,20 @@ async fn fetch_inner<T: DeserializeOwned>(
                 listing.columns, listing.table
             );
             stmts.push(db.stmt(&sql, &params)?);
-            true
+            Some(RowsSql { sql, params })
         }
-        _ => false,
+        _ => None,
     };
-    let results = db.batch(stmts).await?;
+    let pending = match (expand, &page_query) {
+        (Some(expand), Some(rows)) => {
+            let mut more = Vec::new();
+            let pending = expand(db, rows, &mut more)?;
+            stmts.extend(more);
+            Some(pending)
+        }
+        _ => None,
+    };
+    let mut results = db.batch(stmts).await?;
     #[derive(Deserialize)]
     struct Count {
         n: i64,
@@ -300,7 +351,7 @@ async fn fetch_inner<T: DeserializeOwned>(
     let total = count.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
     let items = if q.limit == 0 || q.offset() >= total {
         Vec::new()
-    } else if page_query {
+    } else if page_query.is_some() {
         results
             .get(1)
             .ok_or_else(|| ApiError::internal("batch: no page"))?
@@ -312,7 +363,8 @@ async fn fetch_inner<T: DeserializeOwned>(
             q.offset()
         )));
     };
-    Ok(Page::new(items, total, q))
+    let expanded = pending.map(|p| (p, results.split_off(results.len().min(2))));
+    Ok((Page::new(items, total, q), expanded))
 }
 
 /// The page of the organization's rows the request's list query asks for:

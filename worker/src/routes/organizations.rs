@@ -106,6 +106,8 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
             params![&row.name, &row.plan, row.updated_at, &row.id],
         )
         .await?;
+    // This isolate's reads see the new plan from the next request on.
+    crate::routes::tenancy::forget(&row.id);
     ok(&row.into_model())
 }
 

@@ -27,7 +27,7 @@ use crate::http::{ok, ApiError};
 use crate::params;
 use crate::routes::aosp_devices::action_sql;
 use crate::routes::columns::{from_json, ts};
-use crate::routes::list::{self, Listing, Where};
+use crate::routes::list::{self, Listing, RowsSql, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::webhooks::{publish, Event};
@@ -170,8 +170,20 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let row = find(&db, org, &id).await?;
-    ok(&detail(&db, org, row).await?)
+    // The device and its policies are one batch.
+    let rows = RowsSql {
+        sql: format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ?"),
+        params: params![&id, &org.id].to_vec(),
+    };
+    let results = db
+        .batch(vec![
+            db.stmt(&rows.sql, &rows.params)?,
+            policies::for_rows_stmt(&db, org, &rows)?,
+        ])
+        .await?;
+    let found = results.first().ok_or_else(|| ApiError::internal("batch: no device"))?;
+    let row: Row = found.first()?.ok_or(ApiError::NotFound)?;
+    ok(&row.into_model(&policies::from_rows(org, results.get(1))?)?)
 }
 
 /// Absent fields stay as they are; `mdmUserId: null` unlinks the user.

@@ -18,13 +18,13 @@ use mdm_core::requests::windows::{WinPolicyCreate, WinPolicyUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::Db;
+use crate::db::{BatchResult, Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::columns;
 use crate::routes::edit::{self, Editable};
-use crate::routes::list::{self, Listing, Where};
+use crate::routes::list::{self, Listing, RowsSql, Where};
 use crate::routes::tenancy::OrgRow;
 
 /// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
@@ -139,6 +139,30 @@ pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolic
         )
         .await?;
     Ok(rows
+        .into_iter()
+        .map(|row| row.into_model(&org.win_enterprise_id))
+        .collect())
+}
+
+/// The policies `rows` assign (`policy_assignments`' `winPolicyId`s), in
+/// the rows' own batch ([`crate::routes::list::RowsSql`]); read them with
+/// [`from_rows`].
+pub fn for_rows_stmt(db: &Db, org: &OrgRow, rows: &RowsSql) -> Result<Stmt, ApiError> {
+    let (sql, params) = rows.with(
+        &format!(
+            "SELECT {COLUMNS} FROM win_policies WHERE organization_id = ? AND id IN \
+             (SELECT json_extract(a.value, '$.winPolicyId') FROM r, json_each(r.policy_assignments) AS a)"
+        ),
+        [Param::from(org.id.as_str())],
+    );
+    db.stmt(&sql, &params)
+}
+
+/// The policies out of [`for_rows_stmt`]'s result.
+pub fn from_rows(org: &OrgRow, result: Option<&BatchResult>) -> Result<Vec<WinPolicy>, ApiError> {
+    let result = result.ok_or_else(|| ApiError::internal("batch: no Windows policies"))?;
+    Ok(result
+        .rows::<Row>()?
         .into_iter()
         .map(|row| row.into_model(&org.win_enterprise_id))
         .collect())

@@ -25,7 +25,7 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::columns;
-use crate::routes::list::{self, Listing, Where};
+use crate::routes::list::{self, Listing, RowsSql, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::sealed::{open_each, row_aad, Keys};
@@ -352,9 +352,24 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let mut row = find(&db, &org.id, &id).await?;
+    // The token and its policies are one batch.
+    let rows = RowsSql {
+        sql: format!(
+            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ? AND {}",
+            WIN_TOKENS.not_deleted()
+        ),
+        params: params![&id, &org.id].to_vec(),
+    };
+    let results = db
+        .batch(vec![
+            db.stmt(&rows.sql, &rows.params)?,
+            policies::for_rows_stmt(&db, org, &rows)?,
+        ])
+        .await?;
+    let found = results.first().ok_or_else(|| ApiError::internal("batch: no token"))?;
+    let mut row: Row = found.first()?.ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    ok(&respond_one(&db, org, row, ctx.now_ms).await?)
+    ok(&row.into_model(ctx.now_ms, &policies::from_rows(org, results.get(1))?)?)
 }
 
 pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
@@ -402,9 +417,24 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     if !changed {
         return Err(ApiError::NotFound);
     }
-    let mut row = find(&db, &org.id, &id).await?;
+    // The token and its policies are one batch.
+    let rows = RowsSql {
+        sql: format!(
+            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ? AND {}",
+            WIN_TOKENS.not_deleted()
+        ),
+        params: params![&id, &org.id].to_vec(),
+    };
+    let results = db
+        .batch(vec![
+            db.stmt(&rows.sql, &rows.params)?,
+            policies::for_rows_stmt(&db, org, &rows)?,
+        ])
+        .await?;
+    let found = results.first().ok_or_else(|| ApiError::internal("batch: no token"))?;
+    let mut row: Row = found.first()?.ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    ok(&respond_one(&db, org, row, ctx.now_ms).await?)
+    ok(&row.into_model(ctx.now_ms, &policies::from_rows(org, results.get(1))?)?)
 }
 
 /// Any state but DELETED → DELETED; a DELETED or unknown token is a 404.
