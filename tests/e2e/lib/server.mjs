@@ -265,8 +265,12 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
       await stop();
       if (wrong.length) throw new Error(`org_counts disagree with COUNT(*) after this file's tests: ${JSON.stringify(wrong)}`);
     },
-    /** fetch() relative to the worker. */
-    fetch: (path, init) => held(fetch(url + path, init)),
+    /**
+     * fetch() relative to the worker. Like call(), it gives up after 60 s
+     * (unless init.signal says otherwise): under load wrangler dev's proxy can
+     * leave a request unanswered, and a file must fail then, not hang.
+     */
+    fetch: (path, init = {}) => held(fetch(url + path, { signal: AbortSignal.timeout(60_000), ...init })),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */
     token: (opts = {}) => mintToken({ secret, ...opts }),
     /** Sign arbitrary claims / header with this worker's secret. */
