@@ -36,7 +36,10 @@ const BUDGETS = {
   // and AbortSignal.timeout called directly), HMAC in WebCrypto. Merged with
   // main at 82f7046: 497.2 kB. Not yet looked into where it goes.
   // device.stateChanged from administrators' device actions: 498.5 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 499_000]],
+  // +7.3 kB for one round trip per read: the organization cache and the
+  // expansions batched with their rows (list and GET of AOSP tokens and
+  // devices, GET of Windows tokens and devices): 505.1 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 505_600]],
 };
 const which = process.argv.slice(2);
 let over = false;
