@@ -214,9 +214,11 @@ const RESOURCES = {
     },
     table: "aosp_enrollment_tokens",
     where: "organization_id = ?1 AND status IN ('PENDING','PROCESSING','DONE','EXPIRED')",
+    // The list's total since issue 14 (migration 0011): the organization's
+    // counters, not COUNT(*) (kept below for comparison).
     extra: {
-      "expire (UPDATE before every list)":
-        "UPDATE aosp_enrollment_tokens SET status = 'EXPIRED', updated_at = 1 WHERE organization_id = ?1 AND status = 'PENDING' AND perpetual = 0 AND expires_at <= 1",
+      "total from org_counts (the list's)":
+        "SELECT COALESCE((SELECT SUM(n) FROM org_counts WHERE organization_id = ?1 AND kind = 'aosp_enrollment_tokens' AND status IN ('PENDING','PROCESSING','DONE','EXPIRED')), 0) AS n",
     },
   },
   windows: {
@@ -233,8 +235,8 @@ const RESOURCES = {
     table: "win_enrollment_tokens",
     where: "organization_id = ?1 AND state IN ('PENDING','DONE','EXPIRED')",
     extra: {
-      "expire (UPDATE before every list)":
-        "UPDATE win_enrollment_tokens SET state = 'EXPIRED', updated_at = 1 WHERE organization_id = ?1 AND state = 'PENDING' AND expires_at <= 1",
+      "total from org_counts (the list's)":
+        "SELECT COALESCE((SELECT SUM(n) FROM org_counts WHERE organization_id = ?1 AND kind = 'win_enrollment_tokens' AND status IN ('PENDING','DONE','EXPIRED')), 0) AS n",
     },
   },
 };
@@ -243,7 +245,7 @@ let R; // the chosen resource
 // ---- query plans and D1 times ---------------------------------------------------------
 const queries = () => ({
   ...R.extra,
-  count: `SELECT COUNT(*) AS n FROM ${R.table} WHERE ${R.where}`,
+  "COUNT(*) (the list's total before issue 14)": `SELECT COUNT(*) AS n FROM ${R.table} WHERE ${R.where}`,
   page: `SELECT * FROM ${R.table} WHERE ${R.where} ORDER BY created_at DESC, id DESC LIMIT 10 OFFSET 0`,
 });
 async function queryPlans(mf, n) {
@@ -474,6 +476,33 @@ if (SIZES.length >= 2) {
     const a = find(`plain TS worker @${small}`, label);
     const b = find(`plain TS worker @${big}`, label);
     if (a && b) out(`| plain TS ${label} p50 @${big} ÷ @${small} | ${(b.p50ms / a.p50ms).toFixed(2)}× | (comparison) |`);
+  }
+  out();  // Issue 14's goals for the worker: against what a JS team would write (the
+  // plain TS worker, its statements batched) and against the physical floor
+  // (the Rust worker's own /health: one D1 round trip, no auth).
+  const health = find("Rust worker", "GET /health (one D1 SELECT 1, no auth)");
+  const goal = (name, value, target, atLeast) => {
+    if (value === undefined || Number.isNaN(value)) return;
+    const ok = atLeast ? value >= target : value <= target;
+    const by = ok ? "" : atLeast ? `short by ${((1 - value / target) * 100).toFixed(0)}%` : `${((value / target - 1) * 100).toFixed(0)}% over`;
+    targets.push({ issue: 14, name, value, target, atLeast, ok, by });
+  };
+  const rl = find(`Rust worker @${small}`, "GET list");
+  const pb = find(`plain TS worker @${small}`, "GET list, statements in one db.batch");
+  const rg = find(`Rust worker @${small}`, "GET one");
+  const l1a = find(`Rust worker @${small}`, "GET list, 1 connection");
+  const l1b = find(`Rust worker @${big}`, "GET list, 1 connection");
+  if (rl && pb) goal(`list @${small} req/s ÷ the plain TS worker, batched`, rl.rps / pb.rps, 1.2, true);
+  if (rl && health) goal(`list @${small} req/s ÷ the worker's own /health (one D1 round trip)`, rl.rps / health.rps, 0.6, true);
+  if (rg && health) goal(`GET one @${small} req/s ÷ /health`, rg.rps / health.rps, 0.8, true);
+  if (l1a && l1b) goal(`list p50 @${big} ÷ @${small} (1 connection)`, l1b.p50ms / l1a.p50ms, 1.3, false);
+  out();
+  out("Issue 14's goals for the worker (same run):");
+  out();
+  out("| goal | measured | target | verdict | by how much |");
+  out("|---|---|---|---|---|");
+  for (const t of targets.filter((t) => t.issue === 14)) {
+    out(`| ${t.name} | ${t.value.toFixed(2)}× | ${t.atLeast ? "≥" : "≤"} ${t.target}× | ${t.ok ? "✅ met" : "❌ missed"} | ${t.by} |`);
   }
   out();
 }
