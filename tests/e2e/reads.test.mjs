@@ -1,52 +1,92 @@
-// One D1 round trip per read (issue 14): a read takes the organization from
-// the isolate's cache (worker/src/routes/tenancy.rs says why that is safe).
-// A change made elsewhere (another isolate; here, SQL behind the worker's
-// back) reaches reads within 30 s, but never a write, a read that sent a
-// bookmark, or a read after a change made through this isolate.
+// One D1 round trip per read (issue 14): a read takes what its gates
+// resolve (the organization, an API key, a person's memberships) from the
+// isolate's caches (worker/src/isolate_cache.rs says why that is safe). A
+// change made elsewhere (another isolate; here, SQL behind the worker's
+// back) reaches reads within the cache's life, but never a write, a read
+// that sent a bookmark, or a read after a change made through this isolate.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startWorker, call } from "./lib/server.mjs";
 import { assertError, client } from "./lib/fixtures.mjs";
 
-const WIN = "/v1/organizations/cached/mdm/windows/enterprise/enrollment-tokens";
-let w, api, org;
+const windowsTokens = (org) => `/v1/organizations/${org}/mdm/windows/enterprise/enrollment-tokens`;
+let w, api;
 before(async () => {
   w = await startWorker();
   api = client(w, w.token());
-  org = await api.org("cached", "pro");
 });
 after(async () => {
   await w?.stop();
 });
 
-test("a read uses the cached organization; a write and a bookmarked read see D1", async () => {
-  const first = await api.call("GET", WIN);
-  assert.equal(first.status, 200);
-  const bookmark = first.headers.get("x-d1-bookmark");
-  assert.ok(bookmark);
-  // Another isolate moves the organization to free (no Windows MDM).
-  await w.sql(`UPDATE organizations SET plan = 'free' WHERE id = '${org.id}'`);
-  assert.equal((await api.call("GET", WIN)).status, 200, "a read within the TTL may use the cached plan");
-  assertError(await api.call("GET", WIN, { headers: { "x-d1-bookmark": bookmark } }), 400, 5050);
-  assertError(await api.call("POST", WIN, { body: { displayName: "pc" } }), 400, 5050);
+/**
+ * The caches' lives are wall-clock, and a step that spawns wrangler (w.sql)
+ * can take seconds under load. `attempt(i, fresh)` counts only if its stale
+ * read goes out within `ms` of its first read (`fresh()` says so); 3 tries.
+ */
+async function within(ms, attempt) {
+  for (let i = 0; i < 3; i++) {
+    const t0 = Date.now();
+    if (await attempt(i, () => Date.now() - t0 < ms)) return;
+  }
+  assert.fail(`no attempt read within ${ms} ms of its first read`);
+}
+
+test("a read uses the cached organization (30 s); a write and a bookmarked read see D1", async () => {
+  await within(25_000, async (i, fresh) => {
+    const org = await api.org(`cached-${i}`, "pro");
+    const first = await api.call("GET", windowsTokens(org.slug));
+    assert.equal(first.status, 200);
+    // Another isolate moves the organization to free (no Windows MDM).
+    await w.sql(`UPDATE organizations SET plan = 'free' WHERE id = '${org.id}'`);
+    if (!fresh()) return false;
+    assert.equal((await api.call("GET", windowsTokens(org.slug))).status, 200, "a read within 30 s may use the cached plan");
+    const bookmark = first.headers.get("x-d1-bookmark");
+    assertError(await api.call("GET", windowsTokens(org.slug), { headers: { "x-d1-bookmark": bookmark } }), 400, 5050);
+    assertError(await api.call("POST", windowsTokens(org.slug), { body: { displayName: "pc" } }), 400, 5050);
+    return true;
+  });
 });
 
 test("a plan changed through the API reaches the next read at once", async () => {
+  const org = await api.org("replanned", "pro");
   const platform = w.token({ orgs: ["*"], perms: ["platform.organization.update"] });
   const put = async (plan) => {
     const r = await call(w, "PUT", `/v1/organizations/${org.id}`, { token: platform, body: { plan } });
     assert.equal(r.status, 200, JSON.stringify(r.body));
   };
-  await put("pro");
-  assert.equal((await api.call("GET", WIN)).status, 200);
+  assert.equal((await api.call("GET", windowsTokens("replanned"))).status, 200);
   await put("free");
-  assertError(await api.call("GET", WIN), 400, 5050);
+  assertError(await api.call("GET", windowsTokens("replanned")), 400, 5050);
   await put("pro");
-  assert.equal((await api.call("GET", WIN)).status, 200);
+  assert.equal((await api.call("GET", windowsTokens("replanned"))).status, 200);
 });
 
 test("an organization created after a miss is found at once (misses are not cached)", async () => {
   assertError(await api.call("GET", "/v1/organizations/late-comer/segments"), 404, 3001);
   await api.org("late-comer");
   assert.equal((await api.call("GET", "/v1/organizations/late-comer/segments")).status, 200);
+});
+
+test("a read may use an API key read in the last 10 s; a write or a bookmarked read checks D1", async () => {
+  await api.org("keyed");
+  const TOKENS = "/v1/organizations/keyed/mdm/aosp/enterprise/enrollment-tokens";
+  await within(8_000, async (_, fresh) => {
+    const k = await api.post("/v1/organizations/keyed/api-keys", { name: "reader", permissions: ["mdm.aosp.*"] });
+    const first = await call(w, "GET", TOKENS, { token: k.key });
+    assert.equal(first.status, 200, JSON.stringify(first.body));
+    // Revoked behind this isolate's back (another isolate did it).
+    await w.sql(`UPDATE api_keys SET revoked_at = 1 WHERE id = '${k.id}'`);
+    if (!fresh()) return false;
+    assert.equal((await call(w, "GET", TOKENS, { token: k.key })).status, 200, "a read within 10 s may use the cached key");
+    assertError(await call(w, "POST", TOKENS, { token: k.key, body: {} }), 401, 4004);
+    const bookmark = first.headers.get("x-d1-bookmark");
+    assertError(await call(w, "GET", TOKENS, { token: k.key, headers: { "x-d1-bookmark": bookmark } }), 401, 4004);
+    return true;
+  });
+  // Revoked through the API: this isolate forgets the key at once.
+  const k2 = await api.post("/v1/organizations/keyed/api-keys", { name: "reader 2", permissions: ["mdm.aosp.*"] });
+  assert.equal((await call(w, "GET", TOKENS, { token: k2.key })).status, 200);
+  await api.del(`/v1/organizations/keyed/api-keys/${k2.id}`);
+  assertError(await call(w, "GET", TOKENS, { token: k2.key }), 401, 4004);
 });

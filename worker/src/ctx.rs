@@ -61,8 +61,9 @@ impl Ctx {
     /// Resolve the request's credential (see [`crate::identity`]): 401 / 4002
     /// without one, 401 / 4004 if invalid, 503 / 5030 if the identity
     /// provider cannot be reached.
-    pub async fn authenticate(&self) -> Result<Principal, ApiError> {
-        crate::identity::authenticate(self).await
+    /// A read may use a credential's row cached in this isolate (`fresh`).
+    pub async fn authenticate(&self, fresh: crate::isolate_cache::Fresh) -> Result<Principal, ApiError> {
+        crate::identity::authenticate(self, fresh).await
     }
 
     /// The JSON body (415 / 413 / 400 as documented in `http::body`).

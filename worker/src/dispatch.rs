@@ -25,6 +25,7 @@ use crate::ctx::Ctx;
 use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind};
 use crate::http::{body, ApiError};
 use crate::idempotency;
+use crate::isolate_cache::Fresh;
 use crate::limits;
 use crate::router::Params;
 use crate::routes::tenancy::{self, OrgRow};
@@ -146,9 +147,17 @@ async fn gates_then_handler(
     ctx: &mut Ctx,
 ) -> Result<worker::Response, ApiError> {
     let gate = endpoint.gate;
+    // A read may take what the gates resolve from D1 (an API key, a person's
+    // memberships, the organization) from the isolate's caches
+    // (`crate::isolate_cache`); a write, or a read that sent a bookmark, never.
+    let fresh = if endpoint.method == "GET" && !ctx.sent_bookmark() {
+        Fresh::Cached { now_ms: ctx.now_ms }
+    } else {
+        Fresh::Database
+    };
     // 1. Credential (and its rate limit), 2. permission.
     let caller = if gate.needs_bearer() {
-        let principal = ctx.authenticate().await?;
+        let principal = ctx.authenticate(fresh).await?;
         limits::authenticated(&ctx.env, &ctx.credential_digest()?).await?;
         if let Some(p) = gate.permission() {
             principal.require(p.name)?;
@@ -167,14 +176,7 @@ async fn gates_then_handler(
         }
         _ => None,
     };
-    // 3. Organization, 4. plan. A read takes the row from the isolate's
-    // cache (`tenancy`: why that is safe); a write, or a read that sent a
-    // bookmark, from D1.
-    let fresh = if endpoint.method == "GET" && !ctx.sent_bookmark() {
-        tenancy::Fresh::Cached { now_ms: ctx.now_ms }
-    } else {
-        tenancy::Fresh::Database
-    };
+    // 3. Organization, 4. plan.
     let org = match (gate, caller.as_ref()) {
         (Gate::Organization(_) | Gate::OrganizationFeature(..), Some(principal)) => {
             Some(tenancy::resolve(&ctx.db()?, principal, params.get(tenancy::ORG_PARAM), fresh).await?)

@@ -19,6 +19,7 @@ use crate::auth::{self, Grant, Principal, Via};
 use crate::ctx::Ctx;
 use crate::db::Db;
 use crate::http::ApiError;
+use crate::isolate_cache::{self, Fresh, TtlCache};
 use crate::params;
 use crate::routes::credentials::secret_hash;
 
@@ -37,7 +38,7 @@ pub const PLATFORM_ADMINS_BINDING: &str = "PLATFORM_ADMINS";
 
 /// Resolve the request's credential (401 / 4002 without one, 4004 if it is
 /// not valid, 503 / 5030 if the identity provider's keys cannot be fetched).
-pub async fn authenticate(ctx: &Ctx) -> Result<Principal, ApiError> {
+pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError> {
     let header = ctx.req.headers().get("Authorization")?;
     let token = match auth::bearer_token(header.as_deref()) {
         Ok(t) => t.to_string(),
@@ -46,17 +47,17 @@ pub async fn authenticate(ctx: &Ctx) -> Result<Principal, ApiError> {
             // when the request carries no credential of its own.
             let assertion = ctx.req.headers().get(CF_ACCESS_HEADER)?.unwrap_or_default();
             if header.is_none() && !assertion.trim().is_empty() {
-                return oidc_principal(ctx, assertion.trim()).await;
+                return oidc_principal(ctx, assertion.trim(), fresh).await;
             }
             return Err(no_token);
         }
     };
     if token.starts_with(API_KEY_PREFIX) {
-        return api_key(ctx, &token).await;
+        return api_key(ctx, &token, fresh).await;
     }
     match crate::oidc::algorithm(&token).as_deref() {
         Some("HS256") => hs256(ctx, &token),
-        Some("RS256" | "ES256") => oidc_principal(ctx, &token).await,
+        Some("RS256" | "ES256") => oidc_principal(ctx, &token, fresh).await,
         _ => Err(ApiError::InvalidToken),
     }
 }
@@ -79,7 +80,31 @@ fn hs256(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
     auth::verify(token, secret.as_bytes(), ctx.now_ms.div_euclid(1000))
 }
 
-#[derive(Deserialize)]
+/// How long a read may use an API key's row or a person's memberships read
+/// earlier in this isolate. A revoked key, or a removed or demoted member,
+/// can still *read* for at most this long in another isolate that served
+/// them in the meantime; this isolate forgets at once ([`forget_api_keys`],
+/// [`forget_memberships`]), and writes always read D1.
+const CREDENTIAL_TTL_MS: i64 = 10_000;
+
+thread_local! {
+    /// Live API keys by the SHA-256 of the key (never the key itself).
+    static API_KEYS: TtlCache<KeyRow> = const { TtlCache::new(CREDENTIAL_TTL_MS) };
+    /// A person's memberships by lowercase email (none: not kept).
+    static MEMBERSHIPS: TtlCache<Vec<Grant>> = const { TtlCache::new(CREDENTIAL_TTL_MS) };
+}
+
+/// After a key is revoked through this isolate.
+pub fn forget_api_keys() {
+    isolate_cache::forget(&API_KEYS, |_, _| true);
+}
+
+/// After a membership changes through this isolate.
+pub fn forget_memberships() {
+    isolate_cache::forget(&MEMBERSHIPS, |_, _| true);
+}
+
+#[derive(Clone, Deserialize)]
 struct KeyRow {
     id: String,
     organization_id: String,
@@ -88,16 +113,23 @@ struct KeyRow {
     last_used_at: Option<i64>,
 }
 
-async fn api_key(ctx: &Ctx, key: &str) -> Result<Principal, ApiError> {
+async fn api_key(ctx: &Ctx, key: &str, fresh: Fresh) -> Result<Principal, ApiError> {
     let db = ctx.db()?;
-    let row: Option<KeyRow> = db
-        .first(
-            "SELECT id, organization_id, permissions, expires_at, last_used_at FROM api_keys \
-             WHERE key_hash = ?1 AND revoked_at IS NULL",
-            params![secret_hash(key)],
-        )
-        .await?;
-    let Some(row) = row else {
+    let hash = secret_hash(key);
+    let row = match isolate_cache::get(&API_KEYS, &hash, fresh) {
+        Some(row) => Some(row),
+        None => {
+            let row: Option<KeyRow> = db
+                .first(
+                    "SELECT id, organization_id, permissions, expires_at, last_used_at FROM api_keys \
+                     WHERE key_hash = ?1 AND revoked_at IS NULL",
+                    params![&hash],
+                )
+                .await?;
+            row
+        }
+    };
+    let Some(mut row) = row else {
         return Err(ApiError::InvalidToken);
     };
     let now = ctx.now_ms;
@@ -112,7 +144,9 @@ async fn api_key(ctx: &Ctx, key: &str) -> Result<Principal, ApiError> {
             params![now, &row.id, LAST_USED_EVERY_MS],
         )
         .await?;
+        row.last_used_at = Some(now);
     }
+    isolate_cache::put(&API_KEYS, &hash, &row, fresh);
     let perms: Vec<String> = crate::routes::columns::from_json(&row.permissions)?;
     Ok(Principal::new(
         format!("apiKey:{}", row.id),
@@ -132,7 +166,7 @@ struct MembershipRow {
 }
 
 /// An OpenID Connect identity: verified token, then its memberships.
-async fn oidc_principal(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
+async fn oidc_principal(ctx: &Ctx, token: &str, fresh: Fresh) -> Result<Principal, ApiError> {
     let identity = crate::oidc::verify(ctx, token).await?;
     let db = ctx.db()?;
     let mut principal = Principal {
@@ -144,7 +178,17 @@ async fn oidc_principal(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
     let Some(email) = identity.email else {
         return Ok(principal);
     };
-    principal.grants = memberships(&db, &email).await?;
+    let key = email.to_ascii_lowercase();
+    principal.grants = match isolate_cache::get(&MEMBERSHIPS, &key, fresh) {
+        Some(grants) => grants,
+        None => {
+            let grants = memberships(&db, &email).await?;
+            if !grants.is_empty() {
+                isolate_cache::put(&MEMBERSHIPS, &key, &grants, fresh);
+            }
+            grants
+        }
+    };
     let admins = ctx.string_binding(PLATFORM_ADMINS_BINDING).unwrap_or_default();
     if is_listed(&admins, &email) {
         principal.grants.push(Grant {

@@ -19,6 +19,7 @@ mod endpoint;
 mod http;
 mod idempotency;
 mod identity;
+mod isolate_cache;
 mod limits;
 mod oidc;
 mod openapi;

@@ -145,5 +145,7 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
             params![&id, &org.id, ctx.now_ms],
         )
         .await?;
+    // This isolate's reads stop taking the key at once (`crate::identity`).
+    crate::identity::forget_api_keys();
     ok(&row.ok_or(ApiError::NotFound)?.into_model(None)?)
 }

@@ -102,6 +102,8 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         )
         .await
         .map_err(|e| unique_as(e, "email", "is already a member of this organization"))?;
+    // This isolate's reads see the change at once (`crate::identity`).
+    crate::identity::forget_memberships();
     created(&row.into_model())
 }
 
@@ -140,6 +142,8 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         )
         .await
         .map_err(|e| unique_as(e, "email", "is already a member of this organization"))?;
+    // This isolate's reads see the change at once (`crate::identity`).
+    crate::identity::forget_memberships();
     match row {
         Some(row) => ok(&row.into_model()),
         // The member was there a moment ago: the condition refused the demotion.
@@ -163,6 +167,8 @@ pub async fn remove(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
             params![&id, &org.id],
         )
         .await?;
+    // This isolate's reads see the change at once (`crate::identity`).
+    crate::identity::forget_memberships();
     match row {
         Some(row) => ok(&row.into_model()),
         None => Err(last_owner_or_gone(&db, org, &id).await),
