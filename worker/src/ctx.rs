@@ -53,6 +53,11 @@ impl Ctx {
         self.bookmark.is_some()
     }
 
+    /// How many round trips to D1 the request made (0 if it opened no session).
+    pub fn round_trips(&self) -> u32 {
+        self.db.get().map_or(0, Db::round_trips)
+    }
+
     /// The bookmark of the request's D1 session, if it opened one.
     pub fn bookmark(&self) -> Option<String> {
         self.db.get().and_then(Db::bookmark)

@@ -11,7 +11,7 @@
 //! let results = db.batch(vec![db.stmt("INSERT ...", params![a, b])?, ...]).await?;
 //! ```
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
@@ -167,6 +167,9 @@ pub struct Db {
     with_first_write: Armed,
     /// The request's audit event, which rides with its change (`crate::audit`).
     audit: crate::audit::Slot,
+    /// Round trips to D1 so far (shared by a `Db`'s clones): what
+    /// `x-d1-round-trips` shows when `DEBUG_ROUTES` is on (the e2e tests).
+    trips: Rc<Cell<u32>>,
 }
 
 /// A statement waiting for the first write (shared by a `Db`'s clones).
@@ -190,6 +193,7 @@ impl Db {
             inner: Inner::Database(Rc::new(env.d1(BINDING)?)),
             with_first_write: Rc::default(),
             audit: Rc::default(),
+            trips: Rc::default(),
         })
     }
 
@@ -204,7 +208,17 @@ impl Db {
             inner: Inner::Session(Rc::new(session)),
             with_first_write: Rc::default(),
             audit: Rc::default(),
+            trips: Rc::default(),
         })
+    }
+
+    /// How many round trips to D1 this request has made.
+    pub fn round_trips(&self) -> u32 {
+        self.trips.get()
+    }
+
+    fn trip(&self) {
+        self.trips.set(self.trips.get() + 1);
     }
 
     /// The session's latest bookmark, to hand back to the client.
@@ -330,7 +344,9 @@ impl Db {
         if let Some(r) = self.single(sql, params).await? {
             return r.rows();
         }
-        let result = self.stmt(sql, params)?.inner.all().await.map_err(d1_error)?;
+        let stmt = self.stmt(sql, params)?;
+        self.trip();
+        let result = stmt.inner.all().await.map_err(d1_error)?;
         if let Some(err) = result.error() {
             return Err(ApiError::Internal(err));
         }
@@ -342,7 +358,9 @@ impl Db {
         if let Some(r) = self.single(sql, params).await? {
             return r.first();
         }
-        self.stmt(sql, params)?.inner.first(None).await.map_err(d1_error)
+        let stmt = self.stmt(sql, params)?;
+        self.trip();
+        stmt.inner.first(None).await.map_err(d1_error)
     }
 
     /// One column of the first row (e.g. `SELECT count(*) AS n ...` with `"n"`).
@@ -363,11 +381,9 @@ impl Db {
                 None => Ok(None),
             };
         }
-        self.stmt(sql, params)?
-            .inner
-            .first(Some(column))
-            .await
-            .map_err(d1_error)
+        let stmt = self.stmt(sql, params)?;
+        self.trip();
+        stmt.inner.first(Some(column)).await.map_err(d1_error)
     }
 
     /// A write: how many rows changed.
@@ -375,7 +391,9 @@ impl Db {
         if let Some(r) = self.single(sql, params).await? {
             return r.meta();
         }
-        let result = self.stmt(sql, params)?.inner.run().await.map_err(d1_error)?;
+        let stmt = self.stmt(sql, params)?;
+        self.trip();
+        let result = stmt.inner.run().await.map_err(d1_error)?;
         meta(&result)
     }
 
@@ -397,6 +415,7 @@ impl Db {
 
     async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         let stmts = stmts.into_iter().map(|s| s.inner).collect();
+        self.trip();
         let results = match &self.inner {
             Inner::Database(d) => d.batch(stmts).await,
             Inner::Session(s) => s.batch(stmts).await,

@@ -78,6 +78,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     if let Some(bookmark) = ctx.bookmark() {
         let _ = resp.headers_mut().set(db::BOOKMARK_HEADER, &bookmark);
     }
+    // How many D1 round trips the request took: the e2e tests hold reads to one.
+    if ctx.string_binding("DEBUG_ROUTES").as_deref() == Some("true") {
+        let _ = resp
+            .headers_mut()
+            .set("x-d1-round-trips", &ctx.round_trips().to_string());
+    }
     if cors {
         // Headers of a response the worker built are mutable; a failure
         // here leaves the answer without CORS headers, never without an answer.
