@@ -236,6 +236,23 @@ impl<'a> Reader<'a> {
     /// A string's content, after its opening quote, through its closing quote.
     pub fn string(&mut self) -> Result<Str> {
         let start = self.i;
+        // Most strings are plain ASCII up to their closing quote: then they
+        // are valid UTF-8 and have one character per byte, with no second pass.
+        let rest = &self.bytes[self.i..];
+        if let Some(n) = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b))
+        {
+            if rest[n] == b'"' {
+                self.i += n + 1;
+                return Ok(Str {
+                    start,
+                    end: self.i - 1,
+                    escaped: false,
+                    chars: n,
+                });
+            }
+        }
         let mut escaped = false;
         let mut chars = 0usize;
         // Decoded length up to the first invalid UTF-8 byte sequence, if any:
