@@ -46,6 +46,18 @@ pub struct Str {
     pub chars: usize,
 }
 
+/// The bytes that end a run of plain ASCII in a string: a quote, a
+/// backslash, a control character or a byte of a multi-byte character.
+const NOT_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b < 0x20 || b >= 0x80 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    t
+};
+
 pub type Result<T> = core::result::Result<T, SyntaxError>;
 
 const EOF_LIST: &str = "EOF while parsing a list";
@@ -239,10 +251,7 @@ impl<'a> Reader<'a> {
         // Most strings are plain ASCII up to their closing quote: then they
         // are valid UTF-8 and have one character per byte, with no second pass.
         let rest = &self.bytes[self.i..];
-        if let Some(n) = rest
-            .iter()
-            .position(|&b| b == b'"' || b == b'\\' || !(0x20..0x80).contains(&b))
-        {
+        if let Some(n) = rest.iter().position(|&b| NOT_PLAIN[b as usize]) {
             if rest[n] == b'"' {
                 self.i += n + 1;
                 return Ok(Str {

@@ -112,14 +112,19 @@ impl<'a> Walk<'a> {
         let found = std::mem::take(&mut self.found);
         // Usually found in order already (members in schema order).
         let sorted = found.windows(2).all(|w| w[0].order <= w[1].order);
-        let found = if sorted { found } else { merge_sort(found) };
+        let found = match found.len() {
+            _ if sorted => found,
+            // Short lists: in place, without the merge sort's allocations.
+            0..=32 => insertion_sort(found),
+            _ => merge_sort(found),
+        };
         found.into_iter().map(|f| f.violation).collect()
     }
 
     fn push(&mut self, at: &At, code: Code, message: impl Into<String>) {
-        let mut order = Vec::new();
+        let mut order = Vec::with_capacity(4);
         at.order(&mut order);
-        let mut path = String::new();
+        let mut path = String::with_capacity(32);
         at.render(&mut path);
         self.found.push(Found {
             order,
@@ -286,13 +291,13 @@ impl<'a> Walk<'a> {
 
     fn unknown(&mut self, key: Str, at: &At) {
         let name = self.text(key).into_owned();
-        let mut order = Vec::new();
+        let mut order = Vec::with_capacity(4);
         at.order(&mut order);
         order.push(Rank::Unknown(name.clone()));
         if self.found.iter().any(|f| f.order == order) {
             return;
         }
-        let mut path = String::new();
+        let mut path = String::with_capacity(32);
         at.render(&mut path);
         if !path.is_empty() {
             path.push('.');
@@ -417,6 +422,18 @@ impl<'a> Walk<'a> {
             self.push(at, Code::Max, with_number("must be at most ", bound(rule.max), ""));
         }
     }
+}
+
+/// A stable sort by place for short lists.
+fn insertion_sort(mut v: Vec<Found>) -> Vec<Found> {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1].order > v[j].order {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    v
 }
 
 /// A stable sort by place, by hand: the standard library's sorts are several
