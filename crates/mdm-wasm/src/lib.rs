@@ -300,113 +300,60 @@ pub fn page_meta(
 }
 
 // ---- lifecycle ---------------------------------------------------------------------
+//
+// pkg/src/lifecycle.js reads the token object (`TokenLike`) and passes its
+// facts as plain numbers and strings: reading properties through js_sys took
+// more wasm than the rules themselves. The rules stay mdm-core's.
+
+/// Milliseconds of an RFC 3339 timestamp, or NaN when `text` is not one.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __millis, skip_typescript)]
+pub fn millis(text: &str) -> f64 {
+    mdm_core::time::parse_rfc3339(text).map_or(f64::NAN, |ms| ms as f64)
+}
+
+/// The lifecycle rule `rule` (0 `effectiveStatus`, 1 `canEnroll`, 2
+/// `timeLeft`) for a token with status `status`, at `now` (ms); `expires_at`
+/// is NaN for none. `effectiveStatus` answers the status's index in
+/// `TOKEN_STATUSES`, `canEnroll` 0 or 1, `timeLeft` ms or NaN for `null`;
+/// -1 when `status` is not a token status.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __lifecycle, skip_typescript)]
+pub fn lifecycle(rule: u8, status: &str, perpetual: bool, windows: bool, expires_at: f64, now: f64) -> f64 {
+    let Some(status) = TokenStatus::parse(status) else {
+        return -1.0;
+    };
+    let facts = TokenFacts {
+        platform: if windows { Platform::Windows } else { Platform::Aosp },
+        status,
+        perpetual,
+        expires_at: (!expires_at.is_nan()).then_some(expires_at as i64),
+    };
+    let now = now as i64;
+    match rule {
+        0 => {
+            let s = facts.effective_status(now);
+            TOKEN_STATUSES.iter().position(|t| *t == s).map_or(-1.0, |i| i as f64)
+        }
+        1 => f64::from(u8::from(facts.can_enroll(now))),
+        _ => facts.time_left(now).map_or(f64::NAN, |ms| ms as f64),
+    }
+}
+
+/// The statuses in the order `__lifecycle` numbers them (and pkg/src/lifecycle.js names them).
+const TOKEN_STATUSES: [TokenStatus; 5] = [
+    TokenStatus::Pending,
+    TokenStatus::Processing,
+    TokenStatus::Done,
+    TokenStatus::Deleted,
+    TokenStatus::Expired,
+];
+
+// ---- enrollment payloads and QR codes ---------------------------------------------
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
-
-/// A timestamp as milliseconds: a number, or an RFC 3339 string.
-fn millis(v: &JsValue, what: &str) -> Result<Option<i64>, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    if let Some(n) = v.as_f64() {
-        return if n.is_finite() {
-            Ok(Some(n as i64))
-        } else {
-            Err(type_error(&concat(
-                what,
-                " must be a finite number of milliseconds",
-                "",
-            )))
-        };
-    }
-    match v.as_string().and_then(|s| mdm_core::time::parse_rfc3339(&s)) {
-        Some(ms) => Ok(Some(ms)),
-        None => Err(type_error(&concat(
-            what,
-            " must be milliseconds or an RFC 3339 timestamp",
-            "",
-        ))),
-    }
-}
-
-/// The lifecycle facts of a token object (see `TokenLike`).
-fn facts(token: &JsValue) -> Result<TokenFacts, JsValue> {
-    if !token.is_object() {
-        return Err(type_error("token must be an object"));
-    }
-    let status_value = match get(token, "status") {
-        s if s.is_string() => s,
-        _ => get(token, "state"),
-    };
-    let status = status_value
-        .as_string()
-        .and_then(|s| TokenStatus::parse(&s))
-        .ok_or_else(|| type_error("token.status (or token.state) must be a token status such as \"PENDING\""))?;
-    let perpetual = get(token, "perpetual").as_bool().unwrap_or(false);
-    let mut expires_at = millis(&get(token, "expiresAt"), "token.expiresAt")?;
-    if expires_at.is_none() {
-        expires_at = millis(&get(token, "expireAt"), "token.expireAt")?;
-    }
-    if expires_at.is_none() {
-        let summary = get(token, "summary");
-        if summary.is_object() {
-            expires_at = millis(
-                &get(&summary, "expirationTimestamp"),
-                "token.summary.expirationTimestamp",
-            )?;
-        }
-    }
-    let platform = if get(token, "winEnterpriseId").is_undefined() {
-        Platform::Aosp
-    } else {
-        Platform::Windows
-    };
-    Ok(TokenFacts {
-        platform,
-        status,
-        perpetual,
-        expires_at,
-    })
-}
-
-fn now_or(now: Option<f64>) -> i64 {
-    now.unwrap_or_else(js_sys::Date::now) as i64
-}
-
-/// The status a reader sees at `now` (milliseconds; default: the current
-/// time): a PENDING token past its expiry is EXPIRED.
-#[wasm_bindgen(js_name = effectiveStatus, unchecked_return_type = "TokenStatus")]
-pub fn effective_status(
-    #[wasm_bindgen(unchecked_param_type = "TokenLike")] token: JsValue,
-    now: Option<f64>,
-) -> Result<String, JsValue> {
-    Ok(facts(&token)?.effective_status(now_or(now)).as_str().to_owned())
-}
-
-/// Whether a device may still enroll with the token at `now`.
-#[wasm_bindgen(js_name = canEnroll)]
-pub fn can_enroll(
-    #[wasm_bindgen(unchecked_param_type = "TokenLike")] token: JsValue,
-    now: Option<f64>,
-) -> Result<bool, JsValue> {
-    Ok(facts(&token)?.can_enroll(now_or(now)))
-}
-
-/// Milliseconds until the token expires (0 once expired), or `null` for a
-/// token that never expires.
-#[wasm_bindgen(js_name = timeLeft, unchecked_return_type = "number | null")]
-pub fn time_left(
-    #[wasm_bindgen(unchecked_param_type = "TokenLike")] token: JsValue,
-    now: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    Ok(facts(&token)?
-        .time_left(now_or(now))
-        .map_or(JsValue::NULL, |ms| JsValue::from_f64(ms as f64)))
-}
-
-// ---- enrollment payloads and QR codes ---------------------------------------------
 
 /// The Android provisioning extras of an AOSP token, as an object (the
 /// package's `provisioningPayload` is its JSON text, what a provisioning QR code
