@@ -164,5 +164,5 @@ rmSync(adminPkg, { recursive: true, force: true });
 mkdirSync(join(adminPkg, "dist"), { recursive: true });
 mkdirSync(join(adminPkg, "src"), { recursive: true });
 for (const f of ["mdm_wasm.js", "mdm_wasm_bg.wasm", "mdm_qr.wasm", "validators.js"]) cpSync(join(dist, f), join(adminPkg, "dist", f));
-for (const f of ["browser.js", "api.js", "client.js", "operations.js", "validate.js", "qr.js"]) cpSync(join(pkgDir, "src", f), join(adminPkg, "src", f));
+for (const f of ["browser.js", "api.js", "client.js", "lifecycle.js", "list.js", "operations.js", "validate.js", "qr.js"]) cpSync(join(pkgDir, "src", f), join(adminPkg, "src", f));
 log("copied the browser build to admin/pkg/");

@@ -9,6 +9,8 @@ export * from "../dist/mdm_wasm.js";
 // and qrSvg over the wasm's raw exports (named exports take precedence over
 // `export *`).
 export { validate, validateJson } from "./validate.js";
+export { parseListQuery, tryBuildListQuery } from "./list.js";
+export { canEnroll, effectiveStatus, timeLeft } from "./lifecycle.js";
 export * from "../dist/validators.js";
 export { qrSvg } from "./qr.js";
 export { ApiError, ValidationError, MdmClient, buildListQuery } from "./client.js";

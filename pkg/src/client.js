@@ -3,7 +3,7 @@
 // runs), so an invalid body is rejected here without a round trip, with the
 // very violations the server would list.
 
-import { tryBuildListQuery } from "../dist/mdm_wasm.js";
+import { tryBuildListQuery } from "./list.js";
 import { OPERATIONS } from "./operations.js";
 import { validate } from "./validate.js";
 

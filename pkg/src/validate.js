@@ -27,18 +27,37 @@ function indexOf(name) {
   return i;
 }
 
-/** Checks `text` as body number `index`: 0, or ± the violations' text length. */
+/** A view of the wasm's input buffer; empty once the memory grows. */
+let input = new Uint8Array(0);
+
+/** Checks `text` as body number `index`: 0, or ± the number of violations. */
 function check(index, text) {
   const room = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
-  const at = __input(room);
-  memory ??= __memory();
-  const { written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, room));
+  if (input.length < room) {
+    const size = Math.max(room, 1024);
+    const at = __input(size);
+    memory ??= __memory();
+    input = new Uint8Array(memory.buffer, at, size);
+  }
+  const { written } = encoder.encodeInto(text, input);
   return __check(index, written);
 }
 
+/** The violations `__check` left in the wasm: one text, sliced by lengths. */
 function violations(n) {
   if (n === 0) return [];
-  return JSON.parse(decoder.decode(new Uint8Array(memory.buffer, __output(), Math.abs(n))));
+  const count = Math.abs(n);
+  const lengths = new Uint32Array(memory.buffer, __output(), 2 + 3 * count);
+  const text = decoder.decode(new Uint8Array(memory.buffer, lengths[0], lengths[1]));
+  const list = new Array(count);
+  let at = 0;
+  for (let i = 0, l = 2; i < count; i++) {
+    const path = text.slice(at, (at += lengths[l++]));
+    const code = text.slice(at, (at += lengths[l++]));
+    const message = text.slice(at, (at += lengths[l++]));
+    list[i] = { path, code, message };
+  }
+  return list;
 }
 
 /** Every violation of `body` against request body `name` (empty when valid). */

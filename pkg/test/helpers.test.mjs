@@ -140,6 +140,11 @@ test("lifecycle helpers read tokens as the API returns them", () => {
   assert.throws(() => effectiveStatus({ status: "LOST" }), TypeError);
   assert.throws(() => effectiveStatus({ status: "PENDING", expiresAt: "tomorrow" }), TypeError);
   assert.throws(() => effectiveStatus(null), TypeError);
+  // The status is checked first; milliseconds are whole, as the server stores them.
+  assert.throws(() => effectiveStatus({ status: "LOST", expiresAt: "tomorrow" }), /token\.status/);
+  assert.throws(() => timeLeft({ status: "PENDING", expiresAt: Infinity }), /finite number/);
+  assert.equal(timeLeft({ status: "PENDING", expiresAt: at + 0.7 }, at), 0);
+  assert.throws(() => timeLeft({ status: "PENDING", expireAt: true }, at), /RFC 3339 timestamp/);
 });
 
 test("qrSvg draws a QR code that decodes to its text", () => {

@@ -12,7 +12,14 @@ pub struct Permission {
     pub description: &'static str,
 }
 
+/// Without the `descriptions` feature (the npm package's wasm, which only
+/// matches names) the descriptions are left out of the build.
 const fn p(name: &'static str, description: &'static str) -> Permission {
+    let description = if cfg!(feature = "descriptions") {
+        description
+    } else {
+        ""
+    };
     Permission { name, description }
 }
 

@@ -181,7 +181,7 @@ pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
         list.push(Violation::new(
             "",
             ViolationCode::TooMany,
-            format!("... {more} more violations not shown"),
+            crate::json_text::with_number("... ", more as i64, " more violations not shown"),
         ));
     }
     for v in &mut list {
@@ -192,6 +192,9 @@ pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
 }
 
 fn cut(text: &mut String) {
+    if text.len() <= MAX_TEXT {
+        return; // no more characters than bytes
+    }
     if let Some((at, _)) = text.char_indices().nth(MAX_TEXT) {
         text.truncate(at);
         text.push('…');

@@ -45,11 +45,29 @@ fn concat(a: &str, b: &str, c: &str) -> String {
 // The JavaScript side (pkg/src/validate.js) writes a body's JSON text with
 // `TextEncoder.encodeInto` straight into `INPUT` (no per-character copy
 // loop), calls `__check`, and reads nothing back for a valid body. Violations
-// come back as one JSON text in `OUTPUT` for `JSON.parse`.
+// come back as one text, the path, code and message of each in turn, and
+// their lengths in UTF-16 units: JavaScript decodes the text once and slices
+// it (no `JSON.parse`, which cost more than the whole check).
 
 thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    static OUTPUT: RefCell<String> = const { RefCell::new(String::new()) };
+    static OUTPUT: RefCell<Output> = const { RefCell::new(Output { lengths: Vec::new(), text: String::new() }) };
+}
+
+/// The violations of the last `__check`: `lengths` holds the address and byte
+/// length of `text`, then each violation's path, code and message lengths.
+struct Output {
+    lengths: Vec<u32>,
+    text: String,
+}
+
+/// Length in UTF-16 units, what JavaScript's `String.prototype.slice` counts.
+fn utf16_len(s: &str) -> u32 {
+    if s.is_ascii() {
+        s.len() as u32
+    } else {
+        s.chars().map(|c| c.len_utf16() as u32).sum()
+    }
 }
 
 /// The address of an input buffer of at least `len` bytes, reused across calls.
@@ -66,9 +84,9 @@ pub fn input(len: usize) -> usize {
 }
 
 /// Validates the first `len` input bytes as request body number `body` (of
-/// `requestBodyNames()`): 0 when valid, else the byte length of the
-/// violations' JSON text in `__output()`, negated when the text is blank or
-/// not JSON (its one violation is then the server's `required` / `format`).
+/// `requestBodyNames()`): 0 when valid, else the number of violations, left
+/// in `__output()`, negated when the text is blank or not JSON (its one
+/// violation is then the server's `required` / `format`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __check, skip_typescript)]
 pub fn check(body: usize, len: usize) -> i32 {
@@ -85,9 +103,21 @@ pub fn check(body: usize, len: usize) -> i32 {
     if violations.is_empty() {
         return 0;
     }
-    let text = mdm_core::json_text::violations(&violations);
-    let n = text.len() as i32;
-    OUTPUT.with(|o| *o.borrow_mut() = text);
+    OUTPUT.with(|o| {
+        let o = &mut *o.borrow_mut();
+        o.text.clear();
+        o.lengths.clear();
+        o.lengths.extend([0, 0]);
+        for v in &violations {
+            for part in [v.path.as_str(), v.code.as_str(), v.message.as_str()] {
+                o.text.push_str(part);
+                o.lengths.push(utf16_len(part));
+            }
+        }
+        o.lengths[0] = o.text.as_ptr() as u32;
+        o.lengths[1] = o.text.len() as u32;
+    });
+    let n = violations.len() as i32;
     if malformed {
         -n
     } else {
@@ -95,11 +125,11 @@ pub fn check(body: usize, len: usize) -> i32 {
     }
 }
 
-/// Where `__check` left the violations' JSON text.
+/// Where `__check` left the violations: the address of `Output::lengths`.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __output, skip_typescript)]
 pub fn output() -> usize {
-    OUTPUT.with(|o| o.borrow().as_ptr() as usize)
+    OUTPUT.with(|o| o.borrow().lengths.as_ptr() as usize)
 }
 
 /// The wasm's memory, for the JavaScript side to write and read the buffers.
@@ -117,10 +147,8 @@ pub fn request_body_names() -> Array {
 
 // ---- list queries --------------------------------------------------------------
 
-fn list_spec(resource: &str) -> Result<&'static ListSpec, JsValue> {
-    specs::list_spec(resource)
-        .ok_or_else(|| type_error(&concat("unknown list resource \"", resource, "\"; see listResources()")))
-}
+// The list-query exports answer JSON text, which pkg/src/list.js parses:
+// building the objects here through js_sys took more wasm than the parser.
 
 /// The resource names `parseListQuery` and `buildListQuery` accept.
 #[wasm_bindgen(js_name = listResources, unchecked_return_type = "ListResource[]")]
@@ -128,137 +156,113 @@ pub fn list_resources() -> Array {
     specs::LISTS.iter().map(|s| JsValue::from_str(s.name)).collect()
 }
 
-fn checked_ok(value: JsValue) -> JsValue {
-    convert::object(&[("ok", JsValue::TRUE), ("value", value)])
+/// `{"ok":true,"value":` + `value` + `}`.
+fn checked_ok(value: &str) -> String {
+    concat("{\"ok\":true,\"value\":", value, "}")
 }
 
-fn checked_err(violations: &[Violation]) -> JsValue {
-    convert::object(&[
-        ("ok", JsValue::FALSE),
-        ("violations", convert::violations(violations).into()),
-    ])
+fn checked_err(violations: &[Violation]) -> String {
+    concat(
+        "{\"ok\":false,\"violations\":",
+        &mdm_core::json_text::violations(violations),
+        "}",
+    )
 }
 
-fn list_query_js(q: &ListQuery) -> JsValue {
-    let direction = match q.sort.direction {
-        Direction::Asc => "asc",
-        Direction::Desc => "desc",
-    };
-    let sort = convert::object(&[
-        ("field", JsValue::from_str(q.sort.field)),
-        ("direction", JsValue::from_str(direction)),
-    ]);
-    let status: Array = q.statuses.iter().map(|s| JsValue::from_str(s)).collect();
-    let filters = convert::object(
-        &q.id_filters
-            .iter()
-            .map(|(k, v)| (*k, JsValue::from_str(v)))
-            .collect::<Vec<_>>(),
+/// A `ListQuery` as the JSON text of the object `parseListQuery` answers.
+fn list_query_json(q: &ListQuery) -> String {
+    use mdm_core::json_text::{push_str_literal as lit, push_u64};
+    let mut o = String::with_capacity(160);
+    o.push_str("{\"page\":");
+    push_u64(&mut o, q.page);
+    o.push_str(",\"limit\":");
+    push_u64(&mut o, q.limit);
+    o.push_str(",\"sort\":{\"field\":");
+    lit(&mut o, q.sort.field);
+    o.push_str(",\"direction\":");
+    lit(
+        &mut o,
+        match q.sort.direction {
+            Direction::Asc => "asc",
+            Direction::Desc => "desc",
+        },
     );
-    let mut pairs = vec![
-        ("page", JsValue::from_f64(q.page as f64)),
-        ("limit", JsValue::from_f64(q.limit as f64)),
-        ("sort", sort),
-        ("status", status.into()),
-        ("filters", filters),
-    ];
+    o.push_str("},\"status\":[");
+    for (i, s) in q.statuses.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        lit(&mut o, s);
+    }
+    o.push_str("],\"filters\":{");
+    for (i, (k, v)) in q.id_filters.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        lit(&mut o, k);
+        o.push(':');
+        lit(&mut o, v);
+    }
+    o.push('}');
     if let Some(s) = q.segment_id {
-        pairs.push(("segmentId", JsValue::from_f64(s as f64)));
+        o.push_str(",\"segmentId\":");
+        push_u64(&mut o, s);
     }
     if let Some(e) = q.expand_to {
-        let e = if e == ExpandTo::Children {
-            "children"
-        } else {
-            "ancestors"
-        };
-        pairs.push(("expandTo", JsValue::from_str(e)));
+        o.push_str(",\"expandTo\":");
+        lit(
+            &mut o,
+            if e == ExpandTo::Children {
+                "children"
+            } else {
+                "ancestors"
+            },
+        );
     }
-    for (key, bound) in [("from", &q.from), ("to", &q.to)] {
+    for (key, bound) in [(",\"from\":", &q.from), (",\"to\":", &q.to)] {
         if let Some(b) = bound {
-            pairs.push((key, JsValue::from_str(&b.text)));
+            o.push_str(key);
+            lit(&mut o, &b.text);
         }
     }
-    convert::object(&pairs)
+    o.push('}');
+    o
 }
 
-/// Reads a list endpoint's query string (with or without `?`) as the server
-/// does: `{ok: true, value: ListQuery}` with defaults applied, or
-/// `{ok: false, violations}`.
-#[wasm_bindgen(js_name = parseListQuery, unchecked_return_type = "Checked<ListQuery>")]
-pub fn parse_list_query(
-    #[wasm_bindgen(unchecked_param_type = "ListResource")] resource: &str,
-    query: &str,
-) -> Result<JsValue, JsValue> {
-    let spec = list_spec(resource)?;
-    Ok(
+/// The server's reading of `query` for `resource`, as JSON text: `ok`
+/// writes the value; `None` for an unknown resource.
+fn list_answer(resource: &str, query: &str, ok: fn(&ListSpec, &ListQuery) -> String) -> Option<String> {
+    let spec = specs::list_spec(resource)?;
+    Some(
         match pagination::parse_list_query(spec, &mdm_core::query_string::decode_pairs(query)) {
-            Ok(q) => checked_ok(list_query_js(&q)),
+            Ok(q) => checked_ok(&ok(spec, &q)),
             Err(v) => checked_err(&v),
         },
     )
 }
 
-/// Text of one query parameter value, as `String(value)` would write it.
-fn param_text(v: &JsValue) -> Option<String> {
-    if let Some(s) = v.as_string() {
-        return Some(s);
-    }
-    if let Some(b) = v.as_bool() {
-        return Some(b.to_string());
-    }
-    // JavaScript's own `Number.prototype.toString`, which is `String(n)`;
-    // not `f64::to_string`, which would link float formatting into the wasm.
-    v.dyn_ref::<js_sys::Number>()
-        .and_then(|n| n.to_string_with_radix(10).ok())
-        .map(String::from)
+/// `parseListQuery` (pkg/src/list.js): a list endpoint's query string read as
+/// the server reads it, as the JSON text of `Checked<ListQuery>`; `None` for
+/// an unknown resource.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __parseListQuery, skip_typescript)]
+pub fn parse_list_query(resource: &str, query: &str) -> Option<String> {
+    list_answer(resource, query, |_, q| list_query_json(q))
 }
 
-/// Builds a list query string from parameters (`{page: 2, status: ["DONE"]}`),
-/// checked by the server's parser: `{ok: true, value: "page=2&status=DONE"}`
-/// (defaults left out, no leading `?`) or `{ok: false, violations}`.
-/// `undefined` and `null` parameters are left out; arrays become comma lists.
-#[wasm_bindgen(js_name = tryBuildListQuery, unchecked_return_type = "Checked<string>")]
-pub fn try_build_list_query(
-    #[wasm_bindgen(unchecked_param_type = "ListResource")] resource: &str,
-    #[wasm_bindgen(unchecked_param_type = "ListParams[ListResource]")] params: JsValue,
-) -> Result<JsValue, JsValue> {
-    let spec = list_spec(resource)?;
-    let mut pairs: Vec<(String, String)> = Vec::new();
-    if !params.is_undefined() && !params.is_null() {
-        if !params.is_object() {
-            return Err(type_error("list parameters must be an object"));
-        }
-        for entry in js_sys::Object::entries(params.unchecked_ref()).iter() {
-            let pair: &Array = entry.unchecked_ref();
-            let key = pair.get(0).as_string().unwrap_or_default();
-            let value = pair.get(1);
-            if value.is_undefined() || value.is_null() {
-                continue;
-            }
-            let text = if Array::is_array(&value) {
-                let parts: Vec<String> = value
-                    .unchecked_ref::<Array>()
-                    .iter()
-                    .map(|item| param_text(&item).unwrap_or_default())
-                    .collect();
-                parts.join(",")
-            } else {
-                param_text(&value).ok_or_else(|| {
-                    type_error(&concat(
-                        "list parameter \"",
-                        &key,
-                        "\" must be a string, a number or a boolean",
-                    ))
-                })?
-            };
-            pairs.push((key, text));
-        }
-    }
-    Ok(match pagination::parse_list_query(spec, &pairs) {
+/// `tryBuildListQuery` (pkg/src/list.js): the parameters, which JavaScript
+/// writes as a query string, checked by the server's parser and written back
+/// without defaults, as the JSON text of `Checked<string>`; `None` for an
+/// unknown resource.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __buildListQuery, skip_typescript)]
+pub fn build_list_query(resource: &str, params: &str) -> Option<String> {
+    list_answer(resource, params, |spec, q| {
         // Every value was validated (digits, enum names, hex ids, the sort
         // pattern), so the text needs no percent-encoding.
-        Ok(q) => checked_ok(JsValue::from_str(&pagination::to_query_string(spec, &q))),
-        Err(v) => checked_err(&v),
+        let mut text = String::new();
+        mdm_core::json_text::push_str_literal(&mut text, &pagination::to_query_string(spec, q));
+        text
     })
 }
 
@@ -296,113 +300,60 @@ pub fn page_meta(
 }
 
 // ---- lifecycle ---------------------------------------------------------------------
+//
+// pkg/src/lifecycle.js reads the token object (`TokenLike`) and passes its
+// facts as plain numbers and strings: reading properties through js_sys took
+// more wasm than the rules themselves. The rules stay mdm-core's.
+
+/// Milliseconds of an RFC 3339 timestamp, or NaN when `text` is not one.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __millis, skip_typescript)]
+pub fn millis(text: &str) -> f64 {
+    mdm_core::time::parse_rfc3339(text).map_or(f64::NAN, |ms| ms as f64)
+}
+
+/// The lifecycle rule `rule` (0 `effectiveStatus`, 1 `canEnroll`, 2
+/// `timeLeft`) for a token with status `status`, at `now` (ms); `expires_at`
+/// is NaN for none. `effectiveStatus` answers the status's index in
+/// `TOKEN_STATUSES`, `canEnroll` 0 or 1, `timeLeft` ms or NaN for `null`;
+/// -1 when `status` is not a token status.
+#[doc(hidden)]
+#[wasm_bindgen(js_name = __lifecycle, skip_typescript)]
+pub fn lifecycle(rule: u8, status: &str, perpetual: bool, windows: bool, expires_at: f64, now: f64) -> f64 {
+    let Some(status) = TokenStatus::parse(status) else {
+        return -1.0;
+    };
+    let facts = TokenFacts {
+        platform: if windows { Platform::Windows } else { Platform::Aosp },
+        status,
+        perpetual,
+        expires_at: (!expires_at.is_nan()).then_some(expires_at as i64),
+    };
+    let now = now as i64;
+    match rule {
+        0 => {
+            let s = facts.effective_status(now);
+            TOKEN_STATUSES.iter().position(|t| *t == s).map_or(-1.0, |i| i as f64)
+        }
+        1 => f64::from(u8::from(facts.can_enroll(now))),
+        _ => facts.time_left(now).map_or(f64::NAN, |ms| ms as f64),
+    }
+}
+
+/// The statuses in the order `__lifecycle` numbers them (and pkg/src/lifecycle.js names them).
+const TOKEN_STATUSES: [TokenStatus; 5] = [
+    TokenStatus::Pending,
+    TokenStatus::Processing,
+    TokenStatus::Done,
+    TokenStatus::Deleted,
+    TokenStatus::Expired,
+];
+
+// ---- enrollment payloads and QR codes ---------------------------------------------
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
-
-/// A timestamp as milliseconds: a number, or an RFC 3339 string.
-fn millis(v: &JsValue, what: &str) -> Result<Option<i64>, JsValue> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    if let Some(n) = v.as_f64() {
-        return if n.is_finite() {
-            Ok(Some(n as i64))
-        } else {
-            Err(type_error(&concat(
-                what,
-                " must be a finite number of milliseconds",
-                "",
-            )))
-        };
-    }
-    match v.as_string().and_then(|s| mdm_core::time::parse_rfc3339(&s)) {
-        Some(ms) => Ok(Some(ms)),
-        None => Err(type_error(&concat(
-            what,
-            " must be milliseconds or an RFC 3339 timestamp",
-            "",
-        ))),
-    }
-}
-
-/// The lifecycle facts of a token object (see `TokenLike`).
-fn facts(token: &JsValue) -> Result<TokenFacts, JsValue> {
-    if !token.is_object() {
-        return Err(type_error("token must be an object"));
-    }
-    let status_value = match get(token, "status") {
-        s if s.is_string() => s,
-        _ => get(token, "state"),
-    };
-    let status = status_value
-        .as_string()
-        .and_then(|s| TokenStatus::parse(&s))
-        .ok_or_else(|| type_error("token.status (or token.state) must be a token status such as \"PENDING\""))?;
-    let perpetual = get(token, "perpetual").as_bool().unwrap_or(false);
-    let mut expires_at = millis(&get(token, "expiresAt"), "token.expiresAt")?;
-    if expires_at.is_none() {
-        expires_at = millis(&get(token, "expireAt"), "token.expireAt")?;
-    }
-    if expires_at.is_none() {
-        let summary = get(token, "summary");
-        if summary.is_object() {
-            expires_at = millis(
-                &get(&summary, "expirationTimestamp"),
-                "token.summary.expirationTimestamp",
-            )?;
-        }
-    }
-    let platform = if get(token, "winEnterpriseId").is_undefined() {
-        Platform::Aosp
-    } else {
-        Platform::Windows
-    };
-    Ok(TokenFacts {
-        platform,
-        status,
-        perpetual,
-        expires_at,
-    })
-}
-
-fn now_or(now: Option<f64>) -> i64 {
-    now.unwrap_or_else(js_sys::Date::now) as i64
-}
-
-/// The status a reader sees at `now` (milliseconds; default: the current
-/// time): a PENDING token past its expiry is EXPIRED.
-#[wasm_bindgen(js_name = effectiveStatus, unchecked_return_type = "TokenStatus")]
-pub fn effective_status(
-    #[wasm_bindgen(unchecked_param_type = "TokenLike")] token: JsValue,
-    now: Option<f64>,
-) -> Result<String, JsValue> {
-    Ok(facts(&token)?.effective_status(now_or(now)).as_str().to_owned())
-}
-
-/// Whether a device may still enroll with the token at `now`.
-#[wasm_bindgen(js_name = canEnroll)]
-pub fn can_enroll(
-    #[wasm_bindgen(unchecked_param_type = "TokenLike")] token: JsValue,
-    now: Option<f64>,
-) -> Result<bool, JsValue> {
-    Ok(facts(&token)?.can_enroll(now_or(now)))
-}
-
-/// Milliseconds until the token expires (0 once expired), or `null` for a
-/// token that never expires.
-#[wasm_bindgen(js_name = timeLeft, unchecked_return_type = "number | null")]
-pub fn time_left(
-    #[wasm_bindgen(unchecked_param_type = "TokenLike")] token: JsValue,
-    now: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    Ok(facts(&token)?
-        .time_left(now_or(now))
-        .map_or(JsValue::NULL, |ms| JsValue::from_f64(ms as f64)))
-}
-
-// ---- enrollment payloads and QR codes ---------------------------------------------
 
 /// The Android provisioning extras of an AOSP token, as an object (the
 /// package's `provisioningPayload` is its JSON text, what a provisioning QR code

@@ -384,8 +384,11 @@ impl RequestBody for ApiKeyCreate {
         for (i, item) in items.enumerate() {
             let Some(name) = item.as_str() else { continue };
             if !name.is_empty() && crate::permissions::expand(&[name.as_ref()]).is_empty() {
+                let mut path = String::from("permissions[");
+                crate::json_text::push_u64(&mut path, i as u64);
+                path.push(']');
                 out.push(Violation::new(
-                    format!("permissions[{i}]"),
+                    path,
                     ViolationCode::Enum,
                     "names no permission a key can hold",
                 ));
@@ -413,11 +416,10 @@ fn events_rule<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         count += 1;
         let Some(name) = item.as_str() else { continue };
         if seen.iter().any(|s| *s == *name) {
-            out.push(Violation::new(
-                format!("events[{i}]"),
-                ViolationCode::Enum,
-                "is listed twice",
-            ));
+            let mut path = String::from("events[");
+            crate::json_text::push_u64(&mut path, i as u64);
+            path.push(']');
+            out.push(Violation::new(path, ViolationCode::Enum, "is listed twice"));
         } else {
             seen.push(name.to_string());
         }

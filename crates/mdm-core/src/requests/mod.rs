@@ -113,14 +113,17 @@ pub(crate) fn unique_ids_in<'a, J: JsonView<'a>>(body: J, list: &str, id_field: 
     let Some(items) = body.get(list).and_then(J::items) else {
         return;
     };
-    // The ids seen so far; lists are short, so they stay on the stack.
+    // The ids seen so far, each decoded once; lists are short, so they
+    // stay on the stack.
     const INLINE: usize = 32;
-    let mut inline: [Option<J>; INLINE] = [None; INLINE];
-    let mut spilled: Vec<Option<J>> = Vec::new();
+    let mut inline: [Option<std::borrow::Cow<'a, str>>; INLINE] = [const { None }; INLINE];
+    let mut spilled: Vec<Option<std::borrow::Cow<'a, str>>> = Vec::new();
     for (i, item) in items.enumerate() {
-        let id = item.get(id_field).filter(|v| v.as_str().is_some());
-        if let Some(text) = id.and_then(J::as_str) {
-            let earlier = |prev: &Option<J>| prev.and_then(J::as_str).is_some_and(|p| p.eq_ignore_ascii_case(&text));
+        let id = item.get(id_field).and_then(J::as_str);
+        if let Some(text) = &id {
+            let earlier = |prev: &Option<std::borrow::Cow<'a, str>>| {
+                prev.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(text))
+            };
             let seen_before = inline[..i.min(INLINE)].iter().any(earlier) || spilled.iter().any(earlier);
             if seen_before {
                 let mut path = String::with_capacity(list.len() + id_field.len() + 8);

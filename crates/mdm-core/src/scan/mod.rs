@@ -15,7 +15,7 @@ mod walk;
 #[cfg(any(test, feature = "oracle"))]
 pub mod differential;
 
-pub use view::{JsonView, Raw};
+pub use view::{JsonView, Member, Members, Raw};
 
 use crate::json_text::push_u64;
 use crate::requests::RequestBody;
@@ -46,7 +46,8 @@ pub fn check(
         Err(e) => return Err(malformed(bytes, &e)),
     };
     let mut out = walk.finish();
-    rules(Raw(&bytes[start.0..start.1]), &mut out);
+    let members = walk.root_members().map(|places| Members { text: bytes, places });
+    rules(Raw(&bytes[start.0..start.1], members), &mut out);
     Ok(crate::violation::capped(out))
 }
 

@@ -46,6 +46,18 @@ pub struct Str {
     pub chars: usize,
 }
 
+/// The bytes that end a run of plain ASCII in a string: a quote, a
+/// backslash, a control character or a byte of a multi-byte character.
+const NOT_PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b < 0x20 || b >= 0x80 || b == b'"' as usize || b == b'\\' as usize;
+        b += 1;
+    }
+    t
+};
+
 pub type Result<T> = core::result::Result<T, SyntaxError>;
 
 const EOF_LIST: &str = "EOF while parsing a list";
@@ -236,6 +248,20 @@ impl<'a> Reader<'a> {
     /// A string's content, after its opening quote, through its closing quote.
     pub fn string(&mut self) -> Result<Str> {
         let start = self.i;
+        // Most strings are plain ASCII up to their closing quote: then they
+        // are valid UTF-8 and have one character per byte, with no second pass.
+        let rest = &self.bytes[self.i..];
+        if let Some(n) = rest.iter().position(|&b| NOT_PLAIN[b as usize]) {
+            if rest[n] == b'"' {
+                self.i += n + 1;
+                return Ok(Str {
+                    start,
+                    end: self.i - 1,
+                    escaped: false,
+                    chars: n,
+                });
+            }
+        }
         let mut escaped = false;
         let mut chars = 0usize;
         // Decoded length up to the first invalid UTF-8 byte sequence, if any:

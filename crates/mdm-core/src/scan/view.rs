@@ -19,10 +19,39 @@ pub trait JsonView<'a>: Copy {
 /// One JSON value as bytes, already checked by the validator (so reading it
 /// needs no error handling), without surrounding whitespace.
 #[derive(Debug, Clone, Copy)]
-pub struct Raw<'a>(pub &'a [u8]);
+pub struct Raw<'a>(pub &'a [u8], pub Option<Members<'a>>);
+
+/// Where the members of the body's top-level object are, recorded by the
+/// walk as it reads them, so that the rules' `get` on the body looks them up
+/// instead of scanning the whole text again.
+#[derive(Debug, Clone, Copy)]
+pub struct Members<'a> {
+    pub text: &'a [u8],
+    /// Byte ranges in `text` of each member's key content and of its value.
+    pub places: &'a [Member],
+}
+
+/// One member's key content and value, as byte ranges.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Member {
+    pub key: (u32, u32),
+    pub value: (u32, u32),
+}
 
 impl<'a> JsonView<'a> for Raw<'a> {
     fn get(self, key: &str) -> Option<Self> {
+        if let Some(m) = self.1 {
+            // The last member with that key, as in a parsed map.
+            return m.places.iter().rev().find_map(|p| {
+                let name = m.text.get(p.key.0 as usize..p.key.1 as usize)?;
+                key_is(name, key).then(|| {
+                    Raw(
+                        m.text.get(p.value.0 as usize..p.value.1 as usize).unwrap_or_default(),
+                        None,
+                    )
+                })
+            });
+        }
         let b = self.0;
         if b.first() != Some(&b'{') {
             return None;
@@ -41,7 +70,7 @@ impl<'a> JsonView<'a> for Raw<'a> {
             let start = skip_ws(b, skip_ws(b, key_end) + 1);
             let end = skip_value(b, start);
             if key_is(name, key) {
-                found = Some(Raw(b.get(start..end).unwrap_or_default()));
+                found = Some(Raw(b.get(start..end).unwrap_or_default(), None));
             }
             i = skip_ws(b, end);
         }
@@ -83,7 +112,7 @@ impl<'a> JsonView<'a> for Raw<'a> {
                 Some(_) => {
                     let start = i;
                     i = skip_value(b, i);
-                    Some(Raw(b.get(start..i).unwrap_or_default()))
+                    Some(Raw(b.get(start..i).unwrap_or_default(), None))
                 }
             }
         }))
@@ -127,12 +156,15 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 /// The index after the string starting at `i` (its opening quote).
 fn skip_string(b: &[u8], mut i: usize) -> usize {
     i += 1;
-    while let Some(&c) = b.get(i) {
-        match c {
-            b'"' => return i + 1,
-            b'\\' => i += 2,
-            _ => i += 1,
+    while let Some(n) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'"' || c == b'\\'))
+    {
+        i += n;
+        if b[i] == b'"' {
+            return i + 1;
         }
+        i += 2;
     }
     b.len()
 }

@@ -7,7 +7,7 @@
 //! member order need not be the schema's.
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::decode_into;
+use super::view::{decode_into, Member};
 use crate::json_text::{push_u64, with_number};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
@@ -69,9 +69,15 @@ struct Found {
     violation: Violation,
 }
 
+/// How many top-level members the walk records for the rules (more: they scan).
+const MEMBERS: usize = 32;
+
 pub struct Walk<'a> {
     pub r: Reader<'a>,
     found: Vec<Found>,
+    /// The top-level object's members, when it is one with at most `MEMBERS`.
+    members: [Member; MEMBERS],
+    member_count: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -79,6 +85,8 @@ impl<'a> Walk<'a> {
         Walk {
             r: Reader::new(bytes),
             found: Vec::new(),
+            members: [Member::default(); MEMBERS],
+            member_count: 0,
         }
     }
 
@@ -92,15 +100,31 @@ impl<'a> Walk<'a> {
         Ok(start)
     }
 
+    /// Where the top-level object's members are (`None`: not an object, or
+    /// more members than recorded).
+    pub fn root_members(&self) -> Option<&[Member]> {
+        let top_object = self.r.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        (top_object && self.member_count <= MEMBERS).then(|| &self.members[..self.member_count])
+    }
+
     /// The violations found, in the oracle's order.
-    pub fn finish(self) -> Vec<Violation> {
-        merge_sort(self.found).into_iter().map(|f| f.violation).collect()
+    pub fn finish(&mut self) -> Vec<Violation> {
+        let found = std::mem::take(&mut self.found);
+        // Usually found in order already (members in schema order).
+        let sorted = found.windows(2).all(|w| w[0].order <= w[1].order);
+        let found = match found.len() {
+            _ if sorted => found,
+            // Short lists: in place, without the merge sort's allocations.
+            0..=32 => insertion_sort(found),
+            _ => merge_sort(found),
+        };
+        found.into_iter().map(|f| f.violation).collect()
     }
 
     fn push(&mut self, at: &At, code: Code, message: impl Into<String>) {
-        let mut order = Vec::new();
+        let mut order = Vec::with_capacity(4);
         at.order(&mut order);
-        let mut path = String::new();
+        let mut path = String::with_capacity(32);
         at.render(&mut path);
         self.found.push(Found {
             order,
@@ -197,39 +221,58 @@ impl<'a> Walk<'a> {
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
         let mut seen: u128 = 0;
         let mut first = true;
+        let root = matches!(at, At::Root);
         while let Some(key) = self.r.next_key(first)? {
             first = false;
-            let Some(fields) = fields else {
-                self.value(None, at)?;
+            if !root {
+                self.member(fields, key, at, &mut seen)?;
                 continue;
-            };
-            match self.field_index(fields, key) {
-                Some(i) => {
-                    let field = &fields[i];
-                    let child = At::Field(at, field.name, i as u16);
-                    if seen & (1 << i) != 0 && !self.found.is_empty() {
-                        // A repeated key: the last one counts, as in a parsed map.
-                        let mut prefix = Vec::new();
-                        child.order(&mut prefix);
-                        self.found.retain(|f| !f.order.starts_with(&prefix));
-                    }
-                    seen |= 1 << i;
-                    let schema = if field.nullable && self.r.whitespace() == Some(b'n') {
-                        None
-                    } else {
-                        Some(&field.schema)
-                    };
-                    self.value(schema, &child)?;
-                }
-                None => {
-                    self.value(None, at)?;
-                    self.unknown(key, at);
-                }
             }
+            self.r.whitespace();
+            let start = self.r.i;
+            self.member(fields, key, at, &mut seen)?;
+            if let Some(m) = self.members.get_mut(self.member_count) {
+                *m = Member {
+                    key: (key.start as u32, key.end as u32),
+                    value: (start as u32, self.r.i as u32),
+                };
+            }
+            self.member_count += 1;
         }
         for (i, field) in fields.unwrap_or_default().iter().enumerate() {
             if field.required && seen & (1 << i) == 0 {
                 self.push(&At::Field(at, field.name, i as u16), Code::Required, "is required");
+            }
+        }
+        Ok(())
+    }
+
+    /// One member's value, after its key.
+    fn member(&mut self, fields: Option<&'static [Field]>, key: Str, at: &At, seen: &mut u128) -> Result<()> {
+        let Some(fields) = fields else {
+            return self.value(None, at);
+        };
+        match self.field_index(fields, key) {
+            Some(i) => {
+                let field = &fields[i];
+                let child = At::Field(at, field.name, i as u16);
+                if *seen & (1 << i) != 0 && !self.found.is_empty() {
+                    // A repeated key: the last one counts, as in a parsed map.
+                    let mut prefix = Vec::new();
+                    child.order(&mut prefix);
+                    self.found.retain(|f| !f.order.starts_with(&prefix));
+                }
+                *seen |= 1 << i;
+                let schema = if field.nullable && self.r.whitespace() == Some(b'n') {
+                    None
+                } else {
+                    Some(&field.schema)
+                };
+                self.value(schema, &child)?;
+            }
+            None => {
+                self.value(None, at)?;
+                self.unknown(key, at);
             }
         }
         Ok(())
@@ -248,13 +291,13 @@ impl<'a> Walk<'a> {
 
     fn unknown(&mut self, key: Str, at: &At) {
         let name = self.text(key).into_owned();
-        let mut order = Vec::new();
+        let mut order = Vec::with_capacity(4);
         at.order(&mut order);
         order.push(Rank::Unknown(name.clone()));
         if self.found.iter().any(|f| f.order == order) {
             return;
         }
-        let mut path = String::new();
+        let mut path = String::with_capacity(32);
         at.render(&mut path);
         if !path.is_empty() {
             path.push('.');
@@ -379,6 +422,18 @@ impl<'a> Walk<'a> {
             self.push(at, Code::Max, with_number("must be at most ", bound(rule.max), ""));
         }
     }
+}
+
+/// A stable sort by place for short lists.
+fn insertion_sort(mut v: Vec<Found>) -> Vec<Found> {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && v[j - 1].order > v[j].order {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    v
 }
 
 /// A stable sort by place, by hand: the standard library's sorts are several
