@@ -31,7 +31,13 @@ pub fn raw_json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErro
 }
 
 fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
-    let bytes = serde_json::to_vec(body).map_err(ApiError::internal)?;
+    json_bytes_response(status, serde_json::to_vec(body).map_err(ApiError::internal)?)
+}
+
+/// The JSON response around `bytes`: not generic and never inlined, so the
+/// headers are built by one copy in the wasm, not one per body type.
+#[inline(never)]
+fn json_bytes_response(status: u16, bytes: Vec<u8>) -> Result<Response, ApiError> {
     let headers = Headers::new();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     headers.set("Cache-Control", "no-store")?;

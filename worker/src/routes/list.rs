@@ -25,7 +25,7 @@ use mdm_core::lifecycle::sql::TokenTable;
 use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
 use crate::ctx::Ctx;
-use crate::db::{Db, Param, MAX_SAFE_INTEGER};
+use crate::db::{BatchResult, Db, Param, MAX_SAFE_INTEGER};
 use crate::dispatch::Scope;
 use crate::http::ApiError;
 
@@ -181,7 +181,7 @@ pub async fn fetch_at<T: DeserializeOwned>(
     fetch_inner(db, listing, q, org_id, w, Some(now_ms)).await
 }
 
-/// The count and the page go to D1 as one batch: one round trip.
+/// [`fetch_rows`], each row then decoded as a `T`.
 async fn fetch_inner<T: DeserializeOwned>(
     db: &Db,
     listing: &Listing,
@@ -190,6 +190,25 @@ async fn fetch_inner<T: DeserializeOwned>(
     w: Where,
     now_ms: Option<i64>,
 ) -> Result<Page<T>, ApiError> {
+    let (total, rows) = fetch_rows(db, listing, q, org_id, w, now_ms).await?;
+    let items = match rows {
+        Some(rows) => rows.rows()?,
+        None => Vec::new(),
+    };
+    Ok(Page::new(items, total, q))
+}
+
+/// The count and the page go to D1 as one batch: one round trip. Not
+/// generic (one copy in the wasm): the total, and the page's rows undecoded
+/// (none past the last page or with `limit=0`).
+async fn fetch_rows(
+    db: &Db,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+    now_ms: Option<i64>,
+) -> Result<(u64, Option<BatchResult>), ApiError> {
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
     let mut stmts = Vec::with_capacity(2);
@@ -230,7 +249,7 @@ async fn fetch_inner<T: DeserializeOwned>(
         }
         _ => false,
     };
-    let results = db.batch(stmts).await?;
+    let mut results = db.batch(stmts).await?;
     #[derive(Deserialize)]
     struct Count {
         n: i64,
@@ -238,12 +257,12 @@ async fn fetch_inner<T: DeserializeOwned>(
     let count = results.first().ok_or_else(|| ApiError::internal("batch: no count"))?;
     let total = count.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
     let items = if q.limit == 0 || q.offset() >= total {
-        Vec::new()
+        None
     } else if page_query {
-        results
-            .get(1)
-            .ok_or_else(|| ApiError::internal("batch: no page"))?
-            .rows()?
+        if results.len() < 2 {
+            return Err(ApiError::internal("batch: no page"));
+        }
+        Some(results.swap_remove(1))
     } else {
         return Err(ApiError::internal(format!(
             "list: limit {} / offset {}",
@@ -251,7 +270,7 @@ async fn fetch_inner<T: DeserializeOwned>(
             q.offset()
         )));
     };
-    Ok(Page::new(items, total, q))
+    Ok((total, items))
 }
 
 /// The page of the organization's rows the request's list query asks for:
