@@ -36,7 +36,11 @@ const BUDGETS = {
   // and AbortSignal.timeout called directly), HMAC in WebCrypto. Merged with
   // main at 82f7046: 497.2 kB. Not yet looked into where it goes.
   // device.stateChanged from administrators' device actions: 498.5 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 499_000]],
+  // Issue 14 (BENCHMARKS.md, section 0b): no ICU4X behind the url crate
+  // (idna_adapter 1.0.0), one D1 decoding path (rows decoded by serde_json,
+  // the query paths of Db, lists and edits no longer generic), the JSON
+  // response built once, wasm-opt -O1 without memory-packing: 429.2 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 429_700]],
 };
 const which = process.argv.slice(2);
 let over = false;

@@ -354,7 +354,12 @@ impl Db {
 
     /// The first row (or its `column`), undecoded: [`Db::first`] and
     /// [`Db::value`] for every type share this one path.
-    async fn first_row(&self, sql: &str, params: &[Param], column: Option<&str>) -> Result<Option<JsRow>, ApiError> {
+    pub async fn first_row(
+        &self,
+        sql: &str,
+        params: &[Param],
+        column: Option<&str>,
+    ) -> Result<Option<JsRow>, ApiError> {
         if let Some(r) = self.single(sql, params).await? {
             let Some(row) = r.js_rows()?.into_iter().next() else {
                 return Ok(None);
@@ -414,7 +419,12 @@ impl BatchResult {
 
     /// The first row, if any.
     pub fn first<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
-        self.js_rows()?.into_iter().next().map(|row| row.decode()).transpose()
+        self.first_row()?.map(|row| row.decode()).transpose()
+    }
+
+    /// The first row, undecoded.
+    pub fn first_row(&self) -> Result<Option<JsRow>, ApiError> {
+        Ok(self.js_rows()?.into_iter().next())
     }
 
     /// The rows as D1 answered them: one copy of this path for every row type.
@@ -435,10 +445,10 @@ impl BatchResult {
 /// serde_json ([`JsRow::decode`]), the decoder request bodies already use, so
 /// the D1 paths above are compiled once, not once per row type.
 #[derive(serde::Deserialize)]
-struct JsRow(#[serde(with = "worker::serde_wasm_bindgen::preserve")] JsValue);
+pub struct JsRow(#[serde(with = "worker::serde_wasm_bindgen::preserve")] JsValue);
 
 impl JsRow {
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
         serde_json::from_str(&self.json()?).map_err(|e| ApiError::internal(format!("D1 row: {e}")))
     }
 
