@@ -32,6 +32,15 @@ done
 start=$SECONDS
 cd worker
 worker-build --release
+# wasm-opt here rather than in worker-build (off in worker/Cargo.toml): -O1
+# without memory-packing gives the smallest gzip of the variants measured
+# (BENCHMARKS.md, section 0b: -O, worker-build's default, and -Oz are larger
+# gzipped; memory-packing splits the data section into segments that
+# compress worse). The features are the ones worker-build enables.
+"$WASM_OPT_BIN" build/index_bg.wasm -o build/index_bg.opt.wasm -O1 --skip-pass=memory-packing \
+  --enable-mutable-globals --enable-sign-ext --enable-nontrapping-float-to-int --enable-bulk-memory \
+  --enable-multivalue --enable-reference-types --enable-exception-handling
+mv build/index_bg.opt.wasm build/index_bg.wasm
 # worker-build leaves the previous index.js when only the wasm changed; make
 # the skip check above see this build.
 touch build/index.js

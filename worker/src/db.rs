@@ -341,8 +341,13 @@ impl Db {
 
     /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
     pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
+        decode_rows(&self.all_rows(sql, params).await?)
+    }
+
+    /// [`Db::all`] before decoding: the one copy of the query's path for every row type.
+    async fn all_rows(&self, sql: &str, params: &[Param]) -> Result<Vec<JsRow>, ApiError> {
         if let Some(r) = self.single(sql, params).await? {
-            return r.rows();
+            return r.js_rows();
         }
         let stmt = self.stmt(sql, params)?;
         self.trip();
@@ -355,12 +360,10 @@ impl Db {
 
     /// The first row, if any.
     pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
-        if let Some(r) = self.single(sql, params).await? {
-            return r.first();
-        }
-        let stmt = self.stmt(sql, params)?;
-        self.trip();
-        stmt.inner.first(None).await.map_err(d1_error)
+        self.first_row(sql, params, None)
+            .await?
+            .map(|row| row.decode())
+            .transpose()
     }
 
     /// One column of the first row (e.g. `SELECT count(*) AS n ...` with `"n"`).
@@ -370,20 +373,33 @@ impl Db {
         params: &[Param],
         column: &str,
     ) -> Result<Option<T>, ApiError> {
+        self.first_row(sql, params, Some(column))
+            .await?
+            .map(|value| value.decode())
+            .transpose()
+    }
+
+    /// The first row (or its `column`), undecoded: [`Db::first`] and
+    /// [`Db::value`] for every type share this one path.
+    pub async fn first_row(
+        &self,
+        sql: &str,
+        params: &[Param],
+        column: Option<&str>,
+    ) -> Result<Option<JsRow>, ApiError> {
         if let Some(r) = self.single(sql, params).await? {
-            return match r.first::<serde_json::Value>()? {
-                Some(row) => row
-                    .get(column)
-                    .cloned()
-                    .map(serde_json::from_value)
-                    .transpose()
-                    .map_err(ApiError::internal),
-                None => Ok(None),
+            let Some(row) = r.js_rows()?.into_iter().next() else {
+                return Ok(None);
+            };
+            return match column {
+                None => Ok(Some(row)),
+                // D1's first(column) answers SQL NULL as null, read here as none.
+                Some(column) => Ok(row.column(column).filter(|v| !v.0.is_null() && !v.0.is_undefined())),
             };
         }
         let stmt = self.stmt(sql, params)?;
         self.trip();
-        stmt.inner.first(Some(column)).await.map_err(d1_error)
+        stmt.inner.first(column).await.map_err(d1_error)
     }
 
     /// A write: how many rows changed.
@@ -430,20 +446,64 @@ pub struct BatchResult(worker::D1Result);
 
 impl BatchResult {
     pub fn rows<T: DeserializeOwned>(&self) -> Result<Vec<T>, ApiError> {
+        decode_rows(&self.js_rows()?)
+    }
+
+    /// The first row, if any.
+    pub fn first<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
+        self.first_row()?.map(|row| row.decode()).transpose()
+    }
+
+    /// The first row, undecoded.
+    pub fn first_row(&self) -> Result<Option<JsRow>, ApiError> {
+        Ok(self.js_rows()?.into_iter().next())
+    }
+
+    /// The rows as D1 answered them: one copy of this path for every row type.
+    fn js_rows(&self) -> Result<Vec<JsRow>, ApiError> {
         if let Some(err) = self.0.error() {
             return Err(ApiError::Internal(err));
         }
         self.0.results().map_err(d1_error)
     }
 
-    /// The first row, if any.
-    pub fn first<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
-        Ok(self.rows()?.into_iter().next())
-    }
-
     pub fn meta(&self) -> Result<RunMeta, ApiError> {
         meta(&self.0)
     }
+}
+
+/// A row (or a value) as D1 answered it, a JavaScript value, kept as it is
+/// by serde-wasm-bindgen. Every row type is decoded from its JSON text by
+/// serde_json ([`JsRow::decode`]), the decoder request bodies already use, so
+/// the D1 paths above are compiled once, not once per row type.
+#[derive(serde::Deserialize)]
+pub struct JsRow(#[serde(with = "worker::serde_wasm_bindgen::preserve")] JsValue);
+
+impl JsRow {
+    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        serde_json::from_str(&self.json()?).map_err(|e| ApiError::internal(format!("D1 row: {e}")))
+    }
+
+    /// The JSON text of the value. D1 answers numbers, text and null (the
+    /// worker reads no BLOB column), all of which JSON carries as they are.
+    #[inline(never)]
+    fn json(&self) -> Result<String, ApiError> {
+        worker::js_sys::JSON::stringify(&self.0)
+            .ok()
+            .and_then(|s| s.as_string())
+            .ok_or_else(|| ApiError::internal("D1 row: not JSON"))
+    }
+
+    /// A column of a row object.
+    fn column(&self, name: &str) -> Option<JsRow> {
+        worker::js_sys::Reflect::get(&self.0, &JsValue::from_str(name))
+            .ok()
+            .map(JsRow)
+    }
+}
+
+fn decode_rows<T: DeserializeOwned>(rows: &[JsRow]) -> Result<Vec<T>, ApiError> {
+    rows.iter().map(JsRow::decode).collect()
 }
 
 fn meta(result: &worker::D1Result) -> Result<RunMeta, ApiError> {

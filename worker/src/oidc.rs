@@ -189,8 +189,10 @@ fn cached_key(url: &str, alg: Alg, kid: Option<&str>) -> (Option<Value>, Option<
 
 async fn fetch_keys(url: &str, now_ms: i64) -> Result<(), ApiError> {
     let unavailable = |why: String| ApiError::IdentityProviderUnavailable(format!("key set {url}: {why}"));
-    let parsed = worker::Url::parse(url).map_err(|e| unavailable(e.to_string()))?;
-    let mut resp = worker::Fetch::Url(parsed)
+    // The runtime's URL parser reads the URL (the worker's own `url` crate
+    // has no Unicode host support: Cargo.lock pins `idna_adapter` 1.0.0).
+    let request = worker::Request::new(url, worker::Method::Get).map_err(|e| unavailable(e.to_string()))?;
+    let mut resp = worker::Fetch::Request(request)
         .send()
         .await
         .map_err(|e| unavailable(e.to_string()))?;

@@ -6,7 +6,7 @@
 //!   organization. A versioned resource bumps `version` (and `updated_at`)
 //!   in that same statement exactly when a sent value differs from the
 //!   stored one: SET expressions read the row as it was.
-//! - [`delete`]: a DELETE refused while anything still refers to the entity
+//! - [`delete_row`]: a DELETE refused while anything still refers to the entity
 //!   (409 / 5012, `details` counting the referrers by kind). The check is a
 //!   condition of the DELETE itself (`... AND NOT EXISTS (referrer)`), in
 //!   one D1 batch with the detaching of DELETED tokens and devices (kept as
@@ -19,7 +19,7 @@ use mdm_core::lifecycle::sql::{device_not_deleted, AOSP_TOKENS, WIN_TOKENS};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{Db, Param};
+use crate::db::{Db, JsRow, Param};
 use crate::dispatch::Scope;
 use crate::endpoint::ParamKind;
 use crate::http::error::EntityInUse;
@@ -49,7 +49,12 @@ impl Editable {
 
     /// The row of the path in the organization, or 404.
     pub async fn find<T: DeserializeOwned>(&self, ctx: &Ctx, scope: &Scope) -> Result<T, ApiError> {
-        find(&ctx.db()?, self.table, self.columns, self.id(scope)?, &scope.org()?.id).await
+        self.find_row(ctx, scope).await?.decode()
+    }
+
+    /// [`Editable::find`] before decoding: one copy whatever the row type.
+    async fn find_row(&self, ctx: &Ctx, scope: &Scope) -> Result<JsRow, ApiError> {
+        find_row(&ctx.db()?, self.table, self.columns, self.id(scope)?, &scope.org()?.id).await
     }
 
     /// A PUT's changes to this table.
@@ -65,9 +70,17 @@ impl Editable {
         scope: &Scope,
         update: Update,
     ) -> Result<Option<T>, ApiError> {
+        self.update_row(ctx, scope, update)
+            .await?
+            .map(|row| row.decode())
+            .transpose()
+    }
+
+    /// [`Editable::update`] before decoding: one copy whatever the row type.
+    async fn update_row(&self, ctx: &Ctx, scope: &Scope, update: Update) -> Result<Option<JsRow>, ApiError> {
         self.target(scope)?;
         update
-            .run(&ctx.db()?, self.id(scope)?, &scope.org()?.id, ctx.now_ms)
+            .run_row(&ctx.db()?, self.id(scope)?, &scope.org()?.id, ctx.now_ms)
             .await
     }
 
@@ -78,15 +91,20 @@ impl Editable {
         Ok(())
     }
 
-    /// Deletes the row of the path unless a referrer counts ([`delete`]).
+    /// Deletes the row of the path unless a referrer counts ([`delete_row`]).
     pub async fn delete<T: DeserializeOwned>(
         &self,
         ctx: &Ctx,
         scope: &Scope,
         referrers: &[Referrer],
     ) -> Result<T, ApiError> {
+        self.delete_row(ctx, scope, referrers).await?.decode()
+    }
+
+    /// [`Editable::delete`] before decoding: one copy whatever the row type.
+    async fn delete_row(&self, ctx: &Ctx, scope: &Scope, referrers: &[Referrer]) -> Result<JsRow, ApiError> {
         self.target(scope)?;
-        delete(
+        delete_row(
             &ctx.db()?,
             self.table,
             self.columns,
@@ -94,21 +112,18 @@ impl Editable {
             &scope.org()?.id,
             referrers,
         )
-        .await
+        .await?
+        .first_row()?
+        .ok_or_else(|| ApiError::internal("a DELETE that returned a row returned none"))
     }
 }
 
-/// The stored row `id` of `table` in the organization, or 404.
-pub async fn find<T: DeserializeOwned>(
-    db: &Db,
-    table: &str,
-    columns: &str,
-    id: Param,
-    org_id: &str,
-) -> Result<T, ApiError> {
-    db.first(
+/// The stored row `id` of `table` in the organization (undecoded), or 404.
+async fn find_row(db: &Db, table: &str, columns: &str, id: Param, org_id: &str) -> Result<JsRow, ApiError> {
+    db.first_row(
         &format!("SELECT {columns} FROM {table} WHERE id = ?1 AND organization_id = ?2"),
         &[id, org_id.into()],
+        None,
     )
     .await?
     .ok_or(ApiError::NotFound)
@@ -237,17 +252,11 @@ impl Update {
         (sql, values)
     }
 
-    /// Runs it: the row as written, or `None` when no row of the
-    /// organization has that id or a guard failed.
-    pub async fn run<T: DeserializeOwned>(
-        self,
-        db: &Db,
-        id: Param,
-        org_id: &str,
-        now: i64,
-    ) -> Result<Option<T>, ApiError> {
+    /// Runs it: the row as written (undecoded), or `None` when no row of
+    /// the organization has that id or a guard failed.
+    async fn run_row(self, db: &Db, id: Param, org_id: &str, now: i64) -> Result<Option<JsRow>, ApiError> {
         let (sql, values) = self.sql(id, org_id, now);
-        db.first(&sql, &values).await
+        db.first_row(&sql, &values, None).await
     }
 }
 
@@ -351,27 +360,12 @@ pub fn assigned(column: &str, key: &str, direct: Option<&str>) -> String {
 }
 
 /// Deletes row `id` of `table` in the organization unless a referrer
-/// counts: the deleted row, else 404 (no such row here) or 409 / 5012 with
+/// counts: the DELETE's result (the deleted row), else 404 (no such row here) or 409 / 5012 with
 /// the counts. One D1 batch: detach the rows that do not count, delete
 /// (both conditional on nothing counting), then read the counts and whether
 /// the row is still there.
-pub async fn delete<T: DeserializeOwned>(
-    db: &Db,
-    table: &str,
-    columns: &str,
-    id: Param,
-    org_id: &str,
-    referrers: &[Referrer],
-) -> Result<T, ApiError> {
-    // The batch and its reading are not generic: one copy in the wasm
-    // whatever the row type; only the deleted row's reading is.
-    delete_row(db, table, columns, id, org_id, referrers)
-        .await?
-        .first::<T>()?
-        .ok_or_else(|| ApiError::internal("a DELETE that returned a row returned none"))
-}
-
-/// [`delete`] up to the DELETE's own result (a row was deleted).
+/// The batch and its reading are not generic: one copy in the wasm whatever
+/// the row type; only the deleted row's decoding is ([`Editable::delete`]).
 async fn delete_row(
     db: &Db,
     table: &str,

@@ -244,7 +244,7 @@ pub async fn fetch<T: DeserializeOwned>(
     org_id: &str,
     w: Where,
 ) -> Result<Page<T>, ApiError> {
-    Ok(fetch_inner::<T, ()>(db, listing, q, org_id, w, None, None).await?.0)
+    fetch_inner(db, listing, q, org_id, w, None).await
 }
 
 /// [`fetch`] for a token list: its `status` filter and sort see the status
@@ -257,9 +257,7 @@ pub async fn fetch_at<T: DeserializeOwned>(
     w: Where,
     now_ms: i64,
 ) -> Result<Page<T>, ApiError> {
-    Ok(fetch_inner::<T, ()>(db, listing, q, org_id, w, Some(now_ms), None)
-        .await?
-        .0)
+    fetch_inner(db, listing, q, org_id, w, Some(now_ms)).await
 }
 
 /// [`fetch`] (or [`fetch_at`] with `now_ms`) with the statements `expand`
@@ -274,19 +272,55 @@ pub async fn fetch_expanded<T: DeserializeOwned, P>(
     now_ms: Option<i64>,
     expand: Expand<'_, P>,
 ) -> Result<(Page<T>, Option<(P, Vec<BatchResult>)>), ApiError> {
-    fetch_inner(db, listing, q, org_id, w, now_ms, Some(expand)).await
+    let mut pending = None;
+    let mut add = |db: &Db, rows: &RowsSql, stmts: &mut Vec<Stmt>| -> Result<(), ApiError> {
+        // The expansion's indices count from the first statement after the page.
+        let mut more = Vec::new();
+        pending = Some(expand(db, rows, &mut more)?);
+        stmts.extend(more);
+        Ok(())
+    };
+    let (total, rows, extras) = fetch_rows(db, listing, q, org_id, w, now_ms, Some(&mut add)).await?;
+    let items = match rows {
+        Some(rows) => rows.rows()?,
+        None => Vec::new(),
+    };
+    Ok((Page::new(items, total, q), pending.map(|p| (p, extras))))
 }
 
-/// The count, the page and its expansions go to D1 as one batch: one round trip.
-async fn fetch_inner<T: DeserializeOwned, P>(
+/// [`fetch_rows`], each row then decoded as a `T`.
+async fn fetch_inner<T: DeserializeOwned>(
     db: &Db,
     listing: &Listing,
     q: &ListQuery,
     org_id: &str,
     w: Where,
     now_ms: Option<i64>,
-    expand: Option<Expand<'_, P>>,
-) -> Result<(Page<T>, Option<(P, Vec<BatchResult>)>), ApiError> {
+) -> Result<Page<T>, ApiError> {
+    let (total, rows, _) = fetch_rows(db, listing, q, org_id, w, now_ms, None).await?;
+    let items = match rows {
+        Some(rows) => rows.rows()?,
+        None => Vec::new(),
+    };
+    Ok(Page::new(items, total, q))
+}
+
+/// Statements a list adds after its page, in the same batch (see [`fetch_expanded`]).
+type AddToBatch<'a> = &'a mut dyn FnMut(&Db, &RowsSql, &mut Vec<Stmt>) -> Result<(), ApiError>;
+
+/// The count, the page and its expansions go to D1 as one batch: one round
+/// trip. Not generic (one copy in the wasm): the total, the page's rows
+/// undecoded (none past the last page or with `limit=0`), and the results
+/// of the statements `expand` added.
+async fn fetch_rows(
+    db: &Db,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+    now_ms: Option<i64>,
+    expand: Option<AddToBatch<'_>>,
+) -> Result<(u64, Option<BatchResult>, Vec<BatchResult>), ApiError> {
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
@@ -333,15 +367,9 @@ async fn fetch_inner<T: DeserializeOwned, P>(
         }
         _ => None,
     };
-    let pending = match (expand, &page_query) {
-        (Some(expand), Some(rows)) => {
-            let mut more = Vec::new();
-            let pending = expand(db, rows, &mut more)?;
-            stmts.extend(more);
-            Some(pending)
-        }
-        _ => None,
-    };
+    if let (Some(expand), Some(rows)) = (expand, &page_query) {
+        expand(db, rows, &mut stmts)?;
+    }
     let mut results = db.batch(stmts).await?;
     #[derive(Deserialize)]
     struct Count {
@@ -349,13 +377,14 @@ async fn fetch_inner<T: DeserializeOwned, P>(
     }
     let count = results.first().ok_or_else(|| ApiError::internal("batch: no count"))?;
     let total = count.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
+    let extras = results.split_off(results.len().min(2));
     let items = if q.limit == 0 || q.offset() >= total {
-        Vec::new()
+        None
     } else if page_query.is_some() {
-        results
-            .get(1)
-            .ok_or_else(|| ApiError::internal("batch: no page"))?
-            .rows()?
+        if results.len() < 2 {
+            return Err(ApiError::internal("batch: no page"));
+        }
+        Some(results.swap_remove(1))
     } else {
         return Err(ApiError::internal(format!(
             "list: limit {} / offset {}",
@@ -363,8 +392,7 @@ async fn fetch_inner<T: DeserializeOwned, P>(
             q.offset()
         )));
     };
-    let expanded = pending.map(|p| (p, results.split_off(results.len().min(2))));
-    Ok((Page::new(items, total, q), expanded))
+    Ok((total, items, extras))
 }
 
 /// The page of the organization's rows the request's list query asks for:
