@@ -187,8 +187,11 @@ const KINDS = {
   windows: { table: "win_enrollment_tokens", status: "state", perm: "mdm.windows.enrollmentToken" },
 } as const;
 
+// Token values are sealed at rest since migration 0009 (value_key + sealed).
+// This worker shows the lookup key where the value was: it skips the AES-GCM
+// open the Rust worker does for each live token a revealing caller sees.
 const COLUMNS =
-  "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, management_mode, perpetual, value, " +
+  "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, management_mode, perpetual, value_key AS value, " +
   "expires_at, aos_device_id, policy_assignments, display_name, tags, dpc_build_tag, push_notification_provider, " +
   "created_at, updated_at";
 const STATUSES = ["PENDING", "PROCESSING", "DONE", "EXPIRED"];

@@ -92,7 +92,15 @@ const rustWorker = (dir) => ({
   compatibilityDate: COMPAT,
   d1Databases: { DB: D1_ID },
   d1Persist: join(dir, "v3/d1"),
-  bindings: { AUTH_SECRET: SECRET, ...CREDENTIAL_KEYS, ENROLLMENT_HOST: "http://127.0.0.1:8787" },
+  // A loopback http:// enrollment host is allowed only in development.
+  bindings: { AUTH_SECRET: SECRET, ...CREDENTIAL_KEYS, ENROLLMENT_HOST: "http://127.0.0.1:8787", ENVIRONMENT: "development" },
+  // The rate limiters production has (wrangler.toml), with limits no phase
+  // reaches: each request consults them as it would deployed, and the worker
+  // does not log a missing binding on every request.
+  ratelimits: {
+    API_LIMITER: { simple: { limit: 1_000_000_000, period: 60 } },
+    DEVICE_FAILURE_LIMITER: { simple: { limit: 1_000_000_000, period: 60 } },
+  },
 });
 const plainWorker = (dir) => ({
   modules: true,
