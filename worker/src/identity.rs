@@ -116,37 +116,38 @@ struct KeyRow {
 async fn api_key(ctx: &Ctx, key: &str, fresh: Fresh) -> Result<Principal, ApiError> {
     let db = ctx.db()?;
     let hash = secret_hash(key);
-    let row = match isolate_cache::get(&API_KEYS, &hash, fresh) {
-        Some(row) => Some(row),
-        None => {
-            let row: Option<KeyRow> = db
-                .first(
-                    "SELECT id, organization_id, permissions, expires_at, last_used_at FROM api_keys \
-                     WHERE key_hash = ?1 AND revoked_at IS NULL",
-                    params![&hash],
-                )
-                .await?;
-            row
-        }
-    };
-    let Some(mut row) = row else {
-        return Err(ApiError::InvalidToken);
-    };
     let now = ctx.now_ms;
+    // `last_used_at` is kept when the row is read from D1 (at least every
+    // CREDENTIAL_TTL_MS while the key is in use), never on a cache hit.
+    let load = || async {
+        let row: Option<KeyRow> = db
+            .first(
+                "SELECT id, organization_id, permissions, expires_at, last_used_at FROM api_keys \
+                 WHERE key_hash = ?1 AND revoked_at IS NULL",
+                params![&hash],
+            )
+            .await?;
+        let Some(mut row) = row else {
+            return Ok(None);
+        };
+        if row.last_used_at.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
+            // Conditional, so concurrent requests write it once a minute at most.
+            db.run(
+                "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 \
+                 AND (last_used_at IS NULL OR last_used_at <= ?1 - ?3)",
+                params![now, &row.id, LAST_USED_EVERY_MS],
+            )
+            .await?;
+            row.last_used_at = Some(now);
+        }
+        Ok(Some(row))
+    };
+    let row = isolate_cache::get_or_load(&API_KEYS, &hash, fresh, load)
+        .await?
+        .ok_or(ApiError::InvalidToken)?;
     if row.expires_at.is_some_and(|at| at <= now) {
         return Err(ApiError::InvalidToken);
     }
-    if row.last_used_at.is_none_or(|at| now - at >= LAST_USED_EVERY_MS) {
-        // Conditional, so concurrent requests write it once a minute at most.
-        db.run(
-            "UPDATE api_keys SET last_used_at = ?1 WHERE id = ?2 \
-             AND (last_used_at IS NULL OR last_used_at <= ?1 - ?3)",
-            params![now, &row.id, LAST_USED_EVERY_MS],
-        )
-        .await?;
-        row.last_used_at = Some(now);
-    }
-    isolate_cache::put(&API_KEYS, &hash, &row, fresh);
     let perms: Vec<String> = crate::routes::columns::from_json(&row.permissions)?;
     Ok(Principal::new(
         format!("apiKey:{}", row.id),
@@ -179,16 +180,11 @@ async fn oidc_principal(ctx: &Ctx, token: &str, fresh: Fresh) -> Result<Principa
         return Ok(principal);
     };
     let key = email.to_ascii_lowercase();
-    principal.grants = match isolate_cache::get(&MEMBERSHIPS, &key, fresh) {
-        Some(grants) => grants,
-        None => {
-            let grants = memberships(&db, &email).await?;
-            if !grants.is_empty() {
-                isolate_cache::put(&MEMBERSHIPS, &key, &grants, fresh);
-            }
-            grants
-        }
-    };
+    // No membership is not kept: a person added elsewhere is seen at once.
+    let load = || async { Ok(Some(memberships(&db, &email).await?).filter(|g: &Vec<Grant>| !g.is_empty())) };
+    principal.grants = isolate_cache::get_or_load(&MEMBERSHIPS, &key, fresh, load)
+        .await?
+        .unwrap_or_default();
     let admins = ctx.string_binding(PLATFORM_ADMINS_BINDING).unwrap_or_default();
     if is_listed(&admins, &email) {
         principal.grants.push(Grant {

@@ -9,7 +9,10 @@
 //! why its time-to-live is safe where it is declared.
 
 use std::cell::RefCell;
+use std::future::Future;
 use std::thread::LocalKey;
+
+use crate::http::ApiError;
 
 /// Where a gate may take what it resolves from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,9 +42,34 @@ impl<V: Clone + 'static> TtlCache<V> {
     }
 }
 
+/// The value under `key`: from the cache when `fresh` allows and the entry
+/// is young enough, else from `load` (D1), kept if found. The one way in:
+/// an entry's time is when D1 was read, and a hit never renews it, so a
+/// value used without pause still goes back to D1 every TTL.
+pub async fn get_or_load<V, F, Fut>(
+    cache: &'static LocalKey<TtlCache<V>>,
+    key: &str,
+    fresh: Fresh,
+    load: F,
+) -> Result<Option<V>, ApiError>
+where
+    V: Clone,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Option<V>, ApiError>>,
+{
+    if let Some(hit) = get(cache, key, fresh) {
+        return Ok(Some(hit));
+    }
+    let loaded = load().await?;
+    if let Some(value) = &loaded {
+        put(cache, key, value, fresh);
+    }
+    Ok(loaded)
+}
+
 /// The value under `key`, if `fresh` allows a cached one and it is young
 /// enough (a clock that went back does not make an entry younger).
-pub fn get<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, fresh: Fresh) -> Option<V> {
+fn get<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, fresh: Fresh) -> Option<V> {
     let Fresh::Cached { now_ms } = fresh else {
         return None;
     };
@@ -56,7 +84,7 @@ pub fn get<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, fresh: Fr
 
 /// Keep `value` under `key`, read at `fresh`'s time (nothing for a
 /// [`Fresh::Database`] read: that request does not measure the cache's time).
-pub fn put<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, value: &V, fresh: Fresh) {
+fn put<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, value: &V, fresh: Fresh) {
     let Fresh::Cached { now_ms } = fresh else {
         return;
     };

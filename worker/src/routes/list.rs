@@ -280,15 +280,11 @@ pub async fn fetch_expanded<T: DeserializeOwned, P>(
         stmts.extend(more);
         Ok(())
     };
-    let (total, rows, extras) = fetch_rows(db, listing, q, org_id, w, now_ms, Some(&mut add)).await?;
-    let items = match rows {
-        Some(rows) => rows.rows()?,
-        None => Vec::new(),
-    };
-    Ok((Page::new(items, total, q), pending.map(|p| (p, extras))))
+    let (total, rows, extras) = fetch_rows(db, listing, q, org_id, w, now_ms, &mut add).await?;
+    Ok((page_of(total, rows, q)?, pending.map(|p| (p, extras))))
 }
 
-/// [`fetch_rows`], each row then decoded as a `T`.
+/// [`fetch_rows`] without expansions, each row decoded as a `T`.
 async fn fetch_inner<T: DeserializeOwned>(
     db: &Db,
     listing: &Listing,
@@ -297,7 +293,12 @@ async fn fetch_inner<T: DeserializeOwned>(
     w: Where,
     now_ms: Option<i64>,
 ) -> Result<Page<T>, ApiError> {
-    let (total, rows, _) = fetch_rows(db, listing, q, org_id, w, now_ms, None).await?;
+    let (total, rows, _) = fetch_rows(db, listing, q, org_id, w, now_ms, &mut |_, _, _| Ok(())).await?;
+    page_of(total, rows, q)
+}
+
+/// The page's rows decoded (none past the last page or with `limit=0`).
+fn page_of<T: DeserializeOwned>(total: u64, rows: Option<BatchResult>, q: &ListQuery) -> Result<Page<T>, ApiError> {
     let items = match rows {
         Some(rows) => rows.rows()?,
         None => Vec::new(),
@@ -319,7 +320,7 @@ async fn fetch_rows(
     org_id: &str,
     w: Where,
     now_ms: Option<i64>,
-    expand: Option<AddToBatch<'_>>,
+    expand: AddToBatch<'_>,
 ) -> Result<(u64, Option<BatchResult>, Vec<BatchResult>), ApiError> {
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
@@ -367,7 +368,7 @@ async fn fetch_rows(
         }
         _ => None,
     };
-    if let (Some(expand), Some(rows)) = (expand, &page_query) {
+    if let Some(rows) = &page_query {
         expand(db, rows, &mut stmts)?;
     }
     let mut results = db.batch(stmts).await?;

@@ -67,14 +67,8 @@ pub fn forget(id: &str) {
 /// The row for `key` from the cache when `fresh` allows, else from D1 by
 /// `sql` (which binds the reference as ?1); a found row is remembered.
 async fn lookup(db: &Db, key: &str, reference: &str, sql: &str, fresh: Fresh) -> Result<Option<OrgRow>, ApiError> {
-    if let Some(row) = isolate_cache::get(&ORGS, key, fresh) {
-        return Ok(Some(row));
-    }
-    let row: Option<OrgRow> = db.first(sql, params![reference]).await?;
-    if let Some(row) = &row {
-        isolate_cache::put(&ORGS, key, row, fresh);
-    }
-    Ok(row)
+    let params = params![reference].to_vec();
+    isolate_cache::get_or_load(&ORGS, key, fresh, || db.first(sql, &params)).await
 }
 
 fn visible(row: Option<OrgRow>, principal: &Principal) -> Result<OrgRow, ApiError> {

@@ -170,20 +170,14 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    // The device and its policies are one batch.
     let rows = RowsSql {
         sql: format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ?"),
         params: params![&id, &org.id].to_vec(),
     };
-    let results = db
-        .batch(vec![
-            db.stmt(&rows.sql, &rows.params)?,
-            policies::for_rows_stmt(&db, org, &rows)?,
-        ])
-        .await?;
-    let found = results.first().ok_or_else(|| ApiError::internal("batch: no device"))?;
-    let row: Row = found.first()?.ok_or(ApiError::NotFound)?;
-    ok(&row.into_model(&policies::from_rows(org, results.get(1))?)?)
+    let (row, policies) = policies::row_with_policies::<Row>(&db, org, &rows)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    ok(&row.into_model(&policies)?)
 }
 
 /// Absent fields stay as they are; `mdmUserId: null` unlinks the user.

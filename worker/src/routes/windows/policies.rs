@@ -18,7 +18,7 @@ use mdm_core::requests::windows::{WinPolicyCreate, WinPolicyUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{BatchResult, Db, Param, Stmt};
+use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -144,28 +144,41 @@ pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolic
         .collect())
 }
 
-/// The policies `rows` assign (`policy_assignments`' `winPolicyId`s), in
-/// the rows' own batch ([`crate::routes::list::RowsSql`]); read them with
-/// [`from_rows`].
-pub fn for_rows_stmt(db: &Db, org: &OrgRow, rows: &RowsSql) -> Result<Stmt, ApiError> {
-    let (sql, params) = rows.with(
+/// One row (`rows`, a token or a device) and the policies it assigns
+/// (`policy_assignments`' `winPolicyId`s), in one batch: one round trip.
+/// `None` without the row.
+pub async fn row_with_policies<T: serde::de::DeserializeOwned>(
+    db: &Db,
+    org: &OrgRow,
+    rows: &RowsSql,
+) -> Result<Option<(T, Vec<WinPolicy>)>, ApiError> {
+    let (policies_sql, params) = rows.with(
         &format!(
             "SELECT {COLUMNS} FROM win_policies WHERE organization_id = ? AND id IN \
              (SELECT json_extract(a.value, '$.winPolicyId') FROM r, json_each(r.policy_assignments) AS a)"
         ),
         [Param::from(org.id.as_str())],
     );
-    db.stmt(&sql, &params)
-}
-
-/// The policies out of [`for_rows_stmt`]'s result.
-pub fn from_rows(org: &OrgRow, result: Option<&BatchResult>) -> Result<Vec<WinPolicy>, ApiError> {
-    let result = result.ok_or_else(|| ApiError::internal("batch: no Windows policies"))?;
-    Ok(result
+    let results = db
+        .batch(vec![
+            db.stmt(&rows.sql, &rows.params)?,
+            db.stmt(&policies_sql, &params)?,
+        ])
+        .await?;
+    let at = |i: usize| {
+        results
+            .get(i)
+            .ok_or_else(|| ApiError::internal("batch: a result is missing"))
+    };
+    let Some(row) = at(0)?.first::<T>()? else {
+        return Ok(None);
+    };
+    let policies = at(1)?
         .rows::<Row>()?
         .into_iter()
-        .map(|row| row.into_model(&org.win_enterprise_id))
-        .collect())
+        .map(|p| p.into_model(&org.win_enterprise_id))
+        .collect();
+    Ok(Some((row, policies)))
 }
 
 const EDIT: Editable = Editable {

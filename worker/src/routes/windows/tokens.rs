@@ -243,6 +243,17 @@ async fn find(db: &Db, org_id: &str, id: &str) -> Result<Row, ApiError> {
     .ok_or(ApiError::NotFound)
 }
 
+/// The token `id` of the organization as [`RowsSql`] (DELETED is not found).
+fn one(id: &str, org_id: &str) -> RowsSql {
+    RowsSql {
+        sql: format!(
+            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ? AND {}",
+            WIN_TOKENS.not_deleted()
+        ),
+        params: params![id, org_id].to_vec(),
+    }
+}
+
 /// Render one token with its assigned policies expanded.
 async fn respond_one(db: &Db, org: &OrgRow, row: Row, now: i64) -> Result<WinEnrollmentToken, ApiError> {
     let ids: Vec<String> = row.assignments()?.into_iter().filter_map(|a| a.win_policy_id).collect();
@@ -352,24 +363,11 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    // The token and its policies are one batch.
-    let rows = RowsSql {
-        sql: format!(
-            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ? AND {}",
-            WIN_TOKENS.not_deleted()
-        ),
-        params: params![&id, &org.id].to_vec(),
-    };
-    let results = db
-        .batch(vec![
-            db.stmt(&rows.sql, &rows.params)?,
-            policies::for_rows_stmt(&db, org, &rows)?,
-        ])
-        .await?;
-    let found = results.first().ok_or_else(|| ApiError::internal("batch: no token"))?;
-    let mut row: Row = found.first()?.ok_or(ApiError::NotFound)?;
+    let (mut row, policies) = policies::row_with_policies::<Row>(&db, org, &one(&id, &org.id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    ok(&row.into_model(ctx.now_ms, &policies::from_rows(org, results.get(1))?)?)
+    ok(&row.into_model(ctx.now_ms, &policies)?)
 }
 
 pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
@@ -417,24 +415,11 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     if !changed {
         return Err(ApiError::NotFound);
     }
-    // The token and its policies are one batch.
-    let rows = RowsSql {
-        sql: format!(
-            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ? AND {}",
-            WIN_TOKENS.not_deleted()
-        ),
-        params: params![&id, &org.id].to_vec(),
-    };
-    let results = db
-        .batch(vec![
-            db.stmt(&rows.sql, &rows.params)?,
-            policies::for_rows_stmt(&db, org, &rows)?,
-        ])
-        .await?;
-    let found = results.first().ok_or_else(|| ApiError::internal("batch: no token"))?;
-    let mut row: Row = found.first()?.ok_or(ApiError::NotFound)?;
+    let (mut row, policies) = policies::row_with_policies::<Row>(&db, org, &one(&id, &org.id))
+        .await?
+        .ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    ok(&row.into_model(ctx.now_ms, &policies::from_rows(org, results.get(1))?)?)
+    ok(&row.into_model(ctx.now_ms, &policies)?)
 }
 
 /// Any state but DELETED → DELETED; a DELETED or unknown token is a 404.
