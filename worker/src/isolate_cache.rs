@@ -126,6 +126,23 @@ mod tests {
         assert_eq!(get(&CACHE, "b", at(5_000)), None, "a D1 read does not set the time");
     }
 
+    /// `get_or_load` at `now_ms`, loading `value` on a miss; what it answered.
+    fn read(now_ms: i64, value: u32) -> Option<u32> {
+        use futures_util::FutureExt;
+        get_or_load(&CACHE, "renewed?", at(now_ms), || async move { Ok(Some(value)) })
+            .now_or_never()
+            .expect("ready")
+            .unwrap()
+    }
+
+    #[test]
+    fn a_hit_never_renews_an_entry() {
+        assert_eq!(read(10_000, 1), Some(1), "a miss loads");
+        assert_eq!(read(10_900, 2), Some(1), "a hit inside the TTL");
+        // Had the hit at 10 900 renewed the entry, this would still be 1.
+        assert_eq!(read(11_500, 3), Some(3), "D1 again one TTL after the load");
+    }
+
     #[test]
     fn forget_drops_what_a_change_made_stale() {
         put(&CACHE, "x", &7, at(0));
