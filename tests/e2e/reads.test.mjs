@@ -93,7 +93,7 @@ test("an API key: a read takes it from the cache (one round trip); a write or a 
   assertError(await call(w, "GET", TOKENS, { token: k2.key }), 401, 4004);
 });
 
-test("a read is one D1 round trip once the isolate knows the organization, expansions included", async () => {
+test("a read is one D1 round trip once the isolate knows the organization, expansions included; a token read is one statement", async () => {
   const org = "/v1/organizations/trips";
   const AOSP = `${org}/mdm/aosp/enterprise`;
   const WIN = `${org}/mdm/windows/enterprise`;
@@ -106,6 +106,10 @@ test("a read is one D1 round trip once the isolate knows the organization, expan
     dpcBuildTag: "old",
     aosPolicyAssignments: [{ aosPolicyId: policy.id, priority: 1 }],
   });
+  // Built after "old": what a token without a tag uses.
+  await api.build("trips", "new");
+  const untagged = await api.token("trips", {});
+  const tagged = await api.token("trips", { dpcBuildTag: "old" });
   const enrolled = await call(w, "POST", "/v1/enroll/aosp", { body: { token: token.config.oneTimeToken, device: { serialNumber: "TRIP-1" } } });
   assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
   const deviceId = enrolled.body.data.aosDeviceId;
@@ -114,29 +118,73 @@ test("a read is one D1 round trip once the isolate knows the organization, expan
   const pc = await call(w, "POST", "/v1/enroll/windows", { body: { enrollCode: winToken.enrollCode, device: { serialNumber: "TRIP-PC" } } });
   assert.equal(pc.status, 201, JSON.stringify(pc.body));
 
-  const trips = async (path, check) => {
+  const sent = async (path, check) => {
     const r = await api.call("GET", path);
     assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
     check?.(r.body.data);
-    return Number(r.headers.get("x-d1-round-trips"));
+    return { trips: Number(r.headers.get("x-d1-round-trips")), statements: Number(r.headers.get("x-d1-statements")) };
   };
+  const trips = async (path, check) => (await sent(path, check)).trips;
   // Writes never fill the cache: the first read also reads the organization.
   assert.equal(await trips(`${org}/segments`), 2, "cold: the organization, then the data");
   const expandedToken = (t) => {
     assert.deepEqual(t.mdmUser, { id: user.id, email: "ada@example.com" });
-    assert.equal(t.aosPolicyAssignments[0].aosPolicy.name, "Low");
+    assert.deepEqual(t.aosPolicyAssignments, [{ aosPolicyId: policy.id, aosPolicy: { id: policy.id, name: "Low", version: String(policy.version) }, priority: 1 }]);
   };
+  // Pending tokens show their QR payload, which names their build.
+  const taggedBuild = (t) => assert.match(JSON.stringify(t.config.qrCode), /dl\.example\.com\/old\.apk/, "the tagged build");
+  const expandedUntagged = (t) => {
+    assert.ok(t.mdmUser == null);
+    assert.deepEqual(t.aosPolicyAssignments, []);
+    assert.match(JSON.stringify(t.config.qrCode), /dl\.example\.com\/new\.apk/, `no tag: the newest build: ${JSON.stringify(t)}`);
+  };
+  // Each read with its expansions, and how many statements it sends: a
+  // list is its total and its page, a single resource one statement.
   const reads = [
-    [`${AOSP}/enrollment-tokens`, (d) => expandedToken(d.items.find((t) => t.id === token.id))],
-    [`${AOSP}/enrollment-tokens/${token.id}`, expandedToken],
-    [`${AOSP}/devices`, (d) => assert.deepEqual(d.items[0].mdmUser, { id: user.id, email: "ada@example.com" })],
-    [`${AOSP}/devices/${deviceId}`, (d) => assert.equal(d.aosPolicyAssignments[0].aosPolicy.name, "Low")],
-    [`${WIN}/enrollment-tokens`],
-    [`${WIN}/enrollment-tokens/${winToken.id}`, (d) => assert.equal(d.winPolicyAssignments[0].winPolicy.name, "Win")],
-    [`${WIN}/devices`],
-    [`${WIN}/devices/${pc.body.data.id}`, (d) => assert.equal(d.winPolicyAssignments[0].winPolicy.name, "Win")],
-    [`${org}/segments`],
-    [`${org}/audit-events`],
+    [`${AOSP}/enrollment-tokens`, 2, (d) => expandedToken(d.items.find((t) => t.id === token.id))],
+    [`${AOSP}/enrollment-tokens/${token.id}`, 1, expandedToken],
+    [`${AOSP}/devices`, 2, (d) => assert.deepEqual(d.items[0].mdmUser, { id: user.id, email: "ada@example.com" })],
+    [`${AOSP}/devices/${deviceId}`, 1, (d) => {
+      assert.equal(d.aosPolicyAssignments[0].aosPolicy.name, "Low");
+      // The effective policy needs the policy's whole row.
+      assert.equal(d.deviceAosPolicy.id, policy.id);
+    }],
+    // The token's existence rides in the list's batch.
+    [`${AOSP}/enrollment-tokens/${token.id}/devices`, 3, (d) => assert.deepEqual(d.items.map((x) => x.id), [deviceId])],
+    [`${WIN}/enrollment-tokens`, 2],
+    [`${WIN}/enrollment-tokens/${winToken.id}`, 1, (d) => assert.equal(d.winPolicyAssignments[0].winPolicy.name, "Win")],
+    [`${WIN}/devices`, 2],
+    [`${WIN}/devices/${pc.body.data.id}`, 1, (d) => assert.equal(d.winPolicyAssignments[0].winPolicy.name, "Win")],
+    [`${org}/segments`, 2],
+    [`${org}/audit-events`, 2],
   ];
-  for (const [path, check] of reads) assert.equal(await trips(path, check), 1, path);
+  for (const [path, statements, check] of reads) assert.deepEqual(await sent(path, check), { trips: 1, statements }, path);
+  const gone = await api.call("GET", `${AOSP}/enrollment-tokens/${"0".repeat(24)}/devices?limit=0`);
+  assert.equal(gone.status, 404, "an unknown token's devices, even with limit=0");
+  assert.equal(gone.headers.get("x-d1-round-trips"), "1");
+  // A token read is one statement, its expansions as columns of the row's
+  // own SELECT; a list two: its total and its page.
+  const both = (d) => {
+    expandedToken(d.items.find((t) => t.id === token.id));
+    expandedUntagged(d.items.find((t) => t.id === untagged.id));
+    taggedBuild(d.items.find((t) => t.id === tagged.id));
+  };
+  assert.deepEqual(await sent(`${AOSP}/enrollment-tokens`, both), { trips: 1, statements: 2 });
+  // The page is cut, then expanded: its order is the sort's, page by page.
+  for (const [field, dir] of [["status", "asc"], ["status", "desc"], ["createdAt", "asc"], ["createdAt", "desc"]]) {
+    const all = (await api.call("GET", `${AOSP}/enrollment-tokens?sort=${field}:${dir}&limit=100`)).body.data.items;
+    const sign = dir === "asc" ? 1 : -1;
+    const key = (t) => `${t[field]}\u0000${t.id}`;
+    const expected = [...all].sort((a, b) => sign * (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map((t) => t.id);
+    assert.deepEqual(all.map((t) => t.id), expected, `${field}:${dir}`);
+    const paged = [];
+    for (let page = 1; page <= all.length; page++) {
+      const got = await sent(`${AOSP}/enrollment-tokens?sort=${field}:${dir}&limit=1&page=${page}`, (d) => paged.push(...d.items.map((t) => t.id)));
+      assert.deepEqual(got, { trips: 1, statements: 2 }, `${field}:${dir} page ${page}`);
+    }
+    assert.deepEqual(paged, expected, `${field}:${dir} paged`);
+  }
+  assert.deepEqual(await sent(`${AOSP}/enrollment-tokens/${token.id}`, expandedToken), { trips: 1, statements: 1 });
+  assert.deepEqual(await sent(`${AOSP}/enrollment-tokens/${untagged.id}`, expandedUntagged), { trips: 1, statements: 1 });
+  assert.deepEqual(await sent(`${AOSP}/enrollment-tokens/${tagged.id}`, taggedBuild), { trips: 1, statements: 1 });
 });

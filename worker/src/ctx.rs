@@ -53,9 +53,9 @@ impl Ctx {
         self.bookmark.is_some()
     }
 
-    /// How many round trips to D1 the request made (0 if it opened no session).
-    pub fn round_trips(&self) -> u32 {
-        self.db.get().map_or(0, Db::round_trips)
+    /// What the request asked of D1 (nothing if it opened no session).
+    pub fn trips(&self) -> crate::db::Trips {
+        self.db.get().map(Db::trips).unwrap_or_default()
     }
 
     /// The bookmark of the request's D1 session, if it opened one.

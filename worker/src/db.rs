@@ -167,9 +167,19 @@ pub struct Db {
     with_first_write: Armed,
     /// The request's audit event, which rides with its change (`crate::audit`).
     audit: crate::audit::Slot,
-    /// Round trips to D1 so far (shared by a `Db`'s clones): what
-    /// `x-d1-round-trips` shows when `DEBUG_ROUTES` is on (the e2e tests).
-    trips: Rc<Cell<u32>>,
+    /// Round trips to D1 and statements sent so far (shared by a `Db`'s
+    /// clones): what `x-d1-round-trips` and `x-d1-statements` show when
+    /// `DEBUG_ROUTES` is on (the e2e tests).
+    trips: Rc<Cell<Trips>>,
+}
+
+/// What a request has asked of D1 so far.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Trips {
+    pub round_trips: u32,
+    /// Statements, a batch's each counted: production D1 allows 50 per
+    /// invocation on the free plan, and each one costs D1 work of its own.
+    pub statements: u32,
 }
 
 /// A statement waiting for the first write (shared by a `Db`'s clones).
@@ -212,13 +222,17 @@ impl Db {
         })
     }
 
-    /// How many round trips to D1 this request has made.
-    pub fn round_trips(&self) -> u32 {
+    /// How many round trips and statements this request has sent to D1.
+    pub fn trips(&self) -> Trips {
         self.trips.get()
     }
 
-    fn trip(&self) {
-        self.trips.set(self.trips.get() + 1);
+    fn trip(&self, statements: usize) {
+        let t = self.trips.get();
+        self.trips.set(Trips {
+            round_trips: t.round_trips + 1,
+            statements: t.statements + statements as u32,
+        });
     }
 
     /// The session's latest bookmark, to hand back to the client.
@@ -350,7 +364,7 @@ impl Db {
             return r.js_rows();
         }
         let stmt = self.stmt(sql, params)?;
-        self.trip();
+        self.trip(1);
         let result = stmt.inner.all().await.map_err(d1_error)?;
         if let Some(err) = result.error() {
             return Err(ApiError::Internal(err));
@@ -398,7 +412,7 @@ impl Db {
             };
         }
         let stmt = self.stmt(sql, params)?;
-        self.trip();
+        self.trip(1);
         stmt.inner.first(column).await.map_err(d1_error)
     }
 
@@ -408,7 +422,7 @@ impl Db {
             return r.meta();
         }
         let stmt = self.stmt(sql, params)?;
-        self.trip();
+        self.trip(1);
         let result = stmt.inner.run().await.map_err(d1_error)?;
         meta(&result)
     }
@@ -430,8 +444,8 @@ impl Db {
     }
 
     async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
+        self.trip(stmts.len());
         let stmts = stmts.into_iter().map(|s| s.inner).collect();
-        self.trip();
         let results = match &self.inner {
             Inner::Database(d) => d.batch(stmts).await,
             Inner::Session(s) => s.batch(stmts).await,

@@ -78,11 +78,14 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     if let Some(bookmark) = ctx.bookmark() {
         let _ = resp.headers_mut().set(db::BOOKMARK_HEADER, &bookmark);
     }
-    // How many D1 round trips the request took: the e2e tests hold reads to one.
+    // What the request asked of D1: the e2e tests hold a read to one round
+    // trip, and to one statement (a list: its total and its page).
     if ctx.string_binding("DEBUG_ROUTES").as_deref() == Some("true") {
+        let trips = ctx.trips();
         let _ = resp
             .headers_mut()
-            .set("x-d1-round-trips", &ctx.round_trips().to_string());
+            .set("x-d1-round-trips", &trips.round_trips.to_string());
+        let _ = resp.headers_mut().set("x-d1-statements", &trips.statements.to_string());
     }
     if cors {
         // Headers of a response the worker built are mutable; a failure

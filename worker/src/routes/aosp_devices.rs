@@ -32,13 +32,13 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{Db, Param, Stmt};
+use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::params;
-use crate::routes::aosp_expand::Expansions;
+use crate::routes::aosp_expand::{Expansions, PolicyFields};
 use crate::routes::columns::{from_json, ts};
-use crate::routes::list::{self, Listing, RowsSql, Where};
+use crate::routes::list::{self, Expand, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::webhooks::{publish, Event};
@@ -65,6 +65,11 @@ pub struct Row {
     pub enrolled_date: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The row's expansions, on reads that select [`Expansions::columns`].
+    #[serde(default)]
+    x_user: Option<String>,
+    #[serde(default)]
+    x_policies: Option<String>,
 }
 
 const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_id, \
@@ -94,6 +99,14 @@ impl Row {
     fn assignments(&self) -> Result<Vec<AosPolicyAssignmentInput>, ApiError> {
         from_json(&self.policy_assignments)
     }
+}
+
+/// The expansions of rows read with `Expansions::columns(policies, true)`.
+fn expansions_of(policies: PolicyFields, rows: &[Row]) -> Result<Expansions, ApiError> {
+    Expansions::from_columns(
+        policies,
+        rows.iter().map(|r| (r.x_user.as_deref(), r.x_policies.as_deref())),
+    )
 }
 
 async fn expansions(db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Expansions, ApiError> {
@@ -217,14 +230,13 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    let expand =
-        |db: &Db, rows: &RowsSql, stmts: &mut Vec<Stmt>| Expansions::prepare_for_rows(db, &org.id, rows, true, stmts);
-    let (page, expanded) =
-        list::fetch_expanded::<Row, _>(&db, &LISTING, q, &org.id, Where::org(&org.id), None, &expand).await?;
-    let x = match expanded {
-        Some((pending, results)) => Expansions::read(&pending, &results)?,
-        None => Expansions::default(),
+    // A list shows policy summaries; the effective policy is the GET's.
+    let expand = Expand {
+        columns: &Expansions::columns(PolicyFields::Summary, true),
+        guard: None,
     };
+    let page = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), None, expand).await?;
+    let x = expansions_of(PolicyFields::Summary, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
 
@@ -235,20 +247,21 @@ pub async fn list_by_token(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiE
     let q = scope.list()?;
     let token_id = scope.id(crate::routes::aosp_tokens::ID_PARAM)?;
     let db = ctx.db()?;
-    let found: Option<i64> = db
-        .value(
-            &format!(
-                "SELECT 1 AS found FROM aosp_enrollment_tokens WHERE id = ?1 AND organization_id = ?2 AND {}",
-                AOSP_TOKENS.not_deleted()
-            ),
-            params![&token_id, &org.id],
-            "found",
-        )
-        .await?;
-    found.ok_or(ApiError::NotFound)?;
+    // The token's existence rides in the list's batch: one round trip.
+    let token = db.stmt(
+        &format!(
+            "SELECT 1 AS found FROM aosp_enrollment_tokens WHERE id = ?1 AND organization_id = ?2 AND {}",
+            AOSP_TOKENS.not_deleted()
+        ),
+        params![&token_id, &org.id],
+    )?;
     let filter = Where::org(&org.id).and("enrollment_token_id = ?", [Param::from(token_id.as_str())]);
-    let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, filter).await?;
-    let x = expansions(&db, org, &page.items).await?;
+    let expand = Expand {
+        columns: &Expansions::columns(PolicyFields::Summary, true),
+        guard: Some(token),
+    };
+    let page = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, filter, None, expand).await?;
+    let x = expansions_of(PolicyFields::Summary, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
 
@@ -256,17 +269,14 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    // The device and its expansions are one batch.
-    let rows = RowsSql {
-        sql: format!("SELECT {COLUMNS} FROM aosp_devices WHERE id = ? AND organization_id = ?"),
-        params: params![&id, &org.id].to_vec(),
-    };
-    let mut stmts = vec![db.stmt(&rows.sql, &rows.params)?];
-    let pending = Expansions::prepare_for_rows(&db, &org.id, &rows, true, &mut stmts)?;
-    let results = db.batch(stmts).await?;
-    let found = results.first().ok_or_else(|| ApiError::internal("batch: no device"))?;
-    let row: Row = found.first()?.ok_or(ApiError::NotFound)?;
-    let x = Expansions::read(&pending, &results)?;
+    // The device and its expansions are one statement; its effective policy
+    // needs the policies' configs.
+    let sql = format!(
+        "SELECT {COLUMNS}{} FROM aosp_devices AS r WHERE id = ?1 AND organization_id = ?2",
+        Expansions::columns(PolicyFields::Full, true)
+    );
+    let row: Row = db.first(&sql, params![&id, &org.id]).await?.ok_or(ApiError::NotFound)?;
+    let x = expansions_of(PolicyFields::Full, std::slice::from_ref(&row))?;
     ok(&row.into_model(&x, org, true)?)
 }
 

@@ -11,17 +11,36 @@ use mdm_core::model::aosp::{AosPolicyAssignment, AosPolicySummary};
 use mdm_core::model::MdmUserRef;
 use mdm_core::requests::aosp::AosPolicyAssignmentInput;
 
-use crate::db::{BatchResult, Db, Param, Stmt};
+use crate::db::{BatchResult, Db, Stmt};
 use crate::http::ApiError;
 use crate::params;
 use crate::routes::aosp_policies;
-use crate::routes::list::RowsSql;
+use crate::routes::columns::{from_json, json_object_sql};
 
 /// Users and policies named by a set of rows, loaded once.
 #[derive(Default)]
 pub struct Expansions {
     users: HashMap<String, MdmUserRef>,
     pub policies: HashMap<String, aosp_policies::Row>,
+    /// Policies read as `{id, name, version}` only ([`PolicyFields::Summary`]).
+    summaries: HashMap<String, AosPolicySummary>,
+}
+
+/// Which of a policy's fields [`Expansions::columns`] reads: `{id, name,
+/// version}` for an embedded summary, every column where its config is used
+/// (a device's effective policy; a config can be 64 kB, so never on a list).
+#[derive(Clone, Copy)]
+pub enum PolicyFields {
+    Summary,
+    Full,
+}
+
+/// A policy as [`PolicyFields::Summary`] reads it.
+#[derive(Deserialize)]
+struct SummaryRow {
+    id: String,
+    name: String,
+    version: i64,
 }
 
 /// Where a load's statements sit in a batch (see [`Expansions::prepare`]).
@@ -37,6 +56,70 @@ struct UserRow {
 }
 
 impl Expansions {
+    /// A row's user and the policies it names (its assignments', and with
+    /// `direct_policy` its `policy_id`), as columns of the row's own SELECT
+    /// (the row read as `r`): `x_user`, a JSON object or NULL, and
+    /// `x_policies`, a JSON array of `policies`' fields. Both match the row's
+    /// own organization. A read is then one statement. (The unary `+` keeps
+    /// SQLite on the primary key for the policies instead of the
+    /// organization's index, which would scan every policy it has.)
+    pub fn columns(policies: PolicyFields, direct_policy: bool) -> String {
+        let policy = match policies {
+            PolicyFields::Summary => "json_object('id', p.id, 'name', p.name, 'version', p.version)".to_string(),
+            PolicyFields::Full => json_object_sql("p", aosp_policies::COLUMNS),
+        };
+        let direct = if direct_policy { " UNION SELECT r.policy_id" } else { "" };
+        format!(
+            ", (SELECT json_object('id', u.id, 'email', u.email) FROM mdm_users AS u \
+             WHERE u.organization_id = r.organization_id AND u.id = r.mdm_user_id) AS x_user, \
+             (SELECT json_group_array({policy}) FROM aosp_policies AS p \
+             WHERE +p.organization_id = r.organization_id AND p.id IN \
+             (SELECT json_extract(a.value, '$.aosPolicyId') FROM json_each(r.policy_assignments) AS a{direct})) \
+             AS x_policies"
+        )
+    }
+
+    /// The expansions out of rows' [`Expansions::columns`] (`x_user`, `x_policies`).
+    pub fn from_columns<'a>(
+        policies: PolicyFields,
+        rows: impl IntoIterator<Item = (Option<&'a str>, Option<&'a str>)>,
+    ) -> Result<Self, ApiError> {
+        let mut out = Expansions::default();
+        for (user, policy_list) in rows {
+            if let Some(user) = user {
+                let u: UserRow = from_json(user)?;
+                out.users.insert(
+                    u.id.clone(),
+                    MdmUserRef {
+                        id: u.id,
+                        email: u.email,
+                    },
+                );
+            }
+            let policy_list = policy_list.unwrap_or("[]");
+            match policies {
+                PolicyFields::Summary => {
+                    for p in from_json::<Vec<SummaryRow>>(policy_list)? {
+                        out.summaries.insert(
+                            p.id.clone(),
+                            AosPolicySummary {
+                                id: p.id,
+                                name: p.name,
+                                version: p.version.to_string(),
+                            },
+                        );
+                    }
+                }
+                PolicyFields::Full => {
+                    for p in from_json::<Vec<aosp_policies::Row>>(policy_list)? {
+                        out.policies.insert(p.id.clone(), p);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Load every user and policy the given references name, in `org_id` only
     /// (one batch: one round trip, none without references).
     pub async fn load<'a>(
@@ -85,46 +168,6 @@ impl Expansions {
         Ok(pending)
     }
 
-    /// Append statements loading every user and policy that `rows` name
-    /// (their `mdm_user_id` and `policy_assignments`, and `policy_id` when
-    /// `direct_policy`), in `org_id` only, to the batch that reads the rows
-    /// themselves: the read stays one round trip. [`Expansions::read`] takes
-    /// the batch's results.
-    pub fn prepare_for_rows(
-        db: &Db,
-        org_id: &str,
-        rows: &RowsSql,
-        direct_policy: bool,
-        stmts: &mut Vec<Stmt>,
-    ) -> Result<Pending, ApiError> {
-        let org = || [Param::from(org_id)];
-        let (users, params) = rows.with(
-            "SELECT id, email FROM mdm_users WHERE organization_id = ? \
-             AND id IN (SELECT mdm_user_id FROM r)",
-            org(),
-        );
-        let users_at = stmts.len();
-        stmts.push(db.stmt(&users, &params)?);
-        let direct = if direct_policy {
-            " UNION SELECT policy_id FROM r"
-        } else {
-            ""
-        };
-        let (policies, params) = rows.with(
-            &format!(
-                "SELECT {} FROM aosp_policies WHERE organization_id = ? AND id IN \
-                 (SELECT json_extract(a.value, '$.aosPolicyId') FROM r, json_each(r.policy_assignments) AS a{direct})",
-                aosp_policies::COLUMNS
-            ),
-            org(),
-        );
-        stmts.push(db.stmt(&policies, &params)?);
-        Ok(Pending {
-            users: Some(users_at),
-            policies: Some(users_at + 1),
-        })
-    }
-
     /// The expansions out of the results of a batch [`Expansions::prepare`] filled.
     pub fn read(pending: &Pending, results: &[BatchResult]) -> Result<Self, ApiError> {
         let at = |i: usize| {
@@ -157,6 +200,9 @@ impl Expansions {
     }
 
     pub fn summary(&self, id: &str) -> AosPolicySummary {
+        if let Some(p) = self.summaries.get(id) {
+            return p.clone();
+        }
         match self.policies.get(id) {
             Some(p) => p.summary(),
             // Policies cannot be deleted, so this only covers a row written by

@@ -23,15 +23,15 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{BatchResult, Db, Stmt};
+use crate::db::{BatchResult, Db};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
-use crate::routes::aosp_expand::{Expansions, Pending};
+use crate::routes::aosp_expand::{Expansions, Pending, PolicyFields};
 use crate::routes::columns::{from_json, new_id, token_status, ts};
 use crate::routes::credentials::new_secret;
 use crate::routes::dpc_builds;
-use crate::routes::list::{self, Listing, RowsSql, Where};
+use crate::routes::list::{self, Expand, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::sealed::{open_each, row_aad, Keys, Stored};
@@ -71,6 +71,13 @@ pub struct Row {
     pub last_enrollment_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The row's expansions, on reads that select [`Context::columns`].
+    #[serde(default)]
+    x_user: Option<String>,
+    #[serde(default)]
+    x_policies: Option<String>,
+    #[serde(default)]
+    x_build: Option<String>,
 }
 
 const TABLE: &str = "aosp_enrollment_tokens";
@@ -248,16 +255,34 @@ impl Context {
         Self::read(ctx, &at, &results)
     }
 
-    /// Append the statements of the context of `rows` to the batch that
-    /// reads them (a list's page, a GET's token): a read is one round trip.
-    fn prepare_for_rows(db: &Db, org_id: &str, rows: &RowsSql, stmts: &mut Vec<Stmt>) -> Result<ContextAt, ApiError> {
-        let expansions = Expansions::prepare_for_rows(db, org_id, rows, false, stmts)?;
-        stmts.push(dpc_builds::for_rows_stmt(db, org_id, rows)?);
-        stmts.push(dpc_builds::for_token_stmt(db, org_id, None)?);
-        Ok(ContextAt {
+    /// The columns that carry a token row's context in its own SELECT (the
+    /// row read as `r`): a read of tokens is one statement.
+    fn columns() -> String {
+        Expansions::columns(PolicyFields::Summary, false) + dpc_builds::TOKEN_BUILD_COLUMN
+    }
+
+    /// The context out of the rows' own [`Context::columns`].
+    fn of_rows(ctx: &Ctx, rows: &[Row]) -> Result<Self, ApiError> {
+        let expansions = Expansions::from_columns(
+            PolicyFields::Summary,
+            rows.iter().map(|r| (r.x_user.as_deref(), r.x_policies.as_deref())),
+        )?;
+        let mut builds: Vec<dpc_builds::Row> = Vec::new();
+        let mut newest_build = None;
+        for row in rows {
+            let Some(build) = &row.x_build else { continue };
+            let build: dpc_builds::Row = from_json(build)?;
+            if row.dpc_build_tag.is_none() {
+                newest_build = Some(build);
+            } else if !builds.iter().any(|b| b.tag == build.tag) {
+                builds.push(build);
+            }
+        }
+        Ok(Context {
             expansions,
-            builds: stmts.len() - 2..stmts.len() - 1,
-            newest: Some(stmts.len() - 1),
+            builds,
+            newest_build,
+            host: ctx.enrollment_host()?,
         })
     }
 
@@ -356,6 +381,9 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         last_enrollment_at: None,
         created_at: now,
         updated_at: now,
+        x_user: None,
+        x_policies: None,
+        x_build: None,
     };
     // The plan's quota of live credentials (of every kind) is checked inside
     // the INSERT itself, so concurrent creates cannot overshoot it (no
@@ -407,23 +435,14 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    let expand = |db: &Db, rows: &RowsSql, stmts: &mut Vec<Stmt>| Context::prepare_for_rows(db, &org.id, rows, stmts);
-    let (mut page, expanded) = list::fetch_expanded::<Row, _>(
-        &db,
-        &LISTING,
-        q,
-        &org.id,
-        Where::org(&org.id),
-        Some(ctx.now_ms),
-        &expand,
-    )
-    .await?;
-    reveal(ctx, &scope, &mut page.items).await?;
-    let context = match expanded {
-        Some((at, results)) => Context::read(ctx, &at, &results)?,
-        // No page was asked for: nothing to expand.
-        None => Context::load(ctx, &db, org, &[]).await?,
+    let expand = Expand {
+        columns: &Context::columns(),
+        guard: None,
     };
+    let mut page =
+        list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), Some(ctx.now_ms), expand).await?;
+    reveal(ctx, &scope, &mut page.items).await?;
+    let context = Context::of_rows(ctx, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)
 }
 
@@ -433,21 +452,15 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     // Expired on read is shown (`into_model`), never written: reads never
     // write, and the cron sweep is where an expiry is persisted. The token
-    // and its context are one batch.
-    let rows = RowsSql {
-        sql: format!(
-            "SELECT {COLUMNS} FROM aosp_enrollment_tokens WHERE id = ? AND organization_id = ? AND {}",
-            AOSP_TOKENS.not_deleted()
-        ),
-        params: params![&id, &org.id].to_vec(),
-    };
-    let mut stmts = vec![db.stmt(&rows.sql, &rows.params)?];
-    let at = Context::prepare_for_rows(&db, &org.id, &rows, &mut stmts)?;
-    let results = db.batch(stmts).await?;
-    let found = results.first().ok_or_else(|| ApiError::internal("batch: no token"))?;
-    let mut row: Row = found.first()?.ok_or(ApiError::NotFound)?;
+    // and its context are one statement.
+    let sql = format!(
+        "SELECT {COLUMNS}{} FROM aosp_enrollment_tokens AS r WHERE id = ?1 AND organization_id = ?2 AND {}",
+        Context::columns(),
+        AOSP_TOKENS.not_deleted()
+    );
+    let mut row: Row = db.first(&sql, params![&id, &org.id]).await?.ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    let context = Context::read(ctx, &at, &results)?;
+    let context = Context::of_rows(ctx, std::slice::from_ref(&row))?;
     ok(&row.into_model(&context, ctx.now_ms)?)
 }
 

@@ -25,6 +25,19 @@ pub fn token_status(stored: &str) -> Result<TokenStatus, ApiError> {
     TokenStatus::parse(stored).ok_or_else(|| ApiError::internal(format!("unknown stored token status {stored:?}")))
 }
 
+/// `json_object('col', alias.col, ...)` for a SELECT list of plain column
+/// names (a row type's `COLUMNS`): the same row as JSON, for expansion
+/// columns built inside a read's own statement. The names are the code's own
+/// constants, never input.
+pub fn json_object_sql(alias: &str, columns: &str) -> String {
+    let pairs: Vec<String> = columns
+        .split(',')
+        .map(str::trim)
+        .map(|c| format!("'{c}', {alias}.{c}"))
+        .collect();
+    format!("json_object({})", pairs.join(", "))
+}
+
 /// A TEXT column holding JSON. Stored by us, so a parse failure is a bug (500).
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(ApiError::internal)

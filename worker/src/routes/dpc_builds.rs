@@ -71,18 +71,27 @@ pub fn for_token_stmt(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Stmt, 
     db.stmt(&sql, &params)
 }
 
-/// The builds `rows` name by `dpc_build_tag`, in the rows' own batch
-/// ([`crate::routes::list::RowsSql`]).
-pub fn for_rows_stmt(db: &Db, org_id: &str, rows: &crate::routes::list::RowsSql) -> Result<Stmt, ApiError> {
-    let (sql, params) = rows.with(
-        &format!(
-            "SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ? \
-             AND tag IN (SELECT dpc_build_tag FROM r)"
-        ),
-        [Param::from(org_id)],
-    );
-    db.stmt(&sql, &params)
+/// A build `b` as a JSON object with [`Row`]'s fields.
+macro_rules! build_json {
+    () => {
+        "json_object('id', b.id, 'organization_id', b.organization_id, 'tag', b.tag, \
+         'download_url', b.download_url, 'signature_checksum', b.signature_checksum, \
+         'component_name', b.component_name, 'version_code', b.version_code, 'created_at', b.created_at)"
+    };
 }
+
+/// The build a token row (read as `r`) uses, as a column of its own SELECT:
+/// `x_build`, the build its `dpc_build_tag` names, or without a tag the
+/// organization's newest (JSON, or NULL when there is none). The token's own
+/// organization only; each branch is one lookup in an index.
+pub const TOKEN_BUILD_COLUMN: &str = concat!(
+    ", CASE WHEN r.dpc_build_tag IS NULL THEN (SELECT ",
+    build_json!(),
+    " FROM dpc_builds AS b WHERE b.organization_id = r.organization_id \
+     ORDER BY b.created_at DESC, b.id DESC LIMIT 1) ELSE (SELECT ",
+    build_json!(),
+    " FROM dpc_builds AS b WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build"
+);
 
 fn for_token_query(org_id: &str, tag: Option<&str>) -> (String, Vec<Param>) {
     match tag {

@@ -30,30 +30,6 @@ use crate::db::{BatchResult, Db, Param, Stmt, MAX_SAFE_INTEGER};
 use crate::dispatch::Scope;
 use crate::http::ApiError;
 
-/// The rows a read answers with, as one SELECT (anonymous `?` placeholders)
-/// and its values: statements that expand those rows (their users,
-/// policies, builds) name them as `WITH r AS (...)` and run in the same
-/// batch as the rows themselves, so a read is one round trip.
-pub struct RowsSql {
-    pub sql: String,
-    pub params: Vec<Param>,
-}
-
-impl RowsSql {
-    /// `WITH r AS (<rows>) <select>`: `select` reads the rows as `r` and
-    /// binds `params` after the rows' own.
-    pub fn with(&self, select: &str, params: impl IntoIterator<Item = Param>) -> (String, Vec<Param>) {
-        let mut all = self.params.clone();
-        all.extend(params);
-        (format!("WITH r AS ({}) {select}", self.sql), all)
-    }
-}
-
-/// Statements expanding a page's rows, appended to the page's batch: they
-/// get the page's [`RowsSql`] and an empty list to fill; the caller reads
-/// their results (indices into that list) after the batch.
-pub type Expand<'a, P> = &'a dyn Fn(&Db, &RowsSql, &mut Vec<Stmt>) -> Result<P, ApiError>;
-
 /// How a resource's list maps onto its table.
 pub struct Listing {
     pub table: &'static str,
@@ -260,30 +236,6 @@ pub async fn fetch_at<T: DeserializeOwned>(
     fetch_inner(db, listing, q, org_id, w, Some(now_ms)).await
 }
 
-/// [`fetch`] (or [`fetch_at`] with `now_ms`) with the statements `expand`
-/// adds for the page's rows in the same batch, and their results: `None`
-/// when no page was asked for (`limit=0`, or past what D1 can address).
-pub async fn fetch_expanded<T: DeserializeOwned, P>(
-    db: &Db,
-    listing: &Listing,
-    q: &ListQuery,
-    org_id: &str,
-    w: Where,
-    now_ms: Option<i64>,
-    expand: Expand<'_, P>,
-) -> Result<(Page<T>, Option<(P, Vec<BatchResult>)>), ApiError> {
-    let mut pending = None;
-    let mut add = |db: &Db, rows: &RowsSql, stmts: &mut Vec<Stmt>| -> Result<(), ApiError> {
-        // The expansion's indices count from the first statement after the page.
-        let mut more = Vec::new();
-        pending = Some(expand(db, rows, &mut more)?);
-        stmts.extend(more);
-        Ok(())
-    };
-    let (total, rows, extras) = fetch_rows(db, listing, q, org_id, w, now_ms, &mut add).await?;
-    Ok((page_of(total, rows, q)?, pending.map(|p| (p, extras))))
-}
-
 /// [`fetch_rows`] without expansions, each row decoded as a `T`.
 async fn fetch_inner<T: DeserializeOwned>(
     db: &Db,
@@ -293,7 +245,42 @@ async fn fetch_inner<T: DeserializeOwned>(
     w: Where,
     now_ms: Option<i64>,
 ) -> Result<Page<T>, ApiError> {
-    let (total, rows, _) = fetch_rows(db, listing, q, org_id, w, now_ms, &mut |_, _, _| Ok(())).await?;
+    let (total, rows, _) = fetch_rows(db, listing, "", q, org_id, w, now_ms, None).await?;
+    page_of(total, rows, q)
+}
+
+/// What a list reads besides its rows (see [`fetch_expanded`]).
+pub struct Expand<'a> {
+    /// SQL appended to the page's SELECT list (`, (SELECT ...) AS x_name,
+    /// ...`) reading the page's row as `r`: each row's expansions.
+    pub columns: &'a str,
+    /// A statement answering one row when the list's parent exists (a
+    /// token, for its devices): 404 without it, even for an empty page or
+    /// `limit=0`.
+    pub guard: Option<Stmt>,
+}
+
+/// [`fetch`] (or [`fetch_at`] with `now_ms`) whose rows carry their
+/// expansions as columns of the page's own statement, and with the list's
+/// guard in the same batch: two statements (three with a guard), one round
+/// trip.
+pub async fn fetch_expanded<T: DeserializeOwned>(
+    db: &Db,
+    listing: &Listing,
+    q: &ListQuery,
+    org_id: &str,
+    w: Where,
+    now_ms: Option<i64>,
+    expand: Expand<'_>,
+) -> Result<Page<T>, ApiError> {
+    let guarded = expand.guard.is_some();
+    let (total, rows, guard) = fetch_rows(db, listing, expand.columns, q, org_id, w, now_ms, expand.guard).await?;
+    if guarded {
+        let found = guard
+            .ok_or_else(|| ApiError::internal("batch: no guard"))?
+            .first_row()?;
+        found.ok_or(ApiError::NotFound)?;
+    }
     page_of(total, rows, q)
 }
 
@@ -306,22 +293,21 @@ fn page_of<T: DeserializeOwned>(total: u64, rows: Option<BatchResult>, q: &ListQ
     Ok(Page::new(items, total, q))
 }
 
-/// Statements a list adds after its page, in the same batch (see [`fetch_expanded`]).
-type AddToBatch<'a> = &'a mut dyn FnMut(&Db, &RowsSql, &mut Vec<Stmt>) -> Result<(), ApiError>;
-
-/// The count, the page and its expansions go to D1 as one batch: one round
-/// trip. Not generic (one copy in the wasm): the total, the page's rows
-/// undecoded (none past the last page or with `limit=0`), and the results
-/// of the statements `expand` added.
+/// The count, the page (its expansions among its columns) and the `guard`
+/// go to D1 as one batch: one round trip. Not generic (one copy in the
+/// wasm): the total, the page's rows undecoded (none past the last page or
+/// with `limit=0`), and the guard's result.
+#[allow(clippy::too_many_arguments)]
 async fn fetch_rows(
     db: &Db,
     listing: &Listing,
+    expansions: &str,
     q: &ListQuery,
     org_id: &str,
     w: Where,
     now_ms: Option<i64>,
-    expand: AddToBatch<'_>,
-) -> Result<(u64, Option<BatchResult>, Vec<BatchResult>), ApiError> {
+    guard: Option<Stmt>,
+) -> Result<(u64, Option<BatchResult>, Option<BatchResult>), ApiError> {
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
@@ -348,44 +334,63 @@ async fn fetch_rows(
                 Direction::Asc => "ASC",
                 Direction::Desc => "DESC",
             };
-            let mut params = w.params.clone();
             let sort = column(listing, q.sort.field)?;
-            let sort = match status_sql(listing, now_ms)? {
-                Some((status, now)) if Some(sort) == listing.status_column => {
-                    params.extend(now);
-                    status
-                }
-                _ => sort.to_string(),
+            let (sort, sort_params) = match status_sql(listing, now_ms)? {
+                Some((status, now)) if Some(sort) == listing.status_column => (status, now),
+                _ => (sort.to_string(), None),
             };
-            params.push(Param::Int(limit));
-            params.push(Param::Int(offset));
-            let sql = format!(
-                "SELECT {} FROM {}{where_sql} ORDER BY {sort} {dir}, id {dir} LIMIT ? OFFSET ?",
-                listing.columns, listing.table
-            );
+            let (sql, params) = if expansions.is_empty() {
+                let mut params = w.params.clone();
+                params.extend(sort_params);
+                params.extend([Param::Int(limit), Param::Int(offset)]);
+                let sql = format!(
+                    "SELECT {} FROM {}{where_sql} ORDER BY {sort} {dir}, id {dir} LIMIT ? OFFSET ?",
+                    listing.columns, listing.table
+                );
+                (sql, params)
+            } else {
+                // The page as a subquery `r`, its expansions computed for its
+                // rows only (SQLite never flattens a subquery with OFFSET),
+                // and sorted again by the key the page was cut by. The key is
+                // a column of the page, so its `?` (a token list's `now`)
+                // comes before the filters' values.
+                let mut params: Vec<Param> = sort_params.into_iter().collect();
+                params.extend(w.params.iter().cloned());
+                params.extend([Param::Int(limit), Param::Int(offset)]);
+                let sql = format!(
+                    "SELECT r.*{expansions} FROM (SELECT {}, {sort} AS sort_key FROM {}{where_sql} \
+                     ORDER BY sort_key {dir}, id {dir} LIMIT ? OFFSET ?) AS r ORDER BY r.sort_key {dir}, r.id {dir}",
+                    listing.columns, listing.table
+                );
+                (sql, params)
+            };
             stmts.push(db.stmt(&sql, &params)?);
-            Some(RowsSql { sql, params })
+            Some(stmts.len() - 1)
         }
         _ => None,
     };
-    if let Some(rows) = &page_query {
-        expand(db, rows, &mut stmts)?;
-    }
-    let mut results = db.batch(stmts).await?;
+    let guard_at = guard.map(|g| {
+        stmts.push(g);
+        stmts.len() - 1
+    });
+    let mut results: Vec<Option<BatchResult>> = db.batch(stmts).await?.into_iter().map(Some).collect();
+    let mut take = |at: usize| {
+        results
+            .get_mut(at)
+            .and_then(Option::take)
+            .ok_or_else(|| ApiError::internal("batch: a result is missing"))
+    };
     #[derive(Deserialize)]
     struct Count {
         n: i64,
     }
-    let count = results.first().ok_or_else(|| ApiError::internal("batch: no count"))?;
-    let total = count.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
-    let extras = results.split_off(results.len().min(2));
+    let total = take(0)?.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
+    let guard = guard_at.map(&mut take).transpose()?;
+    let page = page_query.map(&mut take).transpose()?;
     let items = if q.limit == 0 || q.offset() >= total {
         None
-    } else if page_query.is_some() {
-        if results.len() < 2 {
-            return Err(ApiError::internal("batch: no page"));
-        }
-        Some(results.swap_remove(1))
+    } else if page.is_some() {
+        page
     } else {
         return Err(ApiError::internal(format!(
             "list: limit {} / offset {}",
@@ -393,7 +398,7 @@ async fn fetch_rows(
             q.offset()
         )));
     };
-    Ok((total, items, extras))
+    Ok((total, items, guard))
 }
 
 /// The page of the organization's rows the request's list query asks for:

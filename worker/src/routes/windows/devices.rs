@@ -27,7 +27,7 @@ use crate::http::{ok, ApiError};
 use crate::params;
 use crate::routes::aosp_devices::action_sql;
 use crate::routes::columns::{from_json, ts};
-use crate::routes::list::{self, Listing, RowsSql, Where};
+use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::webhooks::{publish, Event};
@@ -170,7 +170,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    let rows = RowsSql {
+    let rows = policies::RowSql {
         sql: format!("SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ?"),
         params: params![&id, &org.id].to_vec(),
     };

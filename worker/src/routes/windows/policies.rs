@@ -24,7 +24,7 @@ use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::columns;
 use crate::routes::edit::{self, Editable};
-use crate::routes::list::{self, Listing, RowsSql, Where};
+use crate::routes::list::{self, Listing, Where};
 use crate::routes::tenancy::OrgRow;
 
 /// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
@@ -144,41 +144,43 @@ pub async fn fetch(db: &Db, org: &OrgRow, ids: &[String]) -> Result<Vec<WinPolic
         .collect())
 }
 
+/// One row's SELECT (a token or a device, at most one row) and its values.
+pub struct RowSql {
+    pub sql: String,
+    pub params: Vec<Param>,
+}
+
 /// One row (`rows`, a token or a device) and the policies it assigns
-/// (`policy_assignments`' `winPolicyId`s), in one batch: one round trip.
-/// `None` without the row.
+/// (`policy_assignments`' `winPolicyId`s), in one statement: the row's
+/// SELECT becomes a subquery `r`, and its policies a JSON column computed
+/// for it, in its own organization (`+` keeps SQLite on the policies'
+/// primary key rather than scanning the organization's). `None` without the row.
 pub async fn row_with_policies<T: serde::de::DeserializeOwned>(
     db: &Db,
     org: &OrgRow,
-    rows: &RowsSql,
+    rows: &RowSql,
 ) -> Result<Option<(T, Vec<WinPolicy>)>, ApiError> {
-    let (policies_sql, params) = rows.with(
-        &format!(
-            "SELECT {COLUMNS} FROM win_policies WHERE organization_id = ? AND id IN \
-             (SELECT json_extract(a.value, '$.winPolicyId') FROM r, json_each(r.policy_assignments) AS a)"
-        ),
-        [Param::from(org.id.as_str())],
+    let sql = format!(
+        "SELECT r.*, (SELECT json_group_array({}) FROM win_policies AS p \
+         WHERE +p.organization_id = r.organization_id AND p.id IN \
+         (SELECT json_extract(a.value, '$.winPolicyId') FROM json_each(r.policy_assignments) AS a)) AS x_policies \
+         FROM ({}) AS r",
+        columns::json_object_sql("p", COLUMNS),
+        rows.sql
     );
-    let results = db
-        .batch(vec![
-            db.stmt(&rows.sql, &rows.params)?,
-            db.stmt(&policies_sql, &params)?,
-        ])
-        .await?;
-    let at = |i: usize| {
-        results
-            .get(i)
-            .ok_or_else(|| ApiError::internal("batch: a result is missing"))
-    };
-    let Some(row) = at(0)?.first::<T>()? else {
+    let Some(found) = db.first_row(&sql, &rows.params, None).await? else {
         return Ok(None);
     };
-    let policies = at(1)?
-        .rows::<Row>()?
+    #[derive(Deserialize)]
+    struct Expanded {
+        x_policies: String,
+    }
+    let expanded: Expanded = found.decode()?;
+    let policies = columns::from_json::<Vec<Row>>(&expanded.x_policies)?
         .into_iter()
         .map(|p| p.into_model(&org.win_enterprise_id))
         .collect();
-    Ok(Some((row, policies)))
+    Ok(Some((found.decode::<T>()?, policies)))
 }
 
 const EDIT: Editable = Editable {

@@ -25,7 +25,7 @@ use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::columns;
-use crate::routes::list::{self, Listing, RowsSql, Where};
+use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
 use crate::sealed::{open_each, row_aad, Keys};
@@ -243,9 +243,9 @@ async fn find(db: &Db, org_id: &str, id: &str) -> Result<Row, ApiError> {
     .ok_or(ApiError::NotFound)
 }
 
-/// The token `id` of the organization as [`RowsSql`] (DELETED is not found).
-fn one(id: &str, org_id: &str) -> RowsSql {
-    RowsSql {
+/// The token `id` of the organization as [`policies::RowSql`] (DELETED is not found).
+fn one(id: &str, org_id: &str) -> policies::RowSql {
+    policies::RowSql {
         sql: format!(
             "SELECT {COLUMNS} FROM {TABLE} WHERE id = ? AND organization_id = ? AND {}",
             WIN_TOKENS.not_deleted()
