@@ -121,7 +121,7 @@ impl Ctx {
 
     /// A `[vars]` entry or secret, if set.
     pub fn string_binding(&self, name: &str) -> Option<String> {
-        self.env.var(name).ok().map(|v| v.to_string())
+        crate::vars::get(&self.env, name)
     }
 }
 

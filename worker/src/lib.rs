@@ -29,6 +29,7 @@ mod sealed;
 #[cfg(test)]
 mod source_rules;
 mod table;
+mod vars;
 mod webcrypto;
 mod webhooks;
 
@@ -51,7 +52,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     let method = req.inner().method();
     // An origin listed in CORS_ORIGINS gets CORS headers; any other, none.
     let origin = req.headers().get("Origin").ok().flatten().unwrap_or_default();
-    let cors_origins = env.var("CORS_ORIGINS").map(|v| v.to_string()).unwrap_or_default();
+    let cors_origins = vars::get(&env, "CORS_ORIGINS").unwrap_or_default();
     let cors = cors::allows(&cors_origins, &origin);
     if cors && method == "OPTIONS" && req.headers().has("Access-Control-Request-Method").unwrap_or(false) {
         return Ok(cors::preflight(&origin).unwrap_or_else(|e| error_response(&e, Flavor::Envelope)));
@@ -113,7 +114,7 @@ async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         Ok(n) => worker::console_log!("forgot {n} idempotency keys"),
         Err(e) => worker::console_error!("idempotency key sweep failed: {e:?}"),
     }
-    let var = env.var(cron::AUDIT_RETENTION_BINDING).ok().map(|v| v.to_string());
+    let var = vars::get(&env, cron::AUDIT_RETENTION_BINDING);
     let days = cron::audit_retention_days(var.as_deref());
     match cron::sweep_audit_events(&db, now, days).await {
         Ok(n) => worker::console_log!("deleted {n} audit events older than {days} days"),

@@ -44,7 +44,7 @@ pub fn client_ip(req: &worker::Request) -> String {
 }
 
 async fn allowed(env: &Env, binding: &str, key: String) -> bool {
-    if env.var("RATE_LIMITS").is_ok_and(|v| v.to_string() == "off") {
+    if crate::vars::get(env, "RATE_LIMITS").as_deref() == Some("off") {
         worker::console_warn!("RATE_LIMITS is off: {binding} not consulted");
         return true;
     }

@@ -48,7 +48,7 @@ impl Keys {
     }
 
     pub fn of_env(env: &worker::Env) -> Result<Keys, ApiError> {
-        let get = |name| env.var(name).ok().map(|v| v.to_string());
+        let get = |name| crate::vars::get(env, name);
         Self::parse(get(LOOKUP_BINDING).as_deref(), get(SEAL_BINDING).as_deref()).map_err(ApiError::internal)
     }
 

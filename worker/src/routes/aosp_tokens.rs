@@ -189,14 +189,23 @@ async fn reveal(ctx: &Ctx, scope: &Scope, rows: &mut [Row]) -> Result<(), ApiErr
     if !scope.reveals() {
         return Ok(());
     }
-    let keys = Keys::of(ctx)?;
     let now = ctx.now_ms;
-    let opened = open_each(rows.iter().map(|row| {
-        let live = row
-            .facts()
-            .is_ok_and(|f| f.effective_status(now) == TokenStatus::Pending);
-        live.then(|| row.stored().open(&keys))
-    }))
+    let live: Vec<bool> = rows
+        .iter()
+        .map(|row| {
+            row.facts()
+                .is_ok_and(|f| f.effective_status(now) == TokenStatus::Pending)
+        })
+        .collect();
+    if !live.contains(&true) {
+        return Ok(());
+    }
+    let keys = Keys::of(ctx)?;
+    let opened = open_each(
+        rows.iter()
+            .zip(&live)
+            .map(|(row, live)| live.then(|| row.stored().open(&keys))),
+    )
     .await?;
     for (row, value) in rows.iter_mut().zip(opened) {
         row.revealed = value;

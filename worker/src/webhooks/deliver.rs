@@ -30,7 +30,7 @@ enum Outcome {
 
 /// The queue handler: every message of the batch, in turn.
 pub async fn consume(batch: MessageBatch<Message>, env: Env) {
-    let var = env.var(RETRY_DELAYS_BINDING).ok().map(|v| v.to_string());
+    let var = crate::vars::get(&env, RETRY_DELAYS_BINDING);
     let delays = core::retry_delays(var.as_deref()).unwrap_or_else(|(default, why)| {
         worker::console_error!("{why}; using the default schedule");
         default
