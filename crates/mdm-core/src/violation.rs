@@ -114,6 +114,19 @@ impl Violation {
     }
 }
 
+/// Where a validator hands its violations, in their final order, one at a
+/// time: a list of [`Violation`]s (the worker), or the npm package's one
+/// output text, written without a `String` per path or message.
+pub trait Sink {
+    fn violation(&mut self, path: &str, code: ViolationCode, message: &str);
+}
+
+impl Sink for Vec<Violation> {
+    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
+        self.push(Violation::new(path, code, message));
+    }
+}
+
 /// Where a value sits in a body, as a chain of borrowed segments on the
 /// stack. Rendered to the `Violation::path` text only when a violation is
 /// reported, so validating a valid body allocates no path strings.
@@ -189,6 +202,24 @@ pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
         cut(&mut v.message);
     }
     list
+}
+
+/// `text` as [`capped`] reports it: itself, or its first [`MAX_TEXT`]
+/// characters and `…` (written into `scratch`).
+pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
+    if text.len() <= MAX_TEXT {
+        return text; // no more characters than bytes
+    }
+    match text.char_indices().nth(MAX_TEXT) {
+        Some((at, _)) => {
+            scratch.clear();
+            // `get`: slicing a `str` would link its panic message's formatting.
+            scratch.push_str(text.get(..at).unwrap_or_default());
+            scratch.push('…');
+            scratch
+        }
+        None => text,
+    }
 }
 
 fn cut(text: &mut String) {

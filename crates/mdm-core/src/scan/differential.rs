@@ -75,7 +75,7 @@ fn expand(v: &serde_json::Value) -> serde_json::Value {
 
 /// Both validators' answers for `bytes`, or `None` when they agree.
 pub fn disagreement(check: &RequestCheck, bytes: &[u8]) -> Option<(Vec<Violation>, Vec<Violation>)> {
-    let fast = (check.check)(bytes).unwrap_or_else(|v| vec![v]);
+    let fast = check.check(bytes).unwrap_or_else(|v| vec![v]);
     let oracle = (check.oracle)(bytes);
     (fast != oracle).then_some((fast, oracle))
 }
