@@ -17,7 +17,8 @@ pub fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|d| *d as char));
+    // One `push_str` of ASCII digits, not a `char` push per digit.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// Appends `n` in decimal, with a minus sign when negative.

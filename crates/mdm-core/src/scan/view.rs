@@ -137,12 +137,17 @@ impl<'a> JsonView<'a> for &'a serde_json::Value {
 
 /// Does the raw content of a key string equal `key` once unescaped?
 pub fn key_is(raw: &[u8], key: &str) -> bool {
-    if raw.contains(&b'\\') {
+    if raw == key.as_bytes() {
+        return true;
+    }
+    // An escape is longer than what it stands for: a key as long as `key`
+    // or shorter that is not `key` itself cannot decode to it.
+    if raw.len() > key.len() && raw.contains(&b'\\') {
         let mut out = Vec::with_capacity(raw.len());
         decode_into(raw, &mut out);
         out == key.as_bytes()
     } else {
-        raw == key.as_bytes()
+        false
     }
 }
 
@@ -169,27 +174,42 @@ fn skip_string(b: &[u8], mut i: usize) -> usize {
     b.len()
 }
 
+/// The bytes `skip_value` stops at inside an array or object.
+const STRUCTURE: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'"' as usize] = true;
+    t[b'{' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'}' as usize] = true;
+    t[b']' as usize] = true;
+    t
+};
+
 /// The index after the value starting at `i`.
 fn skip_value(b: &[u8], mut i: usize) -> usize {
     match b.get(i) {
         Some(b'"') => skip_string(b, i),
         Some(b'{' | b'[') => {
             let mut depth = 0usize;
-            while let Some(&c) = b.get(i) {
-                match c {
+            // From one bracket or quote to the next, skipping the rest.
+            while let Some(n) = b
+                .get(i..)
+                .and_then(|rest| rest.iter().position(|&c| STRUCTURE[c as usize]))
+            {
+                i += n;
+                match b[i] {
                     b'"' => i = skip_string(b, i),
                     b'{' | b'[' => {
                         depth += 1;
                         i += 1;
                     }
-                    b'}' | b']' => {
+                    _ => {
                         depth -= 1;
                         i += 1;
                         if depth == 0 {
                             return i;
                         }
                     }
-                    _ => i += 1,
                 }
             }
             b.len()

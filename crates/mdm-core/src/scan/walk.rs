@@ -236,7 +236,7 @@ impl<'a> Walk<'a> {
         } else {
             total
         };
-        let mut message = String::new();
+        let mut message = String::with_capacity(if total > 0 { 128 } else { 0 });
         let (mut cut_path, mut cut_message) = (String::new(), String::new());
         for f in self.found.iter().take(shown) {
             message.clear();
@@ -264,6 +264,7 @@ impl<'a> Walk<'a> {
     }
 
     fn push(&mut self, at: &At, code: Code, message: Message) {
+        self.reserve();
         let ranks = self.places.ranks.len() as u32;
         at.order(&mut self.places.ranks);
         let text = &mut self.places.text;
@@ -441,7 +442,18 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Room for a few violations at the first one: one allocation per
+    /// buffer instead of growing it step by step.
+    fn reserve(&mut self) {
+        if self.found.capacity() == 0 {
+            self.found.reserve(16);
+            self.places.ranks.reserve(64);
+            self.places.text.reserve(512);
+        }
+    }
+
     fn unknown(&mut self, key: Str, at: &At) {
+        self.reserve();
         let name = self.text(key);
         let ranks = self.places.ranks.len();
         let text = &mut self.places.text;
