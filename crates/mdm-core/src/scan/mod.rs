@@ -59,9 +59,8 @@ pub fn write(
         Err(e) => return Err(malformed(bytes, &e)),
     };
     walk.sort();
-    let members = walk.root_members().map(|places| Members { text: bytes, places });
     let mut extra = Vec::new();
-    rules(Raw(&bytes[start.0..start.1], members), &mut extra);
+    rules(Raw(&bytes[start.0..start.1], Some(walk.recorded(bytes))), &mut extra);
     walk.write(&extra, sink);
     Ok(())
 }

@@ -21,40 +21,104 @@ pub trait JsonView<'a>: Copy {
 #[derive(Debug, Clone, Copy)]
 pub struct Raw<'a>(pub &'a [u8], pub Option<Members<'a>>);
 
-/// Where the members of the body's top-level object are, recorded by the
-/// walk as it reads them, so that the rules' `get` on the body looks them up
-/// instead of scanning the whole text again.
+/// Where the members (or items) of a value are, recorded by the walk as it
+/// reads them, so that the rules' `get` and `items` look them up instead of
+/// scanning the text again: for the body, its members' values and theirs
+/// (an assignment list's items and each item's id).
 #[derive(Debug, Clone, Copy)]
 pub struct Members<'a> {
     pub text: &'a [u8],
-    /// Byte ranges in `text` of each member's key content and of its value.
-    pub places: &'a [Member],
+    pub levels: &'a Levels,
+    /// The level of `levels` this value's members are at, and where.
+    pub level: usize,
+    pub range: (u32, u32),
 }
 
-/// One member's key content and value, as byte ranges.
+/// How many levels below the body the walk records.
+pub const LEVELS: usize = 3;
+/// Each level's members and items, in the order read: the members of one
+/// value are next to each other.
+pub type Levels = [Vec<Member>; LEVELS];
+/// `Member::children` of the values of the last level (not recorded).
+pub const NOT_RECORDED: (u32, u32) = (u32::MAX, u32::MAX);
+
+/// One member's key content (an item's: empty) and value, as byte ranges
+/// of the text, and where the value's own members or items are in the next level.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Member {
     pub key: (u32, u32),
     pub value: (u32, u32),
+    pub children: (u32, u32),
+}
+
+impl<'a> Members<'a> {
+    fn places(self) -> &'a [Member] {
+        let level: &'a [Member] = self.levels.get(self.level).map_or(&[], |l| l);
+        level
+            .get(self.range.0 as usize..self.range.1 as usize)
+            .unwrap_or_default()
+    }
+
+    fn value(self, m: &Member) -> Raw<'a> {
+        let bytes = self
+            .text
+            .get(m.value.0 as usize..m.value.1 as usize)
+            .unwrap_or_default();
+        let level = self.level + 1;
+        let recorded = (level < LEVELS && m.children != NOT_RECORDED).then_some(Members {
+            level,
+            range: m.children,
+            ..self
+        });
+        Raw(bytes, recorded)
+    }
+}
+
+/// The items of an array: recorded, or scanned.
+pub struct Items<'a> {
+    bytes: &'a [u8],
+    i: usize,
+    recorded: Option<(Members<'a>, usize)>,
+}
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Raw<'a>;
+
+    fn next(&mut self) -> Option<Raw<'a>> {
+        if let Some((members, at)) = &mut self.recorded {
+            let item = members.places().get(*at)?;
+            *at += 1;
+            return Some(members.value(item));
+        }
+        let b = self.bytes;
+        let mut i = skip_ws(b, self.i);
+        if b.get(i) == Some(&b',') {
+            i = skip_ws(b, i + 1);
+        }
+        match b.get(i) {
+            None | Some(b']') => None,
+            Some(_) => {
+                let start = i;
+                self.i = skip_value(b, i);
+                Some(Raw(b.get(start..self.i).unwrap_or_default(), None))
+            }
+        }
+    }
 }
 
 impl<'a> JsonView<'a> for Raw<'a> {
     fn get(self, key: &str) -> Option<Self> {
-        if let Some(m) = self.1 {
-            // The last member with that key, as in a parsed map.
-            return m.places.iter().rev().find_map(|p| {
-                let name = m.text.get(p.key.0 as usize..p.key.1 as usize)?;
-                key_is(name, key).then(|| {
-                    Raw(
-                        m.text.get(p.value.0 as usize..p.value.1 as usize).unwrap_or_default(),
-                        None,
-                    )
-                })
-            });
-        }
         let b = self.0;
         if b.first() != Some(&b'{') {
             return None;
+        }
+        if let Some(m) = self.1 {
+            // The last member with that key, as in a parsed map.
+            let found = m.places().iter().rev().find(|p| {
+                let name = m.text.get(p.key.0 as usize..p.key.1 as usize).unwrap_or_default();
+                key_is(name, key)
+            });
+            return found.map(|p| m.value(p));
         }
         let mut found = None;
         let mut i = skip_ws(b, 1);
@@ -97,25 +161,14 @@ impl<'a> JsonView<'a> for Raw<'a> {
     }
 
     fn items(self) -> Option<impl Iterator<Item = Self>> {
-        let b = self.0;
-        if b.first() != Some(&b'[') {
+        if self.0.first() != Some(&b'[') {
             return None;
         }
-        let mut i = 1;
-        Some(std::iter::from_fn(move || {
-            i = skip_ws(b, i);
-            if b.get(i) == Some(&b',') {
-                i = skip_ws(b, i + 1);
-            }
-            match b.get(i) {
-                None | Some(b']') => None,
-                Some(_) => {
-                    let start = i;
-                    i = skip_value(b, i);
-                    Some(Raw(b.get(start..i).unwrap_or_default(), None))
-                }
-            }
-        }))
+        Some(Items {
+            bytes: self.0,
+            i: 1,
+            recorded: self.1.map(|m| (m, 0)),
+        })
     }
 }
 

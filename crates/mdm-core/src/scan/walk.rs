@@ -10,11 +10,12 @@
 //! is written out to a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::{decode_into, Member};
+use super::view::{decode_into, Levels, Member, Members, LEVELS, NOT_RECORDED};
 use crate::json_text::{push_i64, push_u64, with_number};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
 use crate::violation::{cut_str, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 /// Where a value sits, borrowed from the callers' stack frames.
@@ -122,6 +123,7 @@ struct Found {
 }
 
 /// The buffers `Found` points into.
+#[derive(Default)]
 struct Places {
     ranks: Vec<Rank>,
     text: String,
@@ -168,29 +170,42 @@ impl Places {
     }
 }
 
-/// How many top-level members the walk records for the rules (more: they scan).
-const MEMBERS: usize = 32;
-
 pub struct Walk<'a> {
     pub r: Reader<'a>,
     found: Vec<Found>,
     places: Places,
-    /// The top-level object's members, when it is one with at most `MEMBERS`.
-    members: [Member; MEMBERS],
-    member_count: usize,
+    /// Where the members or items of the top value (level 0), of its
+    /// members' values (level 1) and of theirs (level 2) are, for the rules.
+    levels: Levels,
+    /// How many arrays and objects enclose the value being read.
+    depth: usize,
 }
+
+/// A walk's buffers, kept for the next walk on this thread once emptied
+/// (none of them is allocated per check after the first).
+#[derive(Default)]
+struct Spare {
+    found: Vec<Found>,
+    places: Places,
+    levels: Levels,
+}
+
+thread_local! {
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
+}
+
+/// Buffers grown past this many bytes by a large body are not kept.
+const KEEP: usize = 16 * 1024;
 
 impl<'a> Walk<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
+        let spare = SPARE.with(Cell::take).unwrap_or_default();
         Walk {
             r: Reader::new(bytes),
-            found: Vec::new(),
-            places: Places {
-                ranks: Vec::new(),
-                text: String::new(),
-            },
-            members: [Member::default(); MEMBERS],
-            member_count: 0,
+            found: spare.found,
+            places: spare.places,
+            levels: spare.levels,
+            depth: 0,
         }
     }
 
@@ -204,11 +219,38 @@ impl<'a> Walk<'a> {
         Ok(start)
     }
 
-    /// Where the top-level object's members are (`None`: not an object, or
-    /// more members than recorded).
-    pub fn root_members(&self) -> Option<&[Member]> {
-        let top_object = self.r.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        (top_object && self.member_count <= MEMBERS).then(|| &self.members[..self.member_count])
+    /// What was recorded of the top value's members or items, for the
+    /// rules' reads over `text`.
+    pub fn recorded(&self, text: &'a [u8]) -> Members<'_> {
+        Members {
+            text,
+            levels: &self.levels,
+            level: 0,
+            range: (0, self.levels[0].len() as u32),
+        }
+    }
+
+    /// Reads one member's or item's value, recording where it is when it
+    /// sits at a recorded level.
+    fn recorded_value(&mut self, key: (u32, u32), read: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+        let level = self.depth - 1;
+        if level >= LEVELS {
+            return read(self);
+        }
+        self.r.whitespace();
+        let start = self.r.i as u32;
+        let first_child = self.levels.get(level + 1).map(|l| l.len() as u32);
+        read(self)?;
+        let children = match first_child {
+            Some(first) => (first, self.levels[level + 1].len() as u32),
+            None => NOT_RECORDED,
+        };
+        self.levels[level].push(Member {
+            key,
+            value: (start, self.r.i as u32),
+            children,
+        });
+        Ok(())
     }
 
     /// Puts the violations found in the oracle's order.
@@ -346,10 +388,12 @@ impl<'a> Walk<'a> {
 
     fn array(&mut self, rule: Option<&ArrayRule>, at: &At) -> Result<()> {
         let mut n = 0usize;
+        self.depth += 1;
         while self.r.next_item(n == 0)? {
-            self.value(rule.map(|r| r.items), &At::Index(at, n))?;
+            self.recorded_value((0, 0), |w| w.value(rule.map(|r| r.items), &At::Index(at, n)))?;
             n += 1;
         }
+        self.depth -= 1;
         if let Some(max) = rule.and_then(|r| r.max_items) {
             if n > max {
                 self.push(
@@ -367,24 +411,13 @@ impl<'a> Walk<'a> {
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
         let mut seen: u128 = 0;
         let mut first = true;
-        let root = matches!(at, At::Root);
+        self.depth += 1;
         while let Some(key) = self.r.next_key(first)? {
             first = false;
-            if !root {
-                self.member(fields, key, at, &mut seen)?;
-                continue;
-            }
-            self.r.whitespace();
-            let start = self.r.i;
-            self.member(fields, key, at, &mut seen)?;
-            if let Some(m) = self.members.get_mut(self.member_count) {
-                *m = Member {
-                    key: (key.start as u32, key.end as u32),
-                    value: (start as u32, self.r.i as u32),
-                };
-            }
-            self.member_count += 1;
+            let place = (key.start as u32, key.end as u32);
+            self.recorded_value(place, |w| w.member(fields, key, at, &mut seen))?;
         }
+        self.depth -= 1;
         for (i, field) in fields.unwrap_or_default().iter().enumerate() {
             if field.required && seen & (1 << i) == 0 {
                 self.push(
@@ -442,8 +475,8 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// Room for a few violations at the first one: one allocation per
-    /// buffer instead of growing it step by step.
+    /// Room for a few violations at the first one (of the first invalid
+    /// body on this thread): one allocation per buffer, not step by step.
     fn reserve(&mut self) {
         if self.found.capacity() == 0 {
             self.found.reserve(16);
@@ -583,6 +616,33 @@ impl<'a> Walk<'a> {
         } else if n > rule.max {
             self.push(at, Code::Max, Message::Number("must be at most ", bound(rule.max), ""));
         }
+    }
+}
+
+impl Drop for Walk<'_> {
+    /// Keeps the buffers, emptied, for the next walk on this thread.
+    fn drop(&mut self) {
+        let mut spare = Spare {
+            found: std::mem::take(&mut self.found),
+            places: std::mem::take(&mut self.places),
+            levels: std::mem::take(&mut self.levels),
+        };
+        let size = spare.found.capacity() * std::mem::size_of::<Found>()
+            + spare.places.ranks.capacity() * std::mem::size_of::<Rank>()
+            + spare.places.text.capacity()
+            + spare
+                .levels
+                .iter()
+                .map(|l| l.capacity() * std::mem::size_of::<Member>())
+                .sum::<usize>();
+        if size > KEEP {
+            return;
+        }
+        spare.found.clear();
+        spare.places.ranks.clear();
+        spare.places.text.clear();
+        spare.levels.iter_mut().for_each(Vec::clear);
+        SPARE.with(|s| s.set(Some(spare)));
     }
 }
 
