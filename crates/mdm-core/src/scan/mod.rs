@@ -60,7 +60,7 @@ pub fn write(
     };
     walk.sort();
     let mut extra = Vec::new();
-    rules(Raw(&bytes[start.0..start.1], Some(walk.recorded(bytes))), &mut extra);
+    rules(Raw(&bytes[start.0..start.1], walk.recorded(bytes)), &mut extra);
     walk.write(&extra, sink);
     Ok(())
 }

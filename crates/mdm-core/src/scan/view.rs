@@ -17,30 +17,25 @@ pub trait JsonView<'a>: Copy {
 }
 
 /// One JSON value as bytes, already checked by the validator (so reading it
-/// needs no error handling), without surrounding whitespace.
+/// needs no error handling), without surrounding whitespace, and where the
+/// walk recorded its members or items.
 #[derive(Debug, Clone, Copy)]
-pub struct Raw<'a>(pub &'a [u8], pub Option<Members<'a>>);
+pub struct Raw<'a>(pub &'a [u8], pub Members<'a>);
 
 /// Where the members (or items) of a value are, recorded by the walk as it
-/// reads them, so that the rules' `get` and `items` look them up instead of
-/// scanning the text again: for the body, its members' values and theirs
-/// (an assignment list's items and each item's id).
+/// read them, so that the rules' `get` and `items` look them up instead of
+/// scanning the text again.
 #[derive(Debug, Clone, Copy)]
 pub struct Members<'a> {
     pub text: &'a [u8],
-    pub levels: &'a Levels,
+    /// The members and items of every value, by nesting level (the top
+    /// value's are level 0), each level in the order read: the members of
+    /// one value are next to each other.
+    pub levels: &'a [Vec<Member>],
     /// The level of `levels` this value's members are at, and where.
     pub level: usize,
     pub range: (u32, u32),
 }
-
-/// How many levels below the body the walk records.
-pub const LEVELS: usize = 3;
-/// Each level's members and items, in the order read: the members of one
-/// value are next to each other.
-pub type Levels = [Vec<Member>; LEVELS];
-/// `Member::children` of the values of the last level (not recorded).
-pub const NOT_RECORDED: (u32, u32) = (u32::MAX, u32::MAX);
 
 /// One member's key content (an item's: empty) and value, as byte ranges
 /// of the text, and where the value's own members or items are in the next level.
@@ -53,7 +48,7 @@ pub struct Member {
 
 impl<'a> Members<'a> {
     fn places(self) -> &'a [Member] {
-        let level: &'a [Member] = self.levels.get(self.level).map_or(&[], |l| l);
+        let level = self.levels.get(self.level).map_or(&[][..], |l| l);
         level
             .get(self.range.0 as usize..self.range.1 as usize)
             .unwrap_or_default()
@@ -64,81 +59,27 @@ impl<'a> Members<'a> {
             .text
             .get(m.value.0 as usize..m.value.1 as usize)
             .unwrap_or_default();
-        let level = self.level + 1;
-        let recorded = (level < LEVELS && m.children != NOT_RECORDED).then_some(Members {
-            level,
+        let members = Members {
+            level: self.level + 1,
             range: m.children,
             ..self
-        });
-        Raw(bytes, recorded)
-    }
-}
-
-/// The items of an array: recorded, or scanned.
-pub struct Items<'a> {
-    bytes: &'a [u8],
-    i: usize,
-    recorded: Option<(Members<'a>, usize)>,
-}
-
-impl<'a> Iterator for Items<'a> {
-    type Item = Raw<'a>;
-
-    fn next(&mut self) -> Option<Raw<'a>> {
-        if let Some((members, at)) = &mut self.recorded {
-            let item = members.places().get(*at)?;
-            *at += 1;
-            return Some(members.value(item));
-        }
-        let b = self.bytes;
-        let mut i = skip_ws(b, self.i);
-        if b.get(i) == Some(&b',') {
-            i = skip_ws(b, i + 1);
-        }
-        match b.get(i) {
-            None | Some(b']') => None,
-            Some(_) => {
-                let start = i;
-                self.i = skip_value(b, i);
-                Some(Raw(b.get(start..self.i).unwrap_or_default(), None))
-            }
-        }
+        };
+        Raw(bytes, members)
     }
 }
 
 impl<'a> JsonView<'a> for Raw<'a> {
     fn get(self, key: &str) -> Option<Self> {
-        let b = self.0;
-        if b.first() != Some(&b'{') {
+        if self.0.first() != Some(&b'{') {
             return None;
         }
-        if let Some(m) = self.1 {
-            // The last member with that key, as in a parsed map.
-            let found = m.places().iter().rev().find(|p| {
-                let name = m.text.get(p.key.0 as usize..p.key.1 as usize).unwrap_or_default();
-                key_is(name, key)
-            });
-            return found.map(|p| m.value(p));
-        }
-        let mut found = None;
-        let mut i = skip_ws(b, 1);
-        while let Some(&c) = b.get(i) {
-            if c == b'}' {
-                break;
-            }
-            if c == b',' {
-                i = skip_ws(b, i + 1);
-            }
-            let key_end = skip_string(b, i);
-            let name = b.get(i + 1..key_end.saturating_sub(1)).unwrap_or_default();
-            let start = skip_ws(b, skip_ws(b, key_end) + 1);
-            let end = skip_value(b, start);
-            if key_is(name, key) {
-                found = Some(Raw(b.get(start..end).unwrap_or_default(), None));
-            }
-            i = skip_ws(b, end);
-        }
-        found
+        // The last member with that key, as in a parsed map.
+        let m = self.1;
+        let found = m.places().iter().rev().find(|p| {
+            let name = m.text.get(p.key.0 as usize..p.key.1 as usize).unwrap_or_default();
+            key_is(name, key)
+        });
+        found.map(|p| m.value(p))
     }
 
     fn as_str(self) -> Option<Cow<'a, str>> {
@@ -164,11 +105,8 @@ impl<'a> JsonView<'a> for Raw<'a> {
         if self.0.first() != Some(&b'[') {
             return None;
         }
-        Some(Items {
-            bytes: self.0,
-            i: 1,
-            recorded: self.1.map(|m| (m, 0)),
-        })
+        let m = self.1;
+        Some(m.places().iter().map(move |item| m.value(item)))
     }
 }
 
@@ -201,81 +139,6 @@ pub fn key_is(raw: &[u8], key: &str) -> bool {
         out == key.as_bytes()
     } else {
         false
-    }
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\n' | b'\t' | b'\r')) {
-        i += 1;
-    }
-    i
-}
-
-/// The index after the string starting at `i` (its opening quote).
-fn skip_string(b: &[u8], mut i: usize) -> usize {
-    i += 1;
-    while let Some(n) = b
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&c| c == b'"' || c == b'\\'))
-    {
-        i += n;
-        if b[i] == b'"' {
-            return i + 1;
-        }
-        i += 2;
-    }
-    b.len()
-}
-
-/// The bytes `skip_value` stops at inside an array or object.
-const STRUCTURE: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'"' as usize] = true;
-    t[b'{' as usize] = true;
-    t[b'[' as usize] = true;
-    t[b'}' as usize] = true;
-    t[b']' as usize] = true;
-    t
-};
-
-/// The index after the value starting at `i`.
-fn skip_value(b: &[u8], mut i: usize) -> usize {
-    match b.get(i) {
-        Some(b'"') => skip_string(b, i),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            // From one bracket or quote to the next, skipping the rest.
-            while let Some(n) = b
-                .get(i..)
-                .and_then(|rest| rest.iter().position(|&c| STRUCTURE[c as usize]))
-            {
-                i += n;
-                match b[i] {
-                    b'"' => i = skip_string(b, i),
-                    b'{' | b'[' => {
-                        depth += 1;
-                        i += 1;
-                    }
-                    _ => {
-                        depth -= 1;
-                        i += 1;
-                        if depth == 0 {
-                            return i;
-                        }
-                    }
-                }
-            }
-            b.len()
-        }
-        _ => {
-            while let Some(c) = b.get(i) {
-                if matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\t' | b'\r') {
-                    break;
-                }
-                i += 1;
-            }
-            i
-        }
     }
 }
 

@@ -10,7 +10,7 @@
 //! is written out to a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::{decode_into, Levels, Member, Members, LEVELS, NOT_RECORDED};
+use super::view::{decode_into, Member, Members};
 use crate::json_text::{push_i64, push_u64, with_number};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
@@ -165,8 +165,8 @@ impl Places {
     }
 
     fn starts_with(&self, place: (u32, u32), prefix: (u32, u32)) -> bool {
-        let (a, b) = (self.ranks(place), self.ranks(prefix));
-        a.len() >= b.len() && a.iter().zip(b).all(|(x, y)| self.rank_cmp(*x, *y) == Ordering::Equal)
+        let head = (place.0, place.1.min(place.0 + (prefix.1 - prefix.0)));
+        self.cmp(head, prefix) == Ordering::Equal
     }
 }
 
@@ -174,9 +174,9 @@ pub struct Walk<'a> {
     pub r: Reader<'a>,
     found: Vec<Found>,
     places: Places,
-    /// Where the members or items of the top value (level 0), of its
-    /// members' values (level 1) and of theirs (level 2) are, for the rules.
-    levels: Levels,
+    /// Where the members and items of every value are, by nesting level
+    /// (`view::Members`), for the rules.
+    levels: Vec<Vec<Member>>,
     /// How many arrays and objects enclose the value being read.
     depth: usize,
 }
@@ -187,14 +187,15 @@ pub struct Walk<'a> {
 struct Spare {
     found: Vec<Found>,
     places: Places,
-    levels: Levels,
+    levels: Vec<Vec<Member>>,
 }
 
 thread_local! {
     static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
 }
 
-/// Buffers grown past this many bytes by a large body are not kept.
+/// The buffers of a body longer than this, or with more path text, are not
+/// kept (they grow with the body).
 const KEEP: usize = 16 * 1024;
 
 impl<'a> Walk<'a> {
@@ -222,35 +223,35 @@ impl<'a> Walk<'a> {
     /// What was recorded of the top value's members or items, for the
     /// rules' reads over `text`.
     pub fn recorded(&self, text: &'a [u8]) -> Members<'_> {
+        let top = self.levels.first().map_or(0, Vec::len);
         Members {
             text,
             levels: &self.levels,
             level: 0,
-            range: (0, self.levels[0].len() as u32),
+            range: (0, top as u32),
         }
     }
 
-    /// Reads one member's or item's value, recording where it is when it
-    /// sits at a recorded level.
-    fn recorded_value(&mut self, key: (u32, u32), read: impl FnOnce(&mut Self) -> Result<()>) -> Result<()> {
+    /// Before one member's or item's value: where it starts, and where its
+    /// own members or items will.
+    fn value_starts(&mut self) -> (u32, u32) {
         let level = self.depth - 1;
-        if level >= LEVELS {
-            return read(self);
+        if self.levels.len() < level + 2 {
+            self.levels.resize_with(level + 2, Vec::new);
         }
         self.r.whitespace();
-        let start = self.r.i as u32;
-        let first_child = self.levels.get(level + 1).map(|l| l.len() as u32);
-        read(self)?;
-        let children = match first_child {
-            Some(first) => (first, self.levels[level + 1].len() as u32),
-            None => NOT_RECORDED,
-        };
+        (self.r.i as u32, self.levels[level + 1].len() as u32)
+    }
+
+    /// After it: records where it is and where its members or items are.
+    fn value_ends(&mut self, key: (u32, u32), (start, first_child): (u32, u32)) {
+        let level = self.depth - 1;
+        let children = (first_child, self.levels[level + 1].len() as u32);
         self.levels[level].push(Member {
             key,
             value: (start, self.r.i as u32),
             children,
         });
-        Ok(())
     }
 
     /// Puts the violations found in the oracle's order.
@@ -390,7 +391,9 @@ impl<'a> Walk<'a> {
         let mut n = 0usize;
         self.depth += 1;
         while self.r.next_item(n == 0)? {
-            self.recorded_value((0, 0), |w| w.value(rule.map(|r| r.items), &At::Index(at, n)))?;
+            let start = self.value_starts();
+            self.value(rule.map(|r| r.items), &At::Index(at, n))?;
+            self.value_ends((0, 0), start);
             n += 1;
         }
         self.depth -= 1;
@@ -414,8 +417,9 @@ impl<'a> Walk<'a> {
         self.depth += 1;
         while let Some(key) = self.r.next_key(first)? {
             first = false;
-            let place = (key.start as u32, key.end as u32);
-            self.recorded_value(place, |w| w.member(fields, key, at, &mut seen))?;
+            let start = self.value_starts();
+            self.member(fields, key, at, &mut seen)?;
+            self.value_ends((key.start as u32, key.end as u32), start);
         }
         self.depth -= 1;
         for (i, field) in fields.unwrap_or_default().iter().enumerate() {
@@ -620,24 +624,17 @@ impl<'a> Walk<'a> {
 }
 
 impl Drop for Walk<'_> {
-    /// Keeps the buffers, emptied, for the next walk on this thread.
+    /// Keeps the buffers, emptied, for the next walk on this thread, unless
+    /// a large body grew them.
     fn drop(&mut self) {
+        if self.r.bytes.len() > KEEP || self.places.text.capacity() > KEEP {
+            return;
+        }
         let mut spare = Spare {
             found: std::mem::take(&mut self.found),
             places: std::mem::take(&mut self.places),
             levels: std::mem::take(&mut self.levels),
         };
-        let size = spare.found.capacity() * std::mem::size_of::<Found>()
-            + spare.places.ranks.capacity() * std::mem::size_of::<Rank>()
-            + spare.places.text.capacity()
-            + spare
-                .levels
-                .iter()
-                .map(|l| l.capacity() * std::mem::size_of::<Member>())
-                .sum::<usize>();
-        if size > KEEP {
-            return;
-        }
         spare.found.clear();
         spare.places.ranks.clear();
         spare.places.text.clear();
