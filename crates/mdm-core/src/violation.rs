@@ -210,8 +210,15 @@ pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
     if text.len() <= MAX_TEXT {
         return text; // no more characters than bytes
     }
-    match text.char_indices().nth(MAX_TEXT) {
-        Some((at, _)) => {
+    // Where character number MAX_TEXT starts, counting the bytes that start one.
+    let mut chars = 0;
+    let at = text.bytes().position(|b| {
+        let starts = b & 0xC0 != 0x80;
+        chars += starts as usize;
+        starts && chars > MAX_TEXT
+    });
+    match at {
+        Some(at) => {
             scratch.clear();
             // `get`: slicing a `str` would link its panic message's formatting.
             scratch.push_str(text.get(..at).unwrap_or_default());
@@ -263,6 +270,24 @@ mod tests {
         assert!(serde_json::to_string(&out).unwrap().len() < 32 * 1024);
         let few = vec![Violation::new("a", ViolationCode::Min, "m")];
         assert_eq!(capped(few.clone()), few);
+    }
+
+    #[test]
+    fn cut_str_cuts_as_capped_does() {
+        for text in [
+            "",
+            "short",
+            &"x".repeat(100),
+            &"x".repeat(101),
+            &"é".repeat(60),
+            &"é".repeat(101),
+            &"😀".repeat(120),
+        ] {
+            let mut owned = text.to_owned();
+            super::cut(&mut owned);
+            let mut scratch = String::new();
+            assert_eq!(super::cut_str(text, &mut scratch), owned, "{text}");
+        }
     }
 
     #[test]

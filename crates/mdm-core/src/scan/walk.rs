@@ -639,7 +639,9 @@ impl Drop for Walk<'_> {
         spare.places.ranks.clear();
         spare.places.text.clear();
         spare.levels.iter_mut().for_each(Vec::clear);
-        SPARE.with(|s| s.set(Some(spare)));
+        // What it replaces is `None` (`new` took it): nothing to drop, and
+        // no drop code for it in the wasm.
+        std::mem::forget(SPARE.with(|s| s.replace(Some(spare))));
     }
 }
 
