@@ -53,7 +53,10 @@ const BUDGETS = {
   // its own, 442.6 kB merged with the three above. The caches' one way in
   // (isolate_cache::get_or_load, so a hit never renews an entry) and one
   // helper for a Windows row with its policies: 444.0 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 444_400]],
+  // +0.5 kB (443 954 -> 444 427 B, both built here) for violations without an
+  // allocation each (validator-ids: places and paths in kept buffers, a Sink)
+  // and every member and item recorded for the cross-field rules.
+  worker: [["worker/build/index_bg.wasm", 250_000, 444_900]],
 };
 const which = process.argv.slice(2);
 let over = false;
