@@ -56,7 +56,10 @@ const BUDGETS = {
   // statement (expansions as JSON columns, the device list's token check in
   // its batch, the statement counter): 447.0 kB. Vars read once per
   // isolate, D1 rows crossing as UTF-8 through TextEncoder: 447.9 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 448_300]],
+  // +0.5 kB (443 954 -> 444 427 B on its own, both built here) for violations
+  // without an allocation each (validator-ids: places and paths in kept
+  // buffers, a Sink) and every member and item recorded for the cross-field rules.
+  worker: [["worker/build/index_bg.wasm", 250_000, 448_800]],
 };
 const which = process.argv.slice(2);
 let over = false;

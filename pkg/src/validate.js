@@ -3,7 +3,9 @@
 // memory (no per-character copy loop); the wasm checks the bytes in one pass
 // (mdm-core's single-pass validator, the server's own) and answers with a
 // number: 0 for a valid body, so nothing comes back to decode, else the
-// length of the violations' JSON text, read once and `JSON.parse`d.
+// number of violations, left in the wasm as one text (each one's path and
+// message in turn) plus, per violation, the path's length, the code's number
+// and the message's length: decoded once and sliced (see `violations`).
 //
 // An object is validated as its `JSON.stringify` text: one native call
 // writes the whole body. Where `JSON.stringify` and the server's reading of
@@ -43,6 +45,12 @@ function check(index, text) {
   return __check(index, written);
 }
 
+/**
+ * Violation codes by number: mdm-core's `ViolationCode::ALL` (a Rust test,
+ * `js_codes_are_the_violation_codes`, reads this line and compares).
+ */
+const CODES = ["required", "type", "pattern", "minLength", "maxLength", "min", "max", "enum", "unknownField", "format", "maxItems", "unique", "reference", "dependency", "tooMany"];
+
 /** The violations `__check` left in the wasm: one text, sliced by lengths. */
 function violations(n) {
   if (n === 0) return [];
@@ -51,11 +59,10 @@ function violations(n) {
   const text = decoder.decode(new Uint8Array(memory.buffer, lengths[0], lengths[1]));
   const list = new Array(count);
   let at = 0;
-  for (let i = 0, l = 2; i < count; i++) {
-    const path = text.slice(at, (at += lengths[l++]));
-    const code = text.slice(at, (at += lengths[l++]));
-    const message = text.slice(at, (at += lengths[l++]));
-    list[i] = { path, code, message };
+  for (let i = 0, l = 2; i < count; i++, l += 3) {
+    const path = text.slice(at, (at += lengths[l]));
+    const message = text.slice(at, (at += lengths[l + 2]));
+    list[i] = { path, code: CODES[lengths[l + 1]], message };
   }
   return list;
 }

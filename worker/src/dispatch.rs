@@ -223,7 +223,7 @@ async fn gates_then_handler(
             let bytes = body::read_bytes(&mut ctx.req).await?;
             let validator = mdm_core::catalog::request_check(name)
                 .ok_or_else(|| ApiError::internal(format!("{}: no body {name} in the catalog", endpoint.name)))?;
-            let violations: Vec<Violation> = (validator.check)(&bytes).unwrap_or_else(|v| vec![v]);
+            let violations: Vec<Violation> = validator.check(&bytes).unwrap_or_else(|v| vec![v]);
             if !violations.is_empty() {
                 return Err(violations.into());
             }

@@ -39,7 +39,7 @@ fn main() {
                         let check = &catalog::REQUESTS[index];
                         match disagreement(check, &bytes) {
                             None => {
-                                let answer = (check.check)(&bytes);
+                                let answer = check.check(&bytes);
                                 kinds[match answer {
                                     Ok(v) if v.is_empty() => 0,
                                     Ok(_) => 1,

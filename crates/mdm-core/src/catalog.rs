@@ -92,18 +92,28 @@ pub fn find(name: &str) -> Option<&'static Entry> {
 #[derive(Clone, Copy)]
 pub struct RequestCheck {
     pub name: &'static str,
-    /// The single-pass validator over the body's text (`Err`: blank or
-    /// malformed, the one violation the server answers with).
-    pub check: fn(&[u8]) -> Result<Vec<crate::Violation>, crate::Violation>,
+    /// The single-pass validator over the body's text, handing the
+    /// violations to a sink (`Err`: blank or malformed, the one violation the
+    /// server answers with). [`RequestCheck::check`] collects them.
+    pub write: fn(&[u8], &mut dyn crate::violation::Sink) -> Result<(), crate::Violation>,
     /// The same answer the old way (parse to a Value, then walk it).
     #[cfg(any(test, feature = "oracle"))]
     pub oracle: fn(&[u8]) -> Vec<crate::Violation>,
 }
 
+impl RequestCheck {
+    /// The violations of the body's text (`Err`: blank or malformed).
+    pub fn check(&self, bytes: &[u8]) -> Result<Vec<crate::Violation>, crate::Violation> {
+        let mut out = Vec::new();
+        (self.write)(bytes, &mut out)?;
+        Ok(out)
+    }
+}
+
 const fn check<T: RequestBody>() -> RequestCheck {
     RequestCheck {
         name: T::NAME,
-        check: crate::scan::check_body::<T>,
+        write: crate::scan::write_body::<T>,
         #[cfg(any(test, feature = "oracle"))]
         oracle: crate::requests::oracle_text_violations::<T>,
     }

@@ -7,6 +7,11 @@ use crate::violation::Violation;
 
 /// Appends the decimal digits of `n`.
 pub fn push_u64(out: &mut String, mut n: u64) {
+    if n < 10 {
+        // Most item indexes and many bounds.
+        out.push((b'0' + n as u8) as char);
+        return;
+    }
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     loop {
@@ -17,7 +22,8 @@ pub fn push_u64(out: &mut String, mut n: u64) {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|d| *d as char));
+    // One `push_str` of ASCII digits, not a `char` push per digit.
+    out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
 }
 
 /// Appends `n` in decimal, with a minus sign when negative.

@@ -114,6 +114,19 @@ impl Violation {
     }
 }
 
+/// Where a validator hands its violations, in their final order, one at a
+/// time: a list of [`Violation`]s (the worker), or the npm package's one
+/// output text, written without a `String` per path or message.
+pub trait Sink {
+    fn violation(&mut self, path: &str, code: ViolationCode, message: &str);
+}
+
+impl Sink for Vec<Violation> {
+    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
+        self.push(Violation::new(path, code, message));
+    }
+}
+
 /// Where a value sits in a body, as a chain of borrowed segments on the
 /// stack. Rendered to the `Violation::path` text only when a violation is
 /// reported, so validating a valid body allocates no path strings.
@@ -191,6 +204,31 @@ pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
     list
 }
 
+/// `text` as [`capped`] reports it: itself, or its first [`MAX_TEXT`]
+/// characters and `…` (written into `scratch`).
+pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
+    if text.len() <= MAX_TEXT {
+        return text; // no more characters than bytes
+    }
+    // Where character number MAX_TEXT starts, counting the bytes that start one.
+    let mut chars = 0;
+    let at = text.bytes().position(|b| {
+        let starts = b & 0xC0 != 0x80;
+        chars += starts as usize;
+        starts && chars > MAX_TEXT
+    });
+    match at {
+        Some(at) => {
+            scratch.clear();
+            // `get`: slicing a `str` would link its panic message's formatting.
+            scratch.push_str(text.get(..at).unwrap_or_default());
+            scratch.push('…');
+            scratch
+        }
+        None => text,
+    }
+}
+
 fn cut(text: &mut String) {
     if text.len() <= MAX_TEXT {
         return; // no more characters than bytes
@@ -232,6 +270,24 @@ mod tests {
         assert!(serde_json::to_string(&out).unwrap().len() < 32 * 1024);
         let few = vec![Violation::new("a", ViolationCode::Min, "m")];
         assert_eq!(capped(few.clone()), few);
+    }
+
+    #[test]
+    fn cut_str_cuts_as_capped_does() {
+        for text in [
+            "",
+            "short",
+            &"x".repeat(100),
+            &"x".repeat(101),
+            &"é".repeat(60),
+            &"é".repeat(101),
+            &"😀".repeat(120),
+        ] {
+            let mut owned = text.to_owned();
+            super::cut(&mut owned);
+            let mut scratch = String::new();
+            assert_eq!(super::cut_str(text, &mut scratch), owned, "{text}");
+        }
     }
 
     #[test]

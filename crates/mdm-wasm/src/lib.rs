@@ -16,7 +16,7 @@ use js_sys::{Array, Reflect};
 use mdm_core::catalog;
 use mdm_core::lifecycle::{Platform, TokenFacts, TokenStatus};
 use mdm_core::pagination::{self, Direction, ExpandTo, ListQuery, ListSpec};
-use mdm_core::violation::Violation;
+use mdm_core::violation::{Sink, Violation, ViolationCode};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -45,9 +45,12 @@ fn concat(a: &str, b: &str, c: &str) -> String {
 // The JavaScript side (pkg/src/validate.js) writes a body's JSON text with
 // `TextEncoder.encodeInto` straight into `INPUT` (no per-character copy
 // loop), calls `__check`, and reads nothing back for a valid body. Violations
-// come back as one text, the path, code and message of each in turn, and
-// their lengths in UTF-16 units: JavaScript decodes the text once and slices
-// it (no `JSON.parse`, which cost more than the whole check).
+// come back as one text, the path and message of each in turn, written
+// straight from the validator (`scan::write`: no `String` per violation), and
+// per violation the path's length, the code's number and the message's
+// length, lengths in UTF-16 units: JavaScript decodes the text once, slices
+// it, and names the code from its own table (no `JSON.parse`, which cost
+// more than the whole check).
 
 thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -55,10 +58,19 @@ thread_local! {
 }
 
 /// The violations of the last `__check`: `lengths` holds the address and byte
-/// length of `text`, then each violation's path, code and message lengths.
+/// length of `text`, then each violation's path length, code number (its
+/// place in `ViolationCode::ALL`) and message length.
 struct Output {
     lengths: Vec<u32>,
     text: String,
+}
+
+impl Sink for Output {
+    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
+        self.text.push_str(path);
+        self.text.push_str(message);
+        self.lengths.extend([utf16_len(path), code as u32, utf16_len(message)]);
+    }
 }
 
 /// Length in UTF-16 units, what JavaScript's `String.prototype.slice` counts.
@@ -93,36 +105,31 @@ pub fn check(body: usize, len: usize) -> i32 {
     let Some(request) = catalog::REQUESTS.get(body) else {
         return 0;
     };
-    let (violations, malformed) = INPUT.with(|b| {
-        let b = b.borrow();
-        match (request.check)(&b[..len.min(b.len())]) {
-            Ok(list) => (list, false),
-            Err(v) => (vec![v], true),
-        }
-    });
-    if violations.is_empty() {
-        return 0;
-    }
     OUTPUT.with(|o| {
         let o = &mut *o.borrow_mut();
         o.text.clear();
         o.lengths.clear();
         o.lengths.extend([0, 0]);
-        for v in &violations {
-            for part in [v.path.as_str(), v.code.as_str(), v.message.as_str()] {
-                o.text.push_str(part);
-                o.lengths.push(utf16_len(part));
+        let written = INPUT.with(|b| {
+            let b = b.borrow();
+            (request.write)(&b[..len.min(b.len())], o)
+        });
+        let malformed = match written {
+            Ok(()) => false,
+            Err(v) => {
+                o.violation(&v.path, v.code, &v.message);
+                true
             }
-        }
+        };
         o.lengths[0] = o.text.as_ptr() as u32;
         o.lengths[1] = o.text.len() as u32;
-    });
-    let n = violations.len() as i32;
-    if malformed {
-        -n
-    } else {
-        n
-    }
+        let n = ((o.lengths.len() - 2) / 3) as i32;
+        if malformed {
+            -n
+        } else {
+            n
+        }
+    })
 }
 
 /// Where `__check` left the violations: the address of `Output::lengths`.
@@ -409,3 +416,70 @@ pub fn windows_enrollment_link(
 #[cfg(all(not(target_feature = "atomics"), target_family = "wasm"))]
 #[global_allocator]
 static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+#[cfg(test)]
+mod tests {
+    use super::{Output, Sink};
+    use mdm_core::catalog;
+    use mdm_core::violation::{Violation, ViolationCode};
+
+    /// What `pkg/src/validate.js` reads back from an `Output`.
+    fn read_back(o: &Output) -> Vec<Violation> {
+        let units: Vec<u16> = o.text.encode_utf16().collect();
+        let mut at = 0;
+        let mut slice = |len: u32| {
+            let part = String::from_utf16(&units[at..at + len as usize]).unwrap();
+            at += len as usize;
+            part
+        };
+        o.lengths[2..]
+            .chunks(3)
+            .map(|l| {
+                let path = slice(l[0]);
+                let message = slice(l[2]);
+                Violation::new(path, ViolationCode::ALL[l[1] as usize], message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn output_reads_back_as_the_checked_list() {
+        let device = catalog::request_check("AospDeviceUpdate").unwrap();
+        let many: String = (0..150).map(|i| format!("\"k{i}\":1,")).collect();
+        let bodies = [
+            r#"{"displayName":"","tags":["ok",""],"policyId":"x","segmentId":"1","ü\u00e9":1,"é":2}"#.to_owned(),
+            format!("{{{many}\"displayName\":\"{}\"}}", "ü".repeat(300)),
+            format!("{{\"{}\":1}}", "é".repeat(150)),
+            r#"{"aosPolicyAssignments":[{"aosPolicyId":"65a1b2c3d4e5f60718293a4b","priority":"x"},{"zz":1,"aa":2}]}"#
+                .to_owned(),
+        ];
+        for body in &bodies {
+            let want = device.check(body.as_bytes()).unwrap();
+            assert!(!want.is_empty(), "{body}");
+            let mut o = Output {
+                lengths: vec![0, 0],
+                text: String::new(),
+            };
+            (device.write)(body.as_bytes(), &mut o).unwrap();
+            assert_eq!(read_back(&o), want, "{body}");
+        }
+        let mut o = Output {
+            lengths: vec![0, 0],
+            text: String::new(),
+        };
+        o.violation("é.ü", ViolationCode::TooMany, "x");
+        assert_eq!(read_back(&o), vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]);
+    }
+
+    #[test]
+    fn js_codes_are_the_violation_codes() {
+        let js = include_str!("../../../pkg/src/validate.js");
+        let line = js
+            .lines()
+            .find(|l| l.starts_with("const CODES = ["))
+            .expect("CODES in validate.js");
+        let names: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+        let codes: Vec<&str> = ViolationCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names, codes);
+    }
+}

@@ -29,7 +29,8 @@ fn corpus_matches_mdm_core() {
         names_seen.insert(name);
         let check = catalog::request_check(name).unwrap_or_else(|| panic!("unknown body {name}"));
         let text = serde_json::to_vec(&expand(&case["body"])).unwrap();
-        let got: Vec<(String, &str)> = (check.check)(&text)
+        let got: Vec<(String, &str)> = check
+            .check(&text)
             .unwrap_or_else(|v| vec![v])
             .into_iter()
             .map(|v| (v.path, v.code.as_str()))

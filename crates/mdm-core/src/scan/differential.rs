@@ -75,7 +75,7 @@ fn expand(v: &serde_json::Value) -> serde_json::Value {
 
 /// Both validators' answers for `bytes`, or `None` when they agree.
 pub fn disagreement(check: &RequestCheck, bytes: &[u8]) -> Option<(Vec<Violation>, Vec<Violation>)> {
-    let fast = (check.check)(bytes).unwrap_or_else(|v| vec![v]);
+    let fast = check.check(bytes).unwrap_or_else(|v| vec![v]);
     let oracle = (check.oracle)(bytes);
     (fast != oracle).then_some((fast, oracle))
 }
@@ -734,6 +734,10 @@ mod tests {
             deep(127),
             deep(200),
             "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\", \"priority\": 1}, {\"aosPolicyId\": \"65A1B2C3D4E5F60718293A4B\", \"priority\": 1.0}]}".into(),
+            // A list the rules read, nested in an unknown member (the rules
+            // must not see it as the body's, nor a list inside its items).
+            "{\"x\": {\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}]}}".into(),
+            "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\", \"x\": {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4c\"}}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4c\"}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\", \"aosPolicyId\": 1}]}".into(),
         ];
         for case in &cases {
             for index in 0..catalog::REQUESTS.len() {

@@ -20,7 +20,7 @@ pub use view::{JsonView, Member, Members, Raw};
 use crate::json_text::push_u64;
 use crate::requests::RequestBody;
 use crate::schema::Schema;
-use crate::violation::{Violation, ViolationCode};
+use crate::violation::{Sink, Violation, ViolationCode};
 
 /// The violations of the JSON text `bytes` against `schema`, then of the
 /// cross-field `rules`; `Err` with the one violation for a blank body
@@ -30,6 +30,19 @@ pub fn check(
     rules: fn(Raw<'_>, &mut Vec<Violation>),
     bytes: &[u8],
 ) -> Result<Vec<Violation>, Violation> {
+    let mut out = Vec::new();
+    write(schema, rules, bytes, &mut out)?;
+    Ok(out)
+}
+
+/// [`check`], handing the violations to `sink` in order (capped and cut as
+/// `violation::capped` does) instead of returning them.
+pub fn write(
+    schema: &Schema,
+    rules: fn(Raw<'_>, &mut Vec<Violation>),
+    bytes: &[u8],
+    sink: &mut dyn Sink,
+) -> Result<(), Violation> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Violation::new(
             "",
@@ -45,15 +58,21 @@ pub fn check(
         Ok(range) => range,
         Err(e) => return Err(malformed(bytes, &e)),
     };
-    let mut out = walk.finish();
-    let members = walk.root_members().map(|places| Members { text: bytes, places });
-    rules(Raw(&bytes[start.0..start.1], members), &mut out);
-    Ok(crate::violation::capped(out))
+    walk.sort();
+    let mut extra = Vec::new();
+    rules(Raw(&bytes[start.0..start.1], walk.recorded(bytes)), &mut extra);
+    walk.write(&extra, sink);
+    Ok(())
 }
 
 /// [`check`] for request body `T`.
 pub fn check_body<T: RequestBody>(bytes: &[u8]) -> Result<Vec<Violation>, Violation> {
     check(&T::SCHEMA, |body, out| T::cross_field_rules(body, out), bytes)
+}
+
+/// [`write`] for request body `T`.
+pub fn write_body<T: RequestBody>(bytes: &[u8], sink: &mut dyn Sink) -> Result<(), Violation> {
+    write(&T::SCHEMA, |body, out| T::cross_field_rules(body, out), bytes, sink)
 }
 
 /// Only whether `bytes` is one JSON value, as serde_json would read it.

@@ -58,6 +58,28 @@ const NOT_PLAIN: [bool; 256] = {
     t
 };
 
+/// Where the first byte of `NOT_PLAIN` is in `bytes`: eight bytes at a time
+/// while none of them is one, then by the table.
+fn first_not_plain(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Has a zero byte / a byte below `n` (n <= 128): exact as to whether
+    // there is one, which is all this needs.
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let mut at = 0;
+    for chunk in bytes.chunks_exact(8) {
+        let x = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
+        let special =
+            zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) | (x.wrapping_sub(ONES * 0x20) & !x) | x;
+        if special & HIGH != 0 {
+            break;
+        }
+        at += 8;
+    }
+    let rest = bytes.get(at..).unwrap_or_default();
+    rest.iter().position(|&b| NOT_PLAIN[b as usize]).map(|n| at + n)
+}
+
 pub type Result<T> = core::result::Result<T, SyntaxError>;
 
 const EOF_LIST: &str = "EOF while parsing a list";
@@ -251,7 +273,7 @@ impl<'a> Reader<'a> {
         // Most strings are plain ASCII up to their closing quote: then they
         // are valid UTF-8 and have one character per byte, with no second pass.
         let rest = &self.bytes[self.i..];
-        if let Some(n) = rest.iter().position(|&b| NOT_PLAIN[b as usize]) {
+        if let Some(n) = first_not_plain(rest) {
             if rest[n] == b'"' {
                 self.i += n + 1;
                 return Ok(Str {
@@ -610,3 +632,22 @@ static POW10: [f64; 309] = [
     1e294, 1e295, 1e296, 1e297, 1e298, 1e299, 1e300, 1e301, 1e302, 1e303, 1e304, 1e305, 1e306, 1e307,
     1e308
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::{first_not_plain, NOT_PLAIN};
+
+    #[test]
+    fn first_not_plain_finds_each_stop_byte_at_each_place() {
+        for stop in (0..=255u8).filter(|b| NOT_PLAIN[*b as usize]) {
+            for len in [0, 1, 7, 8, 9, 16, 23] {
+                for at in 0..len {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = stop;
+                    assert_eq!(first_not_plain(&bytes), Some(at), "byte {stop:#x} at {at} of {len}");
+                }
+                assert_eq!(first_not_plain(&vec![b'~'; len]), None);
+            }
+        }
+    }
+}

@@ -17,64 +17,69 @@ pub trait JsonView<'a>: Copy {
 }
 
 /// One JSON value as bytes, already checked by the validator (so reading it
-/// needs no error handling), without surrounding whitespace.
+/// needs no error handling), without surrounding whitespace, and where the
+/// walk recorded its members or items.
 #[derive(Debug, Clone, Copy)]
-pub struct Raw<'a>(pub &'a [u8], pub Option<Members<'a>>);
+pub struct Raw<'a>(pub &'a [u8], pub Members<'a>);
 
-/// Where the members of the body's top-level object are, recorded by the
-/// walk as it reads them, so that the rules' `get` on the body looks them up
-/// instead of scanning the whole text again.
+/// Where the members (or items) of a value are, recorded by the walk as it
+/// read them, so that the rules' `get` and `items` look them up instead of
+/// scanning the text again.
 #[derive(Debug, Clone, Copy)]
 pub struct Members<'a> {
     pub text: &'a [u8],
-    /// Byte ranges in `text` of each member's key content and of its value.
-    pub places: &'a [Member],
+    /// The members and items of every value, by nesting level (the top
+    /// value's are level 0), each level in the order read: the members of
+    /// one value are next to each other.
+    pub levels: &'a [Vec<Member>],
+    /// The level of `levels` this value's members are at, and where.
+    pub level: usize,
+    pub range: (u32, u32),
 }
 
-/// One member's key content and value, as byte ranges.
+/// One member's key content (an item's: empty) and value, as byte ranges
+/// of the text, and where the value's own members or items are in the next level.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Member {
     pub key: (u32, u32),
     pub value: (u32, u32),
+    pub children: (u32, u32),
+}
+
+impl<'a> Members<'a> {
+    fn places(self) -> &'a [Member] {
+        let level = self.levels.get(self.level).map_or(&[][..], |l| l);
+        level
+            .get(self.range.0 as usize..self.range.1 as usize)
+            .unwrap_or_default()
+    }
+
+    fn value(self, m: &Member) -> Raw<'a> {
+        let bytes = self
+            .text
+            .get(m.value.0 as usize..m.value.1 as usize)
+            .unwrap_or_default();
+        let members = Members {
+            level: self.level + 1,
+            range: m.children,
+            ..self
+        };
+        Raw(bytes, members)
+    }
 }
 
 impl<'a> JsonView<'a> for Raw<'a> {
     fn get(self, key: &str) -> Option<Self> {
-        if let Some(m) = self.1 {
-            // The last member with that key, as in a parsed map.
-            return m.places.iter().rev().find_map(|p| {
-                let name = m.text.get(p.key.0 as usize..p.key.1 as usize)?;
-                key_is(name, key).then(|| {
-                    Raw(
-                        m.text.get(p.value.0 as usize..p.value.1 as usize).unwrap_or_default(),
-                        None,
-                    )
-                })
-            });
-        }
-        let b = self.0;
-        if b.first() != Some(&b'{') {
+        if self.0.first() != Some(&b'{') {
             return None;
         }
-        let mut found = None;
-        let mut i = skip_ws(b, 1);
-        while let Some(&c) = b.get(i) {
-            if c == b'}' {
-                break;
-            }
-            if c == b',' {
-                i = skip_ws(b, i + 1);
-            }
-            let key_end = skip_string(b, i);
-            let name = b.get(i + 1..key_end.saturating_sub(1)).unwrap_or_default();
-            let start = skip_ws(b, skip_ws(b, key_end) + 1);
-            let end = skip_value(b, start);
-            if key_is(name, key) {
-                found = Some(Raw(b.get(start..end).unwrap_or_default(), None));
-            }
-            i = skip_ws(b, end);
-        }
-        found
+        // The last member with that key, as in a parsed map.
+        let m = self.1;
+        let found = m.places().iter().rev().find(|p| {
+            let name = m.text.get(p.key.0 as usize..p.key.1 as usize).unwrap_or_default();
+            key_is(name, key)
+        });
+        found.map(|p| m.value(p))
     }
 
     fn as_str(self) -> Option<Cow<'a, str>> {
@@ -97,25 +102,11 @@ impl<'a> JsonView<'a> for Raw<'a> {
     }
 
     fn items(self) -> Option<impl Iterator<Item = Self>> {
-        let b = self.0;
-        if b.first() != Some(&b'[') {
+        if self.0.first() != Some(&b'[') {
             return None;
         }
-        let mut i = 1;
-        Some(std::iter::from_fn(move || {
-            i = skip_ws(b, i);
-            if b.get(i) == Some(&b',') {
-                i = skip_ws(b, i + 1);
-            }
-            match b.get(i) {
-                None | Some(b']') => None,
-                Some(_) => {
-                    let start = i;
-                    i = skip_value(b, i);
-                    Some(Raw(b.get(start..i).unwrap_or_default(), None))
-                }
-            }
-        }))
+        let m = self.1;
+        Some(m.places().iter().map(move |item| m.value(item)))
     }
 }
 
@@ -137,72 +128,17 @@ impl<'a> JsonView<'a> for &'a serde_json::Value {
 
 /// Does the raw content of a key string equal `key` once unescaped?
 pub fn key_is(raw: &[u8], key: &str) -> bool {
-    if raw.contains(&b'\\') {
+    if raw == key.as_bytes() {
+        return true;
+    }
+    // An escape is longer than what it stands for: a key as long as `key`
+    // or shorter that is not `key` itself cannot decode to it.
+    if raw.len() > key.len() && raw.contains(&b'\\') {
         let mut out = Vec::with_capacity(raw.len());
         decode_into(raw, &mut out);
         out == key.as_bytes()
     } else {
-        raw == key.as_bytes()
-    }
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\n' | b'\t' | b'\r')) {
-        i += 1;
-    }
-    i
-}
-
-/// The index after the string starting at `i` (its opening quote).
-fn skip_string(b: &[u8], mut i: usize) -> usize {
-    i += 1;
-    while let Some(n) = b
-        .get(i..)
-        .and_then(|rest| rest.iter().position(|&c| c == b'"' || c == b'\\'))
-    {
-        i += n;
-        if b[i] == b'"' {
-            return i + 1;
-        }
-        i += 2;
-    }
-    b.len()
-}
-
-/// The index after the value starting at `i`.
-fn skip_value(b: &[u8], mut i: usize) -> usize {
-    match b.get(i) {
-        Some(b'"') => skip_string(b, i),
-        Some(b'{' | b'[') => {
-            let mut depth = 0usize;
-            while let Some(&c) = b.get(i) {
-                match c {
-                    b'"' => i = skip_string(b, i),
-                    b'{' | b'[' => {
-                        depth += 1;
-                        i += 1;
-                    }
-                    b'}' | b']' => {
-                        depth -= 1;
-                        i += 1;
-                        if depth == 0 {
-                            return i;
-                        }
-                    }
-                    _ => i += 1,
-                }
-            }
-            b.len()
-        }
-        _ => {
-            while let Some(c) = b.get(i) {
-                if matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\t' | b'\r') {
-                    break;
-                }
-                i += 1;
-            }
-            i
-        }
+        false
     }
 }
 

@@ -4,14 +4,19 @@
 //! compared as bytes, fields seen are bits, paths are borrowed chains on the
 //! stack. Each violation carries its place in the oracle's order (fields in
 //! schema order, unknown keys sorted, items by index), because the body's
-//! member order need not be the schema's.
+//! member order need not be the schema's. A violation is recorded without an
+//! allocation of its own: its place and path go into two buffers shared by the
+//! whole check, its message stays an id with arguments ([`Message`]) until it
+//! is written out to a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::{decode_into, Member};
-use crate::json_text::{push_u64, with_number};
+use super::view::{decode_into, Member, Members};
+use crate::json_text::{push_i64, push_u64, with_number};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
-use crate::violation::{Violation, ViolationCode as Code};
+use crate::violation::{cut_str, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
+use std::cell::Cell;
+use std::cmp::Ordering;
 
 /// Where a value sits, borrowed from the callers' stack frames.
 #[derive(Clone, Copy)]
@@ -21,27 +26,30 @@ enum At<'p> {
     Index(&'p At<'p>, usize),
 }
 
-/// One step of a violation's place in the oracle's order.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+/// One step of a violation's place in the oracle's order: fields by their
+/// schema index, then unknown keys by name (a byte range of `Walk::text`),
+/// then array items by index.
+#[derive(Debug, Clone, Copy)]
 enum Rank {
     Field(u16),
-    Unknown(String),
+    Unknown(u32, u32),
     Index(usize),
 }
 
 impl At<'_> {
-    fn render(&self, out: &mut String) {
+    /// Appends the path to `out`, whose text from `start` on is this path's.
+    fn render(&self, out: &mut String, start: usize) {
         match self {
             At::Root => {}
             At::Field(parent, name, _) => {
-                parent.render(out);
-                if !out.is_empty() {
+                parent.render(out, start);
+                if out.len() > start {
                     out.push('.');
                 }
                 out.push_str(name);
             }
             At::Index(parent, i) => {
-                parent.render(out);
+                parent.render(out, start);
                 out.push('[');
                 push_u64(out, *i as u64);
                 out.push(']');
@@ -64,29 +72,141 @@ impl At<'_> {
     }
 }
 
-struct Found {
-    order: Vec<Rank>,
-    violation: Violation,
+/// A violation's message, written out only when the violation is.
+#[derive(Clone, Copy)]
+enum Message {
+    Text(&'static str),
+    /// `prefix`, a number, `suffix`.
+    Number(&'static str, i64, &'static str),
+    /// "must be {expected}, not {got}".
+    Type(&'static str, &'static str),
+    /// "must be one of: a, b, c".
+    OneOf(&'static [&'static str]),
 }
 
-/// How many top-level members the walk records for the rules (more: they scan).
-const MEMBERS: usize = 32;
+impl Message {
+    fn write(self, out: &mut String) {
+        match self {
+            Message::Text(text) => out.push_str(text),
+            Message::Number(prefix, n, suffix) => {
+                out.push_str(prefix);
+                push_i64(out, n);
+                out.push_str(suffix);
+            }
+            Message::Type(expected, got) => {
+                out.push_str("must be ");
+                out.push_str(expected);
+                out.push_str(", not ");
+                out.push_str(got);
+            }
+            Message::OneOf(values) => {
+                out.push_str("must be one of: ");
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str(v);
+                }
+            }
+        }
+    }
+}
+
+/// One violation: its place (a range of `Walk::ranks`), its path (a range
+/// of `Walk::text`), its code and message.
+#[derive(Clone, Copy)]
+struct Found {
+    ranks: (u32, u32),
+    path: (u32, u32),
+    code: Code,
+    message: Message,
+}
+
+/// The buffers `Found` points into.
+#[derive(Default)]
+struct Places {
+    ranks: Vec<Rank>,
+    text: String,
+}
+
+impl Places {
+    fn ranks(&self, range: (u32, u32)) -> &[Rank] {
+        &self.ranks[range.0 as usize..range.1 as usize]
+    }
+
+    fn name(&self, start: u32, end: u32) -> &[u8] {
+        &self.text.as_bytes()[start as usize..end as usize]
+    }
+
+    fn rank_cmp(&self, a: Rank, b: Rank) -> Ordering {
+        let variant = |r: Rank| match r {
+            Rank::Field(_) => 0,
+            Rank::Unknown(..) => 1,
+            Rank::Index(_) => 2,
+        };
+        match (a, b) {
+            (Rank::Field(x), Rank::Field(y)) => x.cmp(&y),
+            (Rank::Unknown(a0, a1), Rank::Unknown(b0, b1)) => self.name(a0, a1).cmp(self.name(b0, b1)),
+            (Rank::Index(x), Rank::Index(y)) => x.cmp(&y),
+            _ => variant(a).cmp(&variant(b)),
+        }
+    }
+
+    /// The oracle's order of two places: step by step, a prefix first.
+    fn cmp(&self, a: (u32, u32), b: (u32, u32)) -> Ordering {
+        let (a, b) = (self.ranks(a), self.ranks(b));
+        for (x, y) in a.iter().zip(b) {
+            match self.rank_cmp(*x, *y) {
+                Ordering::Equal => {}
+                other => return other,
+            }
+        }
+        a.len().cmp(&b.len())
+    }
+
+    fn starts_with(&self, place: (u32, u32), prefix: (u32, u32)) -> bool {
+        let head = (place.0, place.1.min(place.0 + (prefix.1 - prefix.0)));
+        self.cmp(head, prefix) == Ordering::Equal
+    }
+}
 
 pub struct Walk<'a> {
     pub r: Reader<'a>,
     found: Vec<Found>,
-    /// The top-level object's members, when it is one with at most `MEMBERS`.
-    members: [Member; MEMBERS],
-    member_count: usize,
+    places: Places,
+    /// Where the members and items of every value are, by nesting level
+    /// (`view::Members`), for the rules.
+    levels: Vec<Vec<Member>>,
+    /// How many arrays and objects enclose the value being read.
+    depth: usize,
 }
+
+/// A walk's buffers, kept for the next walk on this thread once emptied
+/// (none of them is allocated per check after the first).
+#[derive(Default)]
+struct Spare {
+    found: Vec<Found>,
+    places: Places,
+    levels: Vec<Vec<Member>>,
+}
+
+thread_local! {
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
+}
+
+/// The buffers of a body longer than this, or with more path text, are not
+/// kept (they grow with the body).
+const KEEP: usize = 16 * 1024;
 
 impl<'a> Walk<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
+        let spare = SPARE.with(Cell::take).unwrap_or_default();
         Walk {
             r: Reader::new(bytes),
-            found: Vec::new(),
-            members: [Member::default(); MEMBERS],
-            member_count: 0,
+            found: spare.found,
+            places: spare.places,
+            levels: spare.levels,
+            depth: 0,
         }
     }
 
@@ -100,35 +220,104 @@ impl<'a> Walk<'a> {
         Ok(start)
     }
 
-    /// Where the top-level object's members are (`None`: not an object, or
-    /// more members than recorded).
-    pub fn root_members(&self) -> Option<&[Member]> {
-        let top_object = self.r.bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-        (top_object && self.member_count <= MEMBERS).then(|| &self.members[..self.member_count])
+    /// What was recorded of the top value's members or items, for the
+    /// rules' reads over `text`.
+    pub fn recorded(&self, text: &'a [u8]) -> Members<'_> {
+        let top = self.levels.first().map_or(0, Vec::len);
+        Members {
+            text,
+            levels: &self.levels,
+            level: 0,
+            range: (0, top as u32),
+        }
     }
 
-    /// The violations found, in the oracle's order.
-    pub fn finish(&mut self) -> Vec<Violation> {
-        let found = std::mem::take(&mut self.found);
+    /// Before one member's or item's value: where it starts, and where its
+    /// own members or items will.
+    fn value_starts(&mut self) -> (u32, u32) {
+        let level = self.depth - 1;
+        if self.levels.len() < level + 2 {
+            self.levels.resize_with(level + 2, Vec::new);
+        }
+        self.r.whitespace();
+        (self.r.i as u32, self.levels[level + 1].len() as u32)
+    }
+
+    /// After it: records where it is and where its members or items are.
+    fn value_ends(&mut self, key: (u32, u32), (start, first_child): (u32, u32)) {
+        let level = self.depth - 1;
+        let children = (first_child, self.levels[level + 1].len() as u32);
+        self.levels[level].push(Member {
+            key,
+            value: (start, self.r.i as u32),
+            children,
+        });
+    }
+
+    /// Puts the violations found in the oracle's order.
+    pub fn sort(&mut self) {
+        let places = &self.places;
+        let less = |a: &Found, b: &Found| places.cmp(a.ranks, b.ranks) == Ordering::Less;
         // Usually found in order already (members in schema order).
-        let sorted = found.windows(2).all(|w| w[0].order <= w[1].order);
-        let found = match found.len() {
-            _ if sorted => found,
-            // Short lists: in place, without the merge sort's allocations.
-            0..=32 => insertion_sort(found),
-            _ => merge_sort(found),
-        };
-        found.into_iter().map(|f| f.violation).collect()
+        if self.found.windows(2).all(|w| !less(&w[1], &w[0])) {
+            return;
+        }
+        if self.found.len() <= 32 {
+            insertion_sort(&mut self.found, less);
+        } else {
+            merge_sort(&mut self.found, less);
+        }
     }
 
-    fn push(&mut self, at: &At, code: Code, message: impl Into<String>) {
-        let mut order = Vec::with_capacity(4);
-        at.order(&mut order);
-        let mut path = String::with_capacity(32);
-        at.render(&mut path);
+    /// Writes the violations found (sorted), then the rules' `extra` ones,
+    /// as every layer reports them: at most [`MAX_VIOLATIONS`], the last then
+    /// saying how many more there were, texts cut (`violation::capped`).
+    pub fn write(&self, extra: &[Violation], sink: &mut dyn Sink) {
+        let total = self.found.len() + extra.len();
+        let shown = if total > MAX_VIOLATIONS {
+            MAX_VIOLATIONS - 1
+        } else {
+            total
+        };
+        let mut message = String::with_capacity(if total > 0 { 128 } else { 0 });
+        let (mut cut_path, mut cut_message) = (String::new(), String::new());
+        for f in self.found.iter().take(shown) {
+            message.clear();
+            f.message.write(&mut message);
+            // `get`: slicing a `str` would link its panic message's formatting.
+            let path = self.places.text.get(f.path.0 as usize..f.path.1 as usize);
+            let path = path.unwrap_or_default();
+            sink.violation(
+                cut_str(path, &mut cut_path),
+                f.code,
+                cut_str(&message, &mut cut_message),
+            );
+        }
+        for v in extra.iter().take(shown.saturating_sub(self.found.len())) {
+            sink.violation(
+                cut_str(&v.path, &mut cut_path),
+                v.code,
+                cut_str(&v.message, &mut cut_message),
+            );
+        }
+        if total > shown {
+            let more = with_number("... ", (total - shown) as i64, " more violations not shown");
+            sink.violation("", Code::TooMany, &more);
+        }
+    }
+
+    fn push(&mut self, at: &At, code: Code, message: Message) {
+        self.reserve();
+        let ranks = self.places.ranks.len() as u32;
+        at.order(&mut self.places.ranks);
+        let text = &mut self.places.text;
+        let path = text.len();
+        at.render(text, path);
         self.found.push(Found {
-            order,
-            violation: Violation::new(path, code, message),
+            ranks: (ranks, self.places.ranks.len() as u32),
+            path: (path as u32, text.len() as u32),
+            code,
+            message,
         });
     }
 
@@ -200,16 +389,20 @@ impl<'a> Walk<'a> {
 
     fn array(&mut self, rule: Option<&ArrayRule>, at: &At) -> Result<()> {
         let mut n = 0usize;
+        self.depth += 1;
         while self.r.next_item(n == 0)? {
+            let start = self.value_starts();
             self.value(rule.map(|r| r.items), &At::Index(at, n))?;
+            self.value_ends((0, 0), start);
             n += 1;
         }
+        self.depth -= 1;
         if let Some(max) = rule.and_then(|r| r.max_items) {
             if n > max {
                 self.push(
                     at,
                     Code::MaxItems,
-                    with_number("must have at most ", max as i64, " items"),
+                    Message::Number("must have at most ", max as i64, " items"),
                 );
             }
         }
@@ -221,27 +414,21 @@ impl<'a> Walk<'a> {
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
         let mut seen: u128 = 0;
         let mut first = true;
-        let root = matches!(at, At::Root);
+        self.depth += 1;
         while let Some(key) = self.r.next_key(first)? {
             first = false;
-            if !root {
-                self.member(fields, key, at, &mut seen)?;
-                continue;
-            }
-            self.r.whitespace();
-            let start = self.r.i;
+            let start = self.value_starts();
             self.member(fields, key, at, &mut seen)?;
-            if let Some(m) = self.members.get_mut(self.member_count) {
-                *m = Member {
-                    key: (key.start as u32, key.end as u32),
-                    value: (start as u32, self.r.i as u32),
-                };
-            }
-            self.member_count += 1;
+            self.value_ends((key.start as u32, key.end as u32), start);
         }
+        self.depth -= 1;
         for (i, field) in fields.unwrap_or_default().iter().enumerate() {
             if field.required && seen & (1 << i) == 0 {
-                self.push(&At::Field(at, field.name, i as u16), Code::Required, "is required");
+                self.push(
+                    &At::Field(at, field.name, i as u16),
+                    Code::Required,
+                    Message::Text("is required"),
+                );
             }
         }
         Ok(())
@@ -258,9 +445,12 @@ impl<'a> Walk<'a> {
                 let child = At::Field(at, field.name, i as u16);
                 if *seen & (1 << i) != 0 && !self.found.is_empty() {
                     // A repeated key: the last one counts, as in a parsed map.
-                    let mut prefix = Vec::new();
-                    child.order(&mut prefix);
-                    self.found.retain(|f| !f.order.starts_with(&prefix));
+                    let start = self.places.ranks.len();
+                    child.order(&mut self.places.ranks);
+                    let prefix = (start as u32, self.places.ranks.len() as u32);
+                    let places = &self.places;
+                    self.found.retain(|f| !places.starts_with(f.ranks, prefix));
+                    self.places.ranks.truncate(start);
                 }
                 *seen |= 1 << i;
                 let schema = if field.nullable && self.r.whitespace() == Some(b'n') {
@@ -289,23 +479,44 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// Room for a few violations at the first one (of the first invalid
+    /// body on this thread): one allocation per buffer, not step by step.
+    fn reserve(&mut self) {
+        if self.found.capacity() == 0 {
+            self.found.reserve(16);
+            self.places.ranks.reserve(64);
+            self.places.text.reserve(512);
+        }
+    }
+
     fn unknown(&mut self, key: Str, at: &At) {
-        let name = self.text(key).into_owned();
-        let mut order = Vec::with_capacity(4);
-        at.order(&mut order);
-        order.push(Rank::Unknown(name.clone()));
-        if self.found.iter().any(|f| f.order == order) {
+        self.reserve();
+        let name = self.text(key);
+        let ranks = self.places.ranks.len();
+        let text = &mut self.places.text;
+        let path = text.len();
+        at.render(text, path);
+        if text.len() > path {
+            text.push('.');
+        }
+        let name_start = text.len() as u32;
+        text.push_str(&name);
+        let name = Rank::Unknown(name_start, text.len() as u32);
+        let path = (path as u32, text.len() as u32);
+        at.order(&mut self.places.ranks);
+        self.places.ranks.push(name);
+        let place = (ranks as u32, self.places.ranks.len() as u32);
+        let places = &self.places;
+        if self.found.iter().any(|f| places.cmp(f.ranks, place) == Ordering::Equal) {
+            self.places.ranks.truncate(ranks);
+            self.places.text.truncate(path.0 as usize);
             return;
         }
-        let mut path = String::with_capacity(32);
-        at.render(&mut path);
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(&name);
         self.found.push(Found {
-            order,
-            violation: Violation::new(path, Code::UnknownField, "is not a known field"),
+            ranks: place,
+            path,
+            code: Code::UnknownField,
+            message: Message::Text("is not a known field"),
         });
     }
 
@@ -321,7 +532,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    fn type_violation(&mut self, schema: &Schema, got: &str, at: &At) {
+    fn type_violation(&mut self, schema: &Schema, got: &'static str, at: &At) {
         let expected = match schema {
             Schema::String(_) => "a string",
             Schema::Integer(_) => "an integer",
@@ -330,21 +541,16 @@ impl<'a> Walk<'a> {
             Schema::Array(_) => "an array",
             Schema::Object(_) | Schema::AnyObject => "an object",
         };
-        let mut message = String::with_capacity(32);
-        message.push_str("must be ");
-        message.push_str(expected);
-        message.push_str(", not ");
-        message.push_str(got);
-        self.push(at, Code::Type, message);
+        self.push(at, Code::Type, Message::Type(expected, got));
     }
 
     fn string(&mut self, rule: &StringRule, s: Str, at: &At) {
         // Lengths count Unicode scalar values: what a person calls characters.
         if s.chars < rule.min_length {
             let message = if rule.min_length == 1 {
-                "must not be empty".to_owned()
+                Message::Text("must not be empty")
             } else {
-                with_number("must be at least ", rule.min_length as i64, " characters")
+                Message::Number("must be at least ", rule.min_length as i64, " characters")
             };
             self.push(at, Code::MinLength, message);
         }
@@ -353,7 +559,7 @@ impl<'a> Walk<'a> {
                 self.push(
                     at,
                     Code::MaxLength,
-                    with_number("must be at most ", max as i64, " characters"),
+                    Message::Number("must be at most ", max as i64, " characters"),
                 );
             }
         }
@@ -363,19 +569,12 @@ impl<'a> Walk<'a> {
         let text = self.text(s);
         if let Some(values) = rule.one_of {
             if !values.contains(&text.as_ref()) {
-                let mut message = String::from("must be one of: ");
-                for (i, v) in values.iter().enumerate() {
-                    if i > 0 {
-                        message.push_str(", ");
-                    }
-                    message.push_str(v);
-                }
-                self.push(at, Code::Enum, message);
+                self.push(at, Code::Enum, Message::OneOf(values));
             }
         }
         if let Some(p) = rule.pattern {
             if !p.matches(&text) {
-                self.push(at, Code::Pattern, p.describe());
+                self.push(at, Code::Pattern, Message::Text(p.describe()));
             }
         }
         if let Some(f) = rule.format {
@@ -388,7 +587,7 @@ impl<'a> Walk<'a> {
                 ),
             };
             if !ok {
-                self.push(at, Code::Format, message);
+                self.push(at, Code::Format, Message::Text(message));
             }
         }
     }
@@ -401,59 +600,91 @@ impl<'a> Walk<'a> {
             Num::I(i) => (i < rule.min, i > rule.max),
             Num::F(f) => {
                 if !f.is_finite() || f.fract() != 0.0 {
-                    self.push(at, Code::Type, "must be an integer");
+                    self.push(at, Code::Type, Message::Text("must be an integer"));
                     return;
                 }
                 (f < rule.min as f64, f > rule.max as f64)
             }
         };
         if small {
-            self.push(at, Code::Min, with_number("must be at least ", rule.min, ""));
+            self.push(at, Code::Min, Message::Number("must be at least ", rule.min, ""));
         } else if big {
-            self.push(at, Code::Max, with_number("must be at most ", rule.max, ""));
+            self.push(at, Code::Max, Message::Number("must be at most ", rule.max, ""));
         }
     }
 
     fn number(&mut self, rule: &NumberRule, n: Num, at: &At) {
         let n = n.as_f64();
         if n < rule.min {
-            self.push(at, Code::Min, with_number("must be at least ", bound(rule.min), ""));
+            self.push(at, Code::Min, Message::Number("must be at least ", bound(rule.min), ""));
         } else if n > rule.max {
-            self.push(at, Code::Max, with_number("must be at most ", bound(rule.max), ""));
+            self.push(at, Code::Max, Message::Number("must be at most ", bound(rule.max), ""));
         }
     }
 }
 
-/// A stable sort by place for short lists.
-fn insertion_sort(mut v: Vec<Found>) -> Vec<Found> {
+impl Drop for Walk<'_> {
+    /// Keeps the buffers, emptied, for the next walk on this thread, unless
+    /// a large body grew them.
+    fn drop(&mut self) {
+        if self.r.bytes.len() > KEEP || self.places.text.capacity() > KEEP {
+            return;
+        }
+        let mut spare = Spare {
+            found: std::mem::take(&mut self.found),
+            places: std::mem::take(&mut self.places),
+            levels: std::mem::take(&mut self.levels),
+        };
+        spare.found.clear();
+        spare.places.ranks.clear();
+        spare.places.text.clear();
+        spare.levels.iter_mut().for_each(Vec::clear);
+        // What it replaces is `None` (`new` took it): nothing to drop, and
+        // no drop code for it in the wasm.
+        std::mem::forget(SPARE.with(|s| s.replace(Some(spare))));
+    }
+}
+
+/// A stable sort by place for short lists, in place.
+fn insertion_sort(v: &mut [Found], less: impl Fn(&Found, &Found) -> bool) {
     for i in 1..v.len() {
         let mut j = i;
-        while j > 0 && v[j - 1].order > v[j].order {
+        while j > 0 && less(&v[j], &v[j - 1]) {
             v.swap(j - 1, j);
             j -= 1;
         }
     }
-    v
 }
 
-/// A stable sort by place, by hand: the standard library's sorts are several
-/// kilobytes of wasm, and these lists are short and nearly sorted already.
-fn merge_sort(mut v: Vec<Found>) -> Vec<Found> {
-    if v.len() < 2 {
-        return v;
-    }
-    let right = merge_sort(v.split_off(v.len() / 2));
-    let left = merge_sort(v);
-    let mut out = Vec::with_capacity(left.len() + right.len());
-    let mut right = right.into_iter().peekable();
-    for l in left {
-        while let Some(r) = right.next_if(|r| r.order < l.order) {
-            out.push(r);
+/// A stable sort by place, bottom-up, by hand: the standard library's sorts
+/// are several kilobytes of wasm, and these lists are short and nearly sorted.
+fn merge_sort(v: &mut Vec<Found>, less: impl Fn(&Found, &Found) -> bool) {
+    let n = v.len();
+    let mut from = v.clone();
+    let mut to = v.clone();
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut l, mut r) = (start, mid);
+            for slot in &mut to[start..end] {
+                // The right one only when strictly before: stable.
+                if r < end && (l >= mid || less(&from[r], &from[l])) {
+                    *slot = from[r];
+                    r += 1;
+                } else {
+                    *slot = from[l];
+                    l += 1;
+                }
+            }
+            start = end;
         }
-        out.push(l);
+        std::mem::swap(&mut from, &mut to);
+        width *= 2;
     }
-    out.extend(right);
-    out
+    *v = from;
 }
 
 /// A number bound as the oracle prints it. Every bound in the catalog is a
