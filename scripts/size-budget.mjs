@@ -59,7 +59,7 @@ const BUDGETS = {
   // +0.5 kB (443 954 -> 444 427 B on its own, both built here) for violations
   // without an allocation each (validator-ids: places and paths in kept
   // buffers, a Sink) and every member and item recorded for the cross-field rules.
-  worker: [["worker/build/index_bg.wasm", 250_000, 448_800]],
+  worker: [["worker/build/index_bg.wasm", 250_000, 449_100]], // measured merged: 448,784
 };
 const which = process.argv.slice(2);
 let over = false;
