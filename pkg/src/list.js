@@ -3,6 +3,7 @@
 // which the wasm decodes as the server decodes a request's.
 
 import { __buildListQuery, __parseListQuery } from "../dist/mdm_wasm.js";
+import { LONE_SURROGATE } from "./validate.js";
 
 function answer(resource, text) {
   if (text === undefined) throw new TypeError(`unknown list resource "${resource}"; see listResources()`);
@@ -18,7 +19,6 @@ export function parseListQuery(resource, query) {
   return answer(resource, __parseListQuery(resource, query));
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** `encodeURIComponent` of the text the wasm would see (lone surrogates as U+FFFD). */
 const encode = (s) => encodeURIComponent(s.replace(LONE_SURROGATE, "\ufffd"));

@@ -101,7 +101,7 @@ export function validateJson(name, text) {
 
 /** Deepest nesting the server's parser accepts. */
 const MAX_DEPTH = 127;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 class Unsendable {
   constructor(code, message) {

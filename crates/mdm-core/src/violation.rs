@@ -158,19 +158,7 @@ impl Path<'_> {
             Path::Index(parent, i) => {
                 parent.write(out);
                 out.push('[');
-                // By hand: `to_string` would drag integer formatting through `core::fmt`.
-                let mut digits = [0u8; 20];
-                let mut n = *i;
-                let mut at = digits.len();
-                loop {
-                    at -= 1;
-                    digits[at] = b'0' + (n % 10) as u8;
-                    n /= 10;
-                    if n == 0 {
-                        break;
-                    }
-                }
-                out.extend(digits[at..].iter().map(|d| *d as char));
+                crate::json_text::push_u64(out, *i as u64);
                 out.push(']');
             }
         }
@@ -230,12 +218,9 @@ pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
 }
 
 fn cut(text: &mut String) {
-    if text.len() <= MAX_TEXT {
-        return; // no more characters than bytes
-    }
-    if let Some((at, _)) = text.char_indices().nth(MAX_TEXT) {
-        text.truncate(at);
-        text.push('…');
+    let mut scratch = String::new();
+    if cut_str(text, &mut scratch).len() != text.len() {
+        *text = scratch;
     }
 }
 
@@ -273,21 +258,25 @@ mod tests {
     }
 
     #[test]
-    fn cut_str_cuts_as_capped_does() {
-        for text in [
-            "",
-            "short",
-            &"x".repeat(100),
-            &"x".repeat(101),
-            &"é".repeat(60),
-            &"é".repeat(101),
-            &"😀".repeat(120),
-        ] {
+    fn texts_are_cut_after_max_text_characters() {
+        let cut = |text: &str| {
+            let mut scratch = String::new();
+            let borrowed = super::cut_str(text, &mut scratch).to_owned();
             let mut owned = text.to_owned();
             super::cut(&mut owned);
-            let mut scratch = String::new();
-            assert_eq!(super::cut_str(text, &mut scratch), owned, "{text}");
+            assert_eq!(borrowed, owned, "{text}");
+            owned
+        };
+        assert_eq!(super::MAX_TEXT, 100);
+        for kept in ["", "short", &"x".repeat(100), &"é".repeat(100), &"😀".repeat(100)] {
+            assert_eq!(cut(kept), kept);
         }
+        assert_eq!(cut(&"x".repeat(101)), format!("{}…", "x".repeat(100)));
+        assert_eq!(cut(&"é".repeat(101)), format!("{}…", "é".repeat(100)));
+        assert_eq!(
+            cut(&format!("{}😀😀", "a".repeat(99))),
+            format!("{}😀…", "a".repeat(99))
+        );
     }
 
     #[test]

@@ -322,7 +322,7 @@ pub fn millis(text: &str) -> f64 {
 /// The lifecycle rule `rule` (0 `effectiveStatus`, 1 `canEnroll`, 2
 /// `timeLeft`) for a token with status `status`, at `now` (ms); `expires_at`
 /// is NaN for none. `effectiveStatus` answers the status's index in
-/// `TOKEN_STATUSES`, `canEnroll` 0 or 1, `timeLeft` ms or NaN for `null`;
+/// `TokenStatus::ALL` (pkg/src/lifecycle.js `STATUSES`), `canEnroll` 0 or 1, `timeLeft` ms or NaN for `null`;
 /// -1 when `status` is not a token status.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __lifecycle, skip_typescript)]
@@ -340,21 +340,12 @@ pub fn lifecycle(rule: u8, status: &str, perpetual: bool, windows: bool, expires
     match rule {
         0 => {
             let s = facts.effective_status(now);
-            TOKEN_STATUSES.iter().position(|t| *t == s).map_or(-1.0, |i| i as f64)
+            TokenStatus::ALL.iter().position(|t| *t == s).map_or(-1.0, |i| i as f64)
         }
         1 => f64::from(u8::from(facts.can_enroll(now))),
         _ => facts.time_left(now).map_or(f64::NAN, |ms| ms as f64),
     }
 }
-
-/// The statuses in the order `__lifecycle` numbers them (and pkg/src/lifecycle.js names them).
-const TOKEN_STATUSES: [TokenStatus; 5] = [
-    TokenStatus::Pending,
-    TokenStatus::Processing,
-    TokenStatus::Done,
-    TokenStatus::Deleted,
-    TokenStatus::Expired,
-];
 
 // ---- enrollment payloads and QR codes ---------------------------------------------
 
@@ -471,15 +462,33 @@ mod tests {
         assert_eq!(read_back(&o), vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]);
     }
 
-    #[test]
-    fn js_codes_are_the_violation_codes() {
-        let js = include_str!("../../../pkg/src/validate.js");
+    /// The strings of the one-line JavaScript array `const <name> = [...]` in `js`.
+    fn js_strings<'a>(js: &'a str, name: &str) -> Vec<&'a str> {
+        let start = format!("const {name} = [");
         let line = js
             .lines()
-            .find(|l| l.starts_with("const CODES = ["))
-            .expect("CODES in validate.js");
-        let names: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+            .find(|l| l.starts_with(&start))
+            .unwrap_or_else(|| panic!("no {name}"));
+        line.split('"').skip(1).step_by(2).collect()
+    }
+
+    /// `validate.js` names the violation codes the wasm writes as numbers.
+    #[test]
+    fn js_codes_are_the_violation_codes() {
         let codes: Vec<&str> = ViolationCode::ALL.iter().map(|c| c.as_str()).collect();
-        assert_eq!(names, codes);
+        assert_eq!(js_strings(include_str!("../../../pkg/src/validate.js"), "CODES"), codes);
+    }
+
+    /// `effectiveStatus` names the wasm's answer by this list's order.
+    #[test]
+    fn js_statuses_are_the_token_statuses_in_order() {
+        let statuses: Vec<&str> = mdm_core::lifecycle::TokenStatus::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(
+            js_strings(include_str!("../../../pkg/src/lifecycle.js"), "STATUSES"),
+            statuses
+        );
     }
 }

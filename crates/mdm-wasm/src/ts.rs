@@ -76,14 +76,7 @@ pub fn declarations() -> String {
     out.push_str("}\nexport type ResourceName = keyof Resources;\n\n");
 
     out.push_str("export type ViolationCode = Violation[\"code\"];\n");
-    let statuses = [
-        TokenStatus::Pending,
-        TokenStatus::Processing,
-        TokenStatus::Done,
-        TokenStatus::Deleted,
-        TokenStatus::Expired,
-    ]
-    .map(TokenStatus::as_str);
+    let statuses = TokenStatus::ALL.map(TokenStatus::as_str);
     let _ = writeln!(out, "export type TokenStatus = {};", union(&statuses));
     let _ = writeln!(out, "export type DeviceState = {};\n", union(DEVICE_STATES));
 

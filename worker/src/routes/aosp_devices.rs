@@ -109,21 +109,6 @@ fn expansions_of(policies: PolicyFields, rows: &[Row]) -> Result<Expansions, Api
     )
 }
 
-async fn expansions(db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Expansions, ApiError> {
-    let mut policy_ids: Vec<String> = Vec::new();
-    for r in rows {
-        policy_ids.extend(r.assignments()?.into_iter().map(|a| a.aos_policy_id));
-        policy_ids.extend(r.policy_id.clone());
-    }
-    Expansions::load(
-        db,
-        &org.id,
-        rows.iter().filter_map(|r| r.mdm_user_id.as_deref()),
-        policy_ids.iter().map(String::as_str),
-    )
-    .await
-}
-
 /// The effective policy (see the module docs); `None` without any policy.
 fn effective_policy(
     x: &Expansions,
@@ -221,8 +206,16 @@ async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
     row.ok_or(ApiError::NotFound)
 }
 
-async fn detail(db: &Db, org: &OrgRow, row: Row) -> Result<AospDevice, ApiError> {
-    let x = expansions(db, org, std::slice::from_ref(&row)).await?;
+/// One device with its expansions, in one statement: its policies whole,
+/// since their configs make its effective policy. What a GET answers, and
+/// what a change answers once written.
+async fn detail(db: &Db, org: &OrgRow, id: &str) -> Result<AospDevice, ApiError> {
+    let sql = format!(
+        "SELECT {COLUMNS}{} FROM aosp_devices AS r WHERE id = ?1 AND organization_id = ?2",
+        Expansions::columns(PolicyFields::Full, true)
+    );
+    let row: Row = db.first(&sql, params![id, &org.id]).await?.ok_or(ApiError::NotFound)?;
+    let x = expansions_of(PolicyFields::Full, std::slice::from_ref(&row))?;
     row.into_model(&x, org, true)
 }
 
@@ -269,15 +262,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let id = scope.id(ID_PARAM)?;
     let db = ctx.db()?;
-    // The device and its expansions are one statement; its effective policy
-    // needs the policies' configs.
-    let sql = format!(
-        "SELECT {COLUMNS}{} FROM aosp_devices AS r WHERE id = ?1 AND organization_id = ?2",
-        Expansions::columns(PolicyFields::Full, true)
-    );
-    let row: Row = db.first(&sql, params![&id, &org.id]).await?.ok_or(ApiError::NotFound)?;
-    let x = expansions_of(PolicyFields::Full, std::slice::from_ref(&row))?;
-    ok(&row.into_model(&x, org, true)?)
+    ok(&detail(&db, org, &id).await?)
 }
 
 /// Absent fields stay as they are; `mdmUserId: null` unlinks the user.
@@ -352,7 +337,7 @@ pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         )
         .await?;
     let row = row.ok_or(ApiError::NotFound)?;
-    ok(&detail(&db, org, row).await?)
+    ok(&detail(&db, org, &row.id).await?)
 }
 
 /// The UPDATE of a device action on `table` (`?1` id, `?2` organization,
@@ -395,7 +380,7 @@ async fn act(ctx: &mut Ctx, scope: Scope, event: DeviceEvent) -> Result<Response
     };
     let moved = Event::device_moved(&org.id, "aosp", &row.id, &row.state_history, &row.state);
     publish(&ctx.env, &db, now, vec![moved]).await;
-    ok(&detail(&db, org, row).await?)
+    ok(&detail(&db, org, &row.id).await?)
 }
 
 /// `POST .../devices/:aosDeviceId/disable`: PROVISIONING | ACTIVE → DISABLED.

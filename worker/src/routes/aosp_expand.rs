@@ -1,7 +1,8 @@
 //! Expansion shared by AOSP tokens and devices: stored references
 //! (`mdm_user_id`, `[{aosPolicyId, priority}]`) become the seeds' embedded
-//! objects (`mdmUser {id, email}`, `aosPolicy {id, name, version}`). One query
-//! per kind for a whole page, never one per row.
+//! objects (`mdmUser {id, email}`, `aosPolicy {id, name, version}`), read as
+//! JSON columns of the row's own statement ([`Expansions::columns`]): a GET,
+//! a page, and the answer after a change each read them the same way.
 
 use std::collections::HashMap;
 
@@ -11,13 +12,11 @@ use mdm_core::model::aosp::{AosPolicyAssignment, AosPolicySummary};
 use mdm_core::model::MdmUserRef;
 use mdm_core::requests::aosp::AosPolicyAssignmentInput;
 
-use crate::db::{BatchResult, Db, Stmt};
 use crate::http::ApiError;
-use crate::params;
 use crate::routes::aosp_policies;
 use crate::routes::columns::{from_json, json_object_sql};
 
-/// Users and policies named by a set of rows, loaded once.
+/// Users and policies named by a set of rows.
 #[derive(Default)]
 pub struct Expansions {
     users: HashMap<String, MdmUserRef>,
@@ -41,12 +40,6 @@ struct SummaryRow {
     id: String,
     name: String,
     version: i64,
-}
-
-/// Where a load's statements sit in a batch (see [`Expansions::prepare`]).
-pub struct Pending {
-    users: Option<usize>,
-    policies: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -115,81 +108,6 @@ impl Expansions {
                         out.policies.insert(p.id.clone(), p);
                     }
                 }
-            }
-        }
-        Ok(out)
-    }
-
-    /// Load every user and policy the given references name, in `org_id` only
-    /// (one batch: one round trip, none without references).
-    pub async fn load<'a>(
-        db: &Db,
-        org_id: &str,
-        user_ids: impl IntoIterator<Item = &'a str>,
-        policy_ids: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Self, ApiError> {
-        let mut stmts = Vec::new();
-        let pending = Self::prepare(db, org_id, user_ids, policy_ids, &mut stmts)?;
-        let results = db.batch(stmts).await?;
-        Self::read(&pending, &results)
-    }
-
-    /// Append the statements of a load to `stmts` (to batch them with others);
-    /// [`Expansions::read`] takes the batch's results.
-    pub fn prepare<'a>(
-        db: &Db,
-        org_id: &str,
-        user_ids: impl IntoIterator<Item = &'a str>,
-        policy_ids: impl IntoIterator<Item = &'a str>,
-        stmts: &mut Vec<Stmt>,
-    ) -> Result<Pending, ApiError> {
-        let mut users: Vec<String> = user_ids.into_iter().map(str::to_string).collect();
-        users.sort();
-        users.dedup();
-        let mut policies: Vec<String> = policy_ids.into_iter().map(str::to_string).collect();
-        policies.sort();
-        policies.dedup();
-        let mut pending = Pending {
-            users: None,
-            policies: None,
-        };
-        if !users.is_empty() {
-            pending.users = Some(stmts.len());
-            stmts.push(db.stmt(
-                "SELECT id, email FROM mdm_users WHERE organization_id = ?1 \
-                 AND id IN (SELECT value FROM json_each(?2))",
-                params![org_id, &serde_json::Value::from(users)],
-            )?);
-        }
-        if let Some(stmt) = aosp_policies::by_ids_stmt(db, org_id, &policies)? {
-            pending.policies = Some(stmts.len());
-            stmts.push(stmt);
-        }
-        Ok(pending)
-    }
-
-    /// The expansions out of the results of a batch [`Expansions::prepare`] filled.
-    pub fn read(pending: &Pending, results: &[BatchResult]) -> Result<Self, ApiError> {
-        let at = |i: usize| {
-            results
-                .get(i)
-                .ok_or_else(|| ApiError::internal("batch: missing expansion result"))
-        };
-        let mut out = Expansions::default();
-        if let Some(i) = pending.users {
-            for u in at(i)?.rows::<UserRow>()? {
-                out.users.insert(
-                    u.id.clone(),
-                    MdmUserRef {
-                        id: u.id,
-                        email: u.email,
-                    },
-                );
-            }
-        }
-        if let Some(i) = pending.policies {
-            for p in at(i)?.rows::<aosp_policies::Row>()? {
-                out.policies.insert(p.id.clone(), p);
             }
         }
         Ok(out)

@@ -14,7 +14,6 @@ use mdm_core::requests::admin::{AospPolicyCreate, AospPolicyUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -91,28 +90,6 @@ impl Row {
             updated_at: ts(self.updated_at),
         })
     }
-}
-
-/// The organization's policies with these ids, for a batch (unknown ids
-/// are simply absent; `None`: no ids, nothing to ask).
-pub fn by_ids_stmt(db: &Db, org_id: &str, ids: &[String]) -> Result<Option<Stmt>, ApiError> {
-    by_ids_query(org_id, ids)
-        .map(|(sql, params)| db.stmt(&sql, &params))
-        .transpose()
-}
-
-fn by_ids_query(org_id: &str, ids: &[String]) -> Option<(String, Vec<Param>)> {
-    if ids.is_empty() {
-        return None;
-    }
-    // One parameter for any number of ids: production D1 binds at most 100.
-    Some((
-        format!(
-            "SELECT {COLUMNS} FROM aosp_policies WHERE organization_id = ?1 \
-             AND id IN (SELECT value FROM json_each(?2))"
-        ),
-        params![org_id, &serde_json::Value::from(ids.to_vec())].to_vec(),
-    ))
 }
 
 pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {

@@ -9,8 +9,6 @@
 //! sweep alone persists an expiry.
 //! A DELETED token is not found (404), also for a second DELETE.
 
-use std::ops::Range;
-
 use serde::Deserialize;
 use worker::Response;
 
@@ -23,11 +21,11 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{BatchResult, Db};
+use crate::db::Db;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
-use crate::routes::aosp_expand::{Expansions, Pending, PolicyFields};
+use crate::routes::aosp_expand::{Expansions, PolicyFields};
 use crate::routes::columns::{from_json, new_id, token_status, ts};
 use crate::routes::credentials::new_secret;
 use crate::routes::dpc_builds;
@@ -221,53 +219,11 @@ struct Context {
     host: String,
 }
 
-/// Where a [`Context`]'s statements sit in a batch.
-struct ContextAt {
-    expansions: Pending,
-    builds: Range<usize>,
-    newest: Option<usize>,
-}
-
 impl Context {
-    /// One batch (one round trip) for the users, policies and DPC builds of
-    /// rows already read (after a write); none when they name nothing.
-    async fn load(ctx: &Ctx, db: &Db, org: &OrgRow, rows: &[Row]) -> Result<Self, ApiError> {
-        let mut policy_ids = Vec::new();
-        for r in rows {
-            policy_ids.extend(r.assignments()?.into_iter().map(|a| a.aos_policy_id));
-        }
-        let mut stmts = Vec::new();
-        let expansions = Expansions::prepare(
-            db,
-            &org.id,
-            rows.iter().filter_map(|r| r.mdm_user_id.as_deref()),
-            policy_ids.iter().map(String::as_str),
-            &mut stmts,
-        )?;
-        let mut tags: Vec<&str> = rows.iter().filter_map(|r| r.dpc_build_tag.as_deref()).collect();
-        tags.sort_unstable();
-        tags.dedup();
-        let builds_at = stmts.len();
-        for tag in &tags {
-            stmts.push(dpc_builds::for_token_stmt(db, &org.id, Some(tag))?);
-        }
-        let newest = rows.iter().any(|r| r.dpc_build_tag.is_none()).then_some(stmts.len());
-        if newest.is_some() {
-            stmts.push(dpc_builds::for_token_stmt(db, &org.id, None)?);
-        }
-        let at = ContextAt {
-            expansions,
-            builds: builds_at..builds_at + tags.len(),
-            newest,
-        };
-        let results = db.batch(stmts).await?;
-        Self::read(ctx, &at, &results)
-    }
-
     /// The columns that carry a token row's context in its own SELECT (the
     /// row read as `r`): a read of tokens is one statement.
     fn columns() -> String {
-        Expansions::columns(PolicyFields::Summary, false) + dpc_builds::TOKEN_BUILD_COLUMN
+        Expansions::columns(PolicyFields::Summary, false) + &dpc_builds::token_build_column()
     }
 
     /// The context out of the rows' own [`Context::columns`].
@@ -294,31 +250,19 @@ impl Context {
             host: ctx.enrollment_host()?,
         })
     }
+}
 
-    /// The context out of the results of the batch its statements ran in.
-    fn read(ctx: &Ctx, at: &ContextAt, results: &[BatchResult]) -> Result<Self, ApiError> {
-        let expansions = Expansions::read(&at.expansions, results)?;
-        let mut builds = Vec::new();
-        for i in at.builds.clone() {
-            let result = results
-                .get(i)
-                .ok_or_else(|| ApiError::internal("batch: no DPC builds"))?;
-            builds.extend(result.rows::<dpc_builds::Row>()?);
-        }
-        let newest_build = match at.newest {
-            Some(i) => results
-                .get(i)
-                .ok_or_else(|| ApiError::internal("batch: no newest DPC build"))?
-                .first()?,
-            None => None,
-        };
-        Ok(Context {
-            expansions,
-            builds,
-            newest_build,
-            host: ctx.enrollment_host()?,
-        })
+/// A token and its context in one statement (`?1` its id, `?2` the
+/// organization), DELETED included or not.
+fn one_with_context(deleted: bool) -> String {
+    let mut sql = format!(
+        "SELECT {COLUMNS}{} FROM aosp_enrollment_tokens AS r WHERE id = ?1 AND organization_id = ?2",
+        Context::columns()
+    );
+    if !deleted {
+        sql.push_str(&format!(" AND {}", AOSP_TOKENS.not_deleted()));
     }
+    sql
 }
 
 /// One token of the organization; DELETED and unknown are both 404.
@@ -336,8 +280,16 @@ async fn find(db: &Db, org: &OrgRow, id: &str) -> Result<Row, ApiError> {
     row.ok_or(ApiError::NotFound)
 }
 
-async fn respond_one(ctx: &Ctx, db: &Db, org: &OrgRow, row: Row) -> Result<AospEnrollmentToken, ApiError> {
-    let context = Context::load(ctx, db, org, std::slice::from_ref(&row)).await?;
+/// The answer to a change of `written`: the token read back with its
+/// context as a GET reads it (one statement), with the value `written`
+/// holds opened, if any.
+async fn respond_one(ctx: &Ctx, db: &Db, org: &OrgRow, written: Row) -> Result<AospEnrollmentToken, ApiError> {
+    let mut row: Row = db
+        .first(&one_with_context(true), params![&written.id, &org.id])
+        .await?
+        .ok_or_else(|| ApiError::internal("a token just written does not read back"))?;
+    row.revealed = written.revealed;
+    let context = Context::of_rows(ctx, std::slice::from_ref(&row))?;
     row.into_model(&context, ctx.now_ms)
 }
 
@@ -462,12 +414,10 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     // Expired on read is shown (`into_model`), never written: reads never
     // write, and the cron sweep is where an expiry is persisted. The token
     // and its context are one statement.
-    let sql = format!(
-        "SELECT {COLUMNS}{} FROM aosp_enrollment_tokens AS r WHERE id = ?1 AND organization_id = ?2 AND {}",
-        Context::columns(),
-        AOSP_TOKENS.not_deleted()
-    );
-    let mut row: Row = db.first(&sql, params![&id, &org.id]).await?.ok_or(ApiError::NotFound)?;
+    let mut row: Row = db
+        .first(&one_with_context(false), params![&id, &org.id])
+        .await?
+        .ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
     let context = Context::of_rows(ctx, std::slice::from_ref(&row))?;
     ok(&row.into_model(&context, ctx.now_ms)?)

@@ -12,14 +12,13 @@ use mdm_core::requests::admin::{DpcBuildCreate, DpcBuildUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{Db, Param, Stmt};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::edit::{self, Editable};
 use crate::routes::list::{self, Listing};
 
-use crate::routes::columns::{new_id, ts, unique_as};
+use crate::routes::columns::{json_object_sql, new_id, ts, unique_as};
 
 #[derive(Deserialize)]
 pub struct Row {
@@ -63,50 +62,18 @@ impl Row {
     }
 }
 
-/// The build a token provisions: the one tagged `tag`, else the
-/// organization's newest; `None` if the organization has no build. A
-/// statement for a batch (read with `BatchResult::first`).
-pub fn for_token_stmt(db: &Db, org_id: &str, tag: Option<&str>) -> Result<Stmt, ApiError> {
-    let (sql, params) = for_token_query(org_id, tag);
-    db.stmt(&sql, &params)
-}
-
-/// A build `b` as a JSON object with [`Row`]'s fields.
-macro_rules! build_json {
-    () => {
-        "json_object('id', b.id, 'organization_id', b.organization_id, 'tag', b.tag, \
-         'download_url', b.download_url, 'signature_checksum', b.signature_checksum, \
-         'component_name', b.component_name, 'version_code', b.version_code, 'created_at', b.created_at)"
-    };
-}
-
 /// The build a token row (read as `r`) uses, as a column of its own SELECT:
 /// `x_build`, the build its `dpc_build_tag` names, or without a tag the
 /// organization's newest (JSON, or NULL when there is none). The token's own
 /// organization only; each branch is one lookup in an index.
-pub const TOKEN_BUILD_COLUMN: &str = concat!(
-    ", CASE WHEN r.dpc_build_tag IS NULL THEN (SELECT ",
-    build_json!(),
-    " FROM dpc_builds AS b WHERE b.organization_id = r.organization_id \
-     ORDER BY b.created_at DESC, b.id DESC LIMIT 1) ELSE (SELECT ",
-    build_json!(),
-    " FROM dpc_builds AS b WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build"
-);
-
-fn for_token_query(org_id: &str, tag: Option<&str>) -> (String, Vec<Param>) {
-    match tag {
-        Some(tag) => (
-            format!("SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 AND tag = ?2"),
-            params![org_id, tag].to_vec(),
-        ),
-        None => (
-            format!(
-                "SELECT {COLUMNS} FROM dpc_builds WHERE organization_id = ?1 \
-                 ORDER BY created_at DESC, id DESC LIMIT 1"
-            ),
-            params![org_id].to_vec(),
-        ),
-    }
+pub fn token_build_column() -> String {
+    let build = json_object_sql("b", COLUMNS);
+    format!(
+        ", CASE WHEN r.dpc_build_tag IS NULL THEN (SELECT {build} FROM dpc_builds AS b \
+         WHERE b.organization_id = r.organization_id ORDER BY b.created_at DESC, b.id DESC LIMIT 1) \
+         ELSE (SELECT {build} FROM dpc_builds AS b \
+         WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build"
+    )
 }
 
 pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {

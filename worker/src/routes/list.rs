@@ -220,7 +220,7 @@ pub async fn fetch<T: DeserializeOwned>(
     org_id: &str,
     w: Where,
 ) -> Result<Page<T>, ApiError> {
-    fetch_inner(db, listing, q, org_id, w, None).await
+    fetch_expanded(db, listing, q, org_id, w, None, Expand::default()).await
 }
 
 /// [`fetch`] for a token list: its `status` filter and sort see the status
@@ -233,23 +233,12 @@ pub async fn fetch_at<T: DeserializeOwned>(
     w: Where,
     now_ms: i64,
 ) -> Result<Page<T>, ApiError> {
-    fetch_inner(db, listing, q, org_id, w, Some(now_ms)).await
+    fetch_expanded(db, listing, q, org_id, w, Some(now_ms), Expand::default()).await
 }
 
-/// [`fetch_rows`] without expansions, each row decoded as a `T`.
-async fn fetch_inner<T: DeserializeOwned>(
-    db: &Db,
-    listing: &Listing,
-    q: &ListQuery,
-    org_id: &str,
-    w: Where,
-    now_ms: Option<i64>,
-) -> Result<Page<T>, ApiError> {
-    let (total, rows, _) = fetch_rows(db, listing, "", q, org_id, w, now_ms, None).await?;
-    page_of(total, rows, q)
-}
-
-/// What a list reads besides its rows (see [`fetch_expanded`]).
+/// What a list reads besides its rows (see [`fetch_expanded`]); the
+/// default, nothing.
+#[derive(Default)]
 pub struct Expand<'a> {
     /// SQL appended to the page's SELECT list (`, (SELECT ...) AS x_name,
     /// ...`) reading the page's row as `r`: each row's expansions.
@@ -273,14 +262,7 @@ pub async fn fetch_expanded<T: DeserializeOwned>(
     now_ms: Option<i64>,
     expand: Expand<'_>,
 ) -> Result<Page<T>, ApiError> {
-    let guarded = expand.guard.is_some();
-    let (total, rows, guard) = fetch_rows(db, listing, expand.columns, q, org_id, w, now_ms, expand.guard).await?;
-    if guarded {
-        let found = guard
-            .ok_or_else(|| ApiError::internal("batch: no guard"))?
-            .first_row()?;
-        found.ok_or(ApiError::NotFound)?;
-    }
+    let (total, rows) = fetch_rows(db, listing, q, org_id, w, now_ms, expand).await?;
     page_of(total, rows, q)
 }
 
@@ -293,21 +275,20 @@ fn page_of<T: DeserializeOwned>(total: u64, rows: Option<BatchResult>, q: &ListQ
     Ok(Page::new(items, total, q))
 }
 
-/// The count, the page (its expansions among its columns) and the `guard`
-/// go to D1 as one batch: one round trip. Not generic (one copy in the
-/// wasm): the total, the page's rows undecoded (none past the last page or
-/// with `limit=0`), and the guard's result.
-#[allow(clippy::too_many_arguments)]
+/// The count, the page (its expansions among its columns) and the guard go
+/// to D1 as one batch: one round trip, 404 when the guard finds no row. Not
+/// generic (one copy in the wasm): the total and the page's rows undecoded
+/// (none past the last page or with `limit=0`).
 async fn fetch_rows(
     db: &Db,
     listing: &Listing,
-    expansions: &str,
     q: &ListQuery,
     org_id: &str,
     w: Where,
     now_ms: Option<i64>,
-    guard: Option<Stmt>,
-) -> Result<(u64, Option<BatchResult>, Option<BatchResult>), ApiError> {
+    expand: Expand<'_>,
+) -> Result<(u64, Option<BatchResult>), ApiError> {
+    let expansions = expand.columns;
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
@@ -369,7 +350,7 @@ async fn fetch_rows(
         }
         _ => None,
     };
-    let guard_at = guard.map(|g| {
+    let guard_at = expand.guard.map(|g| {
         stmts.push(g);
         stmts.len() - 1
     });
@@ -385,7 +366,9 @@ async fn fetch_rows(
         n: i64,
     }
     let total = take(0)?.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
-    let guard = guard_at.map(&mut take).transpose()?;
+    if let Some(at) = guard_at {
+        take(at)?.first_row()?.ok_or(ApiError::NotFound)?;
+    }
     let page = page_query.map(&mut take).transpose()?;
     let items = if q.limit == 0 || q.offset() >= total {
         None
@@ -398,7 +381,7 @@ async fn fetch_rows(
             q.offset()
         )));
     };
-    Ok((total, items, guard))
+    Ok((total, items))
 }
 
 /// The page of the organization's rows the request's list query asks for:

@@ -33,16 +33,17 @@ impl TokenStatus {
         }
     }
 
+    /// Every status, in the one order the npm package numbers them in.
+    pub const ALL: [TokenStatus; 5] = [
+        Self::Pending,
+        Self::Processing,
+        Self::Done,
+        Self::Deleted,
+        Self::Expired,
+    ];
+
     pub fn parse(s: &str) -> Option<TokenStatus> {
-        [
-            Self::Pending,
-            Self::Processing,
-            Self::Done,
-            Self::Deleted,
-            Self::Expired,
-        ]
-        .into_iter()
-        .find(|t| t.as_str() == s)
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 

@@ -5,7 +5,7 @@ use super::RequestBody;
 use crate::patterns::{is_object_id, Pattern};
 use crate::scan::JsonView;
 use crate::schema::{integer, string, Field, Format, Schema, NON_NEGATIVE_SAFE_INTEGER};
-use crate::violation::{Violation, ViolationCode};
+use crate::violation::{Path, Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -384,11 +384,8 @@ impl RequestBody for ApiKeyCreate {
         for (i, item) in items.enumerate() {
             let Some(name) = item.as_str() else { continue };
             if !name.is_empty() && crate::permissions::expand(&[name.as_ref()]).is_empty() {
-                let mut path = String::from("permissions[");
-                crate::json_text::push_u64(&mut path, i as u64);
-                path.push(']');
                 out.push(Violation::new(
-                    path,
+                    Path::Index(&Path::Key(&Path::Root, "permissions"), i).render(),
                     ViolationCode::Enum,
                     "names no permission a key can hold",
                 ));
@@ -416,9 +413,7 @@ fn events_rule<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         count += 1;
         let Some(name) = item.as_str() else { continue };
         if seen.iter().any(|s| *s == *name) {
-            let mut path = String::from("events[");
-            crate::json_text::push_u64(&mut path, i as u64);
-            path.push(']');
+            let path = Path::Index(&Path::Key(&Path::Root, "events"), i).render();
             out.push(Violation::new(path, ViolationCode::Enum, "is listed twice"));
         } else {
             seen.push(name.to_string());
