@@ -67,13 +67,11 @@ pub async fn sweep_expired(db: &Db, now_ms: i64) -> Result<Vec<Event>, ApiError>
 
 /// Forget idempotency keys older than their 24 hours; returns how many.
 pub async fn sweep_idempotency_keys(db: &Db, now_ms: i64) -> Result<usize, ApiError> {
-    let gone: Vec<serde_json::Value> = db
-        .all(
-            "DELETE FROM idempotency_keys WHERE created_at <= ?1 RETURNING 1 AS gone",
-            params![now_ms - crate::idempotency::TTL_MS],
-        )
-        .await?;
-    Ok(gone.len())
+    db.run_counted(
+        "DELETE FROM idempotency_keys WHERE created_at <= ?1 RETURNING 1 AS gone",
+        params![now_ms - crate::idempotency::TTL_MS],
+    )
+    .await
 }
 
 /// Rows sealed per table per run: one SELECT and one UPDATE each, well
@@ -137,16 +135,13 @@ pub async fn sweep_audit_events(db: &Db, now_ms: i64, days: i64) -> Result<usize
     let before = now_ms - days * DAY_MS;
     let mut deleted = 0;
     for _ in 0..AUDIT_CHUNKS_PER_RUN {
-        // Counted with RETURNING: D1's `changes` includes the counters'
-        // trigger writes (`crate::db::RunMeta`).
-        let gone: Vec<serde_json::Value> = db
-            .all(
+        let n = db
+            .run_counted(
                 "DELETE FROM audit_events WHERE id IN \
                    (SELECT id FROM audit_events WHERE at < ?1 ORDER BY at LIMIT ?2) RETURNING 1 AS gone",
                 params![before, AUDIT_CHUNK],
             )
             .await?;
-        let n = gone.len();
         deleted += n;
         if (n as i64) < AUDIT_CHUNK {
             break;

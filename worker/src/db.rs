@@ -416,6 +416,13 @@ impl Db {
         stmt.inner.first(column).await.map_err(d1_error)
     }
 
+    /// A write that says how many rows it changed: `sql` ends in a
+    /// `RETURNING` clause, and its rows are counted ([`RunMeta`] cannot
+    /// count them: D1's count includes the counters' trigger writes).
+    pub async fn run_counted(&self, sql: &str, params: &[Param]) -> Result<usize, ApiError> {
+        Ok(self.all_rows(sql, params).await?.len())
+    }
+
     /// A write: how many rows changed.
     pub async fn run(&self, sql: &str, params: &[Param]) -> Result<RunMeta, ApiError> {
         if let Some(r) = self.single(sql, params).await? {

@@ -160,17 +160,15 @@ pub async fn seal_rows(db: &Db, keys: &Keys, source: &Source, rows: &[ToSeal]) -
     } else {
         ""
     };
-    let sealed: Vec<serde_json::Value> = db
-        .all(
-            &format!(
-                "UPDATE {table} SET {key} = json_extract(j.value, '$.key'), \
+    db.run_counted(
+        &format!(
+            "UPDATE {table} SET {key} = json_extract(j.value, '$.key'), \
                    sealed = json_extract(j.value, '$.sealed'){clear_link} \
                  FROM json_each(?1) AS j WHERE {table}.id = json_extract(j.value, '$.id') RETURNING id",
-                table = source.table,
-                key = source.key_column
-            ),
-            params![&serde_json::Value::from(updates)],
-        )
-        .await?;
-    Ok(sealed.len())
+            table = source.table,
+            key = source.key_column
+        ),
+        params![&serde_json::Value::from(updates)],
+    )
+    .await
 }
