@@ -53,26 +53,32 @@ impl Pattern {
     }
 
     pub fn matches(self, s: &str) -> bool {
+        self.matches_bytes(s.as_bytes())
+    }
+
+    /// [`matches`](Self::matches) on a string's UTF-8 bytes. Every pattern
+    /// is made of ASCII classes, so bytes are all it needs to read, and the
+    /// validator calls it on a body's bytes without a UTF-8 check first.
+    pub fn matches_bytes(self, s: &[u8]) -> bool {
         match self {
-            Pattern::ObjectId => is_object_id(s),
+            Pattern::ObjectId => is_object_id_bytes(s),
             Pattern::IdOrSlug => {
-                is_object_id(s) || (s.len() >= 3 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+                is_object_id_bytes(s) || (s.len() >= 3 && s.iter().all(|b| b.is_ascii_alphanumeric() || *b == b'-'))
             }
             Pattern::Slug => {
-                let b = s.as_bytes();
-                (3..=64).contains(&b.len())
-                    && b.iter()
+                (3..=64).contains(&s.len())
+                    && s.iter()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-                    && b[0] != b'-'
-                    && b[b.len() - 1] != b'-'
+                    && s[0] != b'-'
+                    && s[s.len() - 1] != b'-'
             }
             Pattern::Sort => matches_sort(s),
             Pattern::SignatureChecksum => {
-                let body = s.strip_suffix('=').unwrap_or(s);
+                let body = s.strip_suffix(b"=").unwrap_or(s);
                 body.len() == 43
                     && body
-                        .bytes()
-                        .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                        .iter()
+                        .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
             }
             Pattern::ComponentName => matches_component_name(s),
             Pattern::ProtoDuration => matches_proto_duration(s),
@@ -81,44 +87,67 @@ impl Pattern {
 }
 
 pub fn is_object_id(s: &str) -> bool {
-    s.len() == 24 && s.bytes().all(|b| b.is_ascii_hexdigit())
+    is_object_id_bytes(s.as_bytes())
 }
+
+fn is_object_id_bytes(s: &[u8]) -> bool {
+    s.len() == 24 && s.iter().all(|b| HEX_DIGIT[*b as usize])
+}
+
+/// `[0-9A-Fa-f]` by byte: one load per byte where ids are checked, which is
+/// on nearly every body.
+const HEX_DIGIT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = (b as u8).is_ascii_hexdigit();
+        b += 1;
+    }
+    t
+};
 
 /// `\w` in the seed's regex is ASCII `[A-Za-z0-9_]` (JavaScript semantics).
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-fn matches_sort(s: &str) -> bool {
-    let field = s.strip_suffix(":asc").or_else(|| s.strip_suffix(":desc")).unwrap_or(s);
-    field.bytes().all(|b| is_word(b) || b == b'.')
+fn matches_sort(s: &[u8]) -> bool {
+    let field = s
+        .strip_suffix(b":asc")
+        .or_else(|| s.strip_suffix(b":desc"))
+        .unwrap_or(s);
+    field.iter().all(|b| is_word(*b) || *b == b'.')
 }
 
-fn matches_component_name(s: &str) -> bool {
-    let Some((package, class)) = s.split_once('/') else {
+/// Splits `s` at its first `sep`.
+fn split_once(s: &[u8], sep: u8) -> Option<(&[u8], &[u8])> {
+    let at = s.iter().position(|b| *b == sep)?;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+fn matches_component_name(s: &[u8]) -> bool {
+    let Some((package, class)) = split_once(s, b'/') else {
         return false;
     };
-    let segments: Vec<&str> = package.split('.').collect();
-    segments.len() >= 2
-        && segments.iter().all(|seg| {
-            let b = seg.as_bytes();
-            !b.is_empty() && b[0].is_ascii_alphabetic() && b.iter().all(|c| is_word(*c))
-        })
+    package.split(|b| *b == b'.').nth(1).is_some()
+        && package
+            .split(|b| *b == b'.')
+            .all(|seg| !seg.is_empty() && seg[0].is_ascii_alphabetic() && seg.iter().all(|c| is_word(*c)))
         && !class.is_empty()
-        && class.bytes().all(|c| is_word(c) || c == b'.' || c == b'$')
+        && class.iter().all(|c| is_word(*c) || *c == b'.' || *c == b'$')
 }
 
-fn matches_proto_duration(s: &str) -> bool {
-    let Some(number) = s.strip_suffix('s') else {
+fn matches_proto_duration(s: &[u8]) -> bool {
+    let Some(number) = s.strip_suffix(b"s") else {
         return false;
     };
-    let (whole, fraction) = match number.split_once('.') {
+    let (whole, fraction) = match split_once(number, b'.') {
         Some((w, f)) => (w, Some(f)),
         None => (number, None),
     };
     !whole.is_empty()
-        && whole.bytes().all(|b| b.is_ascii_digit())
-        && fraction.is_none_or(|f| (1..=9).contains(&f.len()) && f.bytes().all(|b| b.is_ascii_digit()))
+        && whole.iter().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| (1..=9).contains(&f.len()) && f.iter().all(|b| b.is_ascii_digit()))
 }
 
 /// A pragmatic email check (what a form would accept): one `@`, a non-empty local

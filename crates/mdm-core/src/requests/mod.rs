@@ -113,15 +113,16 @@ pub(crate) fn unique_ids_in<'a, J: JsonView<'a>>(body: J, list: &str, id_field: 
     let Some(items) = body.get(list).and_then(J::items) else {
         return;
     };
-    // The ids seen so far, each decoded once; lists are short, so they
-    // stay on the stack.
-    const INLINE: usize = 32;
-    let mut inline: [Option<std::borrow::Cow<'a, str>>; INLINE] = [const { None }; INLINE];
-    let mut spilled: Vec<Option<std::borrow::Cow<'a, str>>> = Vec::new();
+    // The ids seen so far, each decoded once; lists are short, so the
+    // first few stay on the stack (a longer array costs more to set up and
+    // drop than a typical list's whole check).
+    const INLINE: usize = 4;
+    let mut inline: [Option<std::borrow::Cow<'a, [u8]>>; INLINE] = [const { None }; INLINE];
+    let mut spilled: Vec<Option<std::borrow::Cow<'a, [u8]>>> = Vec::new();
     for (i, item) in items.enumerate() {
-        let id = item.get(id_field).and_then(J::as_str);
+        let id = item.get(id_field).and_then(J::as_bytes);
         if let Some(text) = &id {
-            let earlier = |prev: &Option<std::borrow::Cow<'a, str>>| {
+            let earlier = |prev: &Option<std::borrow::Cow<'a, [u8]>>| {
                 prev.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(text))
             };
             let seen_before = inline[..i.min(INLINE)].iter().any(earlier) || spilled.iter().any(earlier);

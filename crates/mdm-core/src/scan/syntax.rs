@@ -58,21 +58,23 @@ const NOT_PLAIN: [bool; 256] = {
     t
 };
 
-/// Where the first byte of `NOT_PLAIN` is in `bytes`: eight bytes at a time
-/// while none of them is one, then by the table.
+/// Where the first byte of `NOT_PLAIN` is in `bytes`: eight bytes at a time,
+/// the last few by the table.
 fn first_not_plain(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Has a zero byte / a byte below `n` (n <= 128): exact as to whether
-    // there is one, which is all this needs.
+    // Marks a zero byte / a byte below 0x20 with its high bit. A borrow can
+    // also mark bytes after a marked one, never before it: the lowest mark is
+    // exactly the first such byte (little-endian: the lowest bits come first).
     let zero = |v: u64| v.wrapping_sub(ONES) & !v;
     let mut at = 0;
     for chunk in bytes.chunks_exact(8) {
         let x = u64::from_le_bytes(<[u8; 8]>::try_from(chunk).unwrap_or_default());
         let special =
-            zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) | (x.wrapping_sub(ONES * 0x20) & !x) | x;
-        if special & HIGH != 0 {
-            break;
+            (zero(x ^ (ONES * b'"' as u64)) | zero(x ^ (ONES * b'\\' as u64)) | (x.wrapping_sub(ONES * 0x20) & !x) | x)
+                & HIGH;
+        if special != 0 {
+            return Some(at + (special.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }

@@ -11,6 +11,9 @@ pub trait JsonView<'a>: Copy {
     /// The member `key` of an object; `None` for anything else.
     fn get(self, key: &str) -> Option<Self>;
     fn as_str(self) -> Option<Cow<'a, str>>;
+    /// A string's content as UTF-8 bytes: `as_str` without the UTF-8 check
+    /// (a body's strings passed it already), for rules that compare bytes.
+    fn as_bytes(self) -> Option<Cow<'a, [u8]>>;
     fn as_bool(self) -> Option<bool>;
     /// The items of an array; `None` for anything else.
     fn items(self) -> Option<impl Iterator<Item = Self>>;
@@ -93,6 +96,17 @@ impl<'a> JsonView<'a> for Raw<'a> {
         }
     }
 
+    fn as_bytes(self) -> Option<Cow<'a, [u8]>> {
+        let content = self.0.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
+        if content.contains(&b'\\') {
+            let mut out = Vec::with_capacity(content.len());
+            decode_into(content, &mut out);
+            Some(Cow::Owned(out))
+        } else {
+            Some(Cow::Borrowed(content))
+        }
+    }
+
     fn as_bool(self) -> Option<bool> {
         match self.0 {
             b"true" => Some(true),
@@ -118,6 +132,9 @@ impl<'a> JsonView<'a> for &'a serde_json::Value {
     fn as_str(self) -> Option<Cow<'a, str>> {
         serde_json::Value::as_str(self).map(Cow::Borrowed)
     }
+    fn as_bytes(self) -> Option<Cow<'a, [u8]>> {
+        serde_json::Value::as_str(self).map(|s| Cow::Borrowed(s.as_bytes()))
+    }
     fn as_bool(self) -> Option<bool> {
         serde_json::Value::as_bool(self)
     }
@@ -132,8 +149,10 @@ pub fn key_is(raw: &[u8], key: &str) -> bool {
         return true;
     }
     // An escape is longer than what it stands for: a key as long as `key`
-    // or shorter that is not `key` itself cannot decode to it.
-    if raw.len() > key.len() && raw.contains(&b'\\') {
+    // or shorter that is not `key` itself cannot decode to it. Nor can one
+    // whose first byte is neither `key`'s nor the start of an escape.
+    let first = raw.first().copied();
+    if raw.len() > key.len() && (first == Some(b'\\') || first == key.bytes().next()) && raw.contains(&b'\\') {
         let mut out = Vec::with_capacity(raw.len());
         decode_into(raw, &mut out);
         out == key.as_bytes()

@@ -413,17 +413,25 @@ impl<'a> Walk<'a> {
     /// are not checked) it only reads them.
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
         let mut seen: u128 = 0;
+        // Where the next member's field is likely to be: right after the
+        // last one's, as bodies usually list their members in schema order.
+        let mut next = 0usize;
         let mut first = true;
         self.depth += 1;
         while let Some(key) = self.r.next_key(first)? {
             first = false;
             let start = self.value_starts();
-            self.member(fields, key, at, &mut seen)?;
+            self.member(fields, key, at, &mut seen, &mut next)?;
             self.value_ends((key.start as u32, key.end as u32), start);
         }
         self.depth -= 1;
+        // One bit per field, shifted along (a `u128` shift by a variable
+        // amount is a branchy sequence, by one a pair of instructions).
+        let mut bit = 1u128;
         for (i, field) in fields.unwrap_or_default().iter().enumerate() {
-            if field.required && seen & (1 << i) == 0 {
+            let missing = field.required && seen & bit == 0;
+            bit <<= 1;
+            if missing {
                 self.push(
                     &At::Field(at, field.name, i as u16),
                     Code::Required,
@@ -435,15 +443,24 @@ impl<'a> Walk<'a> {
     }
 
     /// One member's value, after its key.
-    fn member(&mut self, fields: Option<&'static [Field]>, key: Str, at: &At, seen: &mut u128) -> Result<()> {
+    fn member(
+        &mut self,
+        fields: Option<&'static [Field]>,
+        key: Str,
+        at: &At,
+        seen: &mut u128,
+        next: &mut usize,
+    ) -> Result<()> {
         let Some(fields) = fields else {
             return self.value(None, at);
         };
-        match self.field_index(fields, key) {
+        match self.field_index(fields, key, *next) {
             Some(i) => {
+                *next = i + 1;
                 let field = &fields[i];
                 let child = At::Field(at, field.name, i as u16);
-                if *seen & (1 << i) != 0 && !self.found.is_empty() {
+                let bit = 1u128 << i;
+                if *seen & bit != 0 && !self.found.is_empty() {
                     // A repeated key: the last one counts, as in a parsed map.
                     let start = self.places.ranks.len();
                     child.order(&mut self.places.ranks);
@@ -452,7 +469,7 @@ impl<'a> Walk<'a> {
                     self.found.retain(|f| !places.starts_with(f.ranks, prefix));
                     self.places.ranks.truncate(start);
                 }
-                *seen |= 1 << i;
+                *seen |= bit;
                 let schema = if field.nullable && self.r.whitespace() == Some(b'n') {
                     None
                 } else {
@@ -468,8 +485,12 @@ impl<'a> Walk<'a> {
         Ok(())
     }
 
-    fn field_index(&self, fields: &[Field], key: Str) -> Option<usize> {
+    /// The field `key` names, trying field `hint` first.
+    fn field_index(&self, fields: &[Field], key: Str, hint: usize) -> Option<usize> {
         let raw = &self.r.bytes[key.start..key.end];
+        if !key.escaped && fields.get(hint).is_some_and(|f| f.name.as_bytes() == raw) {
+            return Some(hint);
+        }
         if key.escaped {
             let mut name = Vec::with_capacity(raw.len());
             decode_into(raw, &mut name);
@@ -520,6 +541,18 @@ impl<'a> Walk<'a> {
         });
     }
 
+    /// A string token's content, unescaped.
+    fn bytes(&self, s: Str) -> std::borrow::Cow<'a, [u8]> {
+        let raw: &'a [u8] = &self.r.bytes[s.start..s.end];
+        if s.escaped {
+            let mut out = Vec::with_capacity(raw.len());
+            decode_into(raw, &mut out);
+            std::borrow::Cow::Owned(out)
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        }
+    }
+
     /// A string token's text (checked UTF-8).
     fn text(&self, s: Str) -> std::borrow::Cow<'a, str> {
         let raw: &'a [u8] = &self.r.bytes[s.start..s.end];
@@ -566,18 +599,21 @@ impl<'a> Walk<'a> {
         if rule.one_of.is_none() && rule.pattern.is_none() && rule.format.is_none() {
             return;
         }
-        let text = self.text(s);
+        // The content as bytes: a body's strings are checked UTF-8 already,
+        // and enums and patterns compare bytes (no `from_utf8` per value).
+        let bytes = self.bytes(s);
         if let Some(values) = rule.one_of {
-            if !values.contains(&text.as_ref()) {
+            if !values.iter().any(|v| v.as_bytes() == &*bytes) {
                 self.push(at, Code::Enum, Message::OneOf(values));
             }
         }
         if let Some(p) = rule.pattern {
-            if !p.matches(&text) {
+            if !p.matches_bytes(&bytes) {
                 self.push(at, Code::Pattern, Message::Text(p.describe()));
             }
         }
         if let Some(f) = rule.format {
+            let text = std::str::from_utf8(&bytes).unwrap_or_default();
             let (ok, message) = match f {
                 Format::Email => (is_email(&text), "must be a valid email address"),
                 Format::HttpsUrl => (is_https_url(&text), "must be an absolute https:// URL"),
