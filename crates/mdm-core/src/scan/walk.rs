@@ -615,10 +615,10 @@ impl<'a> Walk<'a> {
         if let Some(f) = rule.format {
             let text = std::str::from_utf8(&bytes).unwrap_or_default();
             let (ok, message) = match f {
-                Format::Email => (is_email(&text), "must be a valid email address"),
-                Format::HttpsUrl => (is_https_url(&text), "must be an absolute https:// URL"),
+                Format::Email => (is_email(text), "must be a valid email address"),
+                Format::HttpsUrl => (is_https_url(text), "must be an absolute https:// URL"),
                 Format::DateTime => (
-                    crate::time::parse_rfc3339(&text).is_some(),
+                    crate::time::parse_rfc3339(text).is_some(),
                     "must be an RFC 3339 timestamp such as 2024-01-01T00:00:00Z",
                 ),
             };
