@@ -129,12 +129,25 @@ fn matches_component_name(s: &[u8]) -> bool {
     let Some((package, class)) = split_once(s, b'/') else {
         return false;
     };
-    package.split(|b| *b == b'.').nth(1).is_some()
-        && package
-            .split(|b| *b == b'.')
-            .all(|seg| !seg.is_empty() && seg[0].is_ascii_alphabetic() && seg.iter().all(|c| is_word(*c)))
-        && !class.is_empty()
-        && class.iter().all(|c| is_word(*c) || *c == b'.' || *c == b'$')
+    // Two or more dot-separated segments, each a letter then word characters.
+    let (mut segments, mut at_start) = (0, true);
+    for &c in package {
+        if c == b'.' {
+            if at_start {
+                return false;
+            }
+            at_start = true;
+        } else if at_start {
+            if !c.is_ascii_alphabetic() {
+                return false;
+            }
+            segments += 1;
+            at_start = false;
+        } else if !is_word(c) {
+            return false;
+        }
+    }
+    !at_start && segments >= 2 && !class.is_empty() && class.iter().all(|c| is_word(*c) || *c == b'.' || *c == b'$')
 }
 
 fn matches_proto_duration(s: &[u8]) -> bool {

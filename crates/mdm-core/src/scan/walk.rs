@@ -512,7 +512,8 @@ impl<'a> Walk<'a> {
 
     fn unknown(&mut self, key: Str, at: &At) {
         self.reserve();
-        let name = self.text(key);
+        let name = self.bytes(key);
+        let name = std::str::from_utf8(&name).unwrap_or_default();
         let ranks = self.places.ranks.len();
         let text = &mut self.places.text;
         let path = text.len();
@@ -521,7 +522,7 @@ impl<'a> Walk<'a> {
             text.push('.');
         }
         let name_start = text.len() as u32;
-        text.push_str(&name);
+        text.push_str(name);
         let name = Rank::Unknown(name_start, text.len() as u32);
         let path = (path as u32, text.len() as u32);
         at.order(&mut self.places.ranks);
@@ -550,18 +551,6 @@ impl<'a> Walk<'a> {
             std::borrow::Cow::Owned(out)
         } else {
             std::borrow::Cow::Borrowed(raw)
-        }
-    }
-
-    /// A string token's text (checked UTF-8).
-    fn text(&self, s: Str) -> std::borrow::Cow<'a, str> {
-        let raw: &'a [u8] = &self.r.bytes[s.start..s.end];
-        if s.escaped {
-            let mut out = Vec::with_capacity(raw.len());
-            decode_into(raw, &mut out);
-            std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_default())
-        } else {
-            std::borrow::Cow::Borrowed(std::str::from_utf8(raw).unwrap_or_default())
         }
     }
 
