@@ -27,7 +27,7 @@ const execFileP = promisify(execFile);
 // test file whose before() failed half-way must not leave a server behind,
 // because its open pipes would keep the file (and CI) waiting forever.
 const live = new Set();
-process.on("exit", () => {
+function killLive() {
   for (const pid of live) {
     try {
       process.kill(-pid, "SIGKILL");
@@ -35,7 +35,17 @@ process.on("exit", () => {
       /* already gone */
     }
   }
-});
+}
+process.on("exit", killLive);
+// A signal ends the process without "exit": the runner sends SIGTERM to a
+// file that passes --test-timeout (see the Makefile), and its servers, in
+// process groups of their own, would otherwise run on for the rest of CI.
+for (const [signal, code] of [["SIGTERM", 143], ["SIGINT", 130]]) {
+  process.on(signal, () => {
+    killLive();
+    process.exit(code);
+  });
+}
 
 const baseEnv = () => ({ ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" });
 
