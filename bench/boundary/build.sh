@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the bench-only boundary wasm twice (bench/.build/boundary-{z,speed}/):
-#   z     = the package's settings: opt-level "z", wasm-opt -Oz
-#   speed = opt-level 3, wasm-opt -O3
-# Same wasm-bindgen CLI and npm binaryen as pkg/build.mjs. ~2 min cold, seconds warm.
+# Builds the bench-only wasm twice, the package's way (pkg/build.mjs: its
+# Cargo profile, wasm-bindgen --target web, npm binaryen wasm-opt -Oz):
+#   bench/.build/validator-only/  the package's validation exports alone (size floor)
+#   bench/.build/boundary/        the same plus the `floors` exports (timing)
+# ~1 min cold, seconds warm (each build relinks: the features differ).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 OUT="$ROOT/bench/.build"
@@ -12,14 +13,14 @@ WASM_OPT="${WASM_OPT_BIN:-$ROOT/node_modules/.bin/wasm-opt}"
 FEATURES=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
   --enable-reference-types --enable-multivalue)
 cd "$ROOT/bench/boundary"
-for variant in z speed; do
-  profile=release; opt=-Oz
-  if [[ $variant == speed ]]; then profile=speed; opt=-O3; fi
-  cargo build --quiet --target wasm32-unknown-unknown --profile "$profile"
-  rm -rf "$OUT/boundary-$variant"
-  "$BINDGEN" --target web --out-dir "$OUT/boundary-$variant" --out-name boundary \
-    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/$profile/mdm_bench_boundary.wasm"
-  "$WASM_OPT" "$opt" --strip-debug --strip-producers "${FEATURES[@]}" \
-    "$OUT/boundary-$variant/boundary_bg.wasm" -o "$OUT/boundary-$variant/boundary_bg.wasm"
+for build in validator-only boundary; do
+  features=()
+  [[ $build == boundary ]] && features=(--features floors)
+  cargo build --quiet --target wasm32-unknown-unknown --release "${features[@]}"
+  rm -rf "${OUT:?}/$build"
+  "$BINDGEN" --target web --out-dir "$OUT/$build" --out-name "$build" \
+    "$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/mdm_bench_boundary.wasm"
+  "$WASM_OPT" -Oz --strip-debug --strip-producers "${FEATURES[@]}" \
+    "$OUT/$build/${build}_bg.wasm" -o "$OUT/$build/${build}_bg.wasm"
 done
-echo "boundary builds: $(ls -1 "$OUT"/boundary-*/boundary_bg.wasm | tr '\n' ' ')" >&2
+rm -rf "$OUT"/boundary-z "$OUT"/boundary-speed # the builds before these

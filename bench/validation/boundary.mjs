@@ -1,116 +1,188 @@
-// make bench, part 1b: where the npm package's time goes at the JS <-> wasm
-// boundary. Uses bench/boundary (built by bench/boundary/build.sh): the
-// package's own exports plus boundary variants, each built with the package's
-// size settings (opt-level z, wasm-opt -Oz) and with speed settings (opt-level 3,
-// wasm-opt -O3). Prints markdown; writes bench/results/boundary.{json,md}.
+// make bench, part 1b: the floors under the npm package's validation, in µs
+// per call on each corpus body, all timed interleaved in one run. The package
+// writes a body's JSON text into wasm memory with `TextEncoder.encodeInto` and
+// calls `__check` (pkg/src/validate.js); the rows below take that path apart:
+// what stringify and encodeInto cost alone, a wasm call that ignores the bytes,
+// one that reads each byte once, the tokenizer alone, then the package's
+// validator. Uses bench/boundary (built by bench/boundary/build.sh): its
+// `floors` build for the timing, its validator-only build for the size floor.
+// Prints markdown; writes bench/results/boundary.{json,md}.
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { KINDS } from "./corpus.mjs";
-import { ajvValidators } from "./schemas.mjs";
-import { CELL_MS, ROUNDS, compare, fmt } from "./timing.mjs";
+import { ajvValidators, valibotValidators } from "./schemas.mjs";
+import { CELL_MS, ROUNDS, compare } from "./timing.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const build = join(root, "bench/.build");
-const VARIANTS = [
-  ["z", "package settings (opt-level z, wasm-opt -Oz)"],
-  ["speed", "speed settings (opt-level 3, wasm-opt -O3)"],
-];
-const mods = {};
-const wasmSize = {};
-for (const [v] of VARIANTS) {
-  const dir = join(build, `boundary-${v}`);
-  if (!existsSync(join(dir, "boundary.js"))) {
+
+/** Instantiates a wasm-bindgen `--target web` build; its exports and sizes. */
+async function load(dir, name) {
+  if (!existsSync(join(dir, `${name}.js`))) {
     console.error(`${dir} missing: run bench/boundary/build.sh`);
     process.exit(2);
   }
-  const m = await import(join(dir, "boundary.js"));
-  const bytes = readFileSync(join(dir, "boundary_bg.wasm"));
+  const m = await import(join(dir, `${name}.js`));
+  const bytes = readFileSync(join(dir, `${name}_bg.wasm`));
   m.initSync({ module: bytes });
-  mods[v] = m;
-  wasmSize[v] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  return { m, size: { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length } };
 }
+const bench = await load(join(build, "boundary"), "boundary");
+const only = await load(join(build, "validator-only"), "validator-only");
+const pkgWasm = readFileSync(join(root, "pkg/dist/mdm_wasm_bg.wasm"));
+const pkg = await import(join(root, "pkg/src/node.js"));
+const wasmSize = {
+  validatorOnly: only.size,
+  package: { raw: pkgWasm.length, gzip: gzipSync(pkgWasm, { level: 9 }).length },
+  bench: bench.size,
+};
 const ajv = ajvValidators();
+const valibot = valibotValidators();
 
-// What pkg/src/validate.js does (no fallback needed for these bodies).
-const viaText = (r) => (r === null ? [] : JSON.parse(r));
-const pkgValidate = (m, k, b) => viaText(m.__validateStringified(k, JSON.stringify(b)));
+// bench/boundary/src/validator.rs is a copy of the package's validation
+// section: the same code once comments, `use` lines and #[doc(hidden)] are
+// left out, or the size floor and the `__check` row no longer describe it.
+const code = (text) =>
+  text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("//") && !l.startsWith("use ") && l !== "#[doc(hidden)]");
+const between = (text, from, to) => text.slice(text.indexOf(from), text.indexOf(to));
+const packageSection = between(readFileSync(join(root, "crates/mdm-wasm/src/lib.rs"), "utf8"), "// ---- validation", "// ---- list queries");
+const copiedSection = readFileSync(join(root, "bench/boundary/src/validator.rs"), "utf8").split("// ---- bench only")[0];
+if (code(packageSection).join("\n") !== code(copiedSection).join("\n")) {
+  console.error("boundary DISAGREEMENT: bench/boundary/src/validator.rs is no longer crates/mdm-wasm's validation section: copy it again");
+  process.exitCode = 1;
+}
 
-const CALLS = [
-  ["object walk: validate(name, obj) (the package before; now its fallback)", (m, k, b) => () => m.validate(k, b)],
-  ["the package's validate now: JSON.stringify + __validateStringified + JSON.parse", (m, k, b) => () => pkgValidate(m, k, b)],
-  ["the package's validateJson now: __validateJsonText + JSON.parse", (m, k, _b, t) => () => viaText(m.__validateJsonText(k, t))],
-  ["serde-wasm-bindgen: from_value(obj)", (m, k, b) => () => m.validateSwb(k, b)],
-  ["JSON.stringify(obj) + validateJson(name, text)", (m, k, b) => () => m.validateJson(k, JSON.stringify(b))],
-  ["validateJson(name, text) (text already there)", (m, k, _b, t) => () => m.validateJson(k, t)],
-  ["text in, count out (no JS violation objects)", (m, k, _b, t) => () => m.countText(k, t)],
-  ["object walk in, count out", (m, k, b) => () => m.countObject(k, b)],
-  ["text in, violations as one JSON text + JSON.parse", (m, k, _b, t) => () => JSON.parse(m.validateJsonText(k, t))],
-  ["serde_json parse only (no validation)", (m, _k, _b, t) => () => m.parseOnly(t)],
+// The package's write into wasm memory (pkg/src/validate.js `check`): a view of
+// the input buffer, taken again when the memory has grown (the old one is empty).
+const encoder = new TextEncoder();
+function writer({ __input, __memory }) {
+  let input = new Uint8Array(0);
+  return (text) => {
+    const room = text.length * 3;
+    if (input.length < room) {
+      const size = Math.max(room, 1024);
+      input = new Uint8Array(__memory().buffer, __input(size), size);
+    }
+    return encoder.encodeInto(text, input).written;
+  };
+}
+const put = writer(bench.m);
+const putOnly = writer(only.m);
+const names = bench.m.requestBodyNames();
+// What stringify + encodeInto costs with nowhere to go but a JS buffer.
+const scratch = new Uint8Array(64 * 1024);
+
+// Each row: id, what it is, (kind index, body, text) -> the function timed.
+const ROWS = [
+  ["stringify", "`JSON.stringify(obj)` alone", (_i, b) => () => JSON.stringify(b)],
+  ["encode", "`encodeInto(text)` alone (into a JS buffer)", (_i, _b, t) => () => encoder.encodeInto(t, scratch)],
+  ["stringify+encode", "`encodeInto(JSON.stringify(obj))` (into a JS buffer)", (_i, b) => () => encoder.encodeInto(JSON.stringify(b), scratch)],
+  ["crossing", "crossing floor: encodeInto into wasm + an export that returns the length", (_i, _b, t) => () => bench.m.__echo(put(t))],
+  ["one-pass", "one-pass floor: encodeInto + an export that reads every byte once (counts quotes)", (_i, _b, t) => () => bench.m.__quotes(put(t))],
+  ["syntax", "syntax only: encodeInto + `scan::check_syntax` (tokenizer, no schema)", (_i, _b, t) => () => bench.m.__syntax(put(t))],
+  ["validator", "validator: encodeInto + `REQUESTS[i].write`, violations counted, nothing written", (i, _b, t) => () => bench.m.__count(i, put(t))],
+  ["check", "the package's `__check`: as above, violations written for JS (not decoded)", (i, _b, t) => () => bench.m.__check(i, put(t))],
+  ["pkg-text", "the package: `validateJson(name, text)` (pkg/src/node.js)", (i, _b, t) => () => pkg.validateJson(names[i], t)],
+  ["pkg-object", "the package: `validate(name, obj)` (stringify + the above)", (i, b) => () => pkg.validate(names[i], b)],
+  ["ajv-text", "ajv 8: `ajv(JSON.parse(text))`", (i, _b, t) => () => ajv[names[i]](JSON.parse(t))],
+  ["valibot", "valibot 1: `safeParse(obj)`", (i, b) => () => valibot[names[i]](b)],
 ];
 
-// Agreement: every variant reports as many violations as the package's validate.
+// Agreement before timing: every export counts what the package reports, the
+// validator-only build included, and the floors do what they say.
+const bodies = [];
 for (const { kind, valid, invalid } of KINDS) {
-  for (const body of [valid, invalid]) {
-    const t = JSON.stringify(body);
-    const want = mods.z.validate(kind, body).length;
-    const got = {
-      swb: mods.z.validateSwb(kind, body).length,
-      json: mods.z.validateJson(kind, t).length,
-      count: mods.z.countText(kind, t),
-      text: JSON.parse(mods.z.validateJsonText(kind, t)).length,
-    };
-    // The package's text paths must give exactly the walk's violations.
-    const walk = JSON.stringify(mods.z.validate(kind, body));
-    for (const [what, v] of [
-      ["__validateStringified", pkgValidate(mods.z, kind, body)],
-      ["__validateJsonText", viaText(mods.z.__validateJsonText(kind, t))],
-    ]) {
-      if (JSON.stringify(v) !== walk) {
-        console.error(`boundary DISAGREEMENT: ${what} differs from the object walk on ${kind}`);
+  const i = names.indexOf(kind);
+  for (const [validity, body] of [["valid", valid], ["invalid", invalid]]) {
+    const text = JSON.stringify(body);
+    const want = pkg.validateJson(kind, text).length;
+    const bytes = Buffer.byteLength(text);
+    const isValid = validity === "valid";
+    // [what, its answer, the answer it must give]
+    const checks = [
+      ["the package (valid or not)", want === 0, isValid],
+      ["validator (__count)", bench.m.__count(i, put(text)), want],
+      ["__check", bench.m.__check(i, put(text)), want],
+      ["validator-only __check", only.m.__check(i, putOnly(text)), want],
+      ["__syntax (0: one JSON value)", bench.m.__syntax(put(text)), 0],
+      ["__echo (the length)", bench.m.__echo(put(text)), bytes],
+      ["__quotes (the quotes)", bench.m.__quotes(put(text)), text.split('"').length - 1],
+      ["ajv (valid or not)", ajv[kind](JSON.parse(text)).length === 0, isValid],
+      ["valibot (valid or not)", valibot[kind](body).length === 0, isValid],
+    ];
+    for (const [what, got, expected] of checks) {
+      if (got !== expected) {
+        console.error(`boundary DISAGREEMENT: ${what} on ${kind} ${validity}: ${got}, expected ${expected}`);
         process.exitCode = 1;
       }
     }
-    for (const [k, n] of Object.entries(got)) {
-      if (n !== want) {
-        console.error(`boundary DISAGREEMENT: ${k} gives ${n}, validate gives ${want} (${kind})`);
-        process.exitCode = 1;
-      }
-    }
+    bodies.push({ kind, validity, i, body, text, bytes, violations: want });
   }
 }
 
-const results = [];
-for (const { kind, valid, invalid } of KINDS) {
-  for (const [validity, body] of [["valid", valid], ["invalid", invalid]]) {
-    const text = JSON.stringify(body);
-    const fns = { ajv: () => ajv[kind](body) };
-    for (const [v] of VARIANTS) for (const [label, make] of CALLS) fns[`${v}|${label}`] = make(mods[v], kind, body, text);
-    const best = compare(fns);
-    const { ajv: ajvOps, ...calls } = best;
-    results.push({ kind, validity, ajv: ajvOps, calls });
-  }
+for (const b of bodies) {
+  const best = compare(Object.fromEntries(ROWS.map(([id, , make]) => [id, make(b.i, b.body, b.text)])));
+  b.us = Object.fromEntries(ROWS.map(([id]) => [id, 1e6 / best[id]]));
 }
 
 const lines = [];
 const out = (s = "") => lines.push(s);
-out(`### JS ↔ wasm boundary (ops/s, best of ${ROUNDS} interleaved rounds × ${CELL_MS} ms; "÷ ajv" = ÷ ajv on the same object, same run)`);
+const us = (x) => x.toFixed(x < 1 ? 3 : 2);
+const cols = bodies.map((b) => `${b.kind.replace("EnrollmentToken", "Token")} ${b.validity}`);
+const row = (label, f) => out(`| ${label} | ${bodies.map(f).join(" | ")} |`);
+out(`### Floors under the package's validation (µs per call, lower is faster; best of ${ROUNDS} interleaved rounds × ${CELL_MS} ms, one run)`);
 out();
-const head = "| call | " + results.map((r) => `${r.kind.replace("EnrollmentToken", "Token")} ${r.validity}`).join(" | ") + " |";
-for (const [v, desc] of VARIANTS) {
-  out(`**${desc}** — wasm ${wasmSize[v].raw} B raw, ${wasmSize[v].gzip} B gzip (bench build: package exports + variants)`);
-  out();
-  out(head);
-  out("|---|" + results.map(() => "---").join("|") + "|");
-  for (const [label] of CALLS) {
-    out(`| ${label} | ` + results.map((r) => `${fmt(r.calls[`${v}|${label}`])} (${(r.calls[`${v}|${label}`] / r.ajv).toFixed(2)}×)`).join(" | ") + " |");
-  }
-  out(`| ajv 8 (reference) | ` + results.map((r) => fmt(r.ajv)).join(" | ") + " |");
-  out();
-}
+out("From the crossing floor to `__check`, a row writes the body's JSON text (already a string) into");
+out("the wasm's input buffer with `TextEncoder.encodeInto`, as the package does, then calls one");
+out("export of bench/boundary (the package's build settings). The floors do strictly less than any");
+out("validator could: cross with the bytes, read each byte once. Syntax only is the validator's");
+out("tokenizer without a schema; validator is the package's check with its output thrown away.");
+out("The package rows are pkg/src/node.js as published; ajv and valibot as in the validation section.");
+out();
+out(`| µs per call | ${cols.join(" | ")} |`);
+out(`|---|${cols.map(() => "---").join("|")}|`);
+row("body: JSON bytes / violations", (b) => `${b.bytes} B / ${b.violations}`);
+for (const [id, label] of ROWS) row(label, (b) => us(b.us[id]));
+out();
+out("Ratios of times (same run, same body):");
+out();
+out(`| time ÷ time | ${cols.join(" | ")} |`);
+out(`|---|${cols.map(() => "---").join("|")}|`);
+const RATIOS = [
+  ["crossing", "stringify", "crossing floor ÷ stringify"],
+  ["one-pass", "stringify", "one-pass floor ÷ stringify"],
+  ["syntax", "stringify", "syntax only ÷ stringify"],
+  ["validator", "stringify", "validator ÷ stringify"],
+  ["validator", "syntax", "validator ÷ syntax only"],
+  ["check", "validator", "package `__check` ÷ validator (writing the output)"],
+  ["pkg-text", "check", "package `validateJson` ÷ `__check` (JS side, decoding)"],
+  ["validator", "ajv-text", "validator ÷ ajv(JSON.parse)"],
+  ["pkg-text", "ajv-text", "package `validateJson` ÷ ajv(JSON.parse)"],
+  ["pkg-object", "valibot", "package `validate(obj)` ÷ valibot"],
+];
+for (const [a, b, label] of RATIOS) row(label, (x) => `${(x.us[a] / x.us[b]).toFixed(2)}×`);
+out();
+const kb = (s) => `${s.raw.toLocaleString("en")} B raw, ${s.gzip.toLocaleString("en")} B gzip -9`;
+out("Size floor: the package's validation exports alone (`__input`, `__check`, `__output`, `__memory`,");
+out("`requestBodyNames`: bench/boundary without features), built the package's way:");
+out();
+out("| wasm | size |");
+out("|---|---|");
+out(`| validator only (bench/.build/validator-only) | ${kb(wasmSize.validatorOnly)} |`);
+out(`| the package (pkg/dist/mdm_wasm_bg.wasm) | ${kb(wasmSize.package)} |`);
+out(`| the package − validator only (everything else it exports) | ${kb({ raw: wasmSize.package.raw - wasmSize.validatorOnly.raw, gzip: wasmSize.package.gzip - wasmSize.validatorOnly.gzip })} |`);
+out(`| this bench's build (validator only + floors) | ${kb(wasmSize.bench)} |`);
 console.log(lines.join("\n"));
 mkdirSync(join(root, "bench/results"), { recursive: true });
-writeFileSync(join(root, "bench/results/boundary.json"), JSON.stringify({ wasmSize, results }, null, 2) + "\n");
+const results = bodies.map(({ kind, validity, bytes, violations, us }) => ({ kind, validity, bytes, violations, us }));
+writeFileSync(
+  join(root, "bench/results/boundary.json"),
+  JSON.stringify({ node: process.version, cellMs: CELL_MS, rounds: ROUNDS, rows: Object.fromEntries(ROWS.map(([id, label]) => [id, label])), wasmSize, results }, null, 2) + "\n",
+);
 writeFileSync(join(root, "bench/results/boundary.md"), lines.join("\n") + "\n");
