@@ -42,22 +42,6 @@ const wasmSize = {
 const ajv = ajvValidators();
 const valibot = valibotValidators();
 
-// bench/boundary/src/validator.rs is a copy of the package's validation
-// section: the same code once comments, `use` lines and #[doc(hidden)] are
-// left out, or the size floor and the `__check` row no longer describe it.
-const code = (text) =>
-  text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith("//") && !l.startsWith("use ") && l !== "#[doc(hidden)]");
-const between = (text, from, to) => text.slice(text.indexOf(from), text.indexOf(to));
-const packageSection = between(readFileSync(join(root, "crates/mdm-wasm/src/lib.rs"), "utf8"), "// ---- validation", "// ---- list queries");
-const copiedSection = readFileSync(join(root, "bench/boundary/src/validator.rs"), "utf8").split("// ---- bench only")[0];
-if (code(packageSection).join("\n") !== code(copiedSection).join("\n")) {
-  console.error("boundary DISAGREEMENT: bench/boundary/src/validator.rs is no longer crates/mdm-wasm's validation section: copy it again");
-  process.exitCode = 1;
-}
-
 // The package's write into wasm memory (pkg/src/validate.js `check`): a view of
 // the input buffer, taken again when the memory has grown (the old one is empty).
 const encoder = new TextEncoder();

@@ -1,12 +1,13 @@
 //! The floors under the npm package's validation (bench/validation/boundary.mjs).
 //!
-//! `validator` is the package's validation section (crates/mdm-wasm/src/lib.rs,
-//! "validation"), copied rather than linked: linking mdm-wasm would bring every
-//! other export of the package, and the build without `floors` is meant to
-//! weigh only what validation needs. `floors` adds exports that do strictly
-//! less than `__check` over the same input buffer.
+//! `validation` is the package's own module (crates/mdm-wasm/src/validation.rs),
+//! compiled here from its file rather than by linking mdm-wasm, which would
+//! bring every other export of the package: the build without `floors` weighs
+//! only what validation needs. `floors` adds exports that do strictly less
+//! than `__check` over the same input buffer.
 
-mod validator;
+#[path = "../../../crates/mdm-wasm/src/validation.rs"]
+mod validation;
 
 #[cfg(feature = "floors")]
 mod floors;

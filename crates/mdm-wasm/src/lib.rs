@@ -13,11 +13,9 @@ pub mod specs;
 pub mod ts;
 
 use js_sys::{Array, Reflect};
-use mdm_core::catalog;
 use mdm_core::lifecycle::{Platform, TokenFacts, TokenStatus};
 use mdm_core::pagination::{self, Direction, ExpandTo, ListQuery, ListSpec};
-use mdm_core::violation::{Sink, Violation, ViolationCode};
-use std::cell::RefCell;
+use mdm_core::violation::Violation;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -40,117 +38,7 @@ fn concat(a: &str, b: &str, c: &str) -> String {
     s
 }
 
-// ---- validation --------------------------------------------------------------
-//
-// The JavaScript side (pkg/src/validate.js) writes a body's JSON text with
-// `TextEncoder.encodeInto` straight into `INPUT` (no per-character copy
-// loop), calls `__check`, and reads nothing back for a valid body. Violations
-// come back as one text, the path and message of each in turn, written
-// straight from the validator (`scan::write`: no `String` per violation), and
-// per violation the path's length, the code's number and the message's
-// length, lengths in UTF-16 units: JavaScript decodes the text once, slices
-// it, and names the code from its own table (no `JSON.parse`, which cost
-// more than the whole check).
-
-thread_local! {
-    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    static OUTPUT: RefCell<Output> = const { RefCell::new(Output { lengths: Vec::new(), text: String::new() }) };
-}
-
-/// The violations of the last `__check`: `lengths` holds the address and byte
-/// length of `text`, then each violation's path length, code number (its
-/// place in `ViolationCode::ALL`) and message length.
-struct Output {
-    lengths: Vec<u32>,
-    text: String,
-}
-
-impl Sink for Output {
-    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
-        self.text.push_str(path);
-        self.text.push_str(message);
-        self.lengths.extend([utf16_len(path), code as u32, utf16_len(message)]);
-    }
-}
-
-/// Length in UTF-16 units, what JavaScript's `String.prototype.slice` counts.
-fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        s.len() as u32
-    } else {
-        s.chars().map(|c| c.len_utf16() as u32).sum()
-    }
-}
-
-/// The address of an input buffer of at least `len` bytes, reused across calls.
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __input, skip_typescript)]
-pub fn input(len: usize) -> usize {
-    INPUT.with(|b| {
-        let mut b = b.borrow_mut();
-        if b.len() < len {
-            b.resize(len, 0);
-        }
-        b.as_mut_ptr() as usize
-    })
-}
-
-/// Validates the first `len` input bytes as request body number `body` (of
-/// `requestBodyNames()`): 0 when valid, else the number of violations, left
-/// in `__output()`, negated when the text is blank or not JSON (its one
-/// violation is then the server's `required` / `format`).
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __check, skip_typescript)]
-pub fn check(body: usize, len: usize) -> i32 {
-    let Some(request) = catalog::REQUESTS.get(body) else {
-        return 0;
-    };
-    OUTPUT.with(|o| {
-        let o = &mut *o.borrow_mut();
-        o.text.clear();
-        o.lengths.clear();
-        o.lengths.extend([0, 0]);
-        let written = INPUT.with(|b| {
-            let b = b.borrow();
-            (request.write)(&b[..len.min(b.len())], o)
-        });
-        let malformed = match written {
-            Ok(()) => false,
-            Err(v) => {
-                o.violation(&v.path, v.code, &v.message);
-                true
-            }
-        };
-        o.lengths[0] = o.text.as_ptr() as u32;
-        o.lengths[1] = o.text.len() as u32;
-        let n = ((o.lengths.len() - 2) / 3) as i32;
-        if malformed {
-            -n
-        } else {
-            n
-        }
-    })
-}
-
-/// Where `__check` left the violations: the address of `Output::lengths`.
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __output, skip_typescript)]
-pub fn output() -> usize {
-    OUTPUT.with(|o| o.borrow().lengths.as_ptr() as usize)
-}
-
-/// The wasm's memory, for the JavaScript side to write and read the buffers.
-#[doc(hidden)]
-#[wasm_bindgen(js_name = __memory, skip_typescript)]
-pub fn memory() -> JsValue {
-    wasm_bindgen::memory()
-}
-
-/// The names `validate` accepts.
-#[wasm_bindgen(js_name = requestBodyNames, unchecked_return_type = "RequestBodyName[]")]
-pub fn request_body_names() -> Array {
-    catalog::REQUESTS.iter().map(|r| JsValue::from_str(r.name)).collect()
-}
+mod validation;
 
 // ---- list queries --------------------------------------------------------------
 
@@ -410,57 +298,7 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 #[cfg(test)]
 mod tests {
-    use super::{Output, Sink};
-    use mdm_core::catalog;
-    use mdm_core::violation::{Violation, ViolationCode};
-
-    /// What `pkg/src/validate.js` reads back from an `Output`.
-    fn read_back(o: &Output) -> Vec<Violation> {
-        let units: Vec<u16> = o.text.encode_utf16().collect();
-        let mut at = 0;
-        let mut slice = |len: u32| {
-            let part = String::from_utf16(&units[at..at + len as usize]).unwrap();
-            at += len as usize;
-            part
-        };
-        o.lengths[2..]
-            .chunks(3)
-            .map(|l| {
-                let path = slice(l[0]);
-                let message = slice(l[2]);
-                Violation::new(path, ViolationCode::ALL[l[1] as usize], message)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn output_reads_back_as_the_checked_list() {
-        let device = catalog::request_check("AospDeviceUpdate").unwrap();
-        let many: String = (0..150).map(|i| format!("\"k{i}\":1,")).collect();
-        let bodies = [
-            r#"{"displayName":"","tags":["ok",""],"policyId":"x","segmentId":"1","ü\u00e9":1,"é":2}"#.to_owned(),
-            format!("{{{many}\"displayName\":\"{}\"}}", "ü".repeat(300)),
-            format!("{{\"{}\":1}}", "é".repeat(150)),
-            r#"{"aosPolicyAssignments":[{"aosPolicyId":"65a1b2c3d4e5f60718293a4b","priority":"x"},{"zz":1,"aa":2}]}"#
-                .to_owned(),
-        ];
-        for body in &bodies {
-            let want = device.check(body.as_bytes()).unwrap();
-            assert!(!want.is_empty(), "{body}");
-            let mut o = Output {
-                lengths: vec![0, 0],
-                text: String::new(),
-            };
-            (device.write)(body.as_bytes(), &mut o).unwrap();
-            assert_eq!(read_back(&o), want, "{body}");
-        }
-        let mut o = Output {
-            lengths: vec![0, 0],
-            text: String::new(),
-        };
-        o.violation("é.ü", ViolationCode::TooMany, "x");
-        assert_eq!(read_back(&o), vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]);
-    }
+    use mdm_core::violation::ViolationCode;
 
     /// The strings of the one-line JavaScript array `const <name> = [...]` in `js`.
     fn js_strings<'a>(js: &'a str, name: &str) -> Vec<&'a str> {

@@ -1,7 +1,7 @@
-//! The package's validation exports: crates/mdm-wasm/src/lib.rs, section
-//! "validation", copied as it stands (bench/validation/boundary.mjs checks that
-//! the code above the bench-only part below still equals the package's, so the
-//! size floor and the `__check` row keep describing the package).
+//! The package's validation exports (`pkg/src/validate.js` is their other
+//! half). A module of its own so that `bench/boundary` builds exactly this
+//! code, and nothing else of the package, for the size floor of validation
+//! (BENCHMARKS.md, section 0e).
 
 use js_sys::Array;
 use mdm_core::catalog;
@@ -20,7 +20,9 @@ use wasm_bindgen::prelude::*;
 // more than the whole check).
 
 thread_local! {
-    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    // pub(crate): bench/boundary's floor exports, built with this module,
+    // read the same buffer.
+    pub(crate) static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static OUTPUT: RefCell<Output> = const { RefCell::new(Output { lengths: Vec::new(), text: String::new() }) };
 }
 
@@ -119,13 +121,57 @@ pub fn request_body_names() -> Array {
     catalog::REQUESTS.iter().map(|r| JsValue::from_str(r.name)).collect()
 }
 
-// ---- bench only (not in the package) ---------------------------------------
+#[cfg(test)]
+mod tests {
+    use super::{Output, Sink};
+    use mdm_core::catalog;
+    use mdm_core::violation::{Violation, ViolationCode};
 
-/// The first `len` bytes of the input buffer, for the `floors` exports.
-#[cfg(feature = "floors")]
-pub(crate) fn with_input<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
-    INPUT.with(|b| {
-        let b = b.borrow();
-        f(&b[..len.min(b.len())])
-    })
+    /// What `pkg/src/validate.js` reads back from an `Output`.
+    fn read_back(o: &Output) -> Vec<Violation> {
+        let units: Vec<u16> = o.text.encode_utf16().collect();
+        let mut at = 0;
+        let mut slice = |len: u32| {
+            let part = String::from_utf16(&units[at..at + len as usize]).unwrap();
+            at += len as usize;
+            part
+        };
+        o.lengths[2..]
+            .chunks(3)
+            .map(|l| {
+                let path = slice(l[0]);
+                let message = slice(l[2]);
+                Violation::new(path, ViolationCode::ALL[l[1] as usize], message)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn output_reads_back_as_the_checked_list() {
+        let device = catalog::request_check("AospDeviceUpdate").unwrap();
+        let many: String = (0..150).map(|i| format!("\"k{i}\":1,")).collect();
+        let bodies = [
+            r#"{"displayName":"","tags":["ok",""],"policyId":"x","segmentId":"1","ü\u00e9":1,"é":2}"#.to_owned(),
+            format!("{{{many}\"displayName\":\"{}\"}}", "ü".repeat(300)),
+            format!("{{\"{}\":1}}", "é".repeat(150)),
+            r#"{"aosPolicyAssignments":[{"aosPolicyId":"65a1b2c3d4e5f60718293a4b","priority":"x"},{"zz":1,"aa":2}]}"#
+                .to_owned(),
+        ];
+        for body in &bodies {
+            let want = device.check(body.as_bytes()).unwrap();
+            assert!(!want.is_empty(), "{body}");
+            let mut o = Output {
+                lengths: vec![0, 0],
+                text: String::new(),
+            };
+            (device.write)(body.as_bytes(), &mut o).unwrap();
+            assert_eq!(read_back(&o), want, "{body}");
+        }
+        let mut o = Output {
+            lengths: vec![0, 0],
+            text: String::new(),
+        };
+        o.violation("é.ü", ViolationCode::TooMany, "x");
+        assert_eq!(read_back(&o), vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]);
+    }
 }
