@@ -231,7 +231,8 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
  * @param {number} [opts.startTimeoutMs]
  */
 export function startWorker(opts = {}) {
-  return held(start(opts));
+  // Migrations, up to three launches of up to 180 s each: what it may take.
+  return held(start(opts), "startWorker", 12 * 60_000);
 }
 
 async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
@@ -280,13 +281,14 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
      * (unless init.signal says otherwise): under load wrangler dev's proxy can
      * leave a request unanswered, and a file must fail then, not hang.
      */
-    fetch: (path, init = {}) => held(fetch(url + path, { signal: AbortSignal.timeout(60_000), ...init })),
+    fetch: (path, init = {}) =>
+      held(fetch(url + path, { signal: AbortSignal.timeout(60_000), ...init }), `${init.method ?? "GET"} ${path}`),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */
     token: (opts = {}) => mintToken({ secret, ...opts }),
     /** Sign arbitrary claims / header with this worker's secret. */
     sign: (claims, header) => signJwt(claims, secret, header),
     /** Run SQL against this worker's local D1 (wrangler d1 execute --json). */
-    sql: (command, opts) => held(sqlOn(command, opts)),
+    sql: (command, opts) => held(sqlOn(command, opts), `wrangler d1 execute ${command.slice(0, 60)}`),
   };
   /** The first statement's rows, or with `{ all: true }` every statement's. */
   async function sqlOn(command, { all = false } = {}) {
@@ -349,10 +351,29 @@ export async function checkCounters(sql) {
   return (await run(perTable.join(";\n"), { all: true })).flat();
 }
 
-function held(promise) {
+function held(promise, label, expectedMs = 4 * 60_000) {
   const hold = setInterval(() => {}, 1 << 30);
-  return promise.finally(() => clearInterval(hold));
+  const op = { label, since: Date.now(), expectedMs };
+  inFlight.add(op);
+  return promise.finally(() => {
+    clearInterval(hold);
+    inFlight.delete(op);
+  });
 }
+
+// What this file is waiting on (see held). Every wait above has its own
+// timeout (60 s a request, 120 s a wrangler command), yet once a file sat idle
+// for 20 minutes with its server answering: if one outlives what it may take,
+// say which, and what keeps the process alive, while the runner still shows a
+// file's output (after its --test-timeout it shows nothing more).
+const inFlight = new Set();
+setInterval(() => {
+  const now = Date.now();
+  const stuck = [...inFlight].filter((op) => now - op.since > op.expectedMs);
+  if (stuck.length === 0) return;
+  const what = stuck.map((op) => `${op.label} (${Math.round((now - op.since) / 1000)} s)`).join("; ");
+  console.error(`harness: still waiting on ${what}; active: ${process.getActiveResourcesInfo().join(", ")}`);
+}, 30_000).unref();
 
 /** fetch + parse: { status, headers, body } (body is JSON when it parses, else text). */
 export async function call(worker, method, path, { token, body, headers = {}, timeoutMs = 60_000 } = {}) {
@@ -368,7 +389,10 @@ export async function call(worker, method, path, { token, body, headers = {}, ti
   const signal = AbortSignal.timeout(timeoutMs);
   let res, text;
   try {
-    [res, text] = await held(worker.fetch(path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]));
+    [res, text] = await held(
+      worker.fetch(path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]),
+      `${method} ${path} and its body`,
+    );
   } catch (e) {
     throw new Error(`${method} ${path}: no answer (${e.name}: ${e.message})`, { cause: e });
   }
