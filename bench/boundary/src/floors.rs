@@ -4,18 +4,10 @@
 //! They are compiled as the package's own shell is (opt-level "z"): a floor
 //! built with other settings would not be the package's floor.
 
-use crate::validation::INPUT;
+use crate::validation::with_input;
 use mdm_core::catalog;
 use mdm_core::violation::{Sink, ViolationCode};
 use wasm_bindgen::prelude::*;
-
-/// The first `len` bytes of the package's input buffer.
-fn with_input<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
-    INPUT.with(|b| {
-        let b = b.borrow();
-        f(&b[..len.min(b.len())])
-    })
-}
 
 /// The crossing floor: the bytes are written, nothing reads them.
 #[wasm_bindgen(js_name = __echo)]

@@ -20,9 +20,7 @@ use wasm_bindgen::prelude::*;
 // more than the whole check).
 
 thread_local! {
-    // pub(crate): bench/boundary's floor exports, built with this module,
-    // read the same buffer.
-    pub(crate) static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static OUTPUT: RefCell<Output> = const { RefCell::new(Output { lengths: Vec::new(), text: String::new() }) };
 }
 
@@ -79,10 +77,7 @@ pub fn check(body: usize, len: usize) -> i32 {
         o.text.clear();
         o.lengths.clear();
         o.lengths.extend([0, 0]);
-        let written = INPUT.with(|b| {
-            let b = b.borrow();
-            (request.write)(&b[..len.min(b.len())], o)
-        });
+        let written = with_input(len, |bytes| (request.write)(bytes, o));
         let malformed = match written {
             Ok(()) => false,
             Err(v) => {
@@ -98,6 +93,15 @@ pub fn check(body: usize, len: usize) -> i32 {
         } else {
             n
         }
+    })
+}
+
+/// The first `len` bytes JavaScript wrote into the input buffer. Also what
+/// bench/boundary's floor exports, built with this module, read.
+pub(crate) fn with_input<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
+    INPUT.with(|b| {
+        let b = b.borrow();
+        f(&b[..len.min(b.len())])
     })
 }
 

@@ -86,25 +86,15 @@ impl<'a> JsonView<'a> for Raw<'a> {
     }
 
     fn as_str(self) -> Option<Cow<'a, str>> {
-        let content = self.0.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-        if content.contains(&b'\\') {
-            let mut out = Vec::with_capacity(content.len());
-            decode_into(content, &mut out);
-            String::from_utf8(out).ok().map(Cow::Owned)
-        } else {
-            std::str::from_utf8(content).ok().map(Cow::Borrowed)
+        match self.as_bytes()? {
+            Cow::Borrowed(b) => std::str::from_utf8(b).ok().map(Cow::Borrowed),
+            Cow::Owned(v) => String::from_utf8(v).ok().map(Cow::Owned),
         }
     }
 
     fn as_bytes(self) -> Option<Cow<'a, [u8]>> {
         let content = self.0.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-        if content.contains(&b'\\') {
-            let mut out = Vec::with_capacity(content.len());
-            decode_into(content, &mut out);
-            Some(Cow::Owned(out))
-        } else {
-            Some(Cow::Borrowed(content))
-        }
+        Some(unescaped(content, content.contains(&b'\\')))
     }
 
     fn as_bool(self) -> Option<bool> {
@@ -153,12 +143,22 @@ pub fn key_is(raw: &[u8], key: &str) -> bool {
     // whose first byte is neither `key`'s nor the start of an escape.
     let first = raw.first().copied();
     if raw.len() > key.len() && (first == Some(b'\\') || first == key.bytes().next()) && raw.contains(&b'\\') {
-        let mut out = Vec::with_capacity(raw.len());
-        decode_into(raw, &mut out);
-        out == key.as_bytes()
+        *unescaped(raw, true) == *key.as_bytes()
     } else {
         false
     }
+}
+
+/// The content of a checked JSON string, unescaped when `escaped` (borrowed
+/// as it is otherwise): the one way the validator and the rules read a string.
+#[inline]
+pub fn unescaped(raw: &[u8], escaped: bool) -> Cow<'_, [u8]> {
+    if !escaped {
+        return Cow::Borrowed(raw);
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    decode_into(raw, &mut out);
+    Cow::Owned(out)
 }
 
 /// Unescapes the content of a checked JSON string into UTF-8 bytes.

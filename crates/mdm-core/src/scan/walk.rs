@@ -10,7 +10,7 @@
 //! is written out to a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::{decode_into, Member, Members};
+use super::view::{unescaped, Member, Members};
 use crate::json_text::{push_i64, push_u64, with_number};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
@@ -487,17 +487,17 @@ impl<'a> Walk<'a> {
 
     /// The field `key` names, trying field `hint` first.
     fn field_index(&self, fields: &[Field], key: Str, hint: usize) -> Option<usize> {
-        let raw = &self.r.bytes[key.start..key.end];
-        if !key.escaped && fields.get(hint).is_some_and(|f| f.name.as_bytes() == raw) {
+        let decoded;
+        let name: &[u8] = if key.escaped {
+            decoded = self.bytes(key);
+            &decoded
+        } else {
+            &self.r.bytes[key.start..key.end]
+        };
+        if fields.get(hint).is_some_and(|f| f.name.as_bytes() == name) {
             return Some(hint);
         }
-        if key.escaped {
-            let mut name = Vec::with_capacity(raw.len());
-            decode_into(raw, &mut name);
-            fields.iter().position(|f| f.name.as_bytes() == name)
-        } else {
-            fields.iter().position(|f| f.name.as_bytes() == raw)
-        }
+        fields.iter().position(|f| f.name.as_bytes() == name)
     }
 
     /// Room for a few violations at the first one (of the first invalid
@@ -544,14 +544,7 @@ impl<'a> Walk<'a> {
 
     /// A string token's content, unescaped.
     fn bytes(&self, s: Str) -> std::borrow::Cow<'a, [u8]> {
-        let raw: &'a [u8] = &self.r.bytes[s.start..s.end];
-        if s.escaped {
-            let mut out = Vec::with_capacity(raw.len());
-            decode_into(raw, &mut out);
-            std::borrow::Cow::Owned(out)
-        } else {
-            std::borrow::Cow::Borrowed(raw)
-        }
+        unescaped(&self.r.bytes[s.start..s.end], s.escaped)
     }
 
     fn type_violation(&mut self, schema: &Schema, got: &'static str, at: &At) {
