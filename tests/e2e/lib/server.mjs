@@ -299,14 +299,6 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
   }
 }
 
-/**
- * `promise`, with the event loop held until it settles. The server's process
- * and pipes are unref'd (a file exits when its tests are done), and fetch's
- * keep-alive sockets are too when idle: once, a request that wrangler's proxy
- * left hanging on such a socket let the loop run dry, and node:test failed
- * every test of the file with "Promise resolution is still pending". Held,
- * the request instead runs into its timeout and names itself.
- */
 // The tables whose rows org_counts keeps per organization and status
 // (migrations/0011_org_counts.sql), with their status column ('' if none).
 const COUNTED = {
@@ -351,6 +343,14 @@ export async function checkCounters(sql) {
   return (await run(perTable.join(";\n"), { all: true })).flat();
 }
 
+/**
+ * `promise`, with the event loop held until it settles. The server's process
+ * and pipes are unref'd (a file exits when its tests are done), and fetch's
+ * keep-alive sockets are too when idle: once, a request that wrangler's proxy
+ * left hanging on such a socket let the loop run dry, and node:test failed
+ * every test of the file with "Promise resolution is still pending". Held,
+ * the request instead runs into its timeout and names itself.
+ */
 function held(promise, label, expectedMs = 4 * 60_000) {
   const hold = setInterval(() => {}, 1 << 30);
   const op = { label, since: Date.now(), expectedMs };
@@ -375,6 +375,9 @@ setInterval(() => {
   console.error(`harness: still waiting on ${what}; active: ${process.getActiveResourcesInfo().join(", ")}`);
 }, 30_000).unref();
 
+/** The start of the text wrangler dev's proxy answers a lost request with. */
+const PROXY_LOST = "Your worker restarted mid-request.";
+
 /** fetch + parse: { status, headers, body } (body is JSON when it parses, else text). */
 export async function call(worker, method, path, { token, body, headers = {}, timeoutMs = 60_000 } = {}) {
   const h = { ...headers };
@@ -388,13 +391,24 @@ export async function call(worker, method, path, { token, body, headers = {}, ti
   // stalling its test until the runner's timeout.
   const signal = AbortSignal.timeout(timeoutMs);
   let res, text;
-  try {
-    [res, text] = await held(
-      worker.fetch(path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]),
-      `${method} ${path} and its body`,
-    );
-  } catch (e) {
-    throw new Error(`${method} ${path}: no answer (${e.name}: ${e.message})`, { cause: e });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // fetch itself, not worker.fetch: the hold covers the body too, once.
+      [res, text] = await held(
+        fetch(worker.url + path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]),
+        `${method} ${path} and its body`,
+      );
+    } catch (e) {
+      throw new Error(`${method} ${path}: no answer (${e.name}: ${e.message})`, { cause: e });
+    }
+    if (!(res.status === 503 && text.startsWith(PROXY_LOST)) || attempt === 3) break;
+    // wrangler dev's proxy lost its pooled connection to workerd as the
+    // request went out (workers-sdk#14641: the worker never restarted, and
+    // never saw the request), and it retries only GET and HEAD. Sent again,
+    // said on stderr. Were the first one applied after all, the test's own
+    // assertions would see a second effect: a retry can fail a test, never
+    // pass one.
+    console.error(`harness: ${method} ${path}: wrangler dev's proxy answered 503 (${attempt}), sending it again`);
   }
   let parsed = text;
   try {

@@ -266,14 +266,11 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     })
 }
 
-/// What a status report's UPDATE returns.
+/// What a status report's UPDATE returns, and the row just before it.
 #[derive(serde::Deserialize)]
 struct ReportedRow {
     state: String,
     organization_id: String,
-    /// The state before, when this report moved the device: the history's
-    /// entry before the one this UPDATE appended (dated this request).
-    moved_from: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -316,9 +313,7 @@ fn report_sql() -> String {
       secret_hash = CASE WHEN {after} = {deleted} THEN '' ELSE secret_hash END, \
       last_status_report_time = ?2, updated_at = ?2 \
     WHERE id = ?1 AND secret_hash = ?6 AND {live} \
-    RETURNING state, organization_id, \
-      CASE WHEN json_extract(state_history, '$[#-1].date') = ?3 \
-        THEN json_extract(state_history, '$[#-2].state') END AS moved_from",
+    RETURNING state, organization_id",
         deleted = DeviceState::Deleted.sql(),
         live = device_not_deleted("state")
     )
@@ -356,23 +351,33 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
         format!("json_object('from', state, 'to', {after})"),
     ));
     let db = ctx.db()?;
-    let row: Option<ReportedRow> = db
-        .first(
-            &report_sql(),
-            params![
-                &id,
-                now,
-                ts(now),
-                device_report.to_string(),
-                serde_json::Value::Object(patch).to_string(),
-                secret_hash(secret)
-            ],
-        )
+    let hash = secret_hash(secret);
+    // The state before is read in the UPDATE's batch, which nothing else
+    // interleaves with: two racing reports make one event. (The history's
+    // last date cannot tell: two reports in one millisecond share it.)
+    let before_sql = format!(
+        "SELECT state, organization_id FROM aosp_devices WHERE id = ?1 AND secret_hash = ?2 AND {}",
+        device_not_deleted("state")
+    );
+    let update_params = params![
+        &id,
+        now,
+        ts(now),
+        device_report.to_string(),
+        serde_json::Value::Object(patch).to_string(),
+        &hash
+    ];
+    let results = db
+        .batch(vec![
+            db.stmt(&before_sql, params![&id, &hash])?,
+            db.stmt(&report_sql(), update_params)?,
+        ])
         .await?;
+    let before: Option<ReportedRow> = results[0].first()?;
+    let row: Option<ReportedRow> = results[1].first()?;
     // Unknown device and wrong secret look the same: the secret is invalid.
     let row = row.ok_or(ApiError::InvalidToken)?;
-    // Read from the UPDATE itself, so two racing reports make one event.
-    if let Some(from) = row.moved_from {
+    if let Some(from) = before.map(|b| b.state).filter(|from| *from != row.state) {
         let data = json!({"platform": "aosp", "deviceId": &id, "from": from, "to": &row.state});
         let event = Event::new(webhooks::DEVICE_STATE_CHANGED, &row.organization_id, data);
         publish(&ctx.env, &db, now, vec![event]).await;
