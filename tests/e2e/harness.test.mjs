@@ -1,12 +1,15 @@
-// The harness's own rule for wrangler dev's proxy (lib/server.mjs, call()):
-// its 503 "Your worker restarted mid-request" is sent again, at most three
-// times in all, and said on stderr; any other 503 is the worker's answer and
-// is returned as it came. Checked against a loopback server that plays the
-// proxy, so the rule itself can fail here, not only under CI's load.
+// The harness's own rules (lib/server.mjs), checked against loopback servers
+// so that they can fail here, not only under CI's load:
+// - call(): wrangler dev's proxy's 503 "Your worker restarted mid-request" is
+//   sent again, at most three times in all, and said on stderr; any other 503
+//   is the worker's answer and is returned as it came;
+// - a request that never answers fails at its timeout, and while it waits
+//   past what it may take, the watchdog names it on stderr.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { execFile } from "node:child_process";
 import { call } from "./lib/server.mjs";
 
 const LOST = "Your worker restarted mid-request. Please try sending the request again. Only GET or HEAD requests are retried automatically.";
@@ -58,5 +61,43 @@ test("the worker's own 503 is returned at once", async () => {
     assert.equal(p.seen.length, 1);
   } finally {
     await p.close();
+  }
+});
+
+test("a request that never answers: named by the watchdog while it waits, then failed at its timeout", async () => {
+  const sockets = new Set();
+  const silent = createServer(() => {}); // reads the request, never answers
+  silent.on("connection", (socket) => sockets.add(socket));
+  await new Promise((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${silent.address().port}`;
+  // A process of its own: the knobs are read when the harness loads.
+  const script = `
+    const { call } = await import(${JSON.stringify(new URL("./lib/server.mjs", import.meta.url).href)});
+    const started = Date.now();
+    try {
+      await call({ url: ${JSON.stringify(url)} }, "POST", "/hang", { body: {}, timeoutMs: 2500 });
+      console.log("answered");
+    } catch (e) {
+      console.log(JSON.stringify({ message: e.message, after: Date.now() - started }));
+    }`;
+  try {
+    const { stdout, stderr } = await new Promise((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["--input-type=module", "-e", script],
+        { env: { ...process.env, HARNESS_WAIT_LIMIT_MS: "500", HARNESS_WATCH_EVERY_MS: "200" }, timeout: 30_000 },
+        (err, stdout, stderr) => (err ? reject(Object.assign(err, { stderr })) : resolve({ stdout, stderr })),
+      ),
+    );
+    const outcome = JSON.parse(stdout);
+    assert.match(outcome.message, /^POST \/hang: no answer \(TimeoutError/);
+    assert.ok(outcome.after >= 2400, `gave up after ${outcome.after} ms`);
+    assert.match(stderr, /harness: still waiting on POST \/hang and its body \(\d+ s\); active: /);
+    // Named once per watch, and only while it waited: not after it failed.
+    const named = stderr.split("\n").filter((l) => l.includes("/hang")).length;
+    assert.ok(named >= 2 && named <= 11, `named ${named} times`);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
   }
 });

@@ -351,7 +351,7 @@ export async function checkCounters(sql) {
  * every test of the file with "Promise resolution is still pending". Held,
  * the request instead runs into its timeout and names itself.
  */
-function held(promise, label, expectedMs = 4 * 60_000) {
+function held(promise, label, expectedMs = WAIT_LIMIT_MS) {
   const hold = setInterval(() => {}, 1 << 30);
   const op = { label, since: Date.now(), expectedMs };
   inFlight.add(op);
@@ -366,6 +366,10 @@ function held(promise, label, expectedMs = 4 * 60_000) {
 // for 20 minutes with its server answering: if one outlives what it may take,
 // say which, and what keeps the process alive, while the runner still shows a
 // file's output (after its --test-timeout it shows nothing more).
+// The two knobs are for tests/e2e/harness.test.mjs, which checks the
+// watchdog in a second or two instead of minutes.
+const WAIT_LIMIT_MS = Number(process.env.HARNESS_WAIT_LIMIT_MS ?? 4 * 60_000);
+const WATCH_EVERY_MS = Number(process.env.HARNESS_WATCH_EVERY_MS ?? 30_000);
 const inFlight = new Set();
 setInterval(() => {
   const now = Date.now();
@@ -373,7 +377,7 @@ setInterval(() => {
   if (stuck.length === 0) return;
   const what = stuck.map((op) => `${op.label} (${Math.round((now - op.since) / 1000)} s)`).join("; ");
   console.error(`harness: still waiting on ${what}; active: ${process.getActiveResourcesInfo().join(", ")}`);
-}, 30_000).unref();
+}, WATCH_EVERY_MS).unref();
 
 /** The start of the text wrangler dev's proxy answers a lost request with. */
 const PROXY_LOST = "Your worker restarted mid-request.";
