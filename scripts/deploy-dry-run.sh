@@ -14,6 +14,13 @@ CI=true WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler deploy --dry-run 
   exit 1
 }
 grep -E "Total Upload|dry-run" "$OUT.log" || true
+# The e2e tests' own routes (worker/src/routes/debug.rs) exist only when a
+# DEBUG_ var turns them on: a deployment's bindings must not hold one.
+if grep -E "env\.DEBUG_" "$OUT.log" >&2; then
+  echo "deploy: a DEBUG_ var is bound; the e2e tests' routes would exist" >&2
+  rm -f "$OUT.log"
+  exit 1
+fi
 rm -f "$OUT.log"
 node -e '
 const { readdirSync, readFileSync, statSync } = require("fs");

@@ -63,8 +63,11 @@ const BUDGETS = {
   // After the merge: 448.8 kB. The answer after a token or device change
   // read back like a GET (one statement with the expansion columns), which
   // removed the second way of expanding (Expansions::load, the build and
-  // policy statements): 441.1 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 441_500]],
+  // policy statements): 441.1 kB. A status report's state before read in
+  // its batch: 440.6 kB. The e2e tests' SQL route (routes::debug, their SQL
+  // through the server instead of a second process on its SQLite file):
+  // +1.5 kB, 442.2 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 442_500]],
 };
 const which = process.argv.slice(2);
 let over = false;

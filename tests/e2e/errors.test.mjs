@@ -99,12 +99,20 @@ test("a body over 64 KiB is a 413, by Content-Length or streamed", async () => {
   assert.equal((await res.json()).error.code, 4130);
 });
 
-test("debug routes do not exist unless DEBUG_ROUTES=true", async () => {
-  // Checked in a second worker without the var.
-  const plain = await startWorker();
+test("debug routes do not exist unless their var is on (and the SQL route's secret is sent)", async () => {
+  const sql = (worker, secret) =>
+    call(worker, "POST", "/v1/_debug/sql", { body: { statements: ["SELECT 1 AS one"] }, headers: secret === undefined ? {} : { "x-debug-secret": secret } });
+  // This worker has DEBUG_SQL (every e2e worker does): the secret decides.
+  assert.deepEqual((await sql(w, w.secret)).body, [[{ one: 1 }]]);
+  assertEnvelope(await sql(w, undefined), 404, 4040);
+  assertEnvelope(await sql(w, w.secret.slice(1)), 404, 4040);
+  const otherLast = w.secret.endsWith("0") ? "1" : "0"; // same length, one character off
+  assertEnvelope(await sql(w, w.secret.slice(0, -1) + otherLast), 404, 4040);
+  // Checked in a second worker without either var.
+  const plain = await startWorker({ vars: { DEBUG_SQL: "false" } });
   try {
-    const r = await call(plain, "POST", "/v1/_debug/echo", { body: {} });
-    assertEnvelope(r, 404, 4040);
+    assertEnvelope(await call(plain, "POST", "/v1/_debug/echo", { body: {} }), 404, 4040);
+    assertEnvelope(await sql(plain, plain.secret), 404, 4040);
   } finally {
     await plain.stop();
   }

@@ -491,6 +491,12 @@ impl BatchResult {
     pub fn meta(&self) -> Result<RunMeta, ApiError> {
         meta(&self.0)
     }
+
+    /// The rows as D1 answered them, one JavaScript array (the e2e tests'
+    /// SQL route, `routes::debug`).
+    pub fn js_array(&self) -> Result<worker::js_sys::Array, ApiError> {
+        Ok(self.js_rows()?.into_iter().map(|row| row.0).collect())
+    }
 }
 
 /// A row (or a value) as D1 answered it, a JavaScript value, kept as it is

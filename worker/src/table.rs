@@ -104,6 +104,9 @@ pub static ENDPOINTS: &[Endpoint] = &[
     .doc(SERVICE, "This OpenAPI document"),
     endpoint("POST", "/v1/_debug/echo", "DebugEcho", Public, handler!(debug::echo))
         .hidden("exists only when the var DEBUG_ROUTES is \"true\" (the e2e tests); everywhere else it is a 404"),
+    endpoint("POST", "/v1/_debug/sql", "DebugSql", Public, handler!(debug::sql)).hidden(
+        "exists only when the var DEBUG_SQL is \"true\" and x-debug-secret is the worker's AUTH_SECRET (the e2e tests); everywhere else it is a 404",
+    ),
     // Organizations and the resources an administrator sets up.
     endpoint(
         "GET",

@@ -150,7 +150,8 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
     CREDENTIAL_LOOKUP_KEY: randomBytes(32).toString("base64"),
     CREDENTIAL_SEAL_KEYS: `k1:${randomBytes(32).toString("base64")}`,
   };
-  const allVars = { AUTH_SECRET: secret, ...credentialKeys, ENROLLMENT_HOST: url, ENVIRONMENT: "development", RATE_LIMITS: "off", ...vars };
+  // DEBUG_SQL: the tests' SQL runs through the server (see sqlOn in start).
+  const allVars = { AUTH_SECRET: secret, ...credentialKeys, ENROLLMENT_HOST: url, ENVIRONMENT: "development", RATE_LIMITS: "off", DEBUG_SQL: "true", ...vars };
   const args = ["dev", "--config", config, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", String(inspectorPort), "--persist-to", persistDir,
     "--test-scheduled", "--show-interactive-dev-session=false", "--log-level", process.env.E2E_WRANGLER_LOG_LEVEL ?? "log"];
   for (const [k, v] of Object.entries(allVars)) args.push("--var", `${k}:${v}`);
@@ -272,7 +273,8 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     stop: async () => {
       if (checked) return stop();
       checked = true;
-      const wrong = await checkCounters(sqlOn);
+      // A worker started without the SQL route cannot be checked.
+      const wrong = (vars.DEBUG_SQL ?? "true") === "true" ? await checkCounters(sqlOn) : [];
       await stop();
       if (wrong.length) throw new Error(`org_counts disagree with COUNT(*) after this file's tests: ${JSON.stringify(wrong)}`);
     },
@@ -287,16 +289,48 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     token: (opts = {}) => mintToken({ secret, ...opts }),
     /** Sign arbitrary claims / header with this worker's secret. */
     sign: (claims, header) => signJwt(claims, secret, header),
-    /** Run SQL against this worker's local D1 (wrangler d1 execute --json). */
-    sql: (command, opts) => held(sqlOn(command, opts), `wrangler d1 execute ${command.slice(0, 60)}`),
+    /** Run SQL against this worker's D1, through the worker (see sqlOn). */
+    sql: (command, opts) => sqlOn(command, opts),
   };
-  /** The first statement's rows, or with `{ all: true }` every statement's. */
+  /**
+   * The first statement's rows, or with `{ all: true }` every statement's:
+   * `command`'s statements in one batch through the server's own D1
+   * (`POST /v1/_debug/sql`, worker/src/routes/debug.rs). Not `wrangler d1
+   * execute`: a second process on the same SQLite file while the server runs
+   * made each fail the other (SQLITE_BUSY; once, a request never answered).
+   */
   async function sqlOn(command, { all = false } = {}) {
-    const { stdout } = await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir,
-      "--json", "--command", command]);
-    const results = JSON.parse(stdout).map((r) => r.results);
-    return all ? results : results[0];
+    const r = await call(launched, "POST", "/v1/_debug/sql", {
+      body: { statements: statements(command) },
+      headers: { "x-debug-secret": vars.AUTH_SECRET ?? secret },
+    });
+    if (r.status !== 200) throw new Error(`SQL through the worker: ${r.status} ${JSON.stringify(r.body)}\n${command}`);
+    return all ? r.body : r.body[0];
   }
+}
+
+/**
+ * The statements of an SQL text, split at the semicolons outside quotes and
+ * comments (the tests' SQL holds no trigger bodies).
+ */
+export function statements(sql) {
+  const out = [];
+  let start = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1); // a doubled quote is two strings in a row: the same split
+      i = end === -1 ? sql.length : end;
+    } else if (c === "-" && sql[i + 1] === "-") {
+      const end = sql.indexOf("\n", i);
+      i = end === -1 ? sql.length : end;
+    } else if (c === ";") {
+      out.push(sql.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(sql.slice(start));
+  return out.map((s) => s.trim()).filter((s) => s !== "");
 }
 
 // The tables whose rows org_counts keeps per organization and status
