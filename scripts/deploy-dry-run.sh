@@ -15,7 +15,9 @@ CI=true WRANGLER_SEND_METRICS=false node_modules/.bin/wrangler deploy --dry-run 
 }
 grep -E "Total Upload|dry-run" "$OUT.log" || true
 # The e2e tests' own routes (worker/src/routes/debug.rs) exist only when a
-# DEBUG_ var turns them on: a deployment's bindings must not hold one.
+# DEBUG_ var turns them on: wrangler.toml's bindings must not hold one. (A var
+# set in the dashboard is not seen here; the SQL route then still wants the
+# worker's AUTH_SECRET.)
 if grep -E "env\.DEBUG_" "$OUT.log" >&2; then
   echo "deploy: a DEBUG_ var is bound; the e2e tests' routes would exist" >&2
   rm -f "$OUT.log"

@@ -45,7 +45,10 @@ for (const platform of ["aosp", "windows"]) {
     const t = await api.post(base[platform], {});
     const [name, column] = table[platform];
     // The schema's CHECK refuses such a value; a bad migration would not.
-    await w.sql(`PRAGMA ignore_check_constraints = ON; UPDATE ${name} SET ${column} = 'ARCHIVED' WHERE id = '${t.id}'`);
+    // Off again in the same batch: the server's connection stays open.
+    await w.sql(
+      `PRAGMA ignore_check_constraints = ON; UPDATE ${name} SET ${column} = 'ARCHIVED' WHERE id = '${t.id}'; PRAGMA ignore_check_constraints = OFF`,
+    );
     const [row] = await w.sql(`SELECT ${column} AS s FROM ${name} WHERE id = '${t.id}'`);
     assert.equal(row.s, "ARCHIVED", "the corruption took");
     assertError(await api.call("GET", `${base[platform]}/${t.id}`), 500, 5000);

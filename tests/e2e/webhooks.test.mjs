@@ -220,7 +220,7 @@ test("a status report or an administrator's action that moves the device deliver
   // Eight racing reports: one moves the device, the others find it ACTIVE
   // already, and only the move is an event (the state before is read in the
   // UPDATE's batch). Reports in one millisecond once made two events.
-  // Eight connections open first, so the reports reach the worker together.
+  // Eight connections open first, so the reports likely reach the worker together.
   await Promise.all(Array.from({ length: 8 }, () => call(w, "GET", "/health")));
   const racing = await Promise.all(Array.from({ length: 8 }, report));
   assert.deepEqual(racing.map((r) => r.status), Array(8).fill(200));

@@ -259,6 +259,10 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     }
   }
   const { url, port, credentialKeys, output, stop } = launched;
+  // The worker's SQL route is there with DEBUG_SQL and a secret the worker
+  // would sign with (worker/src/routes/debug.rs, auth::MIN_SECRET_LEN).
+  const sqlSecret = vars.AUTH_SECRET ?? secret;
+  const sqlRoute = (vars.DEBUG_SQL ?? "true") === "true" && sqlSecret.length >= 32;
   let checked = false;
 
   return {
@@ -273,8 +277,8 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     stop: async () => {
       if (checked) return stop();
       checked = true;
-      // A worker started without the SQL route cannot be checked.
-      const wrong = (vars.DEBUG_SQL ?? "true") === "true" ? await checkCounters(sqlOn) : [];
+      // A worker without the SQL route cannot be checked.
+      const wrong = sqlRoute ? await checkCounters(sqlOn) : [];
       await stop();
       if (wrong.length) throw new Error(`org_counts disagree with COUNT(*) after this file's tests: ${JSON.stringify(wrong)}`);
     },
@@ -302,7 +306,7 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
   async function sqlOn(command, { all = false } = {}) {
     const r = await call(launched, "POST", "/v1/_debug/sql", {
       body: { statements: statements(command) },
-      headers: { "x-debug-secret": vars.AUTH_SECRET ?? secret },
+      headers: { "x-debug-secret": sqlSecret },
     });
     if (r.status !== 200) throw new Error(`SQL through the worker: ${r.status} ${JSON.stringify(r.body)}\n${command}`);
     return all ? r.body : r.body[0];
@@ -311,25 +315,30 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
 
 /**
  * The statements of an SQL text, split at the semicolons outside quotes and
- * comments (the tests' SQL holds no trigger bodies).
+ * comments, comments left out (the tests' SQL holds no trigger bodies).
  */
 export function statements(sql) {
   const out = [];
-  let start = 0;
+  let piece = ""; // the statement so far, without its comments
+  let from = 0; // where the text not yet in `piece` starts
   for (let i = 0; i < sql.length; i++) {
     const c = sql[i];
     if (c === "'" || c === '"') {
       const end = sql.indexOf(c, i + 1); // a doubled quote is two strings in a row: the same split
       i = end === -1 ? sql.length : end;
-    } else if (c === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end === -1 ? sql.length : end;
     } else if (c === ";") {
-      out.push(sql.slice(start, i));
-      start = i + 1;
+      out.push(piece + sql.slice(from, i));
+      piece = "";
+      from = i + 1;
+    } else if (sql.startsWith("--", i) || sql.startsWith("/*", i)) {
+      const block = c === "/";
+      const end = sql.indexOf(block ? "*/" : "\n", i + 2);
+      piece += `${sql.slice(from, i)} `;
+      from = end === -1 ? sql.length : block ? end + 2 : end;
+      i = from - 1;
     }
   }
-  out.push(sql.slice(start));
+  out.push(piece + sql.slice(from));
   return out.map((s) => s.trim()).filter((s) => s !== "");
 }
 
@@ -352,14 +361,7 @@ const COUNTED = {
  * table gains a counting trigger this list does not know.
  */
 export async function checkCounters(sql) {
-  const run = async (command, opts) => {
-    try {
-      return await sql(command, opts);
-    } catch {
-      return await sql(command, opts); // wrangler d1 execute once more (see migrated())
-    }
-  };
-  const triggers = await run("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_count_insert'");
+  const triggers = await sql("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%_count_insert'");
   const counted = triggers.map((t) => t.name.replace(/_count_insert$/, "")).sort();
   if (JSON.stringify(counted) !== JSON.stringify(Object.keys(COUNTED).sort())) {
     return [{ countedTables: counted, harnessKnows: Object.keys(COUNTED) }];
@@ -374,7 +376,7 @@ export async function checkCounters(sql) {
       LEFT JOIN (SELECT organization_id, status, n FROM org_counts WHERE kind = '${table}') c
         USING (organization_id, status)
      WHERE COALESCE(a.n, 0) != COALESCE(c.n, 0)`);
-  return (await run(perTable.join(";\n"), { all: true })).flat();
+  return (await sql(perTable.join(";\n"), { all: true })).flat();
 }
 
 /**
@@ -402,8 +404,9 @@ function held(promise, label, expectedMs = WAIT_LIMIT_MS) {
 // file's output (after its --test-timeout it shows nothing more).
 // The two knobs are for tests/e2e/harness.test.mjs, which checks the
 // watchdog in a second or two instead of minutes.
-const WAIT_LIMIT_MS = Number(process.env.HARNESS_WAIT_LIMIT_MS ?? 4 * 60_000);
-const WATCH_EVERY_MS = Number(process.env.HARNESS_WATCH_EVERY_MS ?? 30_000);
+const knob = (name, otherwise) => (Number(process.env[name]) > 0 ? Number(process.env[name]) : otherwise);
+const WAIT_LIMIT_MS = knob("HARNESS_WAIT_LIMIT_MS", 4 * 60_000);
+const WATCH_EVERY_MS = knob("HARNESS_WATCH_EVERY_MS", 30_000);
 const inFlight = new Set();
 setInterval(() => {
   const now = Date.now();
@@ -447,6 +450,7 @@ export async function call(worker, method, path, { token, body, headers = {}, ti
     // assertions would see a second effect: a retry can fail a test, never
     // pass one.
     console.error(`harness: ${method} ${path}: wrangler dev's proxy answered 503 (${attempt}), sending it again`);
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt)); // not straight onto the same broken connection
   }
   let parsed = text;
   try {

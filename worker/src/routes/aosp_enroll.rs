@@ -266,7 +266,8 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     })
 }
 
-/// What a status report's UPDATE returns, and the row just before it.
+/// What a status report's UPDATE returns, and the row just before it (one
+/// row type for both: the wasm holds one decoder less).
 #[derive(serde::Deserialize)]
 struct ReportedRow {
     state: String,
@@ -341,17 +342,17 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
     // A report that moves the device (PROVISIONING → ACTIVE, PENDING_DISENROLL
     // → DELETED) is a state change: its event is read from the row as it was.
     let after = device_state_after_report("state");
+    let hash = secret_hash(secret);
     scope.target(Target::new("aospDevice", &id).before(
         "aosp_devices",
         format!(
             "secret_hash = ? AND {} AND {after} != state",
             device_not_deleted("state")
         ),
-        vec![secret_hash(secret).into()],
+        vec![(&hash).into()],
         format!("json_object('from', state, 'to', {after})"),
     ));
     let db = ctx.db()?;
-    let hash = secret_hash(secret);
     // The state before is read in the UPDATE's batch, which nothing else
     // interleaves with: two racing reports make one event. (The history's
     // last date cannot tell: two reports in one millisecond share it.)
