@@ -12,7 +12,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { KINDS } from "./corpus.mjs";
-import { ajvValidators, valibotValidators } from "./schemas.mjs";
+import { ajvValidators, valibotValidators, zodValidators } from "./schemas.mjs";
 import { CELL_MS, ROUNDS, compare } from "./timing.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,6 +41,7 @@ const wasmSize = {
 };
 const ajv = ajvValidators();
 const valibot = valibotValidators();
+const zod = zodValidators();
 
 // The package's write into wasm memory (pkg/src/validate.js `check`): a view of
 // the input buffer, taken again when the memory has grown (the old one is empty).
@@ -69,6 +70,7 @@ const ROWS = [
   ["stringify+encode", "`encodeInto(JSON.stringify(obj))` (into a JS buffer)", (_i, b) => () => encoder.encodeInto(JSON.stringify(b), scratch)],
   ["crossing", "crossing floor: encodeInto into wasm + an export that returns the length", (_i, _b, t) => () => bench.m.__echo(put(t))],
   ["one-pass", "one-pass floor: encodeInto + an export that reads every byte once (counts quotes)", (_i, _b, t) => () => bench.m.__quotes(put(t))],
+  ["stringify+one-pass", "floor of `validate(obj)`: `JSON.stringify(obj)`, then the one-pass floor on its text", (_i, b) => () => bench.m.__quotes(put(JSON.stringify(b)))],
   ["syntax", "syntax only: encodeInto + `scan::check_syntax` (tokenizer, no schema)", (_i, _b, t) => () => bench.m.__syntax(put(t))],
   ["validator", "validator: encodeInto + `REQUESTS[i].write`, violations counted, nothing written", (i, _b, t) => () => bench.m.__count(i, put(t))],
   ["check", "the package's `__check`: as above, violations written for JS (not decoded)", (i, _b, t) => () => bench.m.__check(i, put(t))],
@@ -76,6 +78,7 @@ const ROWS = [
   ["pkg-object", "the package: `validate(name, obj)` (stringify + the above)", (i, b) => () => pkg.validate(names[i], b)],
   ["ajv-text", "ajv 8: `ajv(JSON.parse(text))`", (i, _b, t) => () => ajv[names[i]](JSON.parse(t))],
   ["valibot", "valibot 1: `safeParse(obj)`", (i, b) => () => valibot[names[i]](b)],
+  ["zod", "zod 4: `safeParse(obj)`", (i, b) => () => zod[names[i]](b)],
 ];
 
 // Agreement before timing: every export counts what the package reports, the
@@ -99,6 +102,8 @@ for (const { kind, valid, invalid } of KINDS) {
       ["__quotes (the quotes)", bench.m.__quotes(put(text)), text.split('"').length - 1],
       ["ajv (valid or not)", ajv[kind](JSON.parse(text)).length === 0, isValid],
       ["valibot (valid or not)", valibot[kind](body).length === 0, isValid],
+      ["zod (valid or not)", zod[kind](body).length === 0, isValid],
+      ["__quotes of stringify (the quotes)", bench.m.__quotes(put(JSON.stringify(body))), text.split('"').length - 1],
     ];
     for (const [what, got, expected] of checks) {
       if (got !== expected) {
@@ -127,7 +132,9 @@ out("the wasm's input buffer with `TextEncoder.encodeInto`, as the package does,
 out("export of bench/boundary (the package's build settings). The floors do strictly less than any");
 out("validator could: cross with the bytes, read each byte once. Syntax only is the validator's");
 out("tokenizer without a schema; validator is the package's check with its output thrown away.");
-out("The package rows are pkg/src/node.js as published; ajv and valibot as in the validation section.");
+out("The floor of `validate(obj)` is what the package's design (issue 14: `JSON.stringify`, then the");
+out("text path) costs before any schema: stringify, cross, read each byte once.");
+out("The package rows are pkg/src/node.js as published; ajv, valibot and zod as in the validation section.");
 out();
 out(`| µs per call | ${cols.join(" | ")} |`);
 out(`|---|${cols.map(() => "---").join("|")}|`);
@@ -149,6 +156,8 @@ const RATIOS = [
   ["validator", "ajv-text", "validator ÷ ajv(JSON.parse)"],
   ["pkg-text", "ajv-text", "package `validateJson` ÷ ajv(JSON.parse)"],
   ["pkg-object", "valibot", "package `validate(obj)` ÷ valibot"],
+  ["pkg-object", "zod", "package `validate(obj)` ÷ zod"],
+  ["stringify+one-pass", "stringify", "floor of `validate(obj)` ÷ stringify"],
 ];
 for (const [a, b, label] of RATIOS) row(label, (x) => `${(x.us[a] / x.us[b]).toFixed(2)}×`);
 out();
