@@ -22,6 +22,16 @@ const written = (f) => new Date(statSync(join(dir, f)).mtimeMs).toISOString().sl
 // is a measured reason the goal cannot be met in this design; a bound over it
 // says only that the floor does not rule it out.
 const goals = [];
+/** One row: met, else ruled out by a floor (`cannot`) or only missed. */
+function goal(what, measured, met, cannot, by, floor) {
+  goals.push([what, measured, met ? "✅ met" : cannot ? "❌ cannot (floor)" : "❌ missed", met ? "" : by, floor]);
+}
+/** A size goal; `floor` (bytes) when one was measured. */
+function sizeGoal(what, gzip, limit, floor) {
+  const kB = (n) => `${n.toLocaleString("en")} B`;
+  goal(`${what} ≤ ${limit / 1000} kB gzip -9`, kB(gzip), gzip <= limit, floor > limit, `${((gzip / limit - 1) * 100).toFixed(0)}% over`,
+    floor === undefined ? "no floor measured" : floor > limit ? `cannot with this validator: its exports alone are ${kB(floor)}` : `validator alone ${kB(floor)}: not ruled out`);
+}
 const short = (r) => `${r.kind.replace("EnrollmentToken", "Token").replace("Aosp", "")} ${r.validity}`;
 const x = (n) => `${n.toFixed(2)}×`;
 function ratioGoal(what, target, value, bound, floorName) {
@@ -33,13 +43,8 @@ function ratioGoal(what, target, value, bound, floorName) {
   const floor = blocked.length
     ? `cannot in this design: ${floorName} alone allows at most ${blocked.map((p) => `${x(p.bound)} (${short(p.r)})`).join(", ")}`
     : `${floorName} allows ${range(per, (p) => p.bound)}: not ruled out`;
-  goals.push([
-    `${what} ≥ ${target}× on every body`,
-    byValidity,
-    low.length === 0 ? "✅ met" : blocked.length ? "❌ cannot (floor)" : "❌ missed",
-    low.length === 0 ? "" : `${low.length} of ${per.length} below: ${low.map((p) => `${short(p.r)} ${x(p.value)}`).join(", ")}`,
-    floor,
-  ]);
+  goal(`${what} ≥ ${target}× on every body`, byValidity, low.length === 0, blocked.length > 0,
+    `${low.length} of ${per.length} below: ${low.map((p) => `${short(p.r)} ${x(p.value)}`).join(", ")}`, floor);
 }
 if (b) {
   const over = (a, c) => (us) => us[a] / us[c];
@@ -54,25 +59,13 @@ if (b) {
   ratioGoal("`validate(object)` ÷ valibot", 1, over("valibot", "pkg-object"), objectFloor("valibot"), floorName);
   ratioGoal("`validate(object)` ÷ zod 4", 1, over("zod", "pkg-object"), objectFloor("zod"), floorName);
   ratioGoal("`validate(object)` ÷ `JSON.stringify(object)`", 0.6, over("stringify", "pkg-object"), objectFloor("stringify"), floorName);
-  const { package: pkg, validatorOnly } = b.wasmSize;
-  goals.push([
-    "package wasm ≤ 30 kB gzip -9",
-    `${pkg.gzip.toLocaleString("en")} B`,
-    pkg.gzip <= 30000 ? "✅ met" : validatorOnly.gzip > 30000 ? "❌ cannot (floor)" : "❌ missed",
-    pkg.gzip <= 30000 ? "" : `${((pkg.gzip / 30000 - 1) * 100).toFixed(0)}% over`,
-    validatorOnly.gzip > 30000
-      ? `cannot with this validator: its exports alone are ${validatorOnly.gzip.toLocaleString("en")} B`
-      : `validator alone ${validatorOnly.gzip.toLocaleString("en")} B: not ruled out`,
-  ]);
+  sizeGoal("package wasm", b.wasmSize.package.gzip, 30_000, b.wasmSize.validatorOnly.gzip);
 }
 if (w) {
   const size = Object.entries(w.sizes ?? {}).find(([k]) => k.startsWith("worker wasm"))?.[1];
-  if (size) {
-    goals.push(["worker wasm ≤ 250 kB gzip -9", `${size.gzip.toLocaleString("en")} B`, verdict(size.gzip <= 250000),
-      size.gzip <= 250000 ? "" : `${((size.gzip / 250000 - 1) * 100).toFixed(0)}% over`, "no floor measured"]);
-  }
+  if (size) sizeGoal("worker wasm", size.gzip, 250_000);
   for (const t of w.targets.filter((t) => t.issue === 14)) {
-    goals.push([`${t.name} ${t.atLeast ? "≥" : "≤"} ${t.target}×`, x(t.value), verdict(t.ok), t.by, ""]);
+    goal(`${t.name} ${t.atLeast ? "≥" : "≤"} ${t.target}×`, x(t.value), t.ok, false, t.by, "");
   }
 }
 const lines = ["### Issue 14's goals, this run", ""];

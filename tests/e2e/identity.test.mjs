@@ -240,7 +240,8 @@ test("GET /v1/me: subject, via and each organization with its permissions", asyn
 });
 
 test("an AUTH_SECRET under 32 bytes refuses every HS256 token (401 / 4004)", async () => {
-  const weak = await startWorker({ vars: { AUTH_SECRET: "changeme" } });
+  // No SQL route either: it wants a secret the worker would sign with.
+  const weak = await startWorker({ vars: { AUTH_SECRET: "changeme", DEBUG_SQL: "false" } });
   try {
     for (const token of [mintToken({ secret: "changeme" }), mintToken({ secret: "changeme".repeat(3) })]) {
       assertError(await call(weak, "GET", "/v1/me", { token }), 401, 4004);

@@ -63,21 +63,27 @@ pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError
 }
 
 fn hs256(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
-    let secret = ctx.string_binding(auth::SECRET_BINDING).unwrap_or_default();
-    if secret.len() < auth::MIN_SECRET_LEN {
+    let secret = signing_secret(ctx).map_err(|why| {
         worker::console_error!(
-            "{} is {}: every HS256 token is refused (it needs at least {} bytes)",
+            "{} is {why}: every HS256 token is refused (it needs at least {} bytes)",
             auth::SECRET_BINDING,
-            if secret.is_empty() {
-                "not configured"
-            } else {
-                "too short"
-            },
             auth::MIN_SECRET_LEN
         );
-        return Err(ApiError::InvalidToken);
-    }
+        ApiError::InvalidToken
+    })?;
     auth::verify(token, secret.as_bytes(), ctx.now_ms.div_euclid(1000))
+}
+
+/// `AUTH_SECRET` when it is long enough to sign with, else why not: what
+/// HS256 tokens are checked with, and what the e2e tests' SQL route
+/// (`routes::debug`) wants to be shown.
+pub fn signing_secret(ctx: &Ctx) -> Result<String, &'static str> {
+    let secret = ctx.string_binding(auth::SECRET_BINDING).unwrap_or_default();
+    match secret.len() {
+        0 => Err("not configured"),
+        n if n < auth::MIN_SECRET_LEN => Err("too short"),
+        _ => Ok(secret),
+    }
 }
 
 /// How long a read may use an API key's row or a person's memberships read

@@ -30,12 +30,11 @@ pub async fn echo(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
 }
 
 pub async fn sql(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
-    let secret = ctx.string_binding(crate::auth::SECRET_BINDING).unwrap_or_default();
     let sent = ctx.req.headers().get("x-debug-secret")?.unwrap_or_default();
-    // Without both (and a secret the worker would sign with), the route is
-    // not there: nothing says it could be.
+    // Without the var and the worker's own signing secret, the route is not
+    // there: nothing says it could be.
     let on = ctx.string_binding("DEBUG_SQL").as_deref() == Some("true");
-    if !on || secret.len() < crate::auth::MIN_SECRET_LEN || !same(&sent, &secret) {
+    if !on || !crate::identity::signing_secret(ctx).is_ok_and(|secret| same(&sent, &secret)) {
         return Err(ApiError::RouteNotFound);
     }
     let body = ctx.json().await?;
@@ -45,25 +44,27 @@ pub async fn sql(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
     let Some(statements) = statements else {
         return Ok(Response::error("{\"statements\": [\"SQL\", ...]} expected", 400)?);
     };
-    // `[[row, ...], ...]`, written by JavaScript (the rows are its values).
-    let db = Db::from_env(&ctx.env)?;
-    let rows = match statements.iter().map(|s| db.stmt(s, &[])).collect() {
-        Ok(batch) => db.batch(batch).await,
-        Err(e) => Err(e),
-    }
-    .and_then(|results| {
-        let all = results.iter().map(|r| r.js_array().map(JsValue::from));
-        all.collect::<Result<Array, _>>()
-    });
-    match rows.map(|all| JSON::stringify(&all)) {
+    match rows(&Db::from_env(&ctx.env)?, &statements).await {
         // Plain text, which the tests read as JSON: a JSON response's
         // headers would only add to the deployed wasm.
-        Ok(Ok(text)) => Ok(Response::ok(String::from(text))?),
-        Ok(Err(_)) => Err(ApiError::internal("rows: not JSON")),
+        Ok(text) => Ok(Response::ok(text)?),
         // What went wrong, for the test that sent it.
         Err(ApiError::Internal(cause)) => Ok(Response::error(cause, 400)?),
         Err(e) => Err(e),
     }
+}
+
+/// `statements` in one batch: `[[row, ...], ...]`, written by JavaScript
+/// (the rows are its values).
+async fn rows(db: &Db, statements: &[&str]) -> Result<String, ApiError> {
+    let batch = statements.iter().map(|s| db.stmt(s, &[])).collect::<Result<_, _>>()?;
+    let all = db.batch(batch).await?;
+    let all = all
+        .iter()
+        .map(|r| r.js_array().map(JsValue::from))
+        .collect::<Result<Array, _>>()?;
+    let text = JSON::stringify(&all).map_err(|_| ApiError::internal("rows: not JSON"))?;
+    Ok(text.into())
 }
 
 /// Equal, in time that depends on the lengths only.
