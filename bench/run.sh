@@ -34,6 +34,8 @@ if [[ $only == all || $only == boundary ]]; then
   echo
 fi
 if [[ $only == all || $only == worker ]]; then
+  # The size floor under the worker's wasm (bench/worker-floor), beside its size.
+  bash bench/worker-floor/build.sh || { echo "(worker floor not built)"; status=1; }
   node bench/worker/run.mjs || status=1
 fi
 echo

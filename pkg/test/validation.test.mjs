@@ -113,3 +113,19 @@ test("an unknown body name is a TypeError", () => {
   assert.throws(() => validate("Nope", {}), TypeError);
   assert.throws(() => validateJson("Nope", "{}"), TypeError);
 });
+
+test("answers stay right after the wasm's memory grows (its old views are detached)", async () => {
+  const { __memory } = await import("../dist/mdm_wasm.js");
+  const name = "AospEnrollmentTokenCreate";
+  // Non-ASCII text, so the lengths JavaScript slices by are UTF-16 units.
+  const small = { duration: 59, displayName: "é".repeat(300), tags: [""] };
+  const before = validate(name, small);
+  assert.deepEqual(pairs(before), [["duration", "min"], ["displayName", "maxLength"], ["tags[0]", "minLength"]]);
+  const grownFrom = __memory().buffer.byteLength;
+  // Megabytes of input: the input buffer, and with it the memory, must grow.
+  const big = { displayName: "x".repeat(8 << 20), tags: [1, ""] };
+  assert.deepEqual(pairs(validate(name, big)), [["displayName", "maxLength"], ["tags[0]", "type"], ["tags[1]", "minLength"]]);
+  assert.ok(__memory().buffer.byteLength > grownFrom, "the memory grew");
+  assert.deepEqual(validate(name, small), before);
+  assert.deepEqual(validateJson(name, JSON.stringify(small)), before);
+});
