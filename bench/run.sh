@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # make bench (after `make build`): validation in Node, the JS <-> wasm boundary,
 # and the worker on local workerd. Prints markdown tables; bench/results/ keeps
-# the JSON and markdown of the last run. About 5-6 minutes (plus a cold build of
-# the bench-only wasm, ~2 min, the first time).
+# the JSON and markdown of the last run. About 10 minutes (plus cold builds of
+# the bench-only wasm and bench/worker-floor, ~3 min, the first time).
 #
 #   make bench                                   # everything
 #   BENCH_ONLY=validation|boundary|worker make bench
 #   BENCH_MS=400 BENCH_ROUNDS=3                  # validation: per cell
 #   DURATION_S=4 WARM_S=1 CONNECTIONS=8 SIZES=1000,100000   # worker load phases
+#   INTERLEAVE=3                                 # worker: rounds behind the ratios to /health
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"

@@ -30,7 +30,7 @@ function goal(what, measured, met, cannot, by, floor) {
 function sizeGoal(what, gzip, limit, floor, floorName) {
   const kB = (n) => `${n.toLocaleString("en")} B`;
   goal(`${what} ≤ ${limit / 1000} kB gzip -9`, kB(gzip), gzip <= limit, floor > limit, `${((gzip / limit - 1) * 100).toFixed(0)}% over`,
-    floor === undefined ? "no floor measured" : floor > limit ? `cannot: ${floorName} alone is ${kB(floor)}` : `${floorName} alone is ${kB(floor)}: not ruled out`);
+    floor === undefined ? "no floor measured" : floor > limit ? `cannot: its floor (${floorName}) is ${kB(floor)}` : `its floor (${floorName}) is ${kB(floor)}: not ruled out`);
 }
 const short = (r) => `${r.kind.replace("EnrollmentToken", "Token").replace("Aosp", "")} ${r.validity}`;
 const x = (n) => `${n.toFixed(2)}×`;

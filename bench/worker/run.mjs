@@ -11,7 +11,8 @@
 // wasm sizes, and time to first response after start (Miniflare and wrangler dev).
 // Prints markdown; writes bench/results/worker.{json,md}.
 //
-// Env: DURATION_S (4), WARM_S (1), CONNECTIONS (8), SIZES ("1000,100000").
+// Env: DURATION_S (4), WARM_S (1), CONNECTIONS (8), SIZES ("1000,100000"),
+// INTERLEAVE (3: rounds of the interleaved phases behind the ratios to /health; 0: none).
 import { Miniflare } from "miniflare";
 import { execFile, spawn, execFileSync } from "node:child_process";
 import { copyFileSync, statSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -193,30 +194,44 @@ async function probe(url, spec) {
 }
 
 const results = [];
+/** The interleaved rounds behind the ratios to /health (`interleaved`). */
+let turns;
 
 /**
  * Issue 14's ratios to /health, measured in turn: `/health`, the list and
- * GET one, one phase each per round, INTERLEAVE rounds, each keeping its
- * best (as the validation benches keep each cell's best round). The phases
- * above run once each, a minute apart, and a burst of other load during one
- * moves its ratio: `/health` alone moved between 188 and 438 req/s from
- * phase to phase in one run (BENCHMARKS.md, section 0d).
+ * GET one, one phase each per round, INTERLEAVE rounds, the order rotated
+ * each round, each keeping its best round (as the validation benches keep
+ * each cell's best). The phases above run once each, one after another, so
+ * a burst of other load during one moves the ratio it enters: `/health`
+ * alone moved between 188 and 438 req/s from phase to phase in the A/B runs
+ * of BENCHMARKS.md, section 0d. Each round also counts the work a request
+ * costs (`workerdCpu`), which that noise moves much less.
  */
 async function interleaved(url, specs) {
-  const rounds = Object.fromEntries(Object.keys(specs).map((k) => [k, []]));
+  const kinds = Object.keys(specs);
+  const rounds = Object.fromEntries(kinds.map((k) => [k, []]));
   for (const spec of Object.values(specs)) if (WARM_S > 0) await wrk(url, spec, WARM_S);
   for (let r = 0; r < INTERLEAVE; r++) {
-    for (const [k, spec] of Object.entries(specs)) {
-      const before = workerdCpuMs();
-      const x = await wrk(url, spec, DURATION_S);
-      rounds[k].push({ ...x, cpuMs: (workerdCpuMs() - before) / x.requests });
+    for (let i = 0; i < kinds.length; i++) {
+      const k = kinds[(i + r) % kinds.length];
+      const before = workerdCpu();
+      const x = await wrk(url, specs[k], DURATION_S);
+      const after = workerdCpu();
+      // A round with failed requests, or whose workerd changed under it,
+      // counts neither its req/s nor its work.
+      const clean = x.bad + x.socketErrors === 0 && after.pids === before.pids;
+      if (!clean) log(`interleaved ${k}: round ${r + 1} not counted (${x.bad} non-2xx, ${x.socketErrors} socket errors, workerd ${before.pids} -> ${after.pids})`);
+      rounds[k].push({ ...x, rps: clean ? x.rps : NaN, cpuMs: clean ? (after.ms - before.ms) / x.requests : NaN });
     }
   }
+  const median = (v) => {
+    const s = v.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  };
   const best = {};
-  const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
   const cpuMs = {};
   for (const [k, runs] of Object.entries(rounds)) {
-    best[k] = runs.reduce((a, b) => (b.rps > a.rps ? b : a));
+    best[k] = runs.reduce((a, b) => (b.rps > a.rps || Number.isNaN(a.rps) ? b : a));
     cpuMs[k] = median(runs.map((x) => x.cpuMs));
     log(`interleaved ${k}: ${runs.map((x) => x.rps.toFixed(0)).join(", ")} req/s (best ${best[k].rps.toFixed(0)}); ` +
       `workerd CPU ${runs.map((x) => x.cpuMs.toFixed(2)).join(", ")} ms per request`);
@@ -225,12 +240,11 @@ async function interleaved(url, specs) {
 }
 
 /**
- * CPU time (user + system, ms) of this process's workerd children: the
- * worker, D1 and the runtime, which share one process. Per request it is
- * the work a request costs, whatever else the machine runs, where req/s
- * also measures the machine's noise.
+ * CPU time (user + system, ms) of this process's workerd children (the
+ * worker, D1 and the runtime share one process), and their pids: a count
+ * across a restart is no count.
  */
-function workerdCpuMs() {
+function workerdCpu() {
   const pids = execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)])
     .toString()
     .split("\n")
@@ -238,14 +252,20 @@ function workerdCpuMs() {
     .map((l) => l.trim().split(/\s+/)[0]);
   let ticks = 0;
   for (const pid of pids) {
-    // Fields after the command's closing parenthesis: utime is the 12th, stime the 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    } catch {
+      return { pids: "(one exited)", ms: NaN };
+    }
+    // proc(5): utime and stime are fields 14 and 15; after the command's
+    // closing parenthesis the state (field 3) comes first.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     ticks += Number(fields[11]) + Number(fields[12]);
   }
-  return (ticks * 1000) / CLOCK_TICKS;
+  return { pids: pids.join(","), ms: (ticks * 1000) / CLOCK_TICKS };
 }
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
-let turns;
 
 async function phase(server, label, url, spec, note = "") {
   const p = await probe(url, spec);
@@ -583,7 +603,7 @@ if (SIZES.length >= 2) {
     out(`workerd CPU per request (median of the rounds): ` +
       Object.entries(turns.cpuMs).map(([k, v]) => `${k} ${v.toFixed(2)} ms`).join(", ") +
       `; /health's ÷ the list's ${(turns.cpuMs.health / turns.cpuMs.list).toFixed(2)}×, ÷ GET one's ${(turns.cpuMs.health / turns.cpuMs.one).toFixed(2)}× ` +
-      "(the goals' ratios, counted in work rather than in time).");
+      "(the goals' ratios, counted in work rather than in req/s).");
     out();
   }
   out("| goal | measured | target | verdict | by how much |");

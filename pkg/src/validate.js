@@ -52,9 +52,9 @@ function check(index, text) {
 const CODES = ["required", "type", "pattern", "minLength", "maxLength", "min", "max", "enum", "unknownField", "format", "maxItems", "unique", "reference", "dependency", "tooMany"];
 
 /**
- * Views of the whole wasm memory, kept across calls (a view costs more to
- * make than the decoding it serves); empty once the memory grows, since
- * growing detaches the old buffer, and then made again.
+ * Views of the whole wasm memory, made once rather than for every answer;
+ * empty once the memory grows (growing detaches the old buffer), and then
+ * made again.
  */
 let bytes = new Uint8Array(0);
 let words = new Uint32Array(0);
@@ -62,16 +62,19 @@ let words = new Uint32Array(0);
 /** The violations `__check` left in the wasm: one text, sliced by lengths. */
 function violations(n) {
   if (n === 0) return [];
+  const lengthsAt = __output() >>> 2; // a Vec<u32>: 4-byte aligned
   if (words.length === 0) {
+    // A blank text (`validateJson(name, "")`) needs no input buffer: the
+    // first call may reach here before `check` has asked for the memory.
+    memory ??= __memory();
     bytes = new Uint8Array(memory.buffer);
     words = new Uint32Array(memory.buffer);
   }
   const count = Math.abs(n);
-  const l0 = __output() >>> 2;
-  const text = decoder.decode(bytes.subarray(words[l0], words[l0] + words[l0 + 1]));
+  const text = decoder.decode(bytes.subarray(words[lengthsAt], words[lengthsAt] + words[lengthsAt + 1]));
   const list = new Array(count);
   let at = 0;
-  for (let i = 0, l = l0 + 2; i < count; i++, l += 3) {
+  for (let i = 0, l = lengthsAt + 2; i < count; i++, l += 3) {
     const path = text.slice(at, (at += words[l]));
     const message = text.slice(at, (at += words[l + 2]));
     list[i] = { path, code: CODES[words[l + 1]], message };

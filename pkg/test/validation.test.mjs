@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { test } from "node:test";
 import * as pkg from "@mdm-edge/client";
 import { cases } from "./corpus.mjs";
@@ -128,4 +129,13 @@ test("answers stay right after the wasm's memory grows (its old views are detach
   assert.ok(__memory().buffer.byteLength > grownFrom, "the memory grew");
   assert.deepEqual(validate(name, small), before);
   assert.deepEqual(validateJson(name, JSON.stringify(small)), before);
+});
+
+test("a blank text as the very first call answers its violation", () => {
+  // A process of its own: the first call into the package, with nothing
+  // written to the wasm's input buffer before it.
+  const first = `import * as p from "@mdm-edge/client";
+    console.log(JSON.stringify(p.validateJson("AospEnrollmentTokenCreate", "")));`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", first], { cwd: new URL("..", import.meta.url) });
+  assert.deepEqual(JSON.parse(out.toString()), [{ path: "", code: "required", message: "a JSON request body is required" }]);
 });

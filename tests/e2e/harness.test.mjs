@@ -6,13 +6,16 @@
 // - a request that never answers fails at its timeout, and while it waits
 //   past what it may take, the watchdog names it on stderr;
 // - w.sql's text is split into statements at the semicolons outside quotes
-//   and comments.
+//   and comments;
+// - a command (wrangler d1 ...) runs in a process group of its own, ended
+//   whole when the command exits or at its timeout: nothing it started can
+//   hold its pipes open and keep the harness waiting.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { execFile } from "node:child_process";
-import { call, statements } from "./lib/server.mjs";
+import { call, runGroup, statements } from "./lib/server.mjs";
 
 const LOST = "Your worker restarted mid-request. Please try sending the request again. Only GET or HEAD requests are retried automatically.";
 
@@ -114,4 +117,38 @@ test("w.sql's statements: split at semicolons outside quotes and comments, comme
     ["  ;; ", []],
   ];
   for (const [sql, want] of cases) assert.deepEqual(statements(sql), want, sql);
+});
+
+/** The live processes of process group `pgid` (zombies, killed but not yet reaped, left out). */
+function groupMembers(pgid) {
+  return new Promise((resolve) =>
+    execFile("ps", ["-o", "pid=,stat=", "-g", String(pgid)], (_e, out) =>
+      resolve(String(out ?? "").trim().split("\n").filter((l) => l.trim() && !/\sZ/.test(l))),
+    ),
+  );
+}
+
+test("a command that leaves a child behind returns when it exits, and the child is ended", { timeout: 30_000 }, async () => {
+  // The child inherits the command's pipes, as workerd inherits wrangler's.
+  const { stdout } = await runGroup("bash", ["-c", "echo $$; sleep 600 &"]);
+  const pgid = Number(stdout.trim());
+  assert.ok(pgid > 0, stdout);
+  assert.deepEqual(await groupMembers(pgid), []);
+});
+
+test("a command that hangs is ended at its timeout, with whatever it started", { timeout: 30_000 }, async () => {
+  const started = Date.now();
+  const error = await runGroup("bash", ["-c", "echo $$; sleep 600 & sleep 600"], { timeout: 500 }).then(
+    () => assert.fail("a hung command must not succeed"),
+    (e) => e,
+  );
+  assert.match(error.message, /timed out after 500 ms/);
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+  const pgid = Number(error.message.split("\n")[1]);
+  assert.ok(pgid > 0, error.message);
+  assert.deepEqual(await groupMembers(pgid), []);
+});
+
+test("a command's failure carries its output", { timeout: 30_000 }, async () => {
+  await assert.rejects(runGroup("bash", ["-c", "echo out; echo err >&2; exit 3"]), /failed \(3\):\nout\n\nerr/);
 });

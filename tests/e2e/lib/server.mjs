@@ -105,13 +105,56 @@ function testConfig() {
   return configured;
 }
 
-/** Run wrangler to completion (throws with its output on failure). */
-export async function wrangler(args, { timeout = 120_000 } = {}) {
-  try {
-    return await execFileP(WRANGLER, args, { cwd: ROOT, env: baseEnv(), timeout, maxBuffer: 16 << 20 });
-  } catch (e) {
-    throw new Error(`wrangler ${args.join(" ")} failed:\n${e.stdout ?? ""}\n${e.stderr ?? ""}`);
-  }
+/** Run wrangler to completion (throws with its output on failure or timeout). */
+export function wrangler(args, { timeout = 120_000 } = {}) {
+  return runGroup(WRANGLER, args, { timeout });
+}
+
+/**
+ * Run `command` to completion in a process group of its own, and end the
+ * whole group when it exits or at `timeout`: `{stdout, stderr}`, or an error
+ * with both. A `wrangler d1` command runs workerd, which inherits wrangler's
+ * pipes. Once, in a clean-clone CI run, a migration hung past execFile's
+ * timeout; execFile signals wrangler alone and then waits for the pipes to
+ * close, which workerd kept open, so startWorker waited for ever (15
+ * minutes, until the file's --test-timeout).
+ */
+export function runGroup(command, args, { timeout = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: baseEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    live.add(child.pid);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    const endGroup = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
+    };
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      endGroup();
+    }, timeout);
+    // What outlived the command (a workerd) holds the pipes: "close" comes
+    // only once it is gone too.
+    child.on("exit", endGroup);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      live.delete(child.pid);
+      if (code === 0 && !timedOut) return resolve({ stdout, stderr });
+      const why = timedOut ? `timed out after ${timeout} ms` : `failed (${code ?? signal})`;
+      reject(new Error(`${command} ${args.join(" ")} ${why}:\n${stdout}\n${stderr}`));
+    });
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      live.delete(child.pid);
+      reject(e);
+    });
+  });
 }
 
 /**
