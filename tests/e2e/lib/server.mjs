@@ -9,19 +9,17 @@
 //   const token = w.token({ perms: ["mdm.aosp.*"], orgs: ["demo"] });
 //   await w.stop();                         // in after()
 
-import { spawn, execFile } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mintToken, signJwt } from "../../../scripts/mint-token.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
-const execFileP = promisify(execFile);
 
 // Every wrangler dev this process started, killed when the process exits: a
 // test file whose before() failed half-way must not leave a server behind,
@@ -82,7 +80,7 @@ const TEST_CONFIG = join(ROOT, "wrangler.e2e.toml");
 let configured = null;
 function testConfig() {
   configured ??= (async () => {
-    await execFileP("bash", [join(ROOT, "scripts", "build-worker.sh")], { cwd: ROOT, maxBuffer: 16 << 20 });
+    await runGroup("bash", [join(ROOT, "scripts", "build-worker.sh")], { timeout: 10 * 60_000 });
     const lines = (await readFile(join(ROOT, "wrangler.toml"), "utf8")).split("\n");
     const out = [];
     let skipping = false;
@@ -113,11 +111,12 @@ export function wrangler(args, { timeout = 120_000 } = {}) {
 /**
  * Run `command` to completion in a process group of its own, and end the
  * whole group when it exits or at `timeout`: `{stdout, stderr}`, or an error
- * with both. A `wrangler d1` command runs workerd, which inherits wrangler's
- * pipes. Once, in a clean-clone CI run, a migration hung past execFile's
- * timeout; execFile signals wrangler alone and then waits for the pipes to
- * close, which workerd kept open, so startWorker waited for ever (15
- * minutes, until the file's --test-timeout).
+ * with both. Once, in a clean-clone run, startWorker waited 15 minutes (to
+ * the file's --test-timeout) with two pipes open and nothing else: the
+ * migrations' or the build's command, run by execFile. A `wrangler d1`
+ * command runs workerd, which inherits its pipes; at its timeout execFile
+ * signals the command alone and then waits for the pipes to close, which
+ * such a child keeps open, and the build had no timeout at all.
  */
 export function runGroup(command, args, { timeout = 120_000 } = {}) {
   return new Promise((resolve, reject) => {
