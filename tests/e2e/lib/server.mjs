@@ -110,7 +110,7 @@ export function wrangler(args, { timeout = 120_000 } = {}) {
 
 /**
  * Run `command` to completion in a process group of its own, and end the
- * whole group when it exits or at `timeout`: `{stdout, stderr}`, or an error
+ * whole group `grace` after it exits, or at `timeout`: `{stdout, stderr}`, or an error
  * with both. Once, in a clean-clone run, startWorker waited 15 minutes (to
  * the file's --test-timeout) with two pipes open and nothing else: the
  * migrations' or the build's command, run by execFile. A `wrangler d1`
@@ -118,7 +118,7 @@ export function wrangler(args, { timeout = 120_000 } = {}) {
  * signals the command alone and then waits for the pipes to close, which
  * such a child keeps open, and the build had no timeout at all.
  */
-export function runGroup(command, args, { timeout = 120_000 } = {}) {
+export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env: baseEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     live.add(child.pid);
@@ -138,11 +138,17 @@ export function runGroup(command, args, { timeout = 120_000 } = {}) {
       timedOut = true;
       endGroup();
     }, timeout);
-    // What outlived the command (a workerd) holds the pipes: "close" comes
-    // only once it is gone too.
-    child.on("exit", endGroup);
+    // What outlived the command (a workerd) holds the pipes, and "close"
+    // comes only once it is gone too: it has `grace` to finish on its own
+    // (a local D1's workerd may still be closing its database), then the
+    // group is ended.
+    let graceTimer;
+    child.on("exit", () => {
+      graceTimer = setTimeout(endGroup, grace);
+    });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      clearTimeout(graceTimer);
       live.delete(child.pid);
       if (code === 0 && !timedOut) return resolve({ stdout, stderr });
       const why = timedOut ? `timed out after ${timeout} ms` : `failed (${code ?? signal})`;
