@@ -154,3 +154,14 @@ test("a command that hangs is ended at its timeout, with whatever it started", {
 test("a command's failure carries its output", { timeout: 30_000 }, async () => {
   await assert.rejects(runGroup("bash", ["-c", "echo out; echo err >&2; exit 3"]), /failed \(3\):\nout\n\nerr/);
 });
+
+test("a command whose pipes a process outside its group holds returns anyway", { timeout: 30_000 }, async () => {
+  // setsid: a new session and group, out of reach of the group's kill, as
+  // something a command starts might be; it says its pid, to be ended here.
+  const started = Date.now();
+  const { stdout } = await runGroup("bash", ["-c", "setsid sh -c 'echo $$; exec sleep 600' &"], { grace: 300 });
+  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
+  const escaped = Number(stdout.trim());
+  assert.ok(escaped > 0, stdout);
+  process.kill(escaped, "SIGKILL");
+});

@@ -109,14 +109,15 @@ export function wrangler(args, { timeout = 120_000 } = {}) {
 }
 
 /**
- * Run `command` to completion in a process group of its own, and end the
- * whole group `grace` after it exits, or at `timeout`: `{stdout, stderr}`, or an error
- * with both. Once, in a clean-clone run, startWorker waited 15 minutes (to
- * the file's --test-timeout) with two pipes open and nothing else: the
- * migrations' or the build's command, run by execFile. A `wrangler d1`
- * command runs workerd, which inherits its pipes; at its timeout execFile
- * signals the command alone and then waits for the pipes to close, which
- * such a child keeps open, and the build had no timeout at all.
+ * Run `command` to completion in a process group of its own: `{stdout,
+ * stderr}`, or an error with both. Twice in clean-clone runs a file waited
+ * 15 minutes (to its --test-timeout) in startWorker with nothing alive but
+ * two pipes: a command's, whose process had exited while something it
+ * started still held its pipes, and Node waits for the pipes to close. So
+ * what outlives the command gets `grace` to finish on its own (a local D1's
+ * workerd may still be closing its database), then the group is ended, and
+ * if the pipes are still held (by a process outside the group) they are no
+ * longer read. At `timeout` the same, at once.
  */
 export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -126,6 +127,19 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
+    let settled = false;
+    let timedOut = false;
+    let exit = null;
+    const timers = [];
+    const settle = (code, signal) => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      live.delete(child.pid);
+      if (code === 0 && !timedOut) return resolve({ stdout, stderr });
+      const why = timedOut ? `timed out after ${timeout} ms` : `failed (${code ?? signal})`;
+      reject(new Error(`${command} ${args.join(" ")} ${why}:\n${stdout}\n${stderr}`));
+    };
     const endGroup = () => {
       try {
         process.kill(-child.pid, "SIGKILL");
@@ -133,29 +147,33 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
         /* already gone */
       }
     };
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    // The group ended; a second later, pipes still held are let go.
+    const letGo = () => {
       endGroup();
-    }, timeout);
-    // What outlived the command (a workerd) holds the pipes, and "close"
-    // comes only once it is gone too: it has `grace` to finish on its own
-    // (a local D1's workerd may still be closing its database), then the
-    // group is ended.
-    let graceTimer;
-    child.on("exit", () => {
-      graceTimer = setTimeout(endGroup, grace);
+      timers.push(
+        setTimeout(() => {
+          if (settled) return;
+          console.error(`harness: ${command} ${args.slice(0, 3).join(" ")}: its pipes were still held after its group ended; no longer reading them`);
+          child.stdout.destroy();
+          child.stderr.destroy();
+          settle(exit?.code ?? null, exit?.signal ?? "SIGKILL");
+        }, 1_000),
+      );
+    };
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        letGo();
+      }, timeout),
+    );
+    child.on("exit", (code, signal) => {
+      exit = { code, signal };
+      timers.push(setTimeout(letGo, grace));
     });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      clearTimeout(graceTimer);
-      live.delete(child.pid);
-      if (code === 0 && !timedOut) return resolve({ stdout, stderr });
-      const why = timedOut ? `timed out after ${timeout} ms` : `failed (${code ?? signal})`;
-      reject(new Error(`${command} ${args.join(" ")} ${why}:\n${stdout}\n${stderr}`));
-    });
+    child.on("close", (code, signal) => settle(code, signal));
     child.on("error", (e) => {
-      clearTimeout(timer);
+      settled = true;
+      timers.forEach(clearTimeout);
       live.delete(child.pid);
       reject(e);
     });
