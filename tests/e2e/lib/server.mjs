@@ -25,14 +25,16 @@ const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 // test file whose before() failed half-way must not leave a server behind,
 // because its open pipes would keep the file (and CI) waiting forever.
 const live = new Set();
-function killLive() {
-  for (const pid of live) {
-    try {
-      process.kill(-pid, "SIGKILL");
-    } catch {
-      /* already gone */
-    }
+/** Signal every process of the group `pid` leads (gone already: nothing). */
+function killGroup(pid, signal = "SIGKILL") {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* already gone */
   }
+}
+function killLive() {
+  for (const pid of live) killGroup(pid);
 }
 process.on("exit", killLive);
 // A signal ends the process without "exit": the runner sends SIGTERM to a
@@ -131,25 +133,20 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     let timedOut = false;
     let exit = null;
     const timers = [];
-    const settle = (code, signal) => {
+    /** Settles once: `error`, or the command's outcome from its code. */
+    const settle = (code, signal, error) => {
       if (settled) return;
       settled = true;
       timers.forEach(clearTimeout);
       live.delete(child.pid);
+      if (error) return reject(error);
       if (code === 0 && !timedOut) return resolve({ stdout, stderr });
       const why = timedOut ? `timed out after ${timeout} ms` : `failed (${code ?? signal})`;
       reject(new Error(`${command} ${args.join(" ")} ${why}:\n${stdout}\n${stderr}`));
     };
-    const endGroup = () => {
-      try {
-        process.kill(-child.pid, "SIGKILL");
-      } catch {
-        /* already gone */
-      }
-    };
     // The group ended; a second later, pipes still held are let go.
     const letGo = () => {
-      endGroup();
+      killGroup(child.pid);
       timers.push(
         setTimeout(() => {
           if (settled) return;
@@ -168,15 +165,10 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     );
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      timers.push(setTimeout(letGo, grace));
+      if (!settled) timers.push(setTimeout(letGo, grace));
     });
     child.on("close", (code, signal) => settle(code, signal));
-    child.on("error", (e) => {
-      settled = true;
-      timers.forEach(clearTimeout);
-      live.delete(child.pid);
-      reject(e);
-    });
+    child.on("error", (e) => settle(null, null, e));
   });
 }
 
@@ -242,24 +234,16 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
   let dead = null;
   exited.then((r) => (dead = r));
 
-  const killGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal);
-    } catch {
-      /* already gone */
-    }
-  };
-
   let stopped = false;
   const stop = async ({ keepData = false } = {}) => {
     if (stopped) return;
     stopped = true;
     child.ref(); // hold the loop until wrangler has really gone
-    killGroup("SIGTERM");
-    const timer = setTimeout(() => killGroup("SIGKILL"), 5_000);
+    killGroup(child.pid, "SIGTERM");
+    const timer = setTimeout(() => killGroup(child.pid), 5_000);
     await exited;
     clearTimeout(timer);
-    killGroup("SIGKILL"); // stragglers (workerd) in the group
+    killGroup(child.pid); // stragglers (workerd) in the group
     live.delete(child.pid);
     if (!keepData) await rm(persistDir, { recursive: true, force: true });
   };
