@@ -18,6 +18,12 @@ const accessKey = keyPair("EC", "access-1"); // Cloudflare Access' signing key, 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 const api = (method, path, body) => call(w, method, path, { token: adminToken, body });
 const errorOf = (form, field) => page.locator(`${form} [data-error="${field}"]`);
+/** `promise`, or a failure saying `what` after `ms`. */
+const within = (ms, promise, what) => {
+  let timer;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+};
 /** Answers the page's own confirmation dialog (ui.js confirmAction) with its Confirm button. */
 const confirmInPage = async () => {
   await page.waitForSelector("#confirm-dialog[open]");
@@ -40,7 +46,7 @@ after(async () => {
   idp?.close();
 });
 
-test("the worker serves the page and the package as static assets", { timeout: 150_000 }, async () => {
+test("the worker serves the page and the package as static assets", { timeout: 300_000 }, async () => {
   // The first asset request of a full run has taken 52 s, while the other
   // suites start their servers: up to 120 s is allowed for it.
   const html = await w.fetch("/", { signal: AbortSignal.timeout(120_000) });
@@ -113,7 +119,7 @@ test("creating an AOSP token shows its QR code, which scans to the token's paylo
   assert.match(await row.textContent(), /Front desk.*PENDING/);
 });
 
-test("the server's 5209 details land on the form too", { timeout: 150_000 }, async () => {
+test("the server's 5209 details land on the form too", { timeout: 240_000 }, async () => {
   // An MDM user offered by the picker, deleted before the form is sent:
   // valid for the validator, but no such MDM user in the organization any more.
   const user = await api("POST", "/v1/organizations/demo/mdm-users", { email: "leaving@example.com" });
@@ -121,12 +127,16 @@ test("the server's 5209 details land on the form too", { timeout: 150_000 }, asy
   // Showing the tab loads the pickers again. The test waits for the MDM
   // users' answer itself, and says what it was: in a full run, beside the
   // other suites' servers, it once did not fill the picker within
-  // selectOption's 30 s, and nothing told why.
-  const users = page.waitForResponse((r) => r.request().method() === "GET" && new URL(r.url()).pathname.endsWith("/mdm-users"), { timeout: 100_000 });
+  // selectOption's 30 s, and nothing told why. A request, not a response,
+  // is awaited: one sent before the user existed may still be answering.
+  const sent = page.waitForRequest((r) => r.method() === "GET" && new URL(r.url()).pathname.endsWith("/mdm-users"), { timeout: 30_000 });
   await page.click('[data-tab="aosp"]');
-  const answer = await users;
-  assert.equal(answer.status(), 200, await answer.text());
-  assert.ok((await answer.json()).data.items.some((u) => u.id === user.body.data.id), "the picker's list has the new MDM user");
+  const answer = await within(100_000, (await sent).response(), "no answer to the MDM users request");
+  assert.ok(answer, "the MDM users request failed");
+  const listed = await answer.json();
+  assert.equal(answer.status(), 200, JSON.stringify(listed));
+  assert.ok(listed.data.items.some((u) => u.id === user.body.data.id), "the picker's list has the new MDM user");
+  await page.waitForSelector(`#aosp-form [name=mdmUserId] option[value="${user.body.data.id}"]`, { state: "attached", timeout: 60_000 });
   await page.selectOption("#aosp-form [name=mdmUserId]", user.body.data.id);
   assert.equal((await api("DELETE", `/v1/organizations/demo/mdm-users/${user.body.data.id}`)).status, 200);
   await page.click("#aosp-form button[type=submit]");

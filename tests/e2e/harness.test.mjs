@@ -9,13 +9,14 @@
 //   and comments;
 // - a command (wrangler d1 ...) runs in a process group of its own, ended
 //   whole a grace period after the command exits, or at its timeout: nothing
-//   it started can hold its pipes open and keep the harness waiting.
+//   it started can hold its pipes open and keep the harness waiting, or run
+//   on after it.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { execFile } from "node:child_process";
-import { call, runGroup, statements } from "./lib/server.mjs";
+import { execFile, spawn } from "node:child_process";
+import { call, groupMembers, runGroup, statements } from "./lib/server.mjs";
 
 const LOST = "Your worker restarted mid-request. Please try sending the request again. Only GET or HEAD requests are retried automatically.";
 
@@ -119,21 +120,23 @@ test("w.sql's statements: split at semicolons outside quotes and comments, comme
   for (const [sql, want] of cases) assert.deepEqual(statements(sql), want, sql);
 });
 
-/** The live processes of process group `pgid` (zombies, killed but not yet reaped, left out). */
-function groupMembers(pgid) {
-  return new Promise((resolve) =>
-    execFile("ps", ["-o", "pid=,stat=", "-g", String(pgid)], (_e, out) =>
-      resolve(String(out ?? "").trim().split("\n").filter((l) => l.trim() && !/\sZ/.test(l))),
-    ),
-  );
+/** The live members of group `pgid` once they are gone, or after 2 s: a kill takes a moment to land. */
+async function membersLeft(pgid) {
+  const until = Date.now() + 2_000;
+  for (;;) {
+    const members = groupMembers(pgid);
+    if (members.length === 0 || Date.now() > until) return members;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
-/** `runGroup`'s outcome (its output, or its error), settled within 10 s. */
+/** `runGroup`'s outcome (its output, or its error) and how long it took, settled within 10 s. */
 async function quickly(command, args, options) {
   const started = Date.now();
   const outcome = await runGroup(command, args, options).catch((e) => e);
-  assert.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
-  return outcome;
+  const ms = Date.now() - started;
+  assert.ok(ms < 10_000, `${ms} ms`);
+  return Object.assign(outcome, { ms });
 }
 
 /** The pid a command printed on the given line of `text`. */
@@ -143,17 +146,51 @@ function pidIn(text, line = 0) {
   return pid;
 }
 
-test("a command that leaves a child behind returns its grace after it exits, and the child is ended", { timeout: 30_000 }, async () => {
-  // The child inherits the command's pipes, as workerd inherits wrangler's.
-  const { stdout } = await quickly("bash", ["-c", "echo $$; sleep 600 &"], { grace: 300 });
-  assert.deepEqual(await groupMembers(pidIn(stdout)), []);
+test("groupMembers finds a live group's processes", { timeout: 30_000 }, async () => {
+  // The control for the tests below, which expect it to find none.
+  const child = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
+  try {
+    assert.deepEqual(groupMembers(child.pid), [child.pid]);
+  } finally {
+    process.kill(-child.pid, "SIGKILL");
+  }
+  assert.deepEqual(await membersLeft(child.pid), []);
+});
+
+test("a command that leaves a child on its pipes returns after its grace, and the child is ended", { timeout: 30_000 }, async () => {
+  // The child inherits the command's pipes and keeps them open.
+  const { stdout, ms } = await quickly("bash", ["-c", "echo $$; sleep 600 &"], { grace: 300 });
+  assert.ok(ms >= 300, `returned after ${ms} ms, before its grace`);
+  assert.deepEqual(await membersLeft(pidIn(stdout)), []);
+});
+
+test("a child that finishes within the grace is left to, and its output is kept", { timeout: 30_000 }, async () => {
+  const { stdout, ms } = await quickly("bash", ["-c", "echo $$; (sleep 0.2; echo late) &"], { grace: 5_000 });
+  assert.match(stdout, /\nlate\n$/);
+  assert.ok(ms < 5_000, `waited ${ms} ms, the whole grace`);
+});
+
+test("a child off the command's pipes is ended a grace after the command returns", { timeout: 30_000 }, async () => {
+  // As workerd, which has pipes of its own: the command returns at once.
+  const { stdout, ms } = await quickly("bash", ["-c", "echo $$; sleep 600 >/dev/null 2>&1 &"], { grace: 300 });
+  assert.ok(ms < 300, `${ms} ms`);
+  const pgid = pidIn(stdout);
+  assert.equal(groupMembers(pgid).length, 1, "the child is left its grace");
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(await membersLeft(pgid), []);
+});
+
+test("a command that exits before its timeout succeeds, though its grace runs past the timeout", { timeout: 30_000 }, async () => {
+  const outcome = await quickly("bash", ["-c", "sleep 0.3; echo $$; sleep 600 &"], { timeout: 1_000, grace: 1_500 });
+  assert.ok(!(outcome instanceof Error), String(outcome.message));
+  assert.deepEqual(await membersLeft(pidIn(outcome.stdout)), []);
 });
 
 test("a command that hangs is ended at its timeout, with whatever it started", { timeout: 30_000 }, async () => {
-  const error = await quickly("bash", ["-c", "echo $$; sleep 600 & sleep 600"], { timeout: 500 });
+  const error = await quickly("bash", ["-c", "echo $$; sleep 600 & sleep 600"], { timeout: 2_000 });
   assert.ok(error instanceof Error, "a hung command must not succeed");
-  assert.match(error.message, /timed out after 500 ms/);
-  assert.deepEqual(await groupMembers(pidIn(error.message, 1)), []);
+  assert.match(error.message, /timed out after 2000 ms/);
+  assert.deepEqual(await membersLeft(pidIn(error.message, 1)), []);
 });
 
 test("a command's failure carries its output", { timeout: 30_000 }, async () => {
@@ -163,6 +200,11 @@ test("a command's failure carries its output", { timeout: 30_000 }, async () => 
 test("a command whose pipes a process outside its group holds returns anyway", { timeout: 30_000 }, async () => {
   // setsid: a new session and group, out of reach of the group's kill, as
   // something a command starts might be; it says its pid, to be ended here.
-  const { stdout } = await quickly("bash", ["-c", "setsid sh -c 'echo $$; exec sleep 600' &"], { grace: 300 });
-  process.kill(pidIn(stdout), "SIGKILL");
+  const { stdout } = await quickly("bash", ["-c", "setsid sh -c 'echo $$; exec sleep 600' &"], { grace: 2_000 });
+  const escaped = Number(stdout.split("\n")[0]);
+  try {
+    assert.ok(escaped > 0, stdout);
+  } finally {
+    if (escaped > 0) process.kill(escaped, "SIGKILL");
+  }
 });

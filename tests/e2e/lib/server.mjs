@@ -10,6 +10,7 @@
 //   await w.stop();                         // in after()
 
 import { spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -25,13 +26,39 @@ const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 // test file whose before() failed half-way must not leave a server behind,
 // because its open pipes would keep the file (and CI) waiting forever.
 const live = new Set();
-/** Signal every process of the group `pid` leads (gone already: nothing). */
-function killGroup(pid, signal = "SIGKILL") {
+/**
+ * Signal every process of the group `pid` leads (gone already: nothing).
+ * `onlyIfMembers`: only if some process is still in it. An emptied group's
+ * number is free, and a new group (another suite's server) may take it.
+ */
+function killGroup(pid, signal = "SIGKILL", { onlyIfMembers = false } = {}) {
+  if (pid === undefined || (onlyIfMembers && groupMembers(pid).length === 0)) return;
   try {
     process.kill(-pid, signal);
   } catch {
     /* already gone */
   }
+}
+
+/**
+ * The pids of the live processes in group `pgid`, from /proc (field 5 of
+ * stat); zombies, ended but not yet reaped, are left out.
+ */
+export function groupMembers(pgid) {
+  const members = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // After the command's closing parenthesis: state, ppid, pgrp.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid && fields[0] !== "Z") members.push(Number(name));
+  }
+  return members;
 }
 function killLive() {
   for (const pid of live) killGroup(pid);
@@ -117,9 +144,11 @@ export function wrangler(args, { timeout = 120_000 } = {}) {
  * two pipes: a command's, whose process had exited while something it
  * started still held its pipes, and Node waits for the pipes to close. So
  * what outlives the command gets `grace` to finish on its own (a local D1's
- * workerd may still be closing its database), then the group is ended, and
- * if the pipes are still held (by a process outside the group) they are no
- * longer read. At `timeout` the same, at once.
+ * workerd may still be closing its database), then the group is ended,
+ * whether or not it still holds the pipes (a workerd has pipes of its own);
+ * if the pipes are still held then (by a process outside the group), they
+ * are no longer read. At `timeout` the same, at once, unless the command has
+ * exited by then.
  */
 export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = {}) {
   return new Promise((resolve, reject) => {
@@ -127,26 +156,34 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     live.add(child.pid);
     let stdout = "";
     let stderr = "";
+    // Whole characters: a chunk may end inside one (wrangler prints emoji).
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk) => (stdout += chunk));
     child.stderr.on("data", (chunk) => (stderr += chunk));
     let settled = false;
     let timedOut = false;
     let exit = null;
+    let ended = false;
+    /** What settling stops; not the grace, which still ends the group after. */
     const timers = [];
     /** Settles once: `error`, or the command's outcome from its code. */
     const settle = (code, signal, error) => {
       if (settled) return;
       settled = true;
       timers.forEach(clearTimeout);
-      live.delete(child.pid);
       if (error) return reject(error);
       if (code === 0 && !timedOut) return resolve({ stdout, stderr });
       const why = timedOut ? `timed out after ${timeout} ms` : `failed (${code ?? signal})`;
       reject(new Error(`${command} ${args.join(" ")} ${why}:\n${stdout}\n${stderr}`));
     };
-    // The group ended; a second later, pipes still held are let go.
-    const letGo = () => {
-      killGroup(child.pid);
+    /** Ends the group, then, a second later, lets go of pipes still held. */
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      killGroup(child.pid, "SIGKILL", { onlyIfMembers: true });
+      live.delete(child.pid);
+      if (settled) return;
       timers.push(
         setTimeout(() => {
           if (settled) return;
@@ -159,16 +196,22 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     };
     timers.push(
       setTimeout(() => {
+        if (exit) return; // exited in time: the grace ends the group
         timedOut = true;
-        letGo();
+        end();
       }, timeout),
     );
     child.on("exit", (code, signal) => {
       exit = { code, signal };
-      if (!settled) timers.push(setTimeout(letGo, grace));
+      // Unref'd: once the command has settled, ending its group later must
+      // not hold the test file open (the exit hook ends it then, from `live`).
+      setTimeout(end, grace).unref();
     });
     child.on("close", (code, signal) => settle(code, signal));
-    child.on("error", (e) => settle(null, null, e));
+    child.on("error", (e) => {
+      end();
+      settle(null, null, e);
+    });
   });
 }
 
