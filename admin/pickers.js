@@ -5,7 +5,7 @@
 // still offered.
 
 import { ApiError } from "/pkg/src/browser.js";
-import { $$, session } from "./ui.js";
+import { $$, session, startLoad } from "./ui.js";
 
 /** One API page of each source is offered: the first 100, newest first. */
 const LIMIT = 100;
@@ -26,8 +26,9 @@ function option(value, label) {
   return o;
 }
 
-/** Fills every picker under `root` (one request per source), keeping each one's value. */
+/** Fills every picker under `root` (one request per source), keeping each one's value (the latest fill's: `startLoad`). */
 export async function fillPickers(root) {
+  const latest = startLoad(root);
   const selects = $$("select[data-picker]", root);
   const wanted = [...new Set(selects.map((s) => s.dataset.picker))];
   const loaded = await Promise.all(
@@ -40,6 +41,7 @@ export async function fillPickers(root) {
       }
     }),
   );
+  if (!latest()) return;
   const items = new Map(loaded);
   for (const select of selects) setOptions(select, items.get(select.dataset.picker));
 }

@@ -173,17 +173,34 @@ function renderPager(name, page, reload) {
   if (page.nextPage) el.append(button("Next", () => reload((pages[name] = page.nextPage))));
 }
 
-/** Loads one page of a list into `#<name>-table`, with its pager; errors show under it. */
+/** The latest load of each list or form, by its name or element. */
+const latestLoads = new Map();
+
+/**
+ * Starts a load of `key` (a list's name, a form): the returned function says
+ * whether it is still the latest. Loads of one key may overlap (a tab shown
+ * twice, a page turned quickly) and answer in any order; only the last one
+ * started may show its answer, or an older one arriving last would undo it.
+ */
+export function startLoad(key) {
+  const mine = {};
+  latestLoads.set(key, mine);
+  return () => latestLoads.get(key) === mine;
+}
+
+/** Loads one page of a list into `#<name>-table`, with its pager; errors show under it (the latest load's: `startLoad`). */
 export async function listInto(name, load, row) {
+  const latest = startLoad(name);
   const error = $(`[data-error="${name}-list"]`);
   try {
     const page = await load({ page: pages[name] ?? 1, limit: PAGE_SIZE });
+    if (!latest()) return;
     $(`#${name}-table tbody`).replaceChildren(...page.items.map(row));
     renderPager(name, page, () => listInto(name, load, row));
     error.textContent = "";
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
-    error.textContent = errorText(e);
+    if (latest()) error.textContent = errorText(e);
   }
 }
 
