@@ -6,6 +6,8 @@
 // plus one page, rows mapped to the API shape, the mongoose-paginate-v2 envelope.
 // No schema library, no generated types: hand-written checks, as such code is.
 
+import { ORG_ID } from "./seed.mjs";
+
 interface Env {
   DB: D1Database;
   AUTH_SECRET: string;
@@ -215,6 +217,46 @@ function envelope(total: number, page: number, limit: number, items: unknown[]) 
   });
 }
 
+// The physical floor of a read (bench only, no auth, no organization lookup,
+// no mapping): one D1 statement and its rows as JSON, which any worker's list
+// or GET one must at least do; `/_floor/health`, its `SELECT 1`, compares this
+// worker's fixed cost per request with the Rust worker's. The list's floor has two forms, rows
+// stringified in JavaScript (`list`) and the page's JSON built by SQLite
+// (`list-sqlite`); the cheaper one is the floor. Its statement is the list's
+// own: the default filter, newest first, the default page of 10.
+async function floor(path: string, db: D1Database): Promise<Response> {
+  const json = (text: string) => new Response(text, { headers: { "content-type": "application/json" } });
+  if (path === "/_floor/health") {
+    const ok = await db.prepare("SELECT 1 AS ok").first<number>("ok");
+    return json(JSON.stringify({ status: true, data: { ok: ok === 1 } }));
+  }
+  // The AOSP tokens only: the resource `make bench` measures.
+  const m = path.match(/^\/_floor\/aosp\/(list|list-sqlite|one\/([^/]+))$/);
+  if (!m) return fail(404, 4040, "Route not found");
+  const kind = KINDS.aosp;
+  if (m[2] !== undefined) {
+    const row = await db
+      .prepare(`SELECT ${COLUMNS} FROM ${kind.table} WHERE organization_id = ? AND id = ? AND ${kind.status} != 'DELETED'`)
+      .bind(ORG_ID, m[2])
+      .first<Row>();
+    return row ? json(JSON.stringify({ status: true, data: row })) : fail(404, 3001, "Entity not found");
+  }
+  const statuses = STATUSES;
+  const where = `organization_id = ? AND ${kind.status} IN (${statuses.map(() => "?").join(", ")})`;
+  const page = `SELECT ${COLUMNS} FROM ${kind.table} WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 10 OFFSET 0`;
+  if (m[1] === "list") {
+    const rows = (await db.prepare(page).bind(ORG_ID, ...statuses).all<Row>()).results;
+    return json(JSON.stringify({ status: true, data: { items: rows } }));
+  }
+  const names = COLUMNS.split(",").map((c) => c.trim().split(/\s+AS\s+/i).pop()!);
+  const object = `json_object(${names.map((n) => `'${n}', p.${n}`).join(", ")})`;
+  const items = await db
+    .prepare(`SELECT json_group_array(${object}) AS items FROM (${page}) AS p`)
+    .bind(ORG_ID, ...statuses)
+    .first<string>("items");
+  return json(`{"status":true,"data":{"items":${items}}}`);
+}
+
 export default {
   async fetch(req: Request, env: Env): Promise<Response> {
     const url = new URL(req.url);
@@ -224,6 +266,7 @@ export default {
       for (let i = 0; i < 50; i++) await env.DB.prepare("SELECT 1 AS x").first("x");
       return Response.json({ msPerQuery: (Date.now() - t) / 50 });
     }
+    if (url.pathname.startsWith("/_floor/")) return floor(url.pathname, env.DB);
     const m = url.pathname.match(/^\/v1\/organizations\/([^/]+)\/mdm\/(aosp|windows)\/enterprise\/enrollment-tokens(?:\/([^/]+))?$/);
     if (!m || req.method !== "GET") return fail(404, 4040, "Route not found");
     const claims = await verify(req.headers.get("authorization"), env.AUTH_SECRET);
