@@ -20,6 +20,12 @@ import { __check, __input, __memory, __output, requestBodyNames } from "../dist/
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 let memory;
+/**
+ * The wasm's memory's current buffer. Asked for on first use: by `check`,
+ * or by `violations` when the first text is blank (a blank text needs no
+ * input buffer).
+ */
+const buffer = () => (memory ??= __memory()).buffer;
 let indexes;
 
 function indexOf(name) {
@@ -38,8 +44,7 @@ function check(index, text) {
   if (input.length < room) {
     const size = Math.max(room, 1024);
     const at = __input(size);
-    memory ??= __memory();
-    input = new Uint8Array(memory.buffer, at, size);
+    input = new Uint8Array(buffer(), at, size);
   }
   const { written } = encoder.encodeInto(text, input);
   return __check(index, written);
@@ -64,11 +69,9 @@ function violations(n) {
   if (n === 0) return [];
   const lengthsAt = __output() >>> 2; // a Vec<u32>: 4-byte aligned
   if (words.length === 0) {
-    // A blank text (`validateJson(name, "")`) needs no input buffer: the
-    // first call may reach here before `check` has asked for the memory.
-    memory ??= __memory();
-    bytes = new Uint8Array(memory.buffer);
-    words = new Uint32Array(memory.buffer);
+    const all = buffer();
+    bytes = new Uint8Array(all);
+    words = new Uint32Array(all);
   }
   const count = Math.abs(n);
   const text = decoder.decode(bytes.subarray(words[lengthsAt], words[lengthsAt] + words[lengthsAt + 1]));
