@@ -1,0 +1,130 @@
+// Where a request's time goes inside the worker's isolate: a V8 CPU profile
+// (through Miniflare's inspector) of the Rust worker under wrk on one route,
+// summed per function per request. Not part of `make bench`; BENCHMARKS.md,
+// section 0h, has what it found.
+//
+//   node bench/worker/profile.mjs [list|one|health] [build dir]
+//
+// Wasm functions are named only in a build that keeps its name section; the
+// worker's own build strips it. One, in worker/build (make build restores it):
+//   (cd worker && CARGO_PROFILE_RELEASE_STRIP=false worker-build --release)
+// (with scripts/build-worker.sh's WASM_BINDGEN_BIN / ESBUILD_BIN, and without
+// its wasm-opt pass, so a little slower than the real one).
+// Writes bench/results/profile-<route>.cpuprofile (opens in Chrome DevTools).
+import { Miniflare } from "miniflare";
+import { execFile } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import WebSocket from "ws";
+import { mintToken } from "../../scripts/mint-token.mjs";
+import { seedSql, tokenId, PENDING_EVERY } from "./seed.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const exec = promisify(execFile);
+const route = process.argv[2] ?? "list";
+const build = resolve(process.argv[3] ?? join(root, "worker/build"));
+const TOKENS = 1000;
+const ORG = "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens";
+const paths = { health: "/health", list: ORG, one: `${ORG}/${tokenId(PENDING_EVERY)}` };
+if (!paths[route]) throw new Error(`route: one of ${Object.keys(paths).join(", ")}`);
+
+const work = mkdtempSync(join(tmpdir(), "mdm-profile-"));
+process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
+const wrangler = (args) => exec(join(root, "node_modules/.bin/wrangler"), args, { cwd: root, env, maxBuffer: 1 << 26 });
+const d1 = join(work, "d1");
+await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", d1]);
+writeFileSync(join(work, "seed.sql"), readFileSync(join(root, "scripts/seed-demo.sql"), "utf8") + seedSql(TOKENS));
+await wrangler(["d1", "execute", "DB", "--local", "--persist-to", d1, "--file", join(work, "seed.sql")]);
+
+// Miniflare resolves modules below the working directory: a copy inside the repo.
+const snapshot = join(root, "bench/.build/profile-snapshot");
+cpSync(build, snapshot, { recursive: true });
+const secret = randomBytes(32).toString("hex");
+const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });
+const inspectorPort = await new Promise((ok) => {
+  const s = createServer().listen(0, "127.0.0.1", () => {
+    const { port } = s.address();
+    s.close(() => ok(port));
+  });
+});
+const mf = new Miniflare({
+  modules: true,
+  scriptPath: join(snapshot, "index.js"),
+  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
+  compatibilityDate: "2025-11-01",
+  d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
+  d1Persist: join(d1, "v3/d1"),
+  bindings: {
+    AUTH_SECRET: secret,
+    CREDENTIAL_LOOKUP_KEY: Buffer.alloc(32, 7).toString("base64"),
+    CREDENTIAL_SEAL_KEYS: `k1:${Buffer.alloc(32, 9).toString("base64")}`,
+    ENROLLMENT_HOST: "http://127.0.0.1:8787",
+    ENVIRONMENT: "development",
+  },
+  ratelimits: {
+    API_LIMITER: { simple: { limit: 1e9, period: 60 } },
+    DEVICE_FAILURE_LIMITER: { simple: { limit: 1e9, period: 60 } },
+  },
+  host: "127.0.0.1",
+  port: 0,
+  inspectorPort,
+});
+const url = (await mf.ready).toString().replace(/\/$/, "") + paths[route];
+const probe = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+if (probe.status !== 200) throw new Error(`${route}: ${probe.status} ${await probe.text()}`);
+
+// The user worker's isolate (Miniflare's own workers are the others).
+const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
+const target = targets.find((t) => t.title.includes("core:user:"));
+const ws = new WebSocket(target.webSocketDebuggerUrl);
+await new Promise((ok) => ws.on("open", ok));
+let next = 0;
+const waiting = new Map();
+ws.on("message", (m) => {
+  const d = JSON.parse(m);
+  waiting.get(d.id)?.(d);
+  waiting.delete(d.id);
+});
+const send = (method, params = {}) =>
+  new Promise((ok) => {
+    waiting.set(++next, ok);
+    ws.send(JSON.stringify({ id: next, method, params }));
+  });
+
+const lua = join(work, "auth.lua");
+writeFileSync(lua, `wrk.headers["authorization"] = "Bearer ${token}"\n`);
+const wrk = (seconds) => exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "-s", lua, url]);
+await wrk(2); // warm-up
+await send("Profiler.enable");
+await send("Profiler.setSamplingInterval", { interval: 100 });
+await send("Profiler.start");
+const { stdout } = await wrk(5);
+const { profile } = (await send("Profiler.stop")).result;
+ws.close();
+await mf.dispose();
+rmSync(snapshot, { recursive: true, force: true });
+mkdirSync(join(root, "bench/results"), { recursive: true });
+writeFileSync(join(root, `bench/results/profile-${route}.cpuprofile`), JSON.stringify(profile));
+
+// Self time per function, in µs per request.
+const requests = Number(stdout.match(/(\d+) requests in/)[1]);
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+const self = new Map();
+profile.samples.forEach((id, i) => {
+  const { functionName, url: file } = nodes.get(id).callFrame;
+  const name = `${functionName || "(anonymous)"} ${file.split("/").pop()}`.trim();
+  self.set(name, (self.get(name) ?? 0) + profile.timeDeltas[i]);
+});
+const idle = self.get("(idle)") ?? 0;
+const busy = [...self.values()].reduce((a, b) => a + b, 0) - idle;
+console.log(`${route}: ${requests} requests in 5 s; isolate busy ${(busy / requests).toFixed(0)} µs per request (sampled every 100 µs)`);
+console.log("| µs per request | function |\n|---|---|");
+for (const [name, us] of [...self].filter(([n]) => n !== "(idle)").sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+  console.log(`| ${(us / requests).toFixed(1)} | ${name.slice(0, 140).replace(/\|/g, "\\|")} |`);
+}
