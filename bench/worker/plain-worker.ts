@@ -220,9 +220,10 @@ function envelope(total: number, page: number, limit: number, items: unknown[]) 
 // The physical floor of a read (bench only, no auth, no organization lookup,
 // no mapping): one D1 statement and its rows as JSON, which any worker's list
 // or GET one must at least do; `/_floor/health`, its `SELECT 1`, compares this
-// worker's fixed cost per request with the Rust worker's. The list's floor has two forms, rows
-// stringified in JavaScript (`list`) and the page's JSON built by SQLite
-// (`list-sqlite`); the cheaper one is the floor. Its statement is the list's
+// worker's fixed cost per request with the Rust worker's. The list's floor has
+// three forms: rows stringified in JavaScript as objects (`list`) or as D1's
+// arrays (`list-raw`), and the page's JSON built by SQLite (`list-sqlite`);
+// the cheapest one is the floor. Its statement is the list's
 // own: the default filter, newest first, the default page of 10.
 async function floor(path: string, db: D1Database): Promise<Response> {
   const json = (text: string) => new Response(text, { headers: { "content-type": "application/json" } });
@@ -231,7 +232,7 @@ async function floor(path: string, db: D1Database): Promise<Response> {
     return json(JSON.stringify({ status: true, data: { ok: ok === 1 } }));
   }
   // The AOSP tokens only: the resource `make bench` measures.
-  const m = path.match(/^\/_floor\/aosp\/(list|list-sqlite|one\/([^/]+))$/);
+  const m = path.match(/^\/_floor\/aosp\/(list|list-raw|list-sqlite|one\/([^/]+))$/);
   if (!m) return fail(404, 4040, "Route not found");
   const kind = KINDS.aosp;
   if (m[2] !== undefined) {
@@ -246,6 +247,11 @@ async function floor(path: string, db: D1Database): Promise<Response> {
   const page = `SELECT ${COLUMNS} FROM ${kind.table} WHERE ${where} ORDER BY created_at DESC, id DESC LIMIT 10 OFFSET 0`;
   if (m[1] === "list") {
     const rows = (await db.prepare(page).bind(ORG_ID, ...statuses).all<Row>()).results;
+    return json(JSON.stringify({ status: true, data: { items: rows } }));
+  }
+  if (m[1] === "list-raw") {
+    // Rows as D1 sends them (arrays), not made into objects by its client.
+    const rows = await db.prepare(page).bind(ORG_ID, ...statuses).raw();
     return json(JSON.stringify({ status: true, data: { items: rows } }));
   }
   const names = COLUMNS.split(",").map((c) => c.trim().split(/\s+AS\s+/i).pop()!);

@@ -522,6 +522,7 @@ for (const n of SIZES) {
         const forms = [
           ["floorHealth", "/_floor/health", 1],
           ["floorList", "/_floor/aosp/list", 10],
+          ["floorListRaw", "/_floor/aosp/list-raw", 10],
           ["floorListSqlite", "/_floor/aosp/list-sqlite", 10],
           ["floorOne", "/_floor/aosp/one/%s", 1],
         ];
@@ -639,9 +640,9 @@ if (SIZES.length >= 2) {
   // Measured in turn when they were (`interleaved`), else from the phases above.
   const [hl, ll, ol] = turns ? [turns.best.health, turns.best.list, turns.best.one] : [health, rl, rg];
   const inTurn = turns ? `, best of ${INTERLEAVE} interleaved rounds` : "";
-  // The list's floor is the cheaper of its two forms (rows stringified, or
-  // the page's JSON built by SQLite): by req/s the faster, by work the
-  // cheaper, each on its own. `fixedCost`: the floor worker's /health ÷ ours,
+  // The list's floor is the cheapest of its three forms (rows stringified as
+  // objects or as arrays, or the page's JSON built by SQLite): by req/s the
+  // faster, by work the cheaper, each on its own. `fixedCost`: the floor worker's /health ÷ ours,
   // by req/s and by work; a floor whose own worker costs more per request
   // than ours bounds nothing (bench/summary.mjs).
   const floorOf = (...kinds) => {
@@ -660,7 +661,7 @@ if (SIZES.length >= 2) {
       fixedCost: { rps: fh.rps / hl.rps, cpu: turns.cpuMs.health / turns.cpuMs.floorHealth },
     };
   };
-  if (ll && hl) goal(`list @${small} req/s ÷ the worker's own /health (one D1 round trip${inTurn})`, ll.rps / hl.rps, 0.6, true, floorOf("floorList", "floorListSqlite"));
+  if (ll && hl) goal(`list @${small} req/s ÷ the worker's own /health (one D1 round trip${inTurn})`, ll.rps / hl.rps, 0.6, true, floorOf("floorList", "floorListRaw", "floorListSqlite"));
   if (ol && hl) goal(`GET one @${small} req/s ÷ /health${inTurn}`, ol.rps / hl.rps, 0.8, true, floorOf("floorOne"));
   if (l1a && l1b) goal(`list p50 @${big} ÷ @${small} (1 connection)`, l1b.p50ms / l1a.p50ms, 1.3, false);
   out();
