@@ -138,7 +138,9 @@ async function editDevice(formId, device, fill) {
   form.dataset.id = device.id;
   form.elements.displayName.value = device.displayName ?? "";
   form.elements.tags.value = device.tags.join(", ");
-  await fillPickers(form);
+  // Edit pressed again (another device) before the pickers answered: that
+  // one sets the form up; this device's values must not land in it.
+  if (!(await fillPickers(form))) return;
   fill(form);
   check(form);
   for (const editor of $$(".device-editor")) editor.hidden = editor !== form.closest(".device-editor");

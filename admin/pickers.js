@@ -26,7 +26,11 @@ function option(value, label) {
   return o;
 }
 
-/** Fills every picker under `root` (one request per source), keeping each one's value (the latest fill's: `startLoad`). */
+/**
+ * Fills every picker under `root` (one request per source), keeping each
+ * one's value (the latest fill's: `startLoad`). Whether this fill was still
+ * the latest: a form set up again meanwhile must not take this one's values.
+ */
 export async function fillPickers(root) {
   const latest = startLoad(root);
   const selects = $$("select[data-picker]", root);
@@ -41,9 +45,10 @@ export async function fillPickers(root) {
       }
     }),
   );
-  if (!latest()) return;
+  if (!latest()) return false;
   const items = new Map(loaded);
   for (const select of selects) setOptions(select, items.get(select.dataset.picker));
+  return true;
 }
 
 /** Sets a picker's options from a list (or an error) and selects `value` if offered. */

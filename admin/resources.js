@@ -119,7 +119,9 @@ async function setUpForm(item = null) {
   $("#resource-fields").replaceChildren(...resource.fields.flatMap(field));
   $("#resource-new").hidden = !item;
   $("#resource-saved").textContent = "";
-  await fillPickers(f);
+  // Set up again (another item, or kind) before the pickers answered: that
+  // one fills the form and its title; this one's values must not land in it.
+  if (!(await fillPickers(f))) return;
   if (item) {
     for (const [name, , kind] of resource.fields) {
       const el = f.elements[name];

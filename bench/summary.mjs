@@ -76,11 +76,12 @@ if (w) {
     let cannot = false;
     if (f) {
       const read = `the floor's read (one D1 statement, its rows as JSON, no auth) in place of ours gives ${x(f.value)} (by work ${x(f.cpuRatio)})`;
-      const fixed = `its worker's /health ÷ ours ${x(f.fixedCost.rps)} (by work ${x(f.fixedCost.cpu)})`;
+      const fixed = `its worker's /health ÷ ours ${x(f.fixedCost.rps)} (by work, our CPU ÷ its: ${x(f.fixedCost.cpu)})`;
       if (f.value < t.value) says = `no bound: ${read}, under ours; ${fixed}`;
-      else if (f.fixedCost.rps < 1 || f.fixedCost.cpu < 1) says = `no bound: ${read}, but ${fixed}: its worker costs more per request`;
+      else if (!(f.fixedCost.rps >= 1) || !(f.fixedCost.cpu >= 1)) says = `no bound: ${read}, but ${fixed}: its worker costs more per request`;
       else {
         cannot = !t.ok && f.value < t.target && f.cpuRatio < t.target;
+        // (NaN, a floor measured in no clean round, never says "cannot".)
         says = `${cannot ? "cannot" : "not ruled out"}: ${read}; ${fixed}`;
       }
     }

@@ -53,3 +53,50 @@ export function watchErrors(page) {
   });
   return errors;
 }
+
+/** `promise`, or a failure saying `what` after `ms`. */
+export function within(ms, promise, what) {
+  let timer;
+  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
+/** A promise and its resolve. */
+function deferred() {
+  let resolve;
+  const promise = new Promise((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Holds the answer to the first request on `page` whose URL `matches` (a
+ * predicate on a URL) until `release()`: `fetched` settles once the server
+ * has answered it (so it was asked before anything the test does next),
+ * `delivered` once the page has the answer. `stop()` releases it and removes
+ * the route; call it in a `finally`.
+ */
+export async function holdFirst(page, matches) {
+  const fetched = deferred();
+  const released = deferred();
+  const delivered = deferred();
+  let first = true;
+  const handler = async (route) => {
+    if (!first) return route.continue();
+    first = false;
+    const response = await route.fetch();
+    fetched.resolve();
+    await released.promise;
+    await route.fulfill({ response });
+    delivered.resolve();
+  };
+  await page.route(matches, handler);
+  return {
+    fetched: fetched.promise,
+    delivered: delivered.promise,
+    release: released.resolve,
+    stop: async () => {
+      released.resolve();
+      await page.unroute(matches, handler);
+    },
+  };
+}

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
-import { ARTIFACTS, launch, watchErrors } from "../../pkg/test/browser.mjs";
+import { ARTIFACTS, holdFirst, launch, watchErrors, within } from "../../pkg/test/browser.mjs";
 import { decodeSvg } from "../../pkg/test/qr.mjs";
 import { jwt, keyPair, oidcVars, serveJwks } from "../e2e/lib/idp.mjs";
 
@@ -18,18 +18,6 @@ const accessKey = keyPair("EC", "access-1"); // Cloudflare Access' signing key, 
 const shot = (name) => page.screenshot({ path: join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 const api = (method, path, body) => call(w, method, path, { token: adminToken, body });
 const errorOf = (form, field) => page.locator(`${form} [data-error="${field}"]`);
-/** A promise and its resolve. */
-const deferred = () => {
-  let resolve;
-  const promise = new Promise((r) => (resolve = r));
-  return { promise, resolve };
-};
-/** `promise`, or a failure saying `what` after `ms`. */
-const within = (ms, promise, what) => {
-  let timer;
-  const late = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-};
 /** Answers the page's own confirmation dialog (ui.js confirmAction) with its Confirm button. */
 const confirmInPage = async () => {
   await page.waitForSelector("#confirm-dialog[open]");
@@ -151,50 +139,38 @@ test("the server's 5209 details land on the form too", { timeout: 240_000 }, asy
   await page.selectOption("#aosp-form [name=mdmUserId]", "");
 });
 
-test("a list and a picker show their newest answer, though an older one arrives last", { timeout: 120_000 }, async () => {
-  // The first answer of the AOSP token list and of the MDM users list in
-  // this test are held until the second ones (with a token and a user
-  // created in between) are on the page.
-  const paths = ["/mdm/aosp/enterprise/enrollment-tokens", "/mdm-users"];
-  const held = new Set(paths);
-  let release;
-  const released = new Promise((r) => (release = r));
-  const delivered = [];
-  const answered = new Map(paths.map((p) => [p, deferred()]));
-  const route = (url) => paths.some((p) => url.pathname.endsWith(p));
-  await page.route(route, async (r) => {
-    const path = paths.find((p) => new URL(r.request().url()).pathname.endsWith(p));
-    if (!held.delete(path)) return r.continue();
-    const response = await r.fetch();
-    answered.get(path).resolve();
-    await released;
-    await r.fulfill({ response });
-    delivered.push(path);
-  });
+test("a list and a picker show their newest answer, though an older one arrives last", { timeout: 240_000 }, async () => {
+  // The first answers of the AOSP token list and of the MDM users list are
+  // held until the next ones (with a token and a user created in between)
+  // are on the page.
+  const held = [
+    await holdFirst(page, (url) => url.pathname.endsWith("/mdm/aosp/enterprise/enrollment-tokens")),
+    await holdFirst(page, (url) => url.pathname.endsWith("/mdm-users")),
+  ];
+  let user, token;
   try {
     await page.click('[data-tab="aosp"]'); // its two answers are held
-    for (const [path, { promise }] of answered) await within(60_000, promise, `no ${path} request from the first click`);
-    const user = await api("POST", "/v1/organizations/demo/mdm-users", { email: "newest@example.com" });
+    for (const h of held) await within(100_000, h.fetched, "the first click's list requests");
+    user = await api("POST", "/v1/organizations/demo/mdm-users", { email: "newest@example.com" });
     assert.equal(user.status, 201, JSON.stringify(user.body));
-    const token = await api("POST", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { displayName: "Newest" });
+    token = await api("POST", "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens", { displayName: "Newest" });
     assert.equal(token.status, 201, JSON.stringify(token.body));
     const option = `#aosp-form [name=mdmUserId] option[value="${user.body.data.id}"]`;
     const row = `#aosp-table tr[data-id="${token.body.data.id}"]`;
     await page.click('[data-tab="aosp"]');
     await page.waitForSelector(option, { state: "attached", timeout: 60_000 });
     await page.waitForSelector(row, { timeout: 60_000 });
-    release();
-    while (delivered.length < paths.length) await new Promise((r) => setTimeout(r, 50));
+    for (const h of held) h.release();
+    for (const h of held) await within(60_000, h.delivered, "the held answers' delivery");
     // The older answers, without the user and the token, must not replace
     // the newer: they would within moments of arriving.
-    await page.waitForTimeout(1_500);
+    await page.waitForTimeout(2_000);
     assert.equal(await page.locator(option).count(), 1, "an older answer replaced the picker's newer list");
     assert.equal(await page.locator(row).count(), 1, "an older answer replaced the token list's newer page");
-    assert.equal((await api("DELETE", `/v1/organizations/demo/mdm-users/${user.body.data.id}`)).status, 200);
-    assert.equal((await api("DELETE", `/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens/${token.body.data.id}`)).status, 200);
   } finally {
-    release();
-    await page.unroute(route);
+    for (const h of held) await h.stop();
+    if (user?.status === 201) await api("DELETE", `/v1/organizations/demo/mdm-users/${user.body.data.id}`);
+    if (token?.status === 201) await api("DELETE", `/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens/${token.body.data.id}`);
   }
 });
 

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { call, ROOT, startWorker } from "../e2e/lib/server.mjs";
-import { ARTIFACTS, launch, watchErrors } from "../../pkg/test/browser.mjs";
+import { ARTIFACTS, holdFirst, launch, watchErrors, within } from "../../pkg/test/browser.mjs";
 
 const ORG = "/v1/organizations/demo";
 const AOSP = `${ORG}/mdm/aosp/enterprise`;
@@ -275,6 +275,29 @@ test("resources: an MDM user edited, a segment created under a parent, and a par
   await page.waitForSelector('[data-error="resources-list"]:text("Still in use by")');
   assert.match(await page.textContent('[data-error="resources-list"]'), /1 child segment\b/);
   assert.equal((await api("GET", `${ORG}/segments/1`)).status, 200);
+});
+
+test("a form set up again before its pickers answered keeps the later item's values", { timeout: 240_000 }, async () => {
+  // On the segments still: Headquarters (#1) and Floor 2, created above.
+  // Editing #1 waits on its parent picker (held); editing Floor 2 then sets
+  // the form up; #1's answer, arriving last, must not put #1 back in it.
+  const floor2 = (await ok("GET", `${ORG}/segments?limit=100`)).items.find((s) => s.name === "Floor 2");
+  assert.ok(floor2, "Floor 2 was created by the test before");
+  const held = await holdFirst(page, (url) => url.pathname.endsWith("/segments"));
+  try {
+    await page.click('#resources-table tr[data-id="1"] [data-action=edit]');
+    await within(100_000, held.fetched, "the first edit's picker request");
+    await page.click(`#resources-table tr[data-id="${floor2.id}"] [data-action=edit]`);
+    await page.waitForSelector('#resource-form-title:text("Edit segment Floor 2")', { timeout: 60_000 });
+    held.release();
+    await within(60_000, held.delivered, "the held answer's delivery");
+    await page.waitForTimeout(2_000);
+    assert.equal(await page.textContent("#resource-form-title"), "Edit segment Floor 2");
+    assert.equal(await page.inputValue("#resource-form [name=name]"), "Floor 2");
+    assert.equal(await page.getAttribute("#resource-form", "data-id"), String(floor2.id));
+  } finally {
+    await held.stop();
+  }
 });
 
 test("the page's modules are served as scripts with the page's headers", async () => {
