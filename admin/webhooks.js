@@ -100,15 +100,18 @@ export function webhooksTab(panel) {
   };
 
   const listError = $('[data-error="webhooks-list"]', panel);
+  // The list reloads after every action, and a reload that succeeds clears
+  // the line under it: a failed action's message is written after it.
   const act = async (action) => {
+    let failed = "";
     try {
       await action();
-      listError.textContent = "";
     } catch (e) {
       if (!(e instanceof ApiError)) throw e;
-      listError.textContent = errorText(e);
+      failed = errorText(e);
     }
     await load();
+    if (failed) listError.textContent = failed;
   };
 
   const load = () => listInto("webhooks", (q) => client().listWebhooks(q), row);

@@ -92,6 +92,15 @@ test("create a webhook (secret shown once), send a test, see the delivery", { ti
   assert.equal(stored.body.data.enabled, false);
   await row.locator('[data-action="toggle"]').click();
   await page.waitForSelector(`#webhooks-table tbody tr:has-text("${base}/hook") [data-action="toggle"]:text("Disable")`);
+
+  // An action that fails says so, though the list reloads after it: the
+  // webhook is deleted by another client first, so the page's delete is a 404.
+  assert.equal((await call(w, "DELETE", `/v1/organizations/demo/webhooks/${id}`, { token: adminToken })).status, 200);
+  await row.locator('[data-action="delete"]').click();
+  await page.waitForSelector("#confirm-dialog[open]");
+  await page.click("#confirm-dialog[open] #confirm-yes");
+  await row.waitFor({ state: "detached" });
+  await page.waitForSelector('[data-error="webhooks-list"]:text("(3001)")');
 });
 
 test("no page errors along the way", { timeout: 90_000 }, () => {
