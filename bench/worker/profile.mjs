@@ -13,22 +13,19 @@
 // Writes bench/results/profile-<route>.cpuprofile (opens in Chrome DevTools).
 import { Miniflare } from "miniflare";
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import WebSocket from "ws";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { seedSql, tokenId } from "./seed.mjs";
+import { tokenId } from "./seed.mjs";
+import { freePort, makeDb, root, rustWorker } from "./servers.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const exec = promisify(execFile);
 const route = process.argv[2] ?? "list";
 const build = resolve(process.argv[3] ?? join(root, "worker/build"));
-const TOKENS = 1000;
 const ORG = "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens";
 // GET one: a token that is no longer live (as 99 in 100 of the bench's random
 // ids are), so no sealed value is opened.
@@ -37,12 +34,7 @@ if (!paths[route]) throw new Error(`route: one of ${Object.keys(paths).join(", "
 
 const work = mkdtempSync(join(tmpdir(), "mdm-profile-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
-const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false" };
-const wrangler = (args) => exec(join(root, "node_modules/.bin/wrangler"), args, { cwd: root, env, maxBuffer: 1 << 26 });
-const d1 = join(work, "d1");
-await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", d1]);
-writeFileSync(join(work, "seed.sql"), readFileSync(join(root, "scripts/seed-demo.sql"), "utf8") + seedSql(TOKENS));
-await wrangler(["d1", "execute", "DB", "--local", "--persist-to", d1, "--file", join(work, "seed.sql")]);
+const d1 = await makeDb(work, 1000);
 
 // Miniflare resolves modules below the working directory: a copy inside the repo.
 const snapshot = join(root, "bench/.build/profile-snapshot");
@@ -50,34 +42,8 @@ rmSync(snapshot, { recursive: true, force: true });
 cpSync(build, snapshot, { recursive: true });
 const secret = randomBytes(32).toString("hex");
 const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });
-const inspectorPort = await new Promise((ok) => {
-  const s = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = s.address();
-    s.close(() => ok(port));
-  });
-});
-const mf = new Miniflare({
-  modules: true,
-  scriptPath: join(snapshot, "index.js"),
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
-  compatibilityDate: "2025-11-01",
-  d1Databases: { DB: "00000000-0000-0000-0000-000000000000" },
-  d1Persist: join(d1, "v3/d1"),
-  bindings: {
-    AUTH_SECRET: secret,
-    CREDENTIAL_LOOKUP_KEY: Buffer.alloc(32, 7).toString("base64"),
-    CREDENTIAL_SEAL_KEYS: `k1:${Buffer.alloc(32, 9).toString("base64")}`,
-    ENROLLMENT_HOST: "http://127.0.0.1:8787",
-    ENVIRONMENT: "development",
-  },
-  ratelimits: {
-    API_LIMITER: { simple: { limit: 1e9, period: 60 } },
-    DEVICE_FAILURE_LIMITER: { simple: { limit: 1e9, period: 60 } },
-  },
-  host: "127.0.0.1",
-  port: 0,
-  inspectorPort,
-});
+const inspectorPort = await freePort();
+const mf = new Miniflare({ ...rustWorker(snapshot, d1, secret), host: "127.0.0.1", port: 0, inspectorPort });
 const url = (await mf.ready).toString().replace(/\/$/, "") + paths[route];
 const probe = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
 if (probe.status !== 200) throw new Error(`${route}: ${probe.status} ${await probe.text()}`);

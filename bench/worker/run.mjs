@@ -19,17 +19,17 @@ import { Miniflare } from "miniflare";
 import { execFile, spawn, execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, statSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { seedSql, tokenId, winTokenId, ORG_SLUG, DEVICE_ID } from "./seed.mjs";
+import { procStat } from "../../scripts/proc-stat.mjs";
+import { tokenId, winTokenId, ORG_SLUG, DEVICE_ID } from "./seed.mjs";
+import { COMPAT, CREDENTIAL_KEYS, D1_ID, freePort, makeDb as makeDbIn, root, rustWorker as rustWorkerOptions } from "./servers.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, "../..");
 const execFileP = promisify(execFile);
 const WRANGLER = join(root, "node_modules/.bin/wrangler");
 const ESBUILD = join(root, "node_modules/.bin/esbuild");
@@ -41,12 +41,6 @@ const SIZES = (process.env.SIZES ?? "1000,100000").split(",").map(Number);
 const INTERLEAVE = Number(process.env.INTERLEAVE ?? 3);
 const SECRET = randomBytes(32).toString("hex");
 const TOKEN = mintToken({ secret: SECRET, orgs: ["*"], perms: ["*"], ttl: 3600 });
-const COMPAT = "2025-11-01";
-const CREDENTIAL_KEYS = {
-  CREDENTIAL_LOOKUP_KEY: Buffer.alloc(32, 7).toString("base64"),
-  CREDENTIAL_SEAL_KEYS: `k1:${Buffer.alloc(32, 9).toString("base64")}`,
-};
-const D1_ID = "00000000-0000-0000-0000-000000000000"; // wrangler.toml's database_id
 // Miniflare resolves module paths below the working directory: build inside the repo.
 const PLAIN_JS = join(root, "bench/.build/plain-worker.js");
 // A copy of worker/build taken at the start: a build running meanwhile (other
@@ -58,55 +52,15 @@ const env = { ...process.env, CI: "true", WRANGLER_SEND_METRICS: "false", NO_COL
 const work = mkdtempSync(join(tmpdir(), "mdm-bench-"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
 
-function freePort() {
-  return new Promise((res, rej) => {
-    const s = createServer();
-    s.on("error", rej);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => res(port));
-    });
-  });
-}
-
-async function wrangler(args) {
-  try {
-    return await execFileP(WRANGLER, args, { cwd: root, env, maxBuffer: 64 << 20, timeout: 300_000 });
-  } catch (e) {
-    throw new Error(`wrangler ${args.join(" ")}:\n${e.stdout}\n${e.stderr}`);
-  }
-}
-
-// ---- databases ----------------------------------------------------------------------
 async function makeDb(n) {
-  const dir = join(work, `d1-${n}`);
   const t = Date.now();
-  await wrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", dir]);
-  const sql = join(work, `seed-${n}.sql`);
-  writeFileSync(sql, readFileSync(join(root, "scripts/seed-demo.sql"), "utf8") + seedSql(n));
-  await wrangler(["d1", "execute", "DB", "--local", "--persist-to", dir, "--file", sql]);
+  const dir = await makeDbIn(work, n);
   log(`seeded ${n} tokens in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   return dir;
 }
 
 // ---- servers (Miniflare = the workerd that wrangler dev runs) -------------------------
-const rustWorker = (dir) => ({
-  modules: true,
-  scriptPath: join(SNAPSHOT, "index.js"),
-  modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"], fallthrough: true }],
-  compatibilityDate: COMPAT,
-  d1Databases: { DB: D1_ID },
-  d1Persist: join(dir, "v3/d1"),
-  // A loopback http:// enrollment host is allowed only in development.
-  bindings: { AUTH_SECRET: SECRET, ...CREDENTIAL_KEYS, ENROLLMENT_HOST: "http://127.0.0.1:8787", ENVIRONMENT: "development" },
-  // The rate limiters production has (wrangler.toml), with limits no phase
-  // reaches: each request consults them as it would deployed, and the worker
-  // does not log a missing binding on every request.
-  ratelimits: {
-    API_LIMITER: { simple: { limit: 1_000_000_000, period: 60 } },
-    DEVICE_FAILURE_LIMITER: { simple: { limit: 1_000_000_000, period: 60 } },
-  },
-});
+const rustWorker = (dir) => rustWorkerOptions(SNAPSHOT, dir, SECRET);
 const plainWorker = (dir) => ({
   modules: true,
   scriptPath: PLAIN_JS,
@@ -262,16 +216,9 @@ function workerdCpu(only) {
   let ticks = 0;
   for (const pid of pids) {
     if (only && !only.includes(pid)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    } catch {
-      return { pids: "(one exited)", ms: NaN };
-    }
-    // proc(5): utime and stime are fields 14 and 15; after the command's
-    // closing parenthesis the state (field 3) comes first.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    ticks += Number(fields[11]) + Number(fields[12]);
+    const fields = procStat(pid);
+    if (!fields) return { pids: "(one exited)", ms: NaN };
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
   }
   return { pids: pids.join(","), ms: (ticks * 1000) / CLOCK_TICKS };
 }
@@ -681,7 +628,7 @@ if (SIZES.length >= 2) {
   for (const t of targets.filter((t) => t.issue === 14)) {
     const fl = t.floor
       ? `${t.floor.value.toFixed(2)}× (${t.floor.kind}; by work ${t.floor.cpuRatio.toFixed(2)}×, ${t.floor.cpuKind}); ` +
-        `its worker's /health ÷ ours ${t.floor.fixedCost.rps.toFixed(2)}× (by work ${t.floor.fixedCost.cpu.toFixed(2)}×)`
+        `its worker's /health ÷ ours ${t.floor.fixedCost.rps.toFixed(2)}× (by work, our CPU ÷ its: ${t.floor.fixedCost.cpu.toFixed(2)}×)`
       : "";
     out(`| ${t.name} | ${t.value.toFixed(2)}× | ${t.atLeast ? "≥" : "≤"} ${t.target}× | ${t.ok ? "✅ met" : "❌ missed"} | ${t.by} | ${fl} |`);
   }

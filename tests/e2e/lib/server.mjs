@@ -10,7 +10,7 @@
 //   await w.stop();                         // in after()
 
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -18,6 +18,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { randomBytes } from "node:crypto";
 import { mintToken, signJwt } from "../../../scripts/mint-token.mjs";
+import { procStat } from "../../../scripts/proc-stat.mjs";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -27,12 +28,12 @@ const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 // because its open pipes would keep the file (and CI) waiting forever.
 const live = new Set();
 /**
- * Signal every process of the group `pid` leads (gone already: nothing).
- * `onlyIfMembers`: only if some process is still in it. An emptied group's
- * number is free, and a new group (another suite's server) may take it.
+ * Signal every process of the group `pid` leads; an empty group, nothing.
+ * An emptied group's number is free, and a new group (another suite's
+ * server) may have taken it.
  */
-function killGroup(pid, signal = "SIGKILL", { onlyIfMembers = false } = {}) {
-  if (pid === undefined || (onlyIfMembers && groupMembers(pid).length === 0)) return;
+function killGroup(pid, signal = "SIGKILL") {
+  if (pid === undefined || groupMembers(pid).length === 0) return;
   try {
     process.kill(-pid, signal);
   } catch {
@@ -48,15 +49,8 @@ export function groupMembers(pgid) {
   const members = [];
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue; // gone meanwhile
-    }
-    // After the command's closing parenthesis: state, ppid, pgrp.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z") members.push(Number(name));
+    const fields = procStat(name); // null: gone meanwhile
+    if (fields && Number(fields[2]) === pgid && fields[0] !== "Z") members.push(Number(name));
   }
   return members;
 }
@@ -181,7 +175,7 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     const end = () => {
       if (ended) return;
       ended = true;
-      killGroup(child.pid, "SIGKILL", { onlyIfMembers: true });
+      killGroup(child.pid);
       live.delete(child.pid);
       if (settled) return;
       timers.push(
