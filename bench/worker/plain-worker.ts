@@ -232,6 +232,8 @@ async function floor(path: string, db: D1Database): Promise<Response> {
     return json(JSON.stringify({ status: true, data: { ok: ok === 1 } }));
   }
   // The AOSP tokens only: the resource `make bench` measures.
+  const ours = path.match(/^\/_floor\/aosp\/ours-(\w+)$/);
+  if (ours) return oursList(ours[1], db, json);
   const m = path.match(/^\/_floor\/aosp\/(list|list-raw|list-sqlite|one\/([^/]+))$/);
   if (!m) return fail(404, 4040, "Route not found");
   const kind = KINDS.aosp;
@@ -261,6 +263,66 @@ async function floor(path: string, db: D1Database): Promise<Response> {
     .bind(ORG_ID, ...statuses)
     .first<string>("items");
   return json(`{"status":true,"data":{"items":${items}}}`);
+}
+
+// The Rust list's own batch, run by this worker (bench only, `FLOOR_EXTRA` in
+// run.mjs): how much of the Rust list's work is D1's, its statements' and
+// answers', and how much the wasm's. `/_floor/aosp/ours-<flags>`, flags joined
+// by `_`: `full` (the count from org_counts, then the page with its
+// expansions, filtered on the status a read shows at now), `build1` (the
+// untagged rows' build, the newest, read once in the count's row, as the Rust
+// list does since BENCHMARKS.md 0i), `nocase` (the stored status filters, as
+// the Rust list's default filter does since 0i), `nobuild`, `noexp` (no
+// build, or no expansions at all), `nosealed`, `json` (the page as one JSON
+// text built by SQLite), `single` (the page alone). The Rust list today is
+// `full_build1_nocase`.
+const OURS_COLUMNS =
+  "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, management_mode, perpetual, value_key, sealed, expires_at, aos_device_id, policy_assignments, display_name, tags, dpc_build_tag, push_notification_provider, enrolled_count, max_enrollments, last_enrollment_at, created_at, updated_at";
+const BUILD_COLS = "id, organization_id, tag, download_url, signature_checksum, component_name, version_code, created_at";
+const buildObj = `json_object(${BUILD_COLS.split(", ").map((c) => `'${c}', b.${c}`).join(", ")})`;
+const EXPANSIONS =
+  ", (SELECT json_object('id', u.id, 'email', u.email) FROM mdm_users AS u WHERE u.organization_id = r.organization_id AND u.id = r.mdm_user_id) AS x_user, " +
+  "(SELECT json_group_array(json_object('id', p.id, 'name', p.name, 'version', p.version)) FROM aosp_policies AS p WHERE +p.organization_id = r.organization_id AND p.id IN " +
+  "(SELECT json_extract(a.value, '$.aosPolicyId') FROM json_each(r.policy_assignments) AS a)) AS x_policies" +
+  `, CASE WHEN r.dpc_build_tag IS NULL THEN (SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = r.organization_id ORDER BY b.created_at DESC, b.id DESC LIMIT 1) ` +
+  `ELSE (SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build`;
+const EFFECTIVE = "(CASE WHEN status = 'PENDING' AND perpetual = 0 AND expires_at <= ? THEN 'EXPIRED' ELSE status END)";
+
+async function oursList(form: string, db: D1Database, json: (t: string) => Response): Promise<Response> {
+  const f = new Set(form.split("_"));
+  const now = Date.now();
+  const marks = STATUSES.map(() => "?").join(", ");
+  const newest = `(SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = ? ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`;
+  const count = db
+    .prepare(
+      `SELECT COALESCE((SELECT SUM(n) FROM org_counts WHERE organization_id = ? AND kind = ? AND status IN (${marks})), 0) AS n` +
+        (f.has("build1") ? `, ${newest} AS x_newest` : ""),
+    )
+    .bind(ORG_ID, "aosp_enrollment_tokens", ...STATUSES, ...(f.has("build1") ? [ORG_ID] : []));
+  const where = f.has("nocase") ? `organization_id = ? AND status IN (${marks})` : `organization_id = ? AND ${EFFECTIVE} IN (${marks})`;
+  const whereParams = f.has("nocase") ? [ORG_ID, ...STATUSES] : [ORG_ID, now, ...STATUSES];
+  let exp = f.has("noexp") ? "" : EXPANSIONS;
+  if (f.has("build1")) exp = exp.replace(/, CASE WHEN r.dpc_build_tag IS NULL THEN .* END AS x_build$/, `, CASE WHEN r.dpc_build_tag IS NULL THEN NULL ELSE (SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build`);
+  if (f.has("nobuild")) exp = exp.replace(/, CASE WHEN r.dpc_build_tag IS NULL THEN .* END AS x_build$/, "");
+  const cols = f.has("nosealed") ? OURS_COLUMNS.replace("sealed, ", "") : OURS_COLUMNS;
+  let sql =
+    `SELECT r.*${exp} FROM (SELECT ${cols}, created_at AS sort_key FROM aosp_enrollment_tokens WHERE ${where} ` +
+    `ORDER BY sort_key DESC, id DESC LIMIT ? OFFSET ?) AS r ORDER BY r.sort_key DESC, r.id DESC`;
+  if (f.has("json")) {
+    const names = [...cols.split(", "), ...(f.has("noexp") ? [] : f.has("nobuild") ? ["x_user", "x_policies"] : ["x_user", "x_policies", "x_build"])];
+    sql = `SELECT json_group_array(json_object(${names.map((n) => `'${n}', q.${n}`).join(", ")})) AS items FROM (${sql}) AS q`;
+  }
+  const page = db.prepare(sql).bind(...whereParams, 10, 0);
+  if (f.has("single")) {
+    const rows = (await page.all()).results;
+    return json(JSON.stringify({ status: true, data: { items: rows } }));
+  }
+  const [c, p] = await db.batch([count, page]);
+  if (f.has("json")) {
+    const items = (p.results[0] as Row).items as string;
+    return json(`{"status":true,"data":{"total":${(c.results[0] as Row).n},"items":${items}}}`);
+  }
+  return json(JSON.stringify({ status: true, data: { total: (c.results[0] as Row).n, items: p.results } }));
 }
 
 export default {

@@ -14,7 +14,10 @@
 // Prints markdown; writes bench/results/worker.{json,md}.
 //
 // Env: DURATION_S (4), WARM_S (1), CONNECTIONS (8), SIZES ("1000,100000"),
-// INTERLEAVE (3: rounds of the interleaved phases behind the ratios to /health; 0: none).
+// INTERLEAVE (3: rounds of the interleaved phases behind the ratios to /health; 0: none),
+// FLOOR_EXTRA (none: comma-separated forms of the Rust list's own batch served
+// by the plain worker in the same rounds, e.g. `build1_nocase,noexp`; see
+// plain-worker.ts `oursList`).
 import { Miniflare } from "miniflare";
 import { execFile, spawn, execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, statSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
@@ -457,6 +460,11 @@ for (const n of SIZES) {
     await phase(`Rust worker @${size}`, "GET list, 1 connection", s.url, { ...R.list, connections: 1 });
     await phase(`Rust worker @${size}`, "GET one", s.url, R.getOne(n));
     if (n === SIZES[0] && INTERLEAVE > 0) {
+      // A list that read no rows measures nothing: its page must be full
+      // (a wrong count once gave an empty page that looked fast).
+      const first = await probe(s.url, R.list, 1 << 20);
+      const listed = first.status === 200 ? JSON.parse(first.text).data.items.length : 0;
+      if (listed !== 10) throw new Error(`the list answered ${first.status} with ${listed} items, not 10: ${first.text.slice(0, 300)}`);
       const ours = workerdPids();
       const specs = { health: { path: "/health", pids: ours }, list: { ...R.list, pids: ours }, one: { ...R.getOne(n), pids: ours } };
       // The physical floor of the two reads (plain-worker.ts, `floor`), in the
@@ -472,6 +480,8 @@ for (const n of SIZES) {
           ["floorListRaw", "/_floor/aosp/list-raw", 10],
           ["floorListSqlite", "/_floor/aosp/list-sqlite", 10],
           ["floorOne", "/_floor/aosp/one/%s", 1],
+          // FLOOR_EXTRA: forms of the Rust list's own batch (plain-worker.ts, `oursList`).
+          ...(process.env.FLOOR_EXTRA ? process.env.FLOOR_EXTRA.split(",").map((f) => [`ours-${f}`, `/_floor/aosp/ours-${f}`, 10]) : []),
         ];
         for (const [k, path, items] of forms) {
           const spec = { url: floor.url, path, pids, ...(k === "floorOne" ? { randomIds: n, idPrefix: "be" } : {}) };

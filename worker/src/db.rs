@@ -524,6 +524,20 @@ impl JsRow {
         String::from_utf8(utf8(&text)?).map_err(|_| ApiError::internal("D1 row: not UTF-8"))
     }
 
+    /// A text column of a row object; none for NULL (or no such column).
+    /// Not generic: no row type to derive for one column.
+    pub fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
+        match self.column(name) {
+            Some(value) if value.0.is_string() => String::from_utf8(utf8(&value.0)?)
+                .map(Some)
+                .map_err(|_| ApiError::internal("D1 row: not UTF-8")),
+            Some(value) if !(value.0.is_null() || value.0.is_undefined()) => {
+                Err(ApiError::internal(format!("D1 row: {name} is not text")))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// A column of a row object.
     fn column(&self, name: &str) -> Option<JsRow> {
         worker::js_sys::Reflect::get(&self.0, &JsValue::from_str(name))

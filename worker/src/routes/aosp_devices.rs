@@ -226,9 +226,9 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     // A list shows policy summaries; the effective policy is the GET's.
     let expand = Expand {
         columns: &Expansions::columns(PolicyFields::Summary, true),
-        guard: None,
+        ..Expand::default()
     };
-    let page = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), None, expand).await?;
+    let (page, _) = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), None, expand).await?;
     let x = expansions_of(PolicyFields::Summary, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
@@ -252,8 +252,9 @@ pub async fn list_by_token(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiE
     let expand = Expand {
         columns: &Expansions::columns(PolicyFields::Summary, true),
         guard: Some(token),
+        ..Expand::default()
     };
-    let page = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, filter, None, expand).await?;
+    let (page, _) = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, filter, None, expand).await?;
     let x = expansions_of(PolicyFields::Summary, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }

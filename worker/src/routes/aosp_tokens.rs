@@ -21,7 +21,7 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::Db;
+use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -226,14 +226,22 @@ impl Context {
         Expansions::columns(PolicyFields::Summary, false) + &dpc_builds::token_build_column()
     }
 
-    /// The context out of the rows' own [`Context::columns`].
-    fn of_rows(ctx: &Ctx, rows: &[Row]) -> Result<Self, ApiError> {
+    /// [`Context::columns`] for a page of tokens: the untagged rows' build,
+    /// the organization's newest, is read once for the page
+    /// (`dpc_builds::newest_build_column`), not in every row.
+    fn page_columns() -> String {
+        Expansions::columns(PolicyFields::Summary, false) + &dpc_builds::tagged_build_column()
+    }
+
+    /// The context out of the rows' own [`Context::columns`] (or
+    /// [`Context::page_columns`], with the page's `newest` build).
+    fn of_rows(ctx: &Ctx, rows: &[Row], newest: Option<&str>) -> Result<Self, ApiError> {
         let expansions = Expansions::from_columns(
             PolicyFields::Summary,
             rows.iter().map(|r| (r.x_user.as_deref(), r.x_policies.as_deref())),
         )?;
         let mut builds: Vec<dpc_builds::Row> = Vec::new();
-        let mut newest_build = None;
+        let mut newest_build = newest.map(from_json::<dpc_builds::Row>).transpose()?;
         for row in rows {
             let Some(build) = &row.x_build else { continue };
             let build: dpc_builds::Row = from_json(build)?;
@@ -289,7 +297,7 @@ async fn respond_one(ctx: &Ctx, db: &Db, org: &OrgRow, written: Row) -> Result<A
         .await?
         .ok_or_else(|| ApiError::internal("a token just written does not read back"))?;
     row.revealed = written.revealed;
-    let context = Context::of_rows(ctx, std::slice::from_ref(&row))?;
+    let context = Context::of_rows(ctx, std::slice::from_ref(&row), None)?;
     row.into_model(&context, ctx.now_ms)
 }
 
@@ -397,13 +405,16 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let q = scope.list()?;
     let db = ctx.db()?;
     let expand = Expand {
-        columns: &Context::columns(),
+        columns: &Context::page_columns(),
         guard: None,
+        totals: &dpc_builds::newest_build_column(),
+        totals_params: vec![Param::from(org.id.as_str())],
     };
-    let mut page =
+    let (mut page, totals) =
         list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), Some(ctx.now_ms), expand).await?;
+    let newest = totals.text("x_newest_build")?;
     reveal(ctx, &scope, &mut page.items).await?;
-    let context = Context::of_rows(ctx, &page.items)?;
+    let context = Context::of_rows(ctx, &page.items, newest.as_deref())?;
     ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)
 }
 
@@ -419,7 +430,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         .await?
         .ok_or(ApiError::NotFound)?;
     reveal(ctx, &scope, std::slice::from_mut(&mut row)).await?;
-    let context = Context::of_rows(ctx, std::slice::from_ref(&row))?;
+    let context = Context::of_rows(ctx, std::slice::from_ref(&row), None)?;
     ok(&row.into_model(&context, ctx.now_ms)?)
 }
 

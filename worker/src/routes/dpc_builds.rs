@@ -67,12 +67,41 @@ impl Row {
 /// organization's newest (JSON, or NULL when there is none). The token's own
 /// organization only; each branch is one lookup in an index.
 pub fn token_build_column() -> String {
-    let build = json_object_sql("b", COLUMNS);
     format!(
-        ", CASE WHEN r.dpc_build_tag IS NULL THEN (SELECT {build} FROM dpc_builds AS b \
-         WHERE b.organization_id = r.organization_id ORDER BY b.created_at DESC, b.id DESC LIMIT 1) \
-         ELSE (SELECT {build} FROM dpc_builds AS b \
-         WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build"
+        ", CASE WHEN r.dpc_build_tag IS NULL THEN {} ELSE {} END AS x_build",
+        newest_build("r.organization_id"),
+        tagged_build()
+    )
+}
+
+/// [`token_build_column`] for a page of tokens: `x_build` only for a tagged
+/// row. The untagged rows' build, the organization's newest, is read once
+/// for the page by [`newest_build_column`] instead of once per row (the same
+/// JSON ten times was a seventh of a list's work).
+pub fn tagged_build_column() -> String {
+    format!(
+        ", CASE WHEN r.dpc_build_tag IS NULL THEN NULL ELSE {} END AS x_build",
+        tagged_build()
+    )
+}
+
+/// The newest build of organization `?` as a column `x_newest_build` of a
+/// statement's one row (JSON, or NULL when there is none).
+pub fn newest_build_column() -> String {
+    format!(", {} AS x_newest_build", newest_build("?"))
+}
+
+fn newest_build(org: &str) -> String {
+    format!(
+        "(SELECT {} FROM dpc_builds AS b WHERE b.organization_id = {org} ORDER BY b.created_at DESC, b.id DESC LIMIT 1)",
+        json_object_sql("b", COLUMNS)
+    )
+}
+
+fn tagged_build() -> String {
+    format!(
+        "(SELECT {} FROM dpc_builds AS b WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag)",
+        json_object_sql("b", COLUMNS)
     )
 }
 

@@ -26,7 +26,7 @@ use mdm_core::lifecycle::TokenStatus;
 use mdm_core::pagination::{Direction, ExpandTo, ListQuery, Page};
 
 use crate::ctx::Ctx;
-use crate::db::{BatchResult, Db, Param, Stmt, MAX_SAFE_INTEGER};
+use crate::db::{BatchResult, Db, JsRow, Param, Stmt, MAX_SAFE_INTEGER};
 use crate::dispatch::Scope;
 use crate::http::ApiError;
 
@@ -122,6 +122,10 @@ pub fn filters(
     if let Some((status, now)) = status_sql(listing, now_ms)? {
         // parse_list_query never returns an empty list for a resource with
         // statuses (an explicit empty `status=` is a 5209).
+        let (status, now) = match listing.status_column {
+            Some(stored) if listing.expiry.is_some() && expiry_moves_nothing(q) => (stored.to_string(), None),
+            _ => (status, now),
+        };
         let marks = vec!["?"; q.statuses.len()].join(", ");
         w = w.and(
             format!("{status} IN ({marks})"),
@@ -155,6 +159,16 @@ fn status_sql(listing: &Listing, now_ms: Option<i64>) -> Result<Option<(String, 
             Some((table.effective_status_at("?"), Some(Param::Int(now))))
         }
     })
+}
+
+/// Whether a token list's status filter keeps the same rows on the stored
+/// status as on the status a read shows: only a PENDING token past its expiry
+/// differs (it shows as EXPIRED), and it is kept either way when the query
+/// names both statuses or neither (the default list names both). The stored
+/// column then filters with no CASE per row.
+fn expiry_moves_nothing(q: &ListQuery) -> bool {
+    let shows = |s: TokenStatus| q.statuses.contains(&s.as_str());
+    shows(TokenStatus::Pending) == shows(TokenStatus::Expired)
 }
 
 fn column(listing: &Listing, field: &str) -> Result<&'static str, ApiError> {
@@ -220,7 +234,9 @@ pub async fn fetch<T: DeserializeOwned>(
     org_id: &str,
     w: Where,
 ) -> Result<Page<T>, ApiError> {
-    fetch_expanded(db, listing, q, org_id, w, None, Expand::default()).await
+    Ok(fetch_expanded(db, listing, q, org_id, w, None, Expand::default())
+        .await?
+        .0)
 }
 
 /// [`fetch`] for a token list: its `status` filter and sort see the status
@@ -233,7 +249,11 @@ pub async fn fetch_at<T: DeserializeOwned>(
     w: Where,
     now_ms: i64,
 ) -> Result<Page<T>, ApiError> {
-    fetch_expanded(db, listing, q, org_id, w, Some(now_ms), Expand::default()).await
+    Ok(
+        fetch_expanded(db, listing, q, org_id, w, Some(now_ms), Expand::default())
+            .await?
+            .0,
+    )
 }
 
 /// What a list reads besides its rows (see [`fetch_expanded`]); the
@@ -247,12 +267,17 @@ pub struct Expand<'a> {
     /// token, for its devices): 404 without it, even for an empty page or
     /// `limit=0`.
     pub guard: Option<Stmt>,
+    /// SQL appended to the count's one row (`, (SELECT ...) AS x_name`),
+    /// with its bound values: what the whole page needs once rather than
+    /// once per row (a token page's newest DPC build).
+    pub totals: &'a str,
+    pub totals_params: Vec<Param>,
 }
 
 /// [`fetch`] (or [`fetch_at`] with `now_ms`) whose rows carry their
 /// expansions as columns of the page's own statement, and with the list's
 /// guard in the same batch: two statements (three with a guard), one round
-/// trip.
+/// trip. Also the count's row, which carries [`Expand::totals`].
 pub async fn fetch_expanded<T: DeserializeOwned>(
     db: &Db,
     listing: &Listing,
@@ -261,9 +286,9 @@ pub async fn fetch_expanded<T: DeserializeOwned>(
     w: Where,
     now_ms: Option<i64>,
     expand: Expand<'_>,
-) -> Result<Page<T>, ApiError> {
-    let (total, rows) = fetch_rows(db, listing, q, org_id, w, now_ms, expand).await?;
-    page_of(total, rows, q)
+) -> Result<(Page<T>, JsRow), ApiError> {
+    let (total, rows, totals) = fetch_rows(db, listing, q, org_id, w, now_ms, expand).await?;
+    Ok((page_of(total, rows, q)?, totals))
 }
 
 /// The page's rows decoded (none past the last page or with `limit=0`).
@@ -277,8 +302,8 @@ fn page_of<T: DeserializeOwned>(total: u64, rows: Option<BatchResult>, q: &ListQ
 
 /// The count, the page (its expansions among its columns) and the guard go
 /// to D1 as one batch: one round trip, 404 when the guard finds no row. Not
-/// generic (one copy in the wasm): the total and the page's rows undecoded
-/// (none past the last page or with `limit=0`).
+/// generic (one copy in the wasm): the total, the page's rows undecoded
+/// (none past the last page or with `limit=0`) and the count's row.
 async fn fetch_rows(
     db: &Db,
     listing: &Listing,
@@ -287,13 +312,13 @@ async fn fetch_rows(
     w: Where,
     now_ms: Option<i64>,
     expand: Expand<'_>,
-) -> Result<(u64, Option<BatchResult>), ApiError> {
+) -> Result<(u64, Option<BatchResult>, JsRow), ApiError> {
     let expansions = expand.columns;
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
     let where_sql = w.sql();
     let mut stmts = Vec::with_capacity(2);
-    let (count_sql, count_params) = if from_counters {
+    let (mut count_sql, mut count_params) = if from_counters {
         counted_total(listing, q, org_id, now_ms)?
     } else {
         (
@@ -301,6 +326,12 @@ async fn fetch_rows(
             w.params.clone(),
         )
     };
+    if !expand.totals.is_empty() {
+        // Around the count: the totals' `?`s come first in the text, so
+        // their values are bound first.
+        count_sql = format!("SELECT c.n AS n{} FROM ({count_sql}) AS c", expand.totals);
+        count_params.splice(0..0, expand.totals_params);
+    }
     stmts.push(db.stmt(&count_sql, &count_params)?);
     // The page is asked for together with the count, before the total is
     // known; past the last page it is simply empty. A limit or offset no
@@ -365,7 +396,10 @@ async fn fetch_rows(
     struct Count {
         n: i64,
     }
-    let total = take(0)?.first::<Count>()?.map_or(0, |c| c.n).max(0) as u64;
+    let totals = take(0)?
+        .first_row()?
+        .ok_or_else(|| ApiError::internal("list: the count has no row"))?;
+    let total = totals.decode::<Count>()?.n.max(0) as u64;
     if let Some(at) = guard_at {
         take(at)?.first_row()?.ok_or(ApiError::NotFound)?;
     }
@@ -381,7 +415,7 @@ async fn fetch_rows(
             q.offset()
         )));
     };
-    Ok((total, items))
+    Ok((total, items, totals))
 }
 
 /// The page of the organization's rows the request's list query asks for:
@@ -447,6 +481,21 @@ mod tests {
         assert_eq!(w.params, vec![Param::from("o"), Param::Int(42), Param::from("PENDING")]);
         // Without now, a token list is a bug, not a stale answer.
         assert!(filters(&tokens, &q("status=PENDING"), "o", Where::org("o"), None).is_err());
+        // Both PENDING and EXPIRED, or neither (the default list names
+        // both): an overdue token is kept either way, so the stored status
+        // filters, with no `now`.
+        for (query, statuses) in [("", 4), ("status=PENDING,EXPIRED", 2), ("status=DONE", 1)] {
+            let w = filters(&tokens, &q(query), "o", Where::org("o"), Some(42)).unwrap();
+            let marks = vec!["?"; statuses].join(", ");
+            assert_eq!(
+                w.sql(),
+                format!(" WHERE organization_id = ? AND status IN ({marks})"),
+                "{query}"
+            );
+            assert_eq!(w.params.len(), 1 + statuses, "{query}");
+        }
+        let w = filters(&tokens, &q("status=EXPIRED,DONE"), "o", Where::org("o"), Some(42)).unwrap();
+        assert!(w.sql().contains("CASE WHEN"), "{}", w.sql());
     }
 
     #[test]

@@ -1,0 +1,113 @@
+// Two builds of the worker side by side: the work a request costs on each,
+// measured in the same minutes. Not part of `make bench`; how BENCHMARKS.md's
+// A/B rows are measured (a change is kept when B's work per request is lower
+// in most paired rounds, not when one run's req/s says so).
+//
+//   node bench/worker/ab.mjs <build A> <build B> [routes, comma-separated: list,one,health] [rounds]
+//
+// Each build is served by its own Miniflare from its own copy of one seeded
+// 1k database. Every round runs each route on A and on B, 4 s each under
+// `wrk -c8` (the order alternated round by round), and counts the CPU of that
+// build's workerd only. A round with a non-2xx answer stops the run.
+import { Miniflare } from "miniflare";
+import { execFile, execFileSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { randomBytes } from "node:crypto";
+import { mintToken } from "../../scripts/mint-token.mjs";
+import { procStat } from "../../scripts/proc-stat.mjs";
+import { tokenId } from "./seed.mjs";
+import { makeDb, root, rustWorker } from "./servers.mjs";
+
+const exec = promisify(execFile);
+const [buildA, buildB] = process.argv.slice(2, 4).map((b) => b && resolve(b));
+if (!buildA || !buildB) throw new Error("usage: node bench/worker/ab.mjs <build A> <build B> [routes] [rounds]");
+const routes = (process.argv[4] ?? "list,health").split(",");
+const ROUNDS = Number(process.argv[5] ?? 6);
+const ORG = "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens";
+// GET one: a token no longer live, as 99 in 100 of make bench's random ids are.
+const paths = { health: "/health", list: ORG, one: `${ORG}/${tokenId(1)}` };
+for (const r of routes) if (!paths[r]) throw new Error(`route ${r}: one of ${Object.keys(paths).join(", ")}`);
+
+const work = mkdtempSync(join(tmpdir(), "mdm-ab-"));
+const snapshots = ["a", "b"].map((s) => join(root, `bench/.build/ab-${s}`));
+process.on("exit", () => {
+  rmSync(work, { recursive: true, force: true });
+  for (const s of snapshots) rmSync(s, { recursive: true, force: true });
+});
+const seeded = await makeDb(work, 1000);
+const secret = randomBytes(32).toString("hex");
+const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });
+const lua = join(work, "auth.lua");
+writeFileSync(lua, `wrk.headers["authorization"] = "Bearer ${token}"\n`);
+
+const children = () =>
+  execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)])
+    .toString()
+    .split("\n")
+    .filter((l) => l.includes("workerd"))
+    .map((l) => l.trim().split(/\s+/)[0]);
+const cpuMs = (pids) =>
+  pids.reduce((sum, pid) => {
+    const f = procStat(pid);
+    if (!f) throw new Error(`workerd ${pid} exited`);
+    return sum + Number(f[11]) + Number(f[12]);
+  }, 0) * (1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()));
+
+const sides = [];
+for (const [i, build] of [buildA, buildB].entries()) {
+  rmSync(snapshots[i], { recursive: true, force: true });
+  cpSync(build, snapshots[i], { recursive: true });
+  const db = join(work, `db-${i}`);
+  cpSync(seeded, db, { recursive: true }); // before any server opens it
+  const before = children();
+  const mf = new Miniflare({ ...rustWorker(snapshots[i], db, secret), host: "127.0.0.1", port: 0 });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pids = children().filter((p) => !before.includes(p));
+  for (const r of routes) {
+    const res = await fetch(url + paths[r], { headers: { authorization: `Bearer ${token}` } });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`${"AB"[i]} ${r}: ${res.status} ${body.slice(0, 300)}`);
+    // A list that read no rows measures nothing.
+    if (r === "list" && JSON.parse(body).data.items.length !== 10) throw new Error(`${"AB"[i]} list: not 10 items: ${body.slice(0, 300)}`);
+  }
+  sides.push({ name: "AB"[i], mf, url, pids });
+}
+
+async function wrk(side, route, seconds) {
+  const before = cpuMs(side.pids);
+  const { stdout } = await exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "-s", lua, side.url + paths[route]]);
+  const ms = cpuMs(side.pids) - before;
+  const requests = Number(stdout.match(/(\d+) requests in/)[1]);
+  const bad = stdout.match(/Non-2xx or 3xx responses: (\d+)/);
+  if (bad) throw new Error(`${side.name} ${route}: ${bad[1]} non-2xx answers`);
+  return { rps: requests / seconds, cpu: ms / requests };
+}
+
+for (const side of sides) for (const r of routes) await wrk(side, r, 1); // warm-up
+const runs = Object.fromEntries(routes.map((r) => [r, { A: [], B: [] }]));
+for (let round = 0; round < ROUNDS; round++) {
+  for (const r of routes) {
+    const order = round % 2 ? [sides[1], sides[0]] : sides;
+    for (const side of order) runs[r][side.name].push(await wrk(side, r, 4));
+  }
+  console.error(`round ${round + 1}/${ROUNDS} done`);
+}
+for (const side of sides) await side.mf.dispose();
+
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const f2 = (x) => x.toFixed(2);
+console.log(`A: ${buildA}\nB: ${buildB}\n${ROUNDS} paired rounds, wrk -c8, 4 s each; workerd CPU ms per request (req/s)\n`);
+console.log("| route | A | B | B ÷ A, median of the rounds' ratios | rounds where B costs less |");
+console.log("|---|---|---|---|---|");
+for (const r of routes) {
+  const { A, B } = runs[r];
+  const ratios = A.map((a, i) => B[i].cpu / a.cpu);
+  const cell = (x) => x.map((y) => `${f2(y.cpu)} (${y.rps.toFixed(0)})`).join(", ");
+  console.log(`| ${r} | ${cell(A)} | ${cell(B)} | ${f2(median(ratios))}× | ${ratios.filter((x) => x < 1).length} of ${ratios.length} |`);
+}
