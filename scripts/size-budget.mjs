@@ -69,7 +69,7 @@ const BUDGETS = {
   // its statements checked and its secret's length too): +2.2 kB, 442.9 kB.
   // A token page's newest DPC build read once, in its count's row, instead
   // of in every untagged row, and the default status filter on the stored
-  // status (BENCHMARKS.md 0i: the list's work 0.96x): +2.3 kB, 445.2 kB.
+  // status (BENCHMARKS.md 0i: the list's work 0.96-0.97x): +2.3 kB, 445.2 kB.
   worker: [["worker/build/index_bg.wasm", 250_000, 445_500]],
 };
 const which = process.argv.slice(2);

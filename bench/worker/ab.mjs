@@ -8,7 +8,10 @@
 // Each build is served by its own Miniflare from its own copy of one seeded
 // 1k database. Every round runs each route on A and on B, 4 s each under
 // `wrk -c8` (the order alternated round by round), and counts the CPU of that
-// build's workerd only. A round with a non-2xx answer stops the run.
+// build's workerd only. A round with a non-2xx answer or a socket error stops
+// the run. With `health` among the routes, each other route's ratio to it
+// (issue 14's goals, by work) is printed per build, as the median of the
+// rounds' ratios: a change that moves `/health` too does not pass for a gain.
 import { Miniflare } from "miniflare";
 import { execFile, execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -49,12 +52,13 @@ const children = () =>
     .split("\n")
     .filter((l) => l.includes("workerd"))
     .map((l) => l.trim().split(/\s+/)[0]);
+const MS_PER_TICK = 1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 const cpuMs = (pids) =>
   pids.reduce((sum, pid) => {
     const f = procStat(pid);
     if (!f) throw new Error(`workerd ${pid} exited`);
     return sum + Number(f[11]) + Number(f[12]);
-  }, 0) * (1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim()));
+  }, 0) * MS_PER_TICK;
 
 const sides = [];
 for (const [i, build] of [buildA, buildB].entries()) {
@@ -66,6 +70,8 @@ for (const [i, build] of [buildA, buildB].entries()) {
   const mf = new Miniflare({ ...rustWorker(snapshots[i], db, secret), host: "127.0.0.1", port: 0 });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const pids = children().filter((p) => !before.includes(p));
+  // One workerd per Miniflare: none found would count no CPU at all.
+  if (pids.length !== 1) throw new Error(`${"AB"[i]}: ${pids.length} new workerd processes, not 1`);
   for (const r of routes) {
     const res = await fetch(url + paths[r], { headers: { authorization: `Bearer ${token}` } });
     const body = await res.text();
@@ -78,24 +84,29 @@ for (const [i, build] of [buildA, buildB].entries()) {
 
 async function wrk(side, route, seconds) {
   const before = cpuMs(side.pids);
-  const { stdout } = await exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "-s", lua, side.url + paths[route]]);
+  const { stdout } = await exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "--timeout", "10s", "-s", lua, side.url + paths[route]]);
   const ms = cpuMs(side.pids) - before;
   const requests = Number(stdout.match(/(\d+) requests in/)[1]);
   const bad = stdout.match(/Non-2xx or 3xx responses: (\d+)/);
   if (bad) throw new Error(`${side.name} ${route}: ${bad[1]} non-2xx answers`);
+  const socket = stdout.match(/Socket errors: .*/);
+  if (socket) throw new Error(`${side.name} ${route}: ${socket[0]}`);
   return { rps: requests / seconds, cpu: ms / requests };
 }
 
-for (const side of sides) for (const r of routes) await wrk(side, r, 1); // warm-up
 const runs = Object.fromEntries(routes.map((r) => [r, { A: [], B: [] }]));
-for (let round = 0; round < ROUNDS; round++) {
-  for (const r of routes) {
-    const order = round % 2 ? [sides[1], sides[0]] : sides;
-    for (const side of order) runs[r][side.name].push(await wrk(side, r, 4));
+try {
+  for (const side of sides) for (const r of routes) await wrk(side, r, 1); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const r of routes) {
+      const order = round % 2 ? [sides[1], sides[0]] : sides;
+      for (const side of order) runs[r][side.name].push(await wrk(side, r, 4));
+    }
+    console.error(`round ${round + 1}/${ROUNDS} done`);
   }
-  console.error(`round ${round + 1}/${ROUNDS} done`);
+} finally {
+  for (const side of sides) await side.mf.dispose();
 }
-for (const side of sides) await side.mf.dispose();
 
 const median = (v) => {
   const s = [...v].sort((a, b) => a - b);
@@ -110,4 +121,11 @@ for (const r of routes) {
   const ratios = A.map((a, i) => B[i].cpu / a.cpu);
   const cell = (x) => x.map((y) => `${f2(y.cpu)} (${y.rps.toFixed(0)})`).join(", ");
   console.log(`| ${r} | ${cell(A)} | ${cell(B)} | ${f2(median(ratios))}× | ${ratios.filter((x) => x < 1).length} of ${ratios.length} |`);
+}
+if (runs.health) {
+  console.log("\n| route ÷ /health by work (health's CPU ÷ the route's, median of the rounds) | A | B |\n|---|---|---|");
+  for (const r of routes.filter((x) => x !== "health")) {
+    const of = (s) => f2(median(runs[r][s].map((x, i) => runs.health[s][i].cpu / x.cpu)));
+    console.log(`| ${r} | ${of("A")}× | ${of("B")}× |`);
+  }
 }

@@ -448,6 +448,13 @@ for (const n of SIZES) {
   {
     const s = await start(rustWorker(dbs[n]));
     startup[`Rust worker (Miniflare), ${size} tokens`] = s.firstMs;
+    {
+      // A list that read no rows measures nothing: its page must be full
+      // (a wrong count once gave an empty page that looked fast).
+      const first = await probe(s.url, R.list, 1 << 20);
+      const listed = first.status === 200 ? JSON.parse(first.text).data.items.length : 0;
+      if (listed !== 10) throw new Error(`the list answered ${first.status} with ${listed} items, not 10: ${first.text.slice(0, 300)}`);
+    }
     if (n === SIZES[0]) {
       // The Rust/wasm request path with one trivial D1 query (/health), and with the JWT check but no D1 (/v1/me).
       await phase(`Rust worker`, "GET /health (one D1 SELECT 1, no auth)", s.url, { path: "/health" });
@@ -460,11 +467,6 @@ for (const n of SIZES) {
     await phase(`Rust worker @${size}`, "GET list, 1 connection", s.url, { ...R.list, connections: 1 });
     await phase(`Rust worker @${size}`, "GET one", s.url, R.getOne(n));
     if (n === SIZES[0] && INTERLEAVE > 0) {
-      // A list that read no rows measures nothing: its page must be full
-      // (a wrong count once gave an empty page that looked fast).
-      const first = await probe(s.url, R.list, 1 << 20);
-      const listed = first.status === 200 ? JSON.parse(first.text).data.items.length : 0;
-      if (listed !== 10) throw new Error(`the list answered ${first.status} with ${listed} items, not 10: ${first.text.slice(0, 300)}`);
       const ours = workerdPids();
       const specs = { health: { path: "/health", pids: ours }, list: { ...R.list, pids: ours }, one: { ...R.getOne(n), pids: ours } };
       // The physical floor of the two reads (plain-worker.ts, `floor`), in the

@@ -412,7 +412,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     };
     let (mut page, totals) =
         list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), Some(ctx.now_ms), expand).await?;
-    let newest = totals.text("x_newest_build")?;
+    let newest = totals.text(dpc_builds::NEWEST_BUILD)?;
     reveal(ctx, &scope, &mut page.items).await?;
     let context = Context::of_rows(ctx, &page.items, newest.as_deref())?;
     ok(&list::try_map(page, |row| row.into_model(&context, ctx.now_ms))?)

@@ -85,10 +85,13 @@ pub fn tagged_build_column() -> String {
     )
 }
 
-/// The newest build of organization `?` as a column `x_newest_build` of a
+/// The column [`newest_build_column`] names.
+pub const NEWEST_BUILD: &str = "x_newest_build";
+
+/// The newest build of organization `?` as a column [`NEWEST_BUILD`] of a
 /// statement's one row (JSON, or NULL when there is none).
 pub fn newest_build_column() -> String {
-    format!(", {} AS x_newest_build", newest_build("?"))
+    format!(", {} AS {NEWEST_BUILD}", newest_build("?"))
 }
 
 fn newest_build(org: &str) -> String {

@@ -14,7 +14,8 @@
 //!
 //! Reads never write. A token list filters and sorts by the status a read
 //! shows at `now` (a PENDING token past its expiry is EXPIRED), computed in
-//! the query from [`TokenTable::effective_status_at`]; only the cron sweep
+//! the query from [`TokenTable::effective_status_at`] (or, for a filter that
+//! keeps the same rows either way, the stored status); only the cron sweep
 //! writes the expiry back. So a list can run on a read replica, and the
 //! sweep is the one place an expiry becomes an event.
 
@@ -122,8 +123,8 @@ pub fn filters(
     if let Some((status, now)) = status_sql(listing, now_ms)? {
         // parse_list_query never returns an empty list for a resource with
         // statuses (an explicit empty `status=` is a 5209).
-        let (status, now) = match listing.status_column {
-            Some(stored) if listing.expiry.is_some() && expiry_moves_nothing(q) => (stored.to_string(), None),
+        let (status, now) = match listing.expiry {
+            Some(table) if expiry_moves_nothing(q) => (table.status.to_string(), None),
             _ => (status, now),
         };
         let marks = vec!["?"; q.statuses.len()].join(", ");
@@ -269,7 +270,9 @@ pub struct Expand<'a> {
     pub guard: Option<Stmt>,
     /// SQL appended to the count's one row (`, (SELECT ...) AS x_name`),
     /// with its bound values: what the whole page needs once rather than
-    /// once per row (a token page's newest DPC build).
+    /// once per row (a token page's newest DPC build). Anonymous `?`s only,
+    /// in both this and the count: the totals' values are bound first, by
+    /// their place in the text.
     pub totals: &'a str,
     pub totals_params: Vec<Param>,
 }
@@ -496,6 +499,32 @@ mod tests {
         }
         let w = filters(&tokens, &q("status=EXPIRED,DONE"), "o", Where::org("o"), Some(42)).unwrap();
         assert!(w.sql().contains("CASE WHEN"), "{}", w.sql());
+        // Windows tokens: their `state` column, no perpetual flag.
+        let windows = Listing {
+            status_column: Some("state"),
+            expiry: Some(mdm_core::lifecycle::sql::WIN_TOKENS),
+            ..L
+        };
+        let win = |raw: &str| {
+            let pairs = mdm_core::query_string::decode_pairs(raw);
+            mdm_core::pagination::parse_list_query(&mdm_core::pagination::WIN_TOKENS, &pairs).unwrap()
+        };
+        for (query, stored) in [
+            ("", true),
+            ("status=DONE", true),
+            ("status=PENDING", false),
+            ("status=EXPIRED", false),
+        ] {
+            let w = filters(&windows, &win(query), "o", Where::org("o"), Some(42)).unwrap();
+            let sql = w.sql();
+            assert_eq!(
+                sql.contains("CASE WHEN state = 'PENDING' AND expires_at <= ?"),
+                !stored,
+                "{query}: {sql}"
+            );
+            assert_eq!(sql.contains(" AND state IN ("), stored, "{query}: {sql}");
+            assert_eq!(sql.matches('?').count(), w.params.len(), "{query}");
+        }
     }
 
     #[test]
