@@ -194,6 +194,13 @@ test("aosp policies: every change bumps the version, a PUT that changes nothing 
     ],
   );
   assert.equal((await api.get(`${AOSP}/policies/${p.id}`)).version, 7, "refused PUTs write nothing");
+  // A create may start at the largest safe version; a change keeps it there
+  // rather than answering 2^53, past the schema's maximum (found by schemathesis).
+  const top = await api.policy("acme", "Top", {}, Number.MAX_SAFE_INTEGER);
+  const changed = await api.put(`${AOSP}/policies/${top.id}`, { name: "Top 2" });
+  assert.equal(changed.name, "Top 2");
+  assert.equal(changed.version, Number.MAX_SAFE_INTEGER);
+  assert.equal((await api.get(`${AOSP}/policies/${top.id}`)).version, Number.MAX_SAFE_INTEGER);
 });
 
 test("aosp policies: delete while tokens or devices have it assigned is 409 / 5012; unassigned it goes", async () => {

@@ -5,7 +5,7 @@
 //!   of this API), one conditional `UPDATE ... RETURNING` scoped by
 //!   organization. A versioned resource bumps `version` (and `updated_at`)
 //!   in that same statement exactly when a sent value differs from the
-//!   stored one: SET expressions read the row as it was.
+//!   stored one, up to 2^53 - 1: SET expressions read the row as it was.
 //! - [`delete_row`]: a DELETE refused while anything still refers to the entity
 //!   (409 / 5012, `details` counting the referrers by kind). The check is a
 //!   condition of the DELETE itself (`... AND NOT EXISTS (referrer)`), in
@@ -19,7 +19,7 @@ use mdm_core::lifecycle::sql::{device_not_deleted, AOSP_TOKENS, WIN_TOKENS};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
-use crate::db::{Db, JsRow, Param};
+use crate::db::{Db, JsRow, Param, MAX_SAFE_INTEGER};
 use crate::dispatch::Scope;
 use crate::endpoint::ParamKind;
 use crate::http::error::EntityInUse;
@@ -231,7 +231,12 @@ impl Update {
         };
         let differ_values: Vec<Param> = self.differs.into_iter().flat_map(|(_, v)| v).collect();
         if self.versioned {
-            sets.push(format!("version = version + (CASE WHEN {changed} THEN 1 ELSE 0 END)"));
+            // A create may set any safe version, 2^53 - 1 included; the bump
+            // stops there, so no answer carries a version past the numbers
+            // JSON clients hold exactly (and the schema's maximum).
+            sets.push(format!(
+                "version = MIN(version + (CASE WHEN {changed} THEN 1 ELSE 0 END), {MAX_SAFE_INTEGER})"
+            ));
             values.extend(differ_values.iter().cloned());
         }
         sets.push(format!("updated_at = CASE WHEN {changed} THEN ? ELSE updated_at END"));
