@@ -7,8 +7,9 @@ two parses at once can fail with "SystemError: AST constructor recursion
 depth mismatch" (seen in a make test run under load). One lock around
 `ast.parse` costs nothing measurable and makes the run deterministic again.
 
-And one hook: every well-formed `Idempotency-Key` it generates is made
-unique. The stateful phase assumes that each create makes a new resource, but
+And one hook: every well-formed `Idempotency-Key` drawn in the fuzzing and
+stateful phases is made unique (the coverage phase does not run
+`map_headers` hooks). The stateful phase assumes that each create makes a new resource, but
 a create sent again with the same key and body replays the first answer (the
 contract's safe retry), whose resource another step may have deleted since.
 Generated keys repeat, so that replay was reported as "ST302 Created resource

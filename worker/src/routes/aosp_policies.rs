@@ -155,7 +155,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 }
 
 /// Absent fields stay as they are (`config` is replaced whole); `version`
-/// goes up by one when anything changed.
+/// goes up by one when anything changed (up to 2^53 - 1).
 pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
     let input: AospPolicyUpdate = scope.body()?;
     let org = scope.org()?;

@@ -161,7 +161,8 @@ impl Update {
         }
     }
 
-    /// Every change bumps `version` (once per PUT that changes anything).
+    /// Every change bumps `version` (once per PUT that changes anything, up
+    /// to 2^53 - 1).
     pub fn versioned(mut self) -> Self {
         self.versioned = true;
         self
@@ -466,7 +467,8 @@ mod tests {
         let (sql, values) = u.sql("p1".into(), "o1", 7);
         assert_eq!(
             sql,
-            "UPDATE aosp_policies SET name = ?, version = version + (CASE WHEN name IS NOT ? THEN 1 ELSE 0 END), \
+            "UPDATE aosp_policies SET name = ?, \
+             version = MIN(version + (CASE WHEN name IS NOT ? THEN 1 ELSE 0 END), 9007199254740991), \
              updated_at = CASE WHEN name IS NOT ? THEN ? ELSE updated_at END \
              WHERE id = ? AND organization_id = ? RETURNING id"
         );

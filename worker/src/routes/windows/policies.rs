@@ -197,7 +197,7 @@ pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
 
 /// Absent fields stay as they are, a sent part of the policy replaces the
 /// stored one (`agentConfiguration: null` removes it); `version` goes up by
-/// one when anything changed.
+/// one when anything changed (up to 2^53 - 1).
 pub async fn update(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
     let input: WinPolicyUpdate = scope.body()?;
     let list = |items: Option<Vec<Value>>| items.map(Value::Array);
