@@ -12,26 +12,20 @@
 // the run. With `health` among the routes, each other route's ratio to it
 // (issue 14's goals, by work) is printed per build, as the median of the
 // rounds' ratios: a change that moves `/health` too does not pass for a gain.
-import { Miniflare } from "miniflare";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { procStat } from "../../scripts/proc-stat.mjs";
-import { tokenId } from "./seed.mjs";
-import { makeDb, root, rustWorker } from "./servers.mjs";
+import { READS as paths, cpuMs, listed, makeDb, median, root, rustWorker, startMiniflare } from "./servers.mjs";
 
 const exec = promisify(execFile);
 const [buildA, buildB] = process.argv.slice(2, 4).map((b) => b && resolve(b));
 if (!buildA || !buildB) throw new Error("usage: node bench/worker/ab.mjs <build A> <build B> [routes] [rounds]");
 const routes = (process.argv[4] ?? "list,health").split(",");
 const ROUNDS = Number(process.argv[5] ?? 6);
-const ORG = "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens";
-// GET one: a token no longer live, as 99 in 100 of make bench's random ids are.
-const paths = { health: "/health", list: ORG, one: `${ORG}/${tokenId(1)}` };
 for (const r of routes) if (!paths[r]) throw new Error(`route ${r}: one of ${Object.keys(paths).join(", ")}`);
 
 const work = mkdtempSync(join(tmpdir(), "mdm-ab-"));
@@ -46,19 +40,6 @@ const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });
 const lua = join(work, "auth.lua");
 writeFileSync(lua, `wrk.headers["authorization"] = "Bearer ${token}"\n`);
 
-const children = () =>
-  execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)])
-    .toString()
-    .split("\n")
-    .filter((l) => l.includes("workerd"))
-    .map((l) => l.trim().split(/\s+/)[0]);
-const MS_PER_TICK = 1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
-const cpuMs = (pids) =>
-  pids.reduce((sum, pid) => {
-    const f = procStat(pid);
-    if (!f) throw new Error(`workerd ${pid} exited`);
-    return sum + Number(f[11]) + Number(f[12]);
-  }, 0) * MS_PER_TICK;
 
 const sides = [];
 for (const [i, build] of [buildA, buildB].entries()) {
@@ -66,18 +47,12 @@ for (const [i, build] of [buildA, buildB].entries()) {
   cpSync(build, snapshots[i], { recursive: true });
   const db = join(work, `db-${i}`);
   cpSync(seeded, db, { recursive: true }); // before any server opens it
-  const before = children();
-  const mf = new Miniflare({ ...rustWorker(snapshots[i], db, secret), host: "127.0.0.1", port: 0 });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
-  const pids = children().filter((p) => !before.includes(p));
-  // One workerd per Miniflare: none found would count no CPU at all.
-  if (pids.length !== 1) throw new Error(`${"AB"[i]}: ${pids.length} new workerd processes, not 1`);
+  const { mf, url, pids } = await startMiniflare(rustWorker(snapshots[i], db, secret));
   for (const r of routes) {
     const res = await fetch(url + paths[r], { headers: { authorization: `Bearer ${token}` } });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`${"AB"[i]} ${r}: ${res.status} ${body.slice(0, 300)}`);
-    // A list that read no rows measures nothing.
-    if (r === "list" && JSON.parse(body).data.items.length !== 10) throw new Error(`${"AB"[i]} list: not 10 items: ${body.slice(0, 300)}`);
+    if (r === "list" && listed(body) !== 10) throw new Error(`${"AB"[i]} list: not 10 items: ${body.slice(0, 300)}`);
   }
   sides.push({ name: "AB"[i], mf, url, pids });
 }
@@ -86,6 +61,7 @@ async function wrk(side, route, seconds) {
   const before = cpuMs(side.pids);
   const { stdout } = await exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "--timeout", "10s", "-s", lua, side.url + paths[route]]);
   const ms = cpuMs(side.pids) - before;
+  if (!Number.isFinite(ms)) throw new Error(`${side.name}: its workerd exited`);
   const requests = Number(stdout.match(/(\d+) requests in/)[1]);
   const bad = stdout.match(/Non-2xx or 3xx responses: (\d+)/);
   if (bad) throw new Error(`${side.name} ${route}: ${bad[1]} non-2xx answers`);
@@ -108,10 +84,6 @@ try {
   for (const side of sides) await side.mf.dispose();
 }
 
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const f2 = (x) => x.toFixed(2);
 console.log(`A: ${buildA}\nB: ${buildB}\n${ROUNDS} paired rounds, wrk -c8, 4 s each; workerd CPU ms per request (req/s)\n`);
 console.log("| route | A | B | B ÷ A, median of the rounds' ratios | rounds where B costs less |");

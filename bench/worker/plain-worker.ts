@@ -267,15 +267,16 @@ async function floor(path: string, db: D1Database): Promise<Response> {
 
 // The Rust list's own batch, run by this worker (bench only, `FLOOR_EXTRA` in
 // run.mjs): how much of the Rust list's work is D1's, its statements' and
-// answers', and how much the wasm's. `/_floor/aosp/ours-<flags>`, flags joined
-// by `_`: `full` (the count from org_counts, then the page with its
-// expansions, filtered on the status a read shows at now), `build1` (the
+// answers', and how much the wasm's. `/_floor/aosp/ours-<form>`: `full` (the
+// count from org_counts, then the page with its expansions, filtered on the
+// status a read shows at now), or flags joined by `_` that change it (an
+// unknown flag is a 404, so a typo measures nothing): `build1` (the
 // untagged rows' build, the newest, read once in the count's row, as the Rust
 // list does since BENCHMARKS.md 0i), `nocase` (the stored status filters, as
 // the Rust list's default filter does since 0i), `nobuild`, `noexp` (no
-// build, or no expansions at all), `nosealed`, `json` (the page as one JSON
-// text built by SQLite), `single` (the page alone). The Rust list today is
-// `full_build1_nocase`.
+// build, or no expansions at all), `json` (the page as one JSON text built by
+// SQLite), `single` (the page alone). The Rust list today is `build1_nocase`.
+const OURS_FLAGS = new Set(["full", "build1", "nocase", "nobuild", "noexp", "json", "single"]);
 const OURS_COLUMNS =
   "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, management_mode, perpetual, value_key, sealed, expires_at, aos_device_id, policy_assignments, display_name, tags, dpc_build_tag, push_notification_provider, enrolled_count, max_enrollments, last_enrollment_at, created_at, updated_at";
 const BUILD_COLS = "id, organization_id, tag, download_url, signature_checksum, component_name, version_code, created_at";
@@ -290,6 +291,7 @@ const EFFECTIVE = "(CASE WHEN status = 'PENDING' AND perpetual = 0 AND expires_a
 
 async function oursList(form: string, db: D1Database, json: (t: string) => Response): Promise<Response> {
   const f = new Set(form.split("_"));
+  if ([...f].some((flag) => !OURS_FLAGS.has(flag))) return fail(404, 4040, `unknown form ${form}`);
   const now = Date.now();
   const marks = STATUSES.map(() => "?").join(", ");
   const newest = `(SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = ? ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`;
@@ -304,7 +306,7 @@ async function oursList(form: string, db: D1Database, json: (t: string) => Respo
   let exp = f.has("noexp") ? "" : EXPANSIONS;
   if (f.has("build1")) exp = exp.replace(/, CASE WHEN r.dpc_build_tag IS NULL THEN .* END AS x_build$/, `, CASE WHEN r.dpc_build_tag IS NULL THEN NULL ELSE (SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = r.organization_id AND b.tag = r.dpc_build_tag) END AS x_build`);
   if (f.has("nobuild")) exp = exp.replace(/, CASE WHEN r.dpc_build_tag IS NULL THEN .* END AS x_build$/, "");
-  const cols = f.has("nosealed") ? OURS_COLUMNS.replace("sealed, ", "") : OURS_COLUMNS;
+  const cols = OURS_COLUMNS;
   let sql =
     `SELECT r.*${exp} FROM (SELECT ${cols}, created_at AS sort_key FROM aosp_enrollment_tokens WHERE ${where} ` +
     `ORDER BY sort_key DESC, id DESC LIMIT ? OFFSET ?) AS r ORDER BY r.sort_key DESC, r.id DESC`;

@@ -20,16 +20,11 @@ import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { tokenId } from "./seed.mjs";
-import { freePort, makeDb, root, rustWorker } from "./servers.mjs";
+import { READS as paths, freePort, listed, makeDb, root, rustWorker } from "./servers.mjs";
 
 const exec = promisify(execFile);
 const route = process.argv[2] ?? "list";
 const build = resolve(process.argv[3] ?? join(root, "worker/build"));
-const ORG = "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens";
-// GET one: a token that is no longer live (as 99 in 100 of the bench's random
-// ids are), so no sealed value is opened.
-const paths = { health: "/health", list: ORG, one: `${ORG}/${tokenId(1)}` };
 if (!paths[route]) throw new Error(`route: one of ${Object.keys(paths).join(", ")}`);
 
 const work = mkdtempSync(join(tmpdir(), "mdm-profile-"));
@@ -46,7 +41,9 @@ const inspectorPort = await freePort();
 const mf = new Miniflare({ ...rustWorker(snapshot, d1, secret), host: "127.0.0.1", port: 0, inspectorPort });
 const url = (await mf.ready).toString().replace(/\/$/, "") + paths[route];
 const probe = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-if (probe.status !== 200) throw new Error(`${route}: ${probe.status} ${await probe.text()}`);
+const answer = await probe.text();
+if (probe.status !== 200) throw new Error(`${route}: ${probe.status} ${answer}`);
+if (route === "list" && listed(answer) !== 10) throw new Error(`list: not 10 items: ${answer.slice(0, 300)}`);
 
 // The user worker's isolate (Miniflare's own workers are the others).
 const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();

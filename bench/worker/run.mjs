@@ -18,7 +18,6 @@
 // FLOOR_EXTRA (none: comma-separated forms of the Rust list's own batch served
 // by the plain worker in the same rounds, e.g. `build1_nocase,noexp`; see
 // plain-worker.ts `oursList`).
-import { Miniflare } from "miniflare";
 import { execFile, spawn, execFileSync } from "node:child_process";
 import { copyFileSync, cpSync, statSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir, loadavg } from "node:os";
@@ -28,9 +27,20 @@ import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { procStat } from "../../scripts/proc-stat.mjs";
 import { tokenId, winTokenId, ORG_SLUG, DEVICE_ID } from "./seed.mjs";
-import { COMPAT, CREDENTIAL_KEYS, D1_ID, freePort, makeDb as makeDbIn, root, rustWorker as rustWorkerOptions } from "./servers.mjs";
+import {
+  COMPAT,
+  CREDENTIAL_KEYS,
+  D1_ID,
+  cpuMs,
+  freePort,
+  listed,
+  makeDb as makeDbIn,
+  median,
+  root,
+  rustWorker as rustWorkerOptions,
+  startMiniflare,
+} from "./servers.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const execFileP = promisify(execFile);
@@ -77,13 +87,12 @@ const emptyWorker = () => ({ modules: true, scriptPath: join(here, "empty-worker
 async function start(options) {
   const port = await freePort();
   const t0 = performance.now();
-  const mf = new Miniflare({ ...options, host: "127.0.0.1", port, log: undefined });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const { mf, url, pids } = await startMiniflare(options, port);
   // First response: /health on the Rust worker, / elsewhere (any answer counts).
   const res = await fetch(url + "/health");
   await res.arrayBuffer();
   const firstMs = performance.now() - t0;
-  return { mf, url, port, firstMs };
+  return { mf, url, port, pids, firstMs };
 }
 
 // ---- wrk -------------------------------------------------------------------------------
@@ -176,56 +185,27 @@ async function interleaved(url, specs) {
   for (let r = 0; r < INTERLEAVE; r++) {
     for (let i = 0; i < kinds.length; i++) {
       const k = kinds[(i + r) % kinds.length];
-      const before = workerdCpu(specs[k].pids);
+      const before = cpuMs(specs[k].pids);
       const x = await wrk(at(specs[k]), specs[k], DURATION_S);
-      const after = workerdCpu(specs[k].pids);
+      // NaN when its workerd exited meanwhile.
+      const ms = cpuMs(specs[k].pids) - before;
       // A round with failed requests, or whose workerd changed under it,
       // counts neither its req/s nor its work.
-      const clean = x.bad + x.socketErrors === 0 && after.pids === before.pids;
-      if (!clean) log(`interleaved ${k}: round ${r + 1} not counted (${x.bad} non-2xx, ${x.socketErrors} socket errors, workerd ${before.pids} -> ${after.pids})`);
-      rounds[k].push({ ...x, rps: clean ? x.rps : NaN, cpuMs: clean ? (after.ms - before.ms) / x.requests : NaN });
+      const clean = x.bad + x.socketErrors === 0 && Number.isFinite(ms);
+      if (!clean) log(`interleaved ${k}: round ${r + 1} not counted (${x.bad} non-2xx, ${x.socketErrors} socket errors, workerd CPU ${ms})`);
+      rounds[k].push({ ...x, rps: clean ? x.rps : NaN, cpuMs: clean ? ms / x.requests : NaN });
     }
   }
-  const median = (v) => {
-    const s = v.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const best = {};
-  const cpuMs = {};
+  const cpuMedians = {};
   for (const [k, runs] of Object.entries(rounds)) {
     best[k] = runs.reduce((a, b) => (b.rps > a.rps || Number.isNaN(a.rps) ? b : a));
-    cpuMs[k] = median(runs.map((x) => x.cpuMs));
+    cpuMedians[k] = median(runs.map((x) => x.cpuMs));
     log(`interleaved ${k}: ${runs.map((x) => x.rps.toFixed(0)).join(", ")} req/s (best ${best[k].rps.toFixed(0)}); ` +
       `workerd CPU ${runs.map((x) => x.cpuMs.toFixed(2)).join(", ")} ms per request`);
   }
-  return { best, cpuMs, rps: Object.fromEntries(Object.entries(rounds).map(([k, runs]) => [k, runs.map((x) => x.rps)])) };
+  return { best, cpuMs: cpuMedians, rps: Object.fromEntries(Object.entries(rounds).map(([k, runs]) => [k, runs.map((x) => x.rps)])) };
 }
-
-/**
- * CPU time (user + system, ms) of this process's workerd children (the
- * worker, D1 and the runtime share one process), and the pids of all of
- * them: a count across a restart is no count.
- */
-function workerdPids() {
-  return execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)])
-    .toString()
-    .split("\n")
-    .filter((l) => l.includes("workerd"))
-    .map((l) => l.trim().split(/\s+/)[0]);
-}
-/** `only`: the pids whose CPU counts (one server's), when two are up. */
-function workerdCpu(only) {
-  const pids = workerdPids();
-  let ticks = 0;
-  for (const pid of pids) {
-    if (only && !only.includes(pid)) continue;
-    const fields = procStat(pid);
-    if (!fields) return { pids: "(one exited)", ms: NaN };
-    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-  }
-  return { pids: pids.join(","), ms: (ticks * 1000) / CLOCK_TICKS };
-}
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
 
 async function phase(server, label, url, spec, note = "") {
   const p = await probe(url, spec);
@@ -449,11 +429,9 @@ for (const n of SIZES) {
     const s = await start(rustWorker(dbs[n]));
     startup[`Rust worker (Miniflare), ${size} tokens`] = s.firstMs;
     {
-      // A list that read no rows measures nothing: its page must be full
-      // (a wrong count once gave an empty page that looked fast).
       const first = await probe(s.url, R.list, 1 << 20);
-      const listed = first.status === 200 ? JSON.parse(first.text).data.items.length : 0;
-      if (listed !== 10) throw new Error(`the list answered ${first.status} with ${listed} items, not 10: ${first.text.slice(0, 300)}`);
+      const items = listed(first.text);
+      if (items !== 10) throw new Error(`the list answered ${first.status} with ${items} items, not 10: ${first.text.slice(0, 300)}`);
     }
     if (n === SIZES[0]) {
       // The Rust/wasm request path with one trivial D1 query (/health), and with the JWT check but no D1 (/v1/me).
@@ -467,7 +445,7 @@ for (const n of SIZES) {
     await phase(`Rust worker @${size}`, "GET list, 1 connection", s.url, { ...R.list, connections: 1 });
     await phase(`Rust worker @${size}`, "GET one", s.url, R.getOne(n));
     if (n === SIZES[0] && INTERLEAVE > 0) {
-      const ours = workerdPids();
+      const ours = s.pids;
       const specs = { health: { path: "/health", pids: ours }, list: { ...R.list, pids: ours }, one: { ...R.getOne(n), pids: ours } };
       // The physical floor of the two reads (plain-worker.ts, `floor`), in the
       // same rounds, from its own copy of this database: one statement and its
@@ -475,7 +453,7 @@ for (const n of SIZES) {
       // /health, to compare the two workers' fixed cost per request.
       const floor = R === RESOURCES.aosp ? await start(plainWorker(floorDb)) : null;
       if (floor) {
-        const pids = workerdPids().filter((p) => !ours.includes(p));
+        const pids = floor.pids;
         const forms = [
           ["floorHealth", "/_floor/health", 1],
           ["floorList", "/_floor/aosp/list", 10],
@@ -488,14 +466,8 @@ for (const n of SIZES) {
         for (const [k, path, items] of forms) {
           const spec = { url: floor.url, path, pids, ...(k === "floorOne" ? { randomIds: n, idPrefix: "be" } : {}) };
           const p = await probe(floor.url, spec, 1 << 20);
-          let data = null;
-          try {
-            data = p.status === 200 ? JSON.parse(p.text).data : null;
-          } catch {
-            /* not JSON: no floor */
-          }
           // A list floor that read no rows (a seed that moved) is no floor.
-          const got = data === null ? 0 : Array.isArray(data.items) ? data.items.length : 1;
+          const got = p.status !== 200 ? 0 : items === 1 ? 1 : listed(p.text);
           if (got === items) specs[k] = spec;
           else log(`floor ${path}: probe answered ${p.status} with ${got} items, not ${items}: ${p.text.slice(0, 300)}`);
         }

@@ -1,12 +1,16 @@
-// What the worker benches share (run.mjs, profile.mjs): a seeded local D1, the
-// Rust worker's Miniflare options, a free port.
-import { execFile } from "node:child_process";
+// What the worker benches share (run.mjs, profile.mjs, ab.mjs): a seeded local
+// D1, the Rust worker's Miniflare options, a free port, a Miniflare started
+// with its one workerd found, that workerd's CPU, the read routes and the
+// check that a list's page is full.
+import { Miniflare } from "miniflare";
+import { execFile, execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { seedSql } from "./seed.mjs";
+import { procStat } from "../../scripts/proc-stat.mjs";
+import { seedSql, tokenId } from "./seed.mjs";
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const COMPAT = "2025-11-01";
@@ -66,3 +70,66 @@ export const rustWorker = (buildDir, dbDir, secret) => ({
     DEVICE_FAILURE_LIMITER: { simple: { limit: 1_000_000_000, period: 60 } },
   },
 });
+
+/** The AOSP token list, its first token (no longer live: no sealed value opened) and `/health`. */
+export const TOKENS = "/v1/organizations/demo/mdm/aosp/enterprise/enrollment-tokens";
+export const READS = { health: "/health", list: TOKENS, one: `${TOKENS}/${tokenId(1)}` };
+
+/**
+ * How many items a list's answer `text` holds (0 for anything else). A list
+ * that read no rows measures nothing: a wrong count once gave an empty page
+ * that looked fast (BENCHMARKS.md 0i), so the benches ask for a full one.
+ */
+export function listed(text) {
+  try {
+    const items = JSON.parse(text)?.data?.items;
+    return Array.isArray(items) ? items.length : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The workerd processes this process started (one per Miniflare). */
+export function workerdPids() {
+  return execFileSync("ps", ["-o", "pid=,comm=", "--ppid", String(process.pid)])
+    .toString()
+    .split("\n")
+    .filter((l) => l.includes("workerd"))
+    .map((l) => l.trim().split(/\s+/)[0]);
+}
+
+const MS_PER_TICK = 1000 / Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+
+/** CPU time (user + system, ms) of `pids`; NaN once one has exited (a count across a restart is no count). */
+export function cpuMs(pids) {
+  let ticks = 0;
+  for (const pid of pids) {
+    const fields = procStat(pid);
+    if (!fields) return NaN;
+    ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+  }
+  return ticks * MS_PER_TICK;
+}
+
+/** The median of the numbers in `v` that are not NaN. */
+export function median(v) {
+  const s = v.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/**
+ * A Miniflare for `options` on `port` (any free one when 0), ready, with the
+ * pid of the one workerd it started: its CPU is that server's alone, even
+ * with another server up. None found would count no CPU at all.
+ */
+export async function startMiniflare(options, port = 0) {
+  const before = workerdPids();
+  const mf = new Miniflare({ ...options, host: "127.0.0.1", port });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const pids = workerdPids().filter((p) => !before.includes(p));
+  if (pids.length !== 1) {
+    await mf.dispose();
+    throw new Error(`${pids.length} new workerd processes for one Miniflare, not 1`);
+  }
+  return { mf, url, pids };
+}

@@ -521,16 +521,14 @@ impl JsRow {
     #[inline(never)]
     fn json(&self) -> Result<String, ApiError> {
         let text = worker::js_sys::JSON::stringify(&self.0).map_err(|_| ApiError::internal("D1 row: not JSON"))?;
-        String::from_utf8(utf8(&text)?).map_err(|_| ApiError::internal("D1 row: not UTF-8"))
+        utf8_string(&text)
     }
 
     /// A text column of a row object; none for NULL (or no such column).
     /// Not generic: no row type to derive for one column.
     pub fn text(&self, name: &str) -> Result<Option<String>, ApiError> {
         match self.column(name) {
-            Some(value) if value.0.is_string() => String::from_utf8(utf8(&value.0)?)
-                .map(Some)
-                .map_err(|_| ApiError::internal("D1 row: not UTF-8")),
+            Some(value) if value.0.is_string() => utf8_string(&value.0).map(Some),
             Some(value) if !(value.0.is_null() || value.0.is_undefined()) => {
                 Err(ApiError::internal(format!("D1 row: {name} is not text")))
             }
@@ -549,6 +547,11 @@ impl JsRow {
 thread_local! {
     /// One `TextEncoder` and its `encode`, for every row this isolate reads.
     static ENCODER: RefCell<Option<(JsValue, worker::js_sys::Function)>> = const { RefCell::new(None) };
+}
+
+/// A JavaScript string as a Rust one, through [`utf8`].
+fn utf8_string(text: &JsValue) -> Result<String, ApiError> {
+    String::from_utf8(utf8(text)?).map_err(|_| ApiError::internal("D1 row: not UTF-8"))
 }
 
 /// The UTF-8 bytes of a JavaScript string.

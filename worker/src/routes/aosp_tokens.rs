@@ -404,11 +404,11 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
+    let newest_build = dpc_builds::newest_build_column();
     let expand = Expand {
         columns: &Context::page_columns(),
         guard: None,
-        totals: &dpc_builds::newest_build_column(),
-        totals_params: vec![Param::from(org.id.as_str())],
+        totals: Some((&newest_build, vec![Param::from(org.id.as_str())])),
     };
     let (mut page, totals) =
         list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), Some(ctx.now_ms), expand).await?;

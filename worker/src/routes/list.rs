@@ -124,7 +124,7 @@ pub fn filters(
         // parse_list_query never returns an empty list for a resource with
         // statuses (an explicit empty `status=` is a 5209).
         let (status, now) = match listing.expiry {
-            Some(table) if expiry_moves_nothing(q) => (table.status.to_string(), None),
+            Some(table) if expiry_shift(q).is_none() => (table.status.to_string(), None),
             _ => (status, now),
         };
         let marks = vec!["?"; q.statuses.len()].join(", ");
@@ -162,14 +162,19 @@ fn status_sql(listing: &Listing, now_ms: Option<i64>) -> Result<Option<(String, 
     })
 }
 
-/// Whether a token list's status filter keeps the same rows on the stored
-/// status as on the status a read shows: only a PENDING token past its expiry
-/// differs (it shows as EXPIRED), and it is kept either way when the query
-/// names both statuses or neither (the default list names both). The stored
-/// column then filters with no CASE per row.
-fn expiry_moves_nothing(q: &ListQuery) -> bool {
+/// How a token list's status filter differs on the status a read shows from
+/// the stored one: only a PENDING token past its expiry differs (stored
+/// PENDING, shown EXPIRED), so a query naming PENDING alone loses it (`-`),
+/// EXPIRED alone gains it (`+`), and both or neither keep the same rows
+/// (none: the default list names both). With none, the stored column
+/// filters with no CASE per row, and the counters' total needs no correction.
+fn expiry_shift(q: &ListQuery) -> Option<char> {
     let shows = |s: TokenStatus| q.statuses.contains(&s.as_str());
-    shows(TokenStatus::Pending) == shows(TokenStatus::Expired)
+    match (shows(TokenStatus::Pending), shows(TokenStatus::Expired)) {
+        (true, false) => Some('-'),
+        (false, true) => Some('+'),
+        _ => None,
+    }
 }
 
 fn column(listing: &Listing, field: &str) -> Result<&'static str, ApiError> {
@@ -205,13 +210,7 @@ fn counted_total(
          WHERE organization_id = ? AND kind = ? AND status IN ({marks})), 0)"
     );
     if let Some(table) = listing.expiry {
-        let shows = |s: TokenStatus| statuses.contains(&s.as_str());
-        let sign = match (shows(TokenStatus::Pending), shows(TokenStatus::Expired)) {
-            (true, false) => Some('-'),
-            (false, true) => Some('+'),
-            _ => None,
-        };
-        if let Some(sign) = sign {
+        if let Some(sign) = expiry_shift(q) {
             let now = now_ms.ok_or_else(|| ApiError::internal(format!("{}: a token list needs now", listing.table)))?;
             sql.push_str(&format!(
                 " {sign} (SELECT COUNT(*) FROM {} WHERE organization_id = ? AND {})",
@@ -273,8 +272,7 @@ pub struct Expand<'a> {
     /// once per row (a token page's newest DPC build). Anonymous `?`s only,
     /// in both this and the count: the totals' values are bound first, by
     /// their place in the text.
-    pub totals: &'a str,
-    pub totals_params: Vec<Param>,
+    pub totals: Option<(&'a str, Vec<Param>)>,
 }
 
 /// [`fetch`] (or [`fetch_at`] with `now_ms`) whose rows carry their
@@ -329,11 +327,11 @@ async fn fetch_rows(
             w.params.clone(),
         )
     };
-    if !expand.totals.is_empty() {
+    if let Some((totals, params)) = expand.totals {
         // Around the count: the totals' `?`s come first in the text, so
         // their values are bound first.
-        count_sql = format!("SELECT c.n AS n{} FROM ({count_sql}) AS c", expand.totals);
-        count_params.splice(0..0, expand.totals_params);
+        count_sql = format!("SELECT c.n AS n{totals} FROM ({count_sql}) AS c");
+        count_params.splice(0..0, params);
     }
     stmts.push(db.stmt(&count_sql, &count_params)?);
     // The page is asked for together with the count, before the total is
