@@ -70,7 +70,10 @@ const BUDGETS = {
   // A token page's newest DPC build read once, in its count's row, instead
   // of in every untagged row, and the default status filter on the stored
   // status (BENCHMARKS.md 0i: the list's work 0.96-0.97x): +2.3 kB, 445.2 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 445_500]],
+  // A signed token's verification kept per isolate (identity::signed: no
+  // HMAC or WebCrypto per request for the same credential, BENCHMARKS.md
+  // 0j): +1.5 kB, 446.8 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 447_000]],
 };
 const which = process.argv.slice(2);
 let over = false;

@@ -207,8 +207,25 @@ pub fn bearer_token(header: Option<&str>) -> Result<&str, ApiError> {
     Ok(token)
 }
 
-/// Verify an HS256 JWT and return its principal. `now` is seconds since the epoch.
-pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Principal, ApiError> {
+/// The seconds in which a verified token's claims let it in: from
+/// `not_before` (if any) to before `expires`. What a verification kept in
+/// this isolate (`identity`) is checked against on every use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime {
+    pub not_before: Option<i64>,
+    pub expires: i64,
+}
+
+impl Lifetime {
+    /// Does it let the token in at `now` (seconds since the epoch)?
+    pub fn covers(self, now: i64) -> bool {
+        now < self.expires && self.not_before.is_none_or(|nbf| now >= nbf)
+    }
+}
+
+/// Verify an HS256 JWT: its principal, and when its claims let it in. `now`
+/// is seconds since the epoch.
+pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<(Principal, Lifetime), ApiError> {
     verify_inner(token, secret, now).ok_or(ApiError::InvalidToken)
 }
 
@@ -216,10 +233,10 @@ pub fn verify(token: &str, secret: &[u8], now: i64) -> Result<Principal, ApiErro
 #[cfg(test)]
 pub fn authenticate(header: Option<&str>, secret: &[u8], now: i64) -> Result<Principal, ApiError> {
     let token = bearer_token(header)?;
-    verify(token, secret, now)
+    verify(token, secret, now).map(|(principal, _)| principal)
 }
 
-fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
+fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<(Principal, Lifetime)> {
     if token.len() > MAX_TOKEN_LEN || secret.len() < MIN_SECRET_LEN {
         return None;
     }
@@ -245,14 +262,15 @@ fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
 
     let claims: Value = serde_json::from_slice(&mdm_core::base64url::decode(p64)?).ok()?;
     let claims = claims.as_object()?;
-    let exp = numeric_date(claims.get("exp")?)?;
-    if now >= exp {
+    let lifetime = Lifetime {
+        expires: numeric_date(claims.get("exp")?)?,
+        not_before: match claims.get("nbf") {
+            Some(nbf) => Some(numeric_date(nbf)?),
+            None => None,
+        },
+    };
+    if !lifetime.covers(now) {
         return None;
-    }
-    if let Some(nbf) = claims.get("nbf") {
-        if now < numeric_date(nbf)? {
-            return None;
-        }
     }
     if let Some(iat) = claims.get("iat") {
         numeric_date(iat)?;
@@ -263,7 +281,7 @@ fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<Principal> {
         perms: string_list(claims.get("perms"))?,
         role: None,
     };
-    Some(Principal::new(sub, Via::Hs256, grant))
+    Some((Principal::new(sub, Via::Hs256, grant), lifetime))
 }
 
 /// A NumericDate: a JSON number of seconds (fractions floored).
@@ -316,7 +334,14 @@ mod tests {
 
     #[test]
     fn valid_token() {
-        let p = verify(&sign(good_claims()), SECRET, NOW).unwrap();
+        let (p, lifetime) = verify(&sign(good_claims()), SECRET, NOW).unwrap();
+        assert_eq!(
+            lifetime,
+            Lifetime {
+                not_before: None,
+                expires: NOW + 60
+            }
+        );
         assert_eq!(p.sub, "u1");
         assert_eq!(p.grants[0].orgs, vec!["acme"]);
         assert_eq!(p.via, Via::Hs256);
@@ -382,7 +407,16 @@ mod tests {
         c["nbf"] = json!(NOW + 10);
         assert_eq!(verify(&sign(c.clone()), SECRET, NOW), Err(ApiError::InvalidToken));
         c["nbf"] = json!(NOW);
-        assert!(verify(&sign(c.clone()), SECRET, NOW).is_ok());
+        let (_, lifetime) = verify(&sign(c.clone()), SECRET, NOW).unwrap();
+        assert_eq!(
+            lifetime,
+            Lifetime {
+                not_before: Some(NOW),
+                expires: NOW + 1
+            }
+        );
+        // What a kept verification is checked against: the same bounds.
+        assert!(lifetime.covers(NOW) && !lifetime.covers(NOW - 1) && !lifetime.covers(NOW + 1));
         c["exp"] = json!((NOW + 5) as f64 + 0.5);
         assert!(verify(&sign(c.clone()), SECRET, NOW).is_ok());
         c["exp"] = json!("tomorrow");
@@ -417,7 +451,7 @@ mod tests {
         let mut c = good_claims();
         c.as_object_mut().unwrap().remove("orgs");
         c.as_object_mut().unwrap().remove("perms");
-        let p = verify(&sign(c), SECRET, NOW).unwrap();
+        let (p, _) = verify(&sign(c), SECRET, NOW).unwrap();
         assert!(p.grants[0].orgs.is_empty() && p.grants[0].perms.is_empty());
         assert!(!p.has_perm("anything"));
         // Payload that is not an object.

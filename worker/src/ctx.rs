@@ -15,6 +15,8 @@ pub struct Ctx {
     pub env: Env,
     /// The request's D1 session, opened at the first `db()`.
     db: OnceCell<Db>,
+    /// [`Ctx::credential_hash`], once worked out.
+    credential: OnceCell<String>,
     /// The client's `x-d1-bookmark`, if it sent one.
     bookmark: Option<String>,
     /// Decoded query string.
@@ -33,6 +35,7 @@ impl Ctx {
             req,
             env,
             db: OnceCell::new(),
+            credential: OnceCell::new(),
             bookmark,
             query,
             now_ms,
@@ -76,9 +79,21 @@ impl Ctx {
         body::read_json(&mut self.req).await
     }
 
-    /// A digest of the bearer credential: what rate limits count by, so the
-    /// credential itself is never a key anywhere.
+    /// A digest of the bearer credential: what rate limits and idempotency
+    /// keys count by, so the credential itself is never a key anywhere.
     pub fn credential_digest(&self) -> Result<String, ApiError> {
+        let mut digest = self.credential_hash()?.to_string();
+        digest.truncate(32);
+        Ok(digest)
+    }
+
+    /// The whole SHA-256 (hex) of the request's credential header, worked
+    /// out once per request: what a verification kept in this isolate is
+    /// found by (`identity`), and the start of [`Ctx::credential_digest`].
+    pub fn credential_hash(&self) -> Result<&str, ApiError> {
+        if let Some(hash) = self.credential.get() {
+            return Ok(hash);
+        }
         // Behind Cloudflare Access a person's requests may carry only Access'
         // assertion: it is their credential then, so people do not share one count.
         let header = match self.req.headers().get("Authorization")? {
@@ -89,9 +104,9 @@ impl Ctx {
                 .get(crate::identity::CF_ACCESS_HEADER)?
                 .unwrap_or_default(),
         };
-        let mut digest = crate::routes::credentials::secret_hash(&header);
-        digest.truncate(32);
-        Ok(digest)
+        Ok(self
+            .credential
+            .get_or_init(|| crate::routes::credentials::secret_hash(&header)))
     }
 
     /// The origin devices contact to enroll (`https://mdm.example.com`), for

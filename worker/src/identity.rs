@@ -12,6 +12,11 @@
 //!   identity provider's key set ([`crate::oidc`]); the person's memberships,
 //!   matched by the `email` claim, are its grants, and `PLATFORM_ADMINS`
 //!   adds `platform.*`.
+//!
+//! A signed token's verification (HS256 or OpenID Connect) is kept in the
+//! isolate for [`CREDENTIAL_TTL_MS`] by the SHA-256 of the credential header,
+//! and checked against the token's own `exp` / `nbf` on every use
+//! ([`signed`]): the same credential is not verified again on every request.
 
 use serde::Deserialize;
 
@@ -47,7 +52,10 @@ pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError
             // when the request carries no credential of its own.
             let assertion = ctx.req.headers().get(CF_ACCESS_HEADER)?.unwrap_or_default();
             if header.is_none() && !assertion.trim().is_empty() {
-                return oidc_principal(ctx, assertion.trim(), fresh).await;
+                return match signed(ctx, assertion.trim(), Signers::OpenIdOnly).await? {
+                    Signed::OpenId(identity) => oidc_principal(ctx, identity, fresh).await,
+                    Signed::Hs256(_) => Err(ApiError::InvalidToken),
+                };
             }
             return Err(no_token);
         }
@@ -55,14 +63,66 @@ pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError
     if token.starts_with(API_KEY_PREFIX) {
         return api_key(ctx, &token, fresh).await;
     }
-    match crate::oidc::algorithm(&token).as_deref() {
-        Some("HS256") => hs256(ctx, &token),
-        Some("RS256" | "ES256") => oidc_principal(ctx, &token, fresh).await,
-        _ => Err(ApiError::InvalidToken),
+    match signed(ctx, &token, Signers::Any).await? {
+        Signed::Hs256(principal) => Ok(principal),
+        Signed::OpenId(identity) => oidc_principal(ctx, identity, fresh).await,
     }
 }
 
-fn hs256(ctx: &Ctx, token: &str) -> Result<Principal, ApiError> {
+/// Whom a signed token names, once verified.
+#[derive(Clone)]
+enum Signed {
+    /// HS256, signed with `AUTH_SECRET`: its claims are its grants.
+    Hs256(Principal),
+    /// RS256 or ES256, from the identity provider: a person.
+    OpenId(crate::oidc::Identity),
+}
+
+/// Which signers a credential may come from: Cloudflare Access' assertion
+/// is an OpenID Connect token or nothing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Signers {
+    Any,
+    OpenIdOnly,
+}
+
+/// A signed token, verified: from this isolate's [`SIGNED`] when it
+/// verified the same credential less than [`CREDENTIAL_TTL_MS`] ago, else
+/// checked (an HMAC, or WebCrypto against the provider's key set) and kept.
+/// Either way the token's own `exp` / `nbf` are checked against this
+/// request's time, so a kept verification never outlives its token.
+async fn signed(ctx: &Ctx, token: &str, signers: Signers) -> Result<Signed, ApiError> {
+    // Any request may use a kept verification, writes too: checking a
+    // signature reads nothing from D1 that a write must see fresh. What can
+    // change under it is the provider's key set, and a key it drops still
+    // verifies here for at most the TTL, as a revoked API key still reads.
+    let at = Fresh::Cached { now_ms: ctx.now_ms };
+    let key = ctx.credential_hash()?;
+    let (signed, lifetime) = match isolate_cache::get(&SIGNED, key, at) {
+        Some(kept) => kept,
+        None => {
+            let verified = match crate::oidc::algorithm(token).as_deref() {
+                Some("HS256") if signers == Signers::Any => {
+                    let (principal, lifetime) = hs256(ctx, token)?;
+                    (Signed::Hs256(principal), lifetime)
+                }
+                Some("RS256" | "ES256") => {
+                    let (identity, lifetime) = crate::oidc::verify(ctx, token).await?;
+                    (Signed::OpenId(identity), lifetime)
+                }
+                _ => return Err(ApiError::InvalidToken),
+            };
+            isolate_cache::put(&SIGNED, key, &verified, at);
+            verified
+        }
+    };
+    if !lifetime.covers(ctx.now_ms.div_euclid(1000)) {
+        return Err(ApiError::InvalidToken);
+    }
+    Ok(signed)
+}
+
+fn hs256(ctx: &Ctx, token: &str) -> Result<(Principal, auth::Lifetime), ApiError> {
     let secret = signing_secret(ctx).map_err(|why| {
         worker::console_error!(
             "{} is {why}: every HS256 token is refused (it needs at least {} bytes)",
@@ -98,6 +158,10 @@ thread_local! {
     static API_KEYS: TtlCache<KeyRow> = const { TtlCache::new(CREDENTIAL_TTL_MS) };
     /// A person's memberships by lowercase email (none: not kept).
     static MEMBERSHIPS: TtlCache<Vec<Grant>> = const { TtlCache::new(CREDENTIAL_TTL_MS) };
+    /// Signed tokens verified in this isolate, by the SHA-256 of the
+    /// credential header (never the token itself), with when their claims
+    /// let them in. A token that failed is not kept.
+    static SIGNED: TtlCache<(Signed, auth::Lifetime)> = const { TtlCache::new(CREDENTIAL_TTL_MS) };
 }
 
 /// After a key is revoked through this isolate.
@@ -172,9 +236,8 @@ struct MembershipRow {
     role: String,
 }
 
-/// An OpenID Connect identity: verified token, then its memberships.
-async fn oidc_principal(ctx: &Ctx, token: &str, fresh: Fresh) -> Result<Principal, ApiError> {
-    let identity = crate::oidc::verify(ctx, token).await?;
+/// An OpenID Connect identity, its token verified: its memberships as grants.
+async fn oidc_principal(ctx: &Ctx, identity: crate::oidc::Identity, fresh: Fresh) -> Result<Principal, ApiError> {
     let db = ctx.db()?;
     let mut principal = Principal {
         sub: identity.sub,

@@ -1,9 +1,12 @@
-//! Small per-isolate caches for what every read would otherwise fetch from
-//! D1 before its data: the organization a path names (`routes::tenancy`),
-//! an API key's row and a person's memberships (`identity`).
+//! Small per-isolate caches for what every request would otherwise fetch
+//! from D1 or work out again before its data: the organization a path names
+//! (`routes::tenancy`), an API key's row, a person's memberships and the
+//! verification of a signed token (`identity`).
 //!
-//! Only reads use them, and only reads that sent no `x-d1-bookmark`
-//! ([`Fresh::Cached`]); writes always read D1 ([`Fresh::Database`]). An entry
+//! What comes from D1 is used only by reads, and only by reads that sent no
+//! `x-d1-bookmark` ([`Fresh::Cached`]); writes always read D1
+//! ([`Fresh::Database`]). A signed token's verification reads no D1, so
+//! every request may use it (`identity::signed`). An entry
 //! lives a fixed time from when it was read, a change made through this
 //! isolate removes it at once, and a miss is never kept. Each cache says
 //! why its time-to-live is safe where it is declared.
@@ -69,7 +72,7 @@ where
 
 /// The value under `key`, if `fresh` allows a cached one and it is young
 /// enough (a clock that went back does not make an entry younger).
-fn get<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, fresh: Fresh) -> Option<V> {
+pub fn get<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, fresh: Fresh) -> Option<V> {
     let Fresh::Cached { now_ms } = fresh else {
         return None;
     };
@@ -84,7 +87,7 @@ fn get<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, fresh: Fresh)
 
 /// Keep `value` under `key`, read at `fresh`'s time (nothing for a
 /// [`Fresh::Database`] read: that request does not measure the cache's time).
-fn put<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, value: &V, fresh: Fresh) {
+pub fn put<V: Clone>(cache: &'static LocalKey<TtlCache<V>>, key: &str, value: &V, fresh: Fresh) {
     let Fresh::Cached { now_ms } = fresh else {
         return;
     };

@@ -23,6 +23,7 @@ use serde_json::Value;
 use worker::js_sys::{self, Array};
 use worker::wasm_bindgen::JsValue;
 
+use crate::auth::Lifetime;
 use crate::ctx::Ctx;
 use crate::http::ApiError;
 use crate::webcrypto::{bytes, call, object, subtle};
@@ -114,7 +115,12 @@ fn split(token: &str) -> Option<Parts> {
 }
 
 /// The claims' checks: issuer, audience, times (with skew), subject.
-fn check_claims(claims: &serde_json::Map<String, Value>, issuer: &str, audience: &str, now: i64) -> Option<Identity> {
+fn check_claims(
+    claims: &serde_json::Map<String, Value>,
+    issuer: &str,
+    audience: &str,
+    now: i64,
+) -> Option<(Identity, Lifetime)> {
     if claims.get("iss")?.as_str()? != issuer {
         return None;
     }
@@ -126,14 +132,16 @@ fn check_claims(claims: &serde_json::Map<String, Value>, issuer: &str, audience:
     if !aud_ok {
         return None;
     }
-    let exp = seconds(claims.get("exp")?)?;
-    if now >= exp + SKEW_SECONDS {
+    // The skew widens the claims' window both ways.
+    let lifetime = Lifetime {
+        expires: seconds(claims.get("exp")?)? + SKEW_SECONDS,
+        not_before: match claims.get("nbf") {
+            Some(nbf) => Some(seconds(nbf)? - SKEW_SECONDS),
+            None => None,
+        },
+    };
+    if !lifetime.covers(now) {
         return None;
-    }
-    if let Some(nbf) = claims.get("nbf") {
-        if now + SKEW_SECONDS < seconds(nbf)? {
-            return None;
-        }
     }
     let sub = claims.get("sub")?.as_str()?.to_string();
     let verified = claims.get("email_verified").and_then(Value::as_bool) != Some(false);
@@ -142,7 +150,7 @@ fn check_claims(claims: &serde_json::Map<String, Value>, issuer: &str, audience:
         .and_then(Value::as_str)
         .filter(|e| verified && !e.is_empty())
         .map(str::to_string);
-    Some(Identity { sub, email })
+    Some((Identity { sub, email }, lifetime))
 }
 
 fn seconds(v: &Value) -> Option<i64> {
@@ -216,7 +224,7 @@ async fn fetch_keys(url: &str, now_ms: i64) -> Result<(), ApiError> {
 }
 
 /// Verify an OpenID Connect token (or Cloudflare Access assertion).
-pub async fn verify(ctx: &Ctx, token: &str) -> Result<Identity, ApiError> {
+pub async fn verify(ctx: &Ctx, token: &str) -> Result<(Identity, Lifetime), ApiError> {
     let config = |name: &str| {
         ctx.string_binding(name)
             .map(|v| v.trim().to_string())
@@ -297,12 +305,20 @@ mod tests {
 
     #[test]
     fn claims_are_checked_with_skew() {
-        let ok = |v: Value| check_claims(&claims(v), "https://idp", "api", NOW);
+        let ok = |v: Value| check_claims(&claims(v), "https://idp", "api", NOW).map(|(identity, _)| identity);
         assert_eq!(
             ok(good()),
             Some(Identity {
                 sub: "u".into(),
                 email: Some("A@x.co".into())
+            })
+        );
+        let lifetime = |v: Value| check_claims(&claims(v), "https://idp", "api", NOW).map(|(_, l)| l);
+        assert_eq!(
+            lifetime(good()),
+            Some(Lifetime {
+                not_before: None,
+                expires: NOW + 10 + SKEW_SECONDS
             })
         );
         let with = |k: &str, v: Value| {
@@ -317,6 +333,11 @@ mod tests {
         assert!(ok(with("exp", json!(NOW - 60))).is_none());
         assert!(ok(with("nbf", json!(NOW + 60))).is_some(), "within the skew");
         assert!(ok(with("nbf", json!(NOW + 61))).is_none());
+        assert_eq!(
+            lifetime(with("nbf", json!(NOW + 60))).and_then(|l| l.not_before),
+            Some(NOW),
+            "a kept verification is checked against the same skewed bounds"
+        );
         let mut no_exp = good();
         no_exp.as_object_mut().unwrap().remove("exp");
         assert!(ok(no_exp).is_none());
