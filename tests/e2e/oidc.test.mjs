@@ -107,21 +107,29 @@ test("Cloudflare Access: the Cf-Access-Jwt-Assertion header gets the same check"
   assertError(bad, 401, 4004);
   const forged = await call(w, "GET", "/v1/me", { headers: { "cf-access-jwt-assertion": jwt(stranger, {}, { kid: "rsa-1" }) } });
   assertError(forged, 401, 4004);
-  // Access' assertion is an OpenID Connect token or nothing: a valid HS256
-  // token there is refused, before and after the same token signed in as a bearer.
+  // Access' assertion is a bare OpenID Connect token or nothing: a valid
+  // HS256 token there is refused, and so is the text of an Authorization
+  // header, before and after the same credential signed in as a bearer (a
+  // kept verification is kept for the header it came in).
   const hs = w.token({ sub: "x" });
-  assertError(await call(w, "GET", "/v1/me", { headers: { "cf-access-jwt-assertion": hs } }), 401, 4004);
-  assert.equal((await call(w, "GET", "/v1/me", { token: hs })).status, 200);
-  assertError(await call(w, "GET", "/v1/me", { headers: { "cf-access-jwt-assertion": hs } }), 401, 4004);
+  const person = jwt(rsa, { email: "owner@members.test" });
+  const refused = [hs, `Bearer ${hs}`, `Bearer ${person}`];
+  for (const assertion of refused) {
+    assertError(await call(w, "GET", "/v1/me", { headers: { "cf-access-jwt-assertion": assertion } }), 401, 4004);
+  }
+  for (const token of [hs, person]) assert.equal((await call(w, "GET", "/v1/me", { token })).status, 200);
+  for (const assertion of refused) {
+    assertError(await call(w, "GET", "/v1/me", { headers: { "cf-access-jwt-assertion": assertion } }), 401, 4004);
+  }
 });
 
 test("an OpenID Connect token verified moments ago is refused once its skewed exp passes", async () => {
   // Kept for 10 s once verified (identity::signed), checked each time
-  // against the token's exp plus the 60 s of skew: here 2 s from now.
+  // against the token's exp plus the 60 s of skew: here 4 s from now.
   const t = now();
-  const token = jwt(rsa, { exp: t - 58 });
+  const token = jwt(rsa, { exp: t - 56 });
   for (let i = 0; i < 2; i++) assert.equal((await call(w, "GET", "/v1/me", { token })).status, 200);
-  await new Promise((r) => setTimeout(r, (t + 2) * 1000 - Date.now() + 50));
+  await new Promise((r) => setTimeout(r, (t + 4) * 1000 - Date.now() + 50));
   assertError(await call(w, "GET", "/v1/me", { token }), 401, 4004);
 });
 

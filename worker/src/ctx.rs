@@ -104,9 +104,14 @@ impl Ctx {
                 .get(crate::identity::CF_ACCESS_HEADER)?
                 .unwrap_or_default(),
         };
-        Ok(self
-            .credential
-            .get_or_init(|| crate::routes::credentials::secret_hash(&header)))
+        Ok(self.credential_hash_of(&header))
+    }
+
+    /// [`Ctx::credential_hash`], for a caller that has read the credential
+    /// header already (`Authorization`, else Access' assertion, as there).
+    pub fn credential_hash_of(&self, header: &str) -> &str {
+        self.credential
+            .get_or_init(|| crate::routes::credentials::secret_hash(header))
     }
 
     /// The origin devices contact to enroll (`https://mdm.example.com`), for

@@ -52,7 +52,7 @@ pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError
             // when the request carries no credential of its own.
             let assertion = ctx.req.headers().get(CF_ACCESS_HEADER)?.unwrap_or_default();
             if header.is_none() && !assertion.trim().is_empty() {
-                return match signed(ctx, assertion.trim(), Signers::OpenIdOnly).await? {
+                return match signed(ctx, &assertion, assertion.trim(), Signers::OpenIdOnly).await? {
                     Signed::OpenId(identity) => oidc_principal(ctx, identity, fresh).await,
                     Signed::Hs256(_) => Err(ApiError::InvalidToken),
                 };
@@ -63,7 +63,7 @@ pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError
     if token.starts_with(API_KEY_PREFIX) {
         return api_key(ctx, &token, fresh).await;
     }
-    match signed(ctx, &token, Signers::Any).await? {
+    match signed(ctx, header.as_deref().unwrap_or_default(), &token, Signers::Any).await? {
         Signed::Hs256(principal) => Ok(principal),
         Signed::OpenId(identity) => oidc_principal(ctx, identity, fresh).await,
     }
@@ -91,13 +91,24 @@ enum Signers {
 /// checked (an HMAC, or WebCrypto against the provider's key set) and kept.
 /// Either way the token's own `exp` / `nbf` are checked against this
 /// request's time, so a kept verification never outlives its token.
-async fn signed(ctx: &Ctx, token: &str, signers: Signers) -> Result<Signed, ApiError> {
+/// `header` is the text of the header the token came in.
+async fn signed(ctx: &Ctx, header: &str, token: &str, signers: Signers) -> Result<Signed, ApiError> {
     // Any request may use a kept verification, writes too: checking a
-    // signature reads nothing from D1 that a write must see fresh. What can
-    // change under it is the provider's key set, and a key it drops still
-    // verifies here for at most the TTL, as a revoked API key still reads.
+    // signature reads nothing from D1 that a write must see fresh. (A key
+    // the provider drops from its set is kept by `oidc`'s own cache of the
+    // set until a token names an unknown one: this adds nothing to that.)
     let at = Fresh::Cached { now_ms: ctx.now_ms };
-    let key = ctx.credential_hash()?;
+    // Which header the credential came in is part of the key: the same text
+    // verified as a bearer is not thereby good as Access' assertion.
+    let hash = ctx.credential_hash_of(header);
+    let tagged;
+    let key = match signers {
+        Signers::Any => hash,
+        Signers::OpenIdOnly => {
+            tagged = format!("access:{hash}");
+            &tagged
+        }
+    };
     let (signed, lifetime) = match isolate_cache::get(&SIGNED, key, at) {
         Some(kept) => kept,
         None => {

@@ -46,9 +46,10 @@ impl<V: Clone + 'static> TtlCache<V> {
 }
 
 /// The value under `key`: from the cache when `fresh` allows and the entry
-/// is young enough, else from `load` (D1), kept if found. The one way in:
-/// an entry's time is when D1 was read, and a hit never renews it, so a
-/// value used without pause still goes back to D1 every TTL.
+/// is young enough, else from `load` (D1), kept if found. The way in for
+/// what comes from D1: an entry's time is when D1 was read, and a hit never
+/// renews it, so a value used without pause still goes back to D1 every TTL.
+/// ([`get`] and [`put`] alone serve what reads no D1: `identity::signed`.)
 pub async fn get_or_load<V, F, Fut>(
     cache: &'static LocalKey<TtlCache<V>>,
     key: &str,

@@ -134,9 +134,9 @@ fn check_claims(
     }
     // The skew widens the claims' window both ways.
     let lifetime = Lifetime {
-        expires: seconds(claims.get("exp")?)? + SKEW_SECONDS,
+        expires: seconds(claims.get("exp")?)?.saturating_add(SKEW_SECONDS),
         not_before: match claims.get("nbf") {
-            Some(nbf) => Some(seconds(nbf)? - SKEW_SECONDS),
+            Some(nbf) => Some(seconds(nbf)?.saturating_sub(SKEW_SECONDS)),
             None => None,
         },
     };
