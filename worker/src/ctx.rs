@@ -1,17 +1,18 @@
 //! Per-request context handed to every handler.
 
 use serde_json::Value;
-use worker::{Env, Request};
+use worker::Env;
 
 use crate::auth::Principal;
 use std::cell::OnceCell;
 
 use crate::db::{Db, BOOKMARK_HEADER};
+use crate::http::incoming::Incoming;
 use crate::http::query::Query;
 use crate::http::{body, ApiError, ViolationCode};
 
 pub struct Ctx {
-    pub req: Request,
+    pub req: Incoming,
     pub env: Env,
     /// The request's D1 session, opened at the first `db()`.
     db: OnceCell<Db>,
@@ -26,7 +27,7 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    pub fn new(req: Request, env: Env, query: Query, now_ms: i64) -> Result<Self, ApiError> {
+    pub fn new(req: Incoming, env: Env, query: Query, now_ms: i64) -> Result<Self, ApiError> {
         let bookmark = req.headers().get(BOOKMARK_HEADER)?;
         if let Some(b) = &bookmark {
             check_bookmark(b)?;

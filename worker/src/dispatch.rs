@@ -264,7 +264,7 @@ async fn gates_then_handler(
     let Some(key) = idempotency_key else {
         return handle(endpoint, ctx, scope, audit).await;
     };
-    let hash = idempotency::request_hash(endpoint.method, ctx.req.path().as_str(), scope.body.as_deref());
+    let hash = idempotency::request_hash(endpoint.method, ctx.req.url()?.path(), scope.body.as_deref());
     match idempotency::begin(ctx, ctx.credential_digest()?, key, hash.clone()).await? {
         idempotency::Outcome::Replay(answer) => Ok(answer),
         idempotency::Outcome::Claimed(claim) => {

@@ -33,9 +33,11 @@ mod vars;
 mod webcrypto;
 mod webhooks;
 
-use worker::{event, Context, Env, MessageBatch, Request, Response, ScheduleContext, ScheduledEvent};
+use worker::worker_sys::web_sys;
+use worker::{event, Context, Env, MessageBatch, Response, ScheduleContext, ScheduledEvent};
 
 use crate::ctx::Ctx;
+use crate::http::incoming::Incoming;
 use crate::http::query::Query;
 use crate::http::{body, cors, error_response, ApiError, Flavor};
 
@@ -45,11 +47,12 @@ pub fn now_ms() -> i64 {
 }
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let req = Incoming::from(req);
     let Ok(url) = req.url() else {
         return Ok(error_response(&ApiError::RouteNotFound, Flavor::Envelope));
     };
-    let method = req.inner().method();
+    let method = req.method();
     // An origin listed in CORS_ORIGINS gets CORS headers; any other, none.
     let origin = req.headers().get("Origin").ok().flatten().unwrap_or_default();
     let cors_origins = vars::get(&env, "CORS_ORIGINS").unwrap_or_default();

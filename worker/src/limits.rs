@@ -35,7 +35,7 @@ thread_local! {
 }
 
 /// The client's IP as Cloudflare reports it (`CF-Connecting-IP`).
-pub fn client_ip(req: &worker::Request) -> String {
+pub fn client_ip(req: &crate::http::incoming::Incoming) -> String {
     req.headers()
         .get("CF-Connecting-IP")
         .ok()

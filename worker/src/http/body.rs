@@ -19,7 +19,8 @@
 
 use futures_util::StreamExt;
 use serde_json::Value;
-use worker::Request;
+
+use super::incoming::Incoming;
 
 use super::error::{ApiError, ViolationCode};
 
@@ -57,20 +58,20 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
 }
 
 /// Read the request body's bytes (checks 1 to 3; the parser does 4 and 5).
-pub async fn read_bytes(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+pub async fn read_bytes(req: &mut Incoming) -> Result<Vec<u8>, ApiError> {
     let headers = req.headers();
     let content_type = headers.get("Content-Type")?;
     let content_length = headers.get("Content-Length")?;
     check_headers(content_type.as_deref(), content_length.as_deref())?;
-    read_capped(req).await
+    read_capped(req.body()).await
 }
 
 /// Read and parse the request body (all five checks).
-pub async fn read_json(req: &mut Request) -> Result<Value, ApiError> {
+pub async fn read_json(req: &mut Incoming) -> Result<Value, ApiError> {
     parse_json(&read_bytes(req).await?)
 }
 
-async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+async fn read_capped(req: &mut worker::Request) -> Result<Vec<u8>, ApiError> {
     // No body at all (`stream()` errors) reads as empty.
     let Ok(mut stream) = req.stream() else {
         return Ok(Vec::new());
@@ -90,8 +91,11 @@ async fn read_capped(req: &mut Request) -> Result<Vec<u8>, ApiError> {
 
 /// Read and drop what is left of a body nobody will read (see the module
 /// docs). A request without a body, or whose body was already read, is left alone.
-pub async fn drain(req: &mut Request) {
-    if let Ok(mut stream) = req.stream() {
+pub async fn drain(req: &mut Incoming) {
+    if !req.has_unread_body() {
+        return;
+    }
+    if let Ok(mut stream) = req.body().stream() {
         discard(&mut stream, 0).await;
     }
 }

@@ -4,6 +4,7 @@ pub mod body;
 pub mod cors;
 pub mod envelope;
 pub mod error;
+pub mod incoming;
 pub mod query;
 
 pub use envelope::{created, error_response, ok, raw_json};
