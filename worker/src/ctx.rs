@@ -77,7 +77,7 @@ impl Ctx {
 
     /// The JSON body (415 / 413 / 400 as documented in `http::body`).
     pub async fn json(&mut self) -> Result<Value, ApiError> {
-        body::read_json(&mut self.req).await
+        body::read_json(&self.req).await
     }
 
     /// A digest of the bearer credential: what rate limits and idempotency

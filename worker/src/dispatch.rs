@@ -220,7 +220,7 @@ async fn gates_then_handler(
     };
     let body = match endpoint.body {
         Some(name) => {
-            let bytes = body::read_bytes(&mut ctx.req).await?;
+            let bytes = body::read_bytes(&ctx.req).await?;
             let validator = mdm_core::catalog::request_check(name)
                 .ok_or_else(|| ApiError::internal(format!("{}: no body {name} in the catalog", endpoint.name)))?;
             let violations: Vec<Violation> = validator.check(&bytes).unwrap_or_else(|v| vec![v]);
@@ -264,7 +264,7 @@ async fn gates_then_handler(
     let Some(key) = idempotency_key else {
         return handle(endpoint, ctx, scope, audit).await;
     };
-    let hash = idempotency::request_hash(endpoint.method, ctx.req.url()?.path(), scope.body.as_deref());
+    let hash = idempotency::request_hash(endpoint.method, &ctx.req.raw_path(), scope.body.as_deref());
     match idempotency::begin(ctx, ctx.credential_digest()?, key, hash.clone()).await? {
         idempotency::Outcome::Replay(answer) => Ok(answer),
         idempotency::Outcome::Claimed(claim) => {

@@ -74,7 +74,7 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
             if let ApiError::Internal(cause) | ApiError::IdentityProviderUnavailable(cause) = &err {
                 worker::console_error!("{} {} {}: {cause}", method, url.path(), err.code());
             }
-            body::drain(&mut ctx.req).await;
+            body::drain(&ctx.req).await;
             error_response(&err, Flavor::for_path(url.path()))
         }
     };

@@ -58,22 +58,22 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
 }
 
 /// Read the request body's bytes (checks 1 to 3; the parser does 4 and 5).
-pub async fn read_bytes(req: &mut Incoming) -> Result<Vec<u8>, ApiError> {
+pub async fn read_bytes(req: &Incoming) -> Result<Vec<u8>, ApiError> {
     let headers = req.headers();
     let content_type = headers.get("Content-Type")?;
     let content_length = headers.get("Content-Length")?;
     check_headers(content_type.as_deref(), content_length.as_deref())?;
-    read_capped(req.body()).await
+    read_capped(req).await
 }
 
 /// Read and parse the request body (all five checks).
-pub async fn read_json(req: &mut Incoming) -> Result<Value, ApiError> {
+pub async fn read_json(req: &Incoming) -> Result<Value, ApiError> {
     parse_json(&read_bytes(req).await?)
 }
 
-async fn read_capped(req: &mut worker::Request) -> Result<Vec<u8>, ApiError> {
-    // No body at all (`stream()` errors) reads as empty.
-    let Ok(mut stream) = req.stream() else {
+async fn read_capped(req: &Incoming) -> Result<Vec<u8>, ApiError> {
+    // No body at all reads as empty.
+    let Some(mut stream) = req.body_stream() else {
         return Ok(Vec::new());
     };
     let mut buf = Vec::new();
@@ -91,11 +91,8 @@ async fn read_capped(req: &mut worker::Request) -> Result<Vec<u8>, ApiError> {
 
 /// Read and drop what is left of a body nobody will read (see the module
 /// docs). A request without a body, or whose body was already read, is left alone.
-pub async fn drain(req: &mut Incoming) {
-    if !req.has_unread_body() {
-        return;
-    }
-    if let Ok(mut stream) = req.body().stream() {
+pub async fn drain(req: &Incoming) {
+    if let Some(mut stream) = req.body_stream() {
         discard(&mut stream, 0).await;
     }
 }
