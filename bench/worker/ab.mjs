@@ -12,16 +12,24 @@
 // the run. With `health` among the routes, each other route's ratio to it
 // (issue 14's goals, by work) is printed per build, as the median of the
 // rounds' ratios: a change that moves `/health` too does not pass for a gain.
-import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { READS as paths, cpuMs, listed, makeDb, median, root, rustWorker, startMiniflare } from "./servers.mjs";
+import {
+  READS as paths,
+  bearerScript,
+  cpuMs,
+  listed,
+  makeDb,
+  median,
+  root,
+  rustWorker,
+  startMiniflare,
+  wrkReads,
+} from "./servers.mjs";
 
-const exec = promisify(execFile);
 const [buildA, buildB] = process.argv.slice(2, 4).map((b) => b && resolve(b));
 if (!buildA || !buildB) throw new Error("usage: node bench/worker/ab.mjs <build A> <build B> [routes] [rounds]");
 const routes = (process.argv[4] ?? "list,health").split(",");
@@ -37,9 +45,7 @@ process.on("exit", () => {
 const seeded = await makeDb(work, 1000);
 const secret = randomBytes(32).toString("hex");
 const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });
-const lua = join(work, "auth.lua");
-writeFileSync(lua, `wrk.headers["authorization"] = "Bearer ${token}"\n`);
-
+const lua = bearerScript(work, token);
 
 const sides = [];
 for (const [i, build] of [buildA, buildB].entries()) {
@@ -59,14 +65,9 @@ for (const [i, build] of [buildA, buildB].entries()) {
 
 async function wrk(side, route, seconds) {
   const before = cpuMs(side.pids);
-  const { stdout } = await exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "--timeout", "10s", "-s", lua, side.url + paths[route]]);
+  const requests = await wrkReads(side.url + paths[route], lua, seconds);
   const ms = cpuMs(side.pids) - before;
   if (!Number.isFinite(ms)) throw new Error(`${side.name}: its workerd exited`);
-  const requests = Number(stdout.match(/(\d+) requests in/)[1]);
-  const bad = stdout.match(/Non-2xx or 3xx responses: (\d+)/);
-  if (bad) throw new Error(`${side.name} ${route}: ${bad[1]} non-2xx answers`);
-  const socket = stdout.match(/Socket errors: .*/);
-  if (socket) throw new Error(`${side.name} ${route}: ${socket[0]}`);
   return { rps: requests / seconds, cpu: ms / requests };
 }
 

@@ -11,18 +11,23 @@
 // (with scripts/build-worker.sh's WASM_BINDGEN_BIN / ESBUILD_BIN, and without
 // its wasm-opt pass, so a little slower than the real one).
 // Writes bench/results/profile-<route>.cpuprofile (opens in Chrome DevTools).
-import { Miniflare } from "miniflare";
-import { execFile } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
 import WebSocket from "ws";
 import { mintToken } from "../../scripts/mint-token.mjs";
-import { READS as paths, freePort, listed, makeDb, root, rustWorker } from "./servers.mjs";
-
-const exec = promisify(execFile);
+import {
+  READS as paths,
+  bearerScript,
+  freePort,
+  listed,
+  makeDb,
+  root,
+  rustWorker,
+  startMiniflare,
+  wrkReads,
+} from "./servers.mjs";
 const route = process.argv[2] ?? "list";
 const build = resolve(process.argv[3] ?? join(root, "worker/build"));
 if (!paths[route]) throw new Error(`route: one of ${Object.keys(paths).join(", ")}`);
@@ -38,8 +43,9 @@ cpSync(build, snapshot, { recursive: true });
 const secret = randomBytes(32).toString("hex");
 const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });
 const inspectorPort = await freePort();
-const mf = new Miniflare({ ...rustWorker(snapshot, d1, secret), host: "127.0.0.1", port: 0, inspectorPort });
-const url = (await mf.ready).toString().replace(/\/$/, "") + paths[route];
+const started = await startMiniflare({ ...rustWorker(snapshot, d1, secret), inspectorPort });
+const { mf } = started;
+const url = started.url + paths[route];
 const probe = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
 const answer = await probe.text();
 if (probe.status !== 200) throw new Error(`${route}: ${probe.status} ${answer}`);
@@ -64,18 +70,15 @@ const send = (method, params = {}) =>
     ws.send(JSON.stringify({ id: next, method, params }));
   });
 
-const lua = join(work, "auth.lua");
-writeFileSync(lua, `wrk.headers["authorization"] = "Bearer ${token}"\n`);
-const wrk = (seconds) => exec("wrk", ["-t1", "-c8", `-d${seconds}s`, "-s", lua, url]);
-await wrk(2); // warm-up
+const lua = bearerScript(work, token);
+await wrkReads(url, lua, 2); // warm-up
 await send("Profiler.enable");
 await send("Profiler.setSamplingInterval", { interval: 100 });
 await send("Profiler.start");
-const { stdout } = await wrk(5);
+const requests = await wrkReads(url, lua, 5);
 const stopped = await send("Profiler.stop");
 if (!stopped.result) throw new Error(`Profiler.stop: ${JSON.stringify(stopped.error)}`);
 const { profile } = stopped.result;
-if (/Non-2xx/.test(stdout)) throw new Error(`${route}: answers other than 2xx under load:\n${stdout}`);
 ws.close();
 await mf.dispose();
 rmSync(snapshot, { recursive: true, force: true });
@@ -83,7 +86,6 @@ mkdirSync(join(root, "bench/results"), { recursive: true });
 writeFileSync(join(root, `bench/results/profile-${route}.cpuprofile`), JSON.stringify(profile));
 
 // Self time per function, in µs per request.
-const requests = Number(stdout.match(/(\d+) requests in/)[1]);
 const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map();
 profile.samples.forEach((id, i) => {

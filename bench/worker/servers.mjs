@@ -133,3 +133,24 @@ export async function startMiniflare(options, port = 0) {
   }
   return { mf, url, pids };
 }
+
+/** A wrk script, written in `dir`, that sends `token` as a bearer. */
+export function bearerScript(dir, token) {
+  const path = join(dir, "auth.lua");
+  writeFileSync(path, `wrk.headers["authorization"] = "Bearer ${token}"\n`);
+  return path;
+}
+
+/**
+ * `wrk -t1 -c8` GETs of `url` for `seconds` with `script` (`bearerScript`):
+ * how many requests it made. An answer other than 2xx or a socket error
+ * fails it: a read that failed measures nothing.
+ */
+export async function wrkReads(url, script, seconds) {
+  const { stdout } = await execFileP("wrk", ["-t1", "-c8", `-d${seconds}s`, "--timeout", "10s", "-s", script, url]);
+  const bad = stdout.match(/Non-2xx or 3xx responses: (\d+)/);
+  if (bad) throw new Error(`${url}: ${bad[1]} answers other than 2xx`);
+  const socket = stdout.match(/Socket errors: .*/);
+  if (socket) throw new Error(`${url}: ${socket[0]}`);
+  return Number(stdout.match(/(\d+) requests in/)[1]);
+}

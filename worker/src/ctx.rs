@@ -83,15 +83,13 @@ impl Ctx {
     /// A digest of the bearer credential: what rate limits and idempotency
     /// keys count by, so the credential itself is never a key anywhere.
     pub fn credential_digest(&self) -> Result<String, ApiError> {
-        let mut digest = self.credential_hash()?.to_string();
-        digest.truncate(32);
-        Ok(digest)
+        Ok(self.credential_hash()?[..32].to_string())
     }
 
     /// The whole SHA-256 (hex) of the request's credential header, worked
     /// out once per request: what a verification kept in this isolate is
     /// found by (`identity`), and the start of [`Ctx::credential_digest`].
-    pub fn credential_hash(&self) -> Result<&str, ApiError> {
+    fn credential_hash(&self) -> Result<&str, ApiError> {
         if let Some(hash) = self.credential.get() {
             return Ok(hash);
         }

@@ -536,6 +536,17 @@ impl JsRow {
         }
     }
 
+    /// A whole-number column of a row object (a count), read as the number
+    /// it is: no JSON text of the row, which may carry more (a token page's
+    /// count row carries the newest DPC build).
+    pub fn int(&self, name: &str) -> Result<i64, ApiError> {
+        self.column(name)
+            .and_then(|value| value.0.as_f64())
+            .filter(|n| n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64)
+            .map(|n| n as i64)
+            .ok_or_else(|| ApiError::internal(format!("D1 row: {name} is not a whole number")))
+    }
+
     /// A column of a row object.
     fn column(&self, name: &str) -> Option<JsRow> {
         worker::js_sys::Reflect::get(&self.0, &JsValue::from_str(name))

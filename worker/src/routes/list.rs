@@ -20,7 +20,6 @@
 //! sweep is the one place an expiry becomes an event.
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
 use mdm_core::lifecycle::sql::TokenTable;
 use mdm_core::lifecycle::TokenStatus;
@@ -120,13 +119,15 @@ pub fn filters(
     mut w: Where,
     now_ms: Option<i64>,
 ) -> Result<Where, ApiError> {
-    if let Some((status, now)) = status_sql(listing, now_ms)? {
+    let status = match (listing.status_column, listing.expiry) {
+        // The same rows either way (`expiry_shift`): the stored status, no
+        // CASE per row and no `now`.
+        (Some(_), Some(table)) if expiry_shift(q).is_none() => Some((table.status.to_string(), None)),
+        _ => status_sql(listing, now_ms)?,
+    };
+    if let Some((status, now)) = status {
         // parse_list_query never returns an empty list for a resource with
         // statuses (an explicit empty `status=` is a 5209).
-        let (status, now) = match listing.expiry {
-            Some(table) if expiry_shift(q).is_none() => (table.status.to_string(), None),
-            _ => (status, now),
-        };
         let marks = vec!["?"; q.statuses.len()].join(", ");
         w = w.and(
             format!("{status} IN ({marks})"),
@@ -393,14 +394,10 @@ async fn fetch_rows(
             .and_then(Option::take)
             .ok_or_else(|| ApiError::internal("batch: a result is missing"))
     };
-    #[derive(Deserialize)]
-    struct Count {
-        n: i64,
-    }
     let totals = take(0)?
         .first_row()?
         .ok_or_else(|| ApiError::internal("list: the count has no row"))?;
-    let total = totals.decode::<Count>()?.n.max(0) as u64;
+    let total = totals.int("n")?.max(0) as u64;
     if let Some(at) = guard_at {
         take(at)?.first_row()?.ok_or(ApiError::NotFound)?;
     }
