@@ -112,6 +112,17 @@ impl Violation {
             message: message.into(),
         }
     }
+
+    /// The violation whose texts `write` writes ([`Sink::violation_written`]),
+    /// cut as [`capped`] cuts them.
+    pub fn written(code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) -> Self {
+        let (mut path, mut message) = (String::new(), String::new());
+        write(Part::Path, &mut path);
+        write(Part::Message, &mut message);
+        cut_tail(&mut path, 0);
+        cut_tail(&mut message, 0);
+        Violation { path, code, message }
+    }
 }
 
 /// Where a validator hands its violations, in their final order, one at a
@@ -119,11 +130,107 @@ impl Violation {
 /// output text, written without a `String` per path or message.
 pub trait Sink {
     fn violation(&mut self, path: &str, code: ViolationCode, message: &str);
+
+    /// The same, with the texts written by `write` (its [`Part::Path`], then
+    /// its [`Part::Message`]) straight into where they are kept, then cut as
+    /// [`capped`] cuts them: the single-pass validator's violations, which
+    /// are not texts until they are written out.
+    fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
+        let v = Violation::written(code, write);
+        self.violation(&v.path, v.code, &v.message);
+    }
+}
+
+/// Which text of a violation [`Sink::violation_written`] asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Path,
+    Message,
 }
 
 impl Sink for Vec<Violation> {
     fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
         self.push(Violation::new(path, code, message));
+    }
+
+    /// Writes each text once, into the `String` the violation keeps.
+    fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
+        self.push(Violation::written(code, write));
+    }
+}
+
+/// Violations as one text (each one's path, then its message) and three
+/// numbers each (the path's length, the code's place in
+/// [`ViolationCode::ALL`], the message's length): the npm package's answer
+/// to JavaScript, written with no `String` per violation. `lengths` may
+/// start with numbers of the owner's (`Written::new(header)`).
+#[derive(Debug, Default)]
+pub struct Written {
+    pub text: String,
+    pub lengths: Vec<u32>,
+    header: usize,
+}
+
+impl Written {
+    pub const fn new(header: usize) -> Self {
+        Written {
+            text: String::new(),
+            lengths: Vec::new(),
+            header,
+        }
+    }
+
+    /// Empty, the header's numbers zero.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.lengths.clear();
+        self.lengths.resize(self.header, 0);
+    }
+
+    pub fn count(&self) -> usize {
+        (self.lengths.len() - self.header) / 3
+    }
+
+    /// The lengths in UTF-16 units, what JavaScript's `String.prototype.slice`
+    /// counts. They are written in bytes and made units once for the whole
+    /// text, which is usually ASCII: one pass, not two per violation.
+    pub fn utf16(&mut self) {
+        if self.text.is_ascii() {
+            return;
+        }
+        let mut at = 0;
+        let header = self.header;
+        for (i, n) in self.lengths.iter_mut().enumerate().skip(header) {
+            if (i - header) % 3 == 1 {
+                continue; // the code's number
+            }
+            let end = at + *n as usize;
+            // `get`: slicing a `str` would link its panic message's formatting.
+            let part = self.text.get(at..end).unwrap_or_default();
+            *n = part.chars().map(|c| c.len_utf16() as u32).sum();
+            at = end;
+        }
+    }
+}
+
+impl Sink for Written {
+    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
+        self.text.push_str(path);
+        self.text.push_str(message);
+        self.lengths
+            .extend([path.len() as u32, code as u32, message.len() as u32]);
+    }
+
+    /// The texts written into `text` itself, not copied there.
+    fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
+        let start = self.text.len();
+        write(Part::Path, &mut self.text);
+        cut_tail(&mut self.text, start);
+        let middle = self.text.len();
+        write(Part::Message, &mut self.text);
+        cut_tail(&mut self.text, middle);
+        let (path, message) = (middle - start, self.text.len() - middle);
+        self.lengths.extend([path as u32, code as u32, message as u32]);
     }
 }
 
@@ -195,17 +302,7 @@ pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
 /// `text` as [`capped`] reports it: itself, or its first [`MAX_TEXT`]
 /// characters and `…` (written into `scratch`).
 pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
-    if text.len() <= MAX_TEXT {
-        return text; // no more characters than bytes
-    }
-    // Where character number MAX_TEXT starts, counting the bytes that start one.
-    let mut chars = 0;
-    let at = text.bytes().position(|b| {
-        let starts = b & 0xC0 != 0x80;
-        chars += starts as usize;
-        starts && chars > MAX_TEXT
-    });
-    match at {
+    match cut_point(text) {
         Some(at) => {
             scratch.clear();
             // `get`: slicing a `str` would link its panic message's formatting.
@@ -217,11 +314,35 @@ pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
     }
 }
 
-fn cut(text: &mut String) {
-    let mut scratch = String::new();
-    if cut_str(text, &mut scratch).len() != text.len() {
-        *text = scratch;
+/// Cuts the text `text` holds from byte `start` on as [`cut_str`] would,
+/// in place.
+pub fn cut_tail(text: &mut String, start: usize) {
+    if text.len() <= start + MAX_TEXT {
+        return; // no more characters than bytes
     }
+    let at = text.get(start..).and_then(cut_point);
+    if let Some(at) = at {
+        text.truncate(start + at);
+        text.push('…');
+    }
+}
+
+/// Where character number [`MAX_TEXT`] starts, when `text` has more.
+fn cut_point(text: &str) -> Option<usize> {
+    if text.len() <= MAX_TEXT {
+        return None; // no more characters than bytes
+    }
+    // Counting the bytes that start a character.
+    let mut chars = 0;
+    text.bytes().position(|b| {
+        let starts = b & 0xC0 != 0x80;
+        chars += starts as usize;
+        starts && chars > MAX_TEXT
+    })
+}
+
+fn cut(text: &mut String) {
+    cut_tail(text, 0);
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use js_sys::Array;
 use mdm_core::catalog;
-use mdm_core::violation::{Sink, ViolationCode};
+use mdm_core::violation::{Sink, Written};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -21,32 +21,9 @@ use wasm_bindgen::prelude::*;
 
 thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    static OUTPUT: RefCell<Output> = const { RefCell::new(Output { lengths: Vec::new(), text: String::new() }) };
-}
-
-/// The violations of the last `__check`: `lengths` holds the address and byte
-/// length of `text`, then each violation's path length, code number (its
-/// place in `ViolationCode::ALL`) and message length.
-struct Output {
-    lengths: Vec<u32>,
-    text: String,
-}
-
-impl Sink for Output {
-    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
-        self.text.push_str(path);
-        self.text.push_str(message);
-        self.lengths.extend([utf16_len(path), code as u32, utf16_len(message)]);
-    }
-}
-
-/// Length in UTF-16 units, what JavaScript's `String.prototype.slice` counts.
-fn utf16_len(s: &str) -> u32 {
-    if s.is_ascii() {
-        s.len() as u32
-    } else {
-        s.chars().map(|c| c.len_utf16() as u32).sum()
-    }
+    /// The violations of the last `__check`: `lengths` holds the address and
+    /// byte length of `text`, then each violation's three numbers.
+    static OUTPUT: RefCell<Written> = const { RefCell::new(Written::new(2)) };
 }
 
 /// The address of an input buffer of at least `len` bytes, reused across calls.
@@ -74,9 +51,7 @@ pub fn check(body: usize, len: usize) -> i32 {
     };
     OUTPUT.with(|o| {
         let o = &mut *o.borrow_mut();
-        o.text.clear();
-        o.lengths.clear();
-        o.lengths.extend([0, 0]);
+        o.clear();
         let written = with_input(len, |bytes| (request.write)(bytes, o));
         let malformed = match written {
             Ok(()) => false,
@@ -85,9 +60,10 @@ pub fn check(body: usize, len: usize) -> i32 {
                 true
             }
         };
+        o.utf16();
         o.lengths[0] = o.text.as_ptr() as u32;
         o.lengths[1] = o.text.len() as u32;
-        let n = ((o.lengths.len() - 2) / 3) as i32;
+        let n = o.count() as i32;
         if malformed {
             -n
         } else {
@@ -105,7 +81,7 @@ pub(crate) fn with_input<R>(len: usize, f: impl FnOnce(&[u8]) -> R) -> R {
     })
 }
 
-/// Where `__check` left the violations: the address of `Output::lengths`.
+/// Where `__check` left the violations: the address of `OUTPUT`'s `lengths`.
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __output, skip_typescript)]
 pub fn output() -> usize {
@@ -127,12 +103,13 @@ pub fn request_body_names() -> Array {
 
 #[cfg(test)]
 mod tests {
-    use super::{Output, Sink};
     use mdm_core::catalog;
-    use mdm_core::violation::{Violation, ViolationCode};
+    use mdm_core::violation::{Sink, Violation, ViolationCode, Written};
 
-    /// What `pkg/src/validate.js` reads back from an `Output`.
-    fn read_back(o: &Output) -> Vec<Violation> {
+    /// What `pkg/src/validate.js` reads back from `__check`'s output, once
+    /// its lengths are UTF-16 units.
+    fn read_back(o: &mut Written) -> Vec<Violation> {
+        o.utf16();
         let units: Vec<u16> = o.text.encode_utf16().collect();
         let mut at = 0;
         let mut slice = |len: u32| {
@@ -164,18 +141,17 @@ mod tests {
         for body in &bodies {
             let want = device.check(body.as_bytes()).unwrap();
             assert!(!want.is_empty(), "{body}");
-            let mut o = Output {
-                lengths: vec![0, 0],
-                text: String::new(),
-            };
+            let mut o = Written::new(2);
+            o.clear();
             (device.write)(body.as_bytes(), &mut o).unwrap();
-            assert_eq!(read_back(&o), want, "{body}");
+            assert_eq!(read_back(&mut o), want, "{body}");
         }
-        let mut o = Output {
-            lengths: vec![0, 0],
-            text: String::new(),
-        };
+        let mut o = Written::new(2);
+        o.clear();
         o.violation("é.ü", ViolationCode::TooMany, "x");
-        assert_eq!(read_back(&o), vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]);
+        assert_eq!(
+            read_back(&mut o),
+            vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]
+        );
     }
 }

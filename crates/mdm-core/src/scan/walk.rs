@@ -14,7 +14,7 @@ use super::view::{unescaped, Member, Members};
 use crate::json_text::{push_i64, push_u64, with_number};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
-use crate::violation::{cut_str, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
+use crate::violation::{cut_str, Part, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
 use std::cell::Cell;
 use std::cmp::Ordering;
 
@@ -27,42 +27,23 @@ enum At<'p> {
 }
 
 /// One step of a violation's place in the oracle's order: fields by their
-/// schema index, then unknown keys by name (a byte range of `Walk::text`),
-/// then array items by index.
+/// schema index, then unknown keys by name (a byte range of `Places::text`),
+/// then array items by index. The steps are also the path's segments: a
+/// path is written from them only when its violation is written out.
 #[derive(Debug, Clone, Copy)]
 enum Rank {
-    Field(u16),
+    Field(u16, &'static str),
     Unknown(u32, u32),
     Index(usize),
 }
 
 impl At<'_> {
-    /// Appends the path to `out`, whose text from `start` on is this path's.
-    fn render(&self, out: &mut String, start: usize) {
-        match self {
-            At::Root => {}
-            At::Field(parent, name, _) => {
-                parent.render(out, start);
-                if out.len() > start {
-                    out.push('.');
-                }
-                out.push_str(name);
-            }
-            At::Index(parent, i) => {
-                parent.render(out, start);
-                out.push('[');
-                push_u64(out, *i as u64);
-                out.push(']');
-            }
-        }
-    }
-
     fn order(&self, out: &mut Vec<Rank>) {
         match self {
             At::Root => {}
-            At::Field(parent, _, i) => {
+            At::Field(parent, name, i) => {
                 parent.order(out);
-                out.push(Rank::Field(*i));
+                out.push(Rank::Field(*i, name));
             }
             At::Index(parent, i) => {
                 parent.order(out);
@@ -112,17 +93,17 @@ impl Message {
     }
 }
 
-/// One violation: its place (a range of `Walk::ranks`), its path (a range
-/// of `Walk::text`), its code and message.
+/// One violation: its place (a range of `Places::ranks`, which is also its
+/// path), its code and message.
 #[derive(Clone, Copy)]
 struct Found {
     ranks: (u32, u32),
-    path: (u32, u32),
     code: Code,
     message: Message,
 }
 
-/// The buffers `Found` points into.
+/// The buffers `Found` points into: the places' steps, and the unknown
+/// keys' names they refer to.
 #[derive(Default)]
 struct Places {
     ranks: Vec<Rank>,
@@ -134,18 +115,40 @@ impl Places {
         &self.ranks[range.0 as usize..range.1 as usize]
     }
 
-    fn name(&self, start: u32, end: u32) -> &[u8] {
-        &self.text.as_bytes()[start as usize..end as usize]
+    fn name(&self, start: u32, end: u32) -> &str {
+        // `get`: slicing a `str` would link its panic message's formatting.
+        self.text.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    /// Appends the path of the place `range` to `out`.
+    fn render(&self, range: (u32, u32), out: &mut String) {
+        let start = out.len();
+        for rank in self.ranks(range) {
+            let name = match *rank {
+                Rank::Field(_, name) => name,
+                Rank::Unknown(a, b) => self.name(a, b),
+                Rank::Index(i) => {
+                    out.push('[');
+                    push_u64(out, i as u64);
+                    out.push(']');
+                    continue;
+                }
+            };
+            if out.len() > start {
+                out.push('.');
+            }
+            out.push_str(name);
+        }
     }
 
     fn rank_cmp(&self, a: Rank, b: Rank) -> Ordering {
         let variant = |r: Rank| match r {
-            Rank::Field(_) => 0,
+            Rank::Field(..) => 0,
             Rank::Unknown(..) => 1,
             Rank::Index(_) => 2,
         };
         match (a, b) {
-            (Rank::Field(x), Rank::Field(y)) => x.cmp(&y),
+            (Rank::Field(x, _), Rank::Field(y, _)) => x.cmp(&y),
             (Rank::Unknown(a0, a1), Rank::Unknown(b0, b1)) => self.name(a0, a1).cmp(self.name(b0, b1)),
             (Rank::Index(x), Rank::Index(y)) => x.cmp(&y),
             _ => variant(a).cmp(&variant(b)),
@@ -258,13 +261,12 @@ impl<'a> Walk<'a> {
     pub fn sort(&mut self) {
         let places = &self.places;
         let less = |a: &Found, b: &Found| places.cmp(a.ranks, b.ranks) == Ordering::Less;
-        // Usually found in order already (members in schema order).
-        if self.found.windows(2).all(|w| !less(&w[1], &w[0])) {
-            return;
-        }
+        // Usually found in order already, or nearly (members in schema
+        // order, a missing field found at its object's end): an insertion
+        // sort then costs one comparison per violation.
         if self.found.len() <= 32 {
             insertion_sort(&mut self.found, less);
-        } else {
+        } else if self.found.windows(2).any(|w| less(&w[1], &w[0])) {
             merge_sort(&mut self.found, less);
         }
     }
@@ -279,19 +281,13 @@ impl<'a> Walk<'a> {
         } else {
             total
         };
-        let mut message = String::with_capacity(if total > 0 { 128 } else { 0 });
         let (mut cut_path, mut cut_message) = (String::new(), String::new());
         for f in self.found.iter().take(shown) {
-            message.clear();
-            f.message.write(&mut message);
-            // `get`: slicing a `str` would link its panic message's formatting.
-            let path = self.places.text.get(f.path.0 as usize..f.path.1 as usize);
-            let path = path.unwrap_or_default();
-            sink.violation(
-                cut_str(path, &mut cut_path),
-                f.code,
-                cut_str(&message, &mut cut_message),
-            );
+            // The texts written once, where the sink keeps them.
+            sink.violation_written(f.code, &mut |part, out| match part {
+                Part::Path => self.places.render(f.ranks, out),
+                Part::Message => f.message.write(out),
+            });
         }
         for v in extra.iter().take(shown.saturating_sub(self.found.len())) {
             sink.violation(
@@ -310,12 +306,8 @@ impl<'a> Walk<'a> {
         self.reserve();
         let ranks = self.places.ranks.len() as u32;
         at.order(&mut self.places.ranks);
-        let text = &mut self.places.text;
-        let path = text.len();
-        at.render(text, path);
         self.found.push(Found {
             ranks: (ranks, self.places.ranks.len() as u32),
-            path: (path as u32, text.len() as u32),
             code,
             message,
         });
@@ -516,27 +508,22 @@ impl<'a> Walk<'a> {
         let name = std::str::from_utf8(&name).unwrap_or_default();
         let ranks = self.places.ranks.len();
         let text = &mut self.places.text;
-        let path = text.len();
-        at.render(text, path);
-        if text.len() > path {
-            text.push('.');
-        }
-        let name_start = text.len() as u32;
+        let name_start = text.len();
         text.push_str(name);
-        let name = Rank::Unknown(name_start, text.len() as u32);
-        let path = (path as u32, text.len() as u32);
+        let name = Rank::Unknown(name_start as u32, text.len() as u32);
         at.order(&mut self.places.ranks);
         self.places.ranks.push(name);
         let place = (ranks as u32, self.places.ranks.len() as u32);
         let places = &self.places;
-        if self.found.iter().any(|f| places.cmp(f.ranks, place) == Ordering::Equal) {
+        // A key repeated: one violation, as a parsed map has one member.
+        let repeated = |f: &Found| f.code == Code::UnknownField && places.cmp(f.ranks, place) == Ordering::Equal;
+        if self.found.iter().any(repeated) {
             self.places.ranks.truncate(ranks);
-            self.places.text.truncate(path.0 as usize);
+            self.places.text.truncate(name_start);
             return;
         }
         self.found.push(Found {
             ranks: place,
-            path,
             code: Code::UnknownField,
             message: Message::Text("is not a known field"),
         });
