@@ -113,6 +113,9 @@ pub(crate) fn unique_ids_in<'a, J: JsonView<'a>>(body: J, list: &str, id_field: 
     let Some(items) = body.get(list).and_then(J::items) else {
         return;
     };
+    if items.len() < 2 {
+        return; // nothing to repeat (a list of one is the usual case)
+    }
     // The ids seen so far, each decoded once; lists are short, so the
     // first few stay on the stack (a longer array costs more to set up and
     // drop than a typical list's whole check).

@@ -16,7 +16,7 @@ pub trait JsonView<'a>: Copy {
     fn as_bytes(self) -> Option<Cow<'a, [u8]>>;
     fn as_bool(self) -> Option<bool>;
     /// The items of an array; `None` for anything else.
-    fn items(self) -> Option<impl Iterator<Item = Self>>;
+    fn items(self) -> Option<impl ExactSizeIterator<Item = Self>>;
 }
 
 /// One JSON value as bytes, already checked by the validator (so reading it
@@ -105,7 +105,7 @@ impl<'a> JsonView<'a> for Raw<'a> {
         }
     }
 
-    fn items(self) -> Option<impl Iterator<Item = Self>> {
+    fn items(self) -> Option<impl ExactSizeIterator<Item = Self>> {
         if self.0.first() != Some(&b'[') {
             return None;
         }
@@ -128,7 +128,7 @@ impl<'a> JsonView<'a> for &'a serde_json::Value {
     fn as_bool(self) -> Option<bool> {
         serde_json::Value::as_bool(self)
     }
-    fn items(self) -> Option<impl Iterator<Item = Self>> {
+    fn items(self) -> Option<impl ExactSizeIterator<Item = Self>> {
         self.as_array().map(|a| a.iter())
     }
 }
