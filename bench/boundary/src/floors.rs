@@ -1,7 +1,7 @@
 //! Exports that each do less than `__check`, over the same input buffer, so
 //! the bench can say where its time goes: the call itself, one read of the
 //! bytes, the tokenizer, then the schema walk with its violations counted.
-//! They are compiled as the package's own shell is (opt-level "z"): a floor
+//! They are compiled as the package is (its link at opt-level 3): a floor
 //! built with other settings would not be the package's floor.
 
 use crate::validation::with_input;

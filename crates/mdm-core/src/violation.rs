@@ -163,7 +163,9 @@ impl Sink for Vec<Violation> {
 /// numbers each (the path's length, the code's place in
 /// [`ViolationCode::ALL`], the message's length): the npm package's answer
 /// to JavaScript, written with no `String` per violation. `lengths` may
-/// start with numbers of the owner's (`Written::new(header)`).
+/// start with numbers of the owner's (`Written::new(header)`), which
+/// [`Written::clear`] writes: clear it before each answer, and make its
+/// lengths UTF-16 units ([`Written::utf16`]) once, after it.
 #[derive(Debug, Default)]
 pub struct Written {
     pub text: String,
@@ -188,7 +190,7 @@ impl Written {
     }
 
     pub fn count(&self) -> usize {
-        (self.lengths.len() - self.header) / 3
+        self.lengths.len().saturating_sub(self.header) / 3
     }
 
     /// The lengths in UTF-16 units, what JavaScript's `String.prototype.slice`

@@ -104,7 +104,7 @@ pub fn request_body_names() -> Array {
 #[cfg(test)]
 mod tests {
     use mdm_core::catalog;
-    use mdm_core::violation::{Sink, Violation, ViolationCode, Written};
+    use mdm_core::violation::{Part, Sink, Violation, ViolationCode, Written};
 
     /// What `pkg/src/validate.js` reads back from `__check`'s output, once
     /// its lengths are UTF-16 units.
@@ -135,6 +135,8 @@ mod tests {
             r#"{"displayName":"","tags":["ok",""],"policyId":"x","segmentId":"1","ü\u00e9":1,"é":2}"#.to_owned(),
             format!("{{{many}\"displayName\":\"{}\"}}", "ü".repeat(300)),
             format!("{{\"{}\":1}}", "é".repeat(150)),
+            // A path cut after an earlier violation's texts.
+            format!("{{\"displayName\":1,\"{}\":1}}", "é".repeat(150)),
             r#"{"aosPolicyAssignments":[{"aosPolicyId":"65a1b2c3d4e5f60718293a4b","priority":"x"},{"zz":1,"aa":2}]}"#
                 .to_owned(),
         ];
@@ -149,9 +151,18 @@ mod tests {
         let mut o = Written::new(2);
         o.clear();
         o.violation("é.ü", ViolationCode::TooMany, "x");
+        // Both texts cut, after an earlier violation's: as `capped` cuts them.
+        let mut long = |part: Part, out: &mut String| match part {
+            Part::Path => out.push_str(&"ü".repeat(120)),
+            Part::Message => out.push_str(&"m".repeat(101)),
+        };
+        o.violation_written(ViolationCode::Format, &mut long);
+        let cut = Violation::written(ViolationCode::Format, &mut long);
+        assert_eq!(cut.path.chars().count(), 101);
+        assert_eq!(cut.message, format!("{}…", "m".repeat(100)));
         assert_eq!(
             read_back(&mut o),
-            vec![Violation::new("é.ü", ViolationCode::TooMany, "x")]
+            vec![Violation::new("é.ü", ViolationCode::TooMany, "x"), cut]
         );
     }
 }

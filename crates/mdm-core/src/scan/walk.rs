@@ -5,9 +5,10 @@
 //! stack. Each violation carries its place in the oracle's order (fields in
 //! schema order, unknown keys sorted, items by index), because the body's
 //! member order need not be the schema's. A violation is recorded without an
-//! allocation of its own: its place and path go into two buffers shared by the
-//! whole check, its message stays an id with arguments ([`Message`]) until it
-//! is written out to a [`Sink`].
+//! allocation of its own: its place goes into a buffer shared by the whole
+//! check (the place's steps are also its path's segments), and its path and
+//! message (an id with arguments, [`Message`]) become text only when it is
+//! written out, straight into a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
 use super::view::{unescaped, Member, Members};
@@ -193,12 +194,24 @@ struct Spare {
     levels: Vec<Vec<Member>>,
 }
 
+impl Spare {
+    /// The bytes its buffers hold.
+    fn held(&self) -> usize {
+        use std::mem::size_of;
+        let levels: usize = self.levels.iter().map(Vec::capacity).sum();
+        self.found.capacity() * size_of::<Found>()
+            + self.places.ranks.capacity() * size_of::<Rank>()
+            + self.places.text.capacity()
+            + levels * size_of::<Member>()
+    }
+}
+
 thread_local! {
     static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
 }
 
-/// The buffers of a body longer than this, or with more path text, are not
-/// kept (they grow with the body).
+/// A walk's buffers are kept while they hold at most this many bytes in
+/// all: they grow with the body and its violations.
 const KEEP: usize = 16 * 1024;
 
 impl<'a> Walk<'a> {
@@ -498,7 +511,7 @@ impl<'a> Walk<'a> {
         if self.found.capacity() == 0 {
             self.found.reserve(16);
             self.places.ranks.reserve(64);
-            self.places.text.reserve(512);
+            self.places.text.reserve(64);
         }
     }
 
@@ -632,14 +645,14 @@ impl Drop for Walk<'_> {
     /// Keeps the buffers, emptied, for the next walk on this thread, unless
     /// a large body grew them.
     fn drop(&mut self) {
-        if self.r.bytes.len() > KEEP || self.places.text.capacity() > KEEP {
-            return;
-        }
         let mut spare = Spare {
             found: std::mem::take(&mut self.found),
             places: std::mem::take(&mut self.places),
             levels: std::mem::take(&mut self.levels),
         };
+        if spare.held() > KEEP {
+            return;
+        }
         spare.found.clear();
         spare.places.ranks.clear();
         spare.places.text.clear();
@@ -696,4 +709,27 @@ fn merge_sort(v: &mut Vec<Found>, less: impl Fn(&Found, &Found) -> bool) {
 /// whole number below 1e15 (a test checks), which prints as an integer.
 fn bound(x: f64) -> i64 {
     x as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Cell, KEEP, MAX_VIOLATIONS, SPARE};
+    use crate::catalog;
+
+    /// A body of a few kilobytes can hold thousands of violations: the
+    /// buffers they grew are dropped, not kept for the thread's next check.
+    #[test]
+    fn buffers_grown_by_many_violations_are_not_kept() {
+        let device = catalog::request_check("AospDeviceUpdate").unwrap();
+        let items = vec!["{}"; 5000].join(",");
+        let body = format!(r#"{{"aosPolicyAssignments":[{items}]}}"#);
+        assert!(body.len() < KEEP);
+        // 5,000 found, 100 reported (the cap).
+        assert_eq!(device.check(body.as_bytes()).unwrap().len(), MAX_VIOLATIONS);
+        assert!(SPARE.with(Cell::take).is_none());
+        // A usual invalid body's buffers are kept, and small.
+        assert_eq!(device.check(br#"{"displayName":1}"#).unwrap().len(), 1);
+        let spare = SPARE.with(Cell::take).expect("kept");
+        assert!(spare.held() <= KEEP, "{}", spare.held());
+    }
 }
