@@ -300,6 +300,47 @@ test("a form set up again before its pickers answered keeps the later item's val
   }
 });
 
+test("a device edited again before its pickers answered keeps the later device's values", { timeout: 240_000 }, async () => {
+  // The two kiosks enrolled above, made to differ in every field the form
+  // shows. Editing the first waits on its segment picker (held); editing the
+  // second then sets the form up; the first's answer, arriving last, must
+  // not put the first's policy, MDM user or segment back in it.
+  const kiosks = (await ok("GET", `${AOSP}/enrollment-tokens?limit=100`)).items.find((t) => t.displayName === "Shared kiosks");
+  assert.ok(kiosks, "the Shared kiosks token was created by a test before");
+  const [first, second] = (await ok("GET", `${AOSP}/enrollment-tokens/${kiosks.id}/devices?limit=100`)).items;
+  assert.ok(first && second, "its two devices were enrolled by a test before");
+  const policy = (await ok("GET", `${AOSP}/policies?limit=100`)).items.find((p) => p.name === "Kiosk lockdown");
+  const floor2 = (await ok("GET", `${ORG}/segments?limit=100`)).items.find((s) => s.name === "Floor 2");
+  assert.ok(policy && floor2, "Kiosk lockdown and Floor 2 were created by the tests before");
+  const user = await ok("POST", `${ORG}/mdm-users`, { email: "kiosk.user@example.com", displayName: "Kiosk User" });
+  await ok("PUT", `${AOSP}/devices/${first.id}`, { displayName: "Kiosk A", policyId: DEMO_POLICY, mdmUserId: DEMO_USER, segmentId: 1 });
+  await ok("PUT", `${AOSP}/devices/${second.id}`, { displayName: "Kiosk B", policyId: policy.id, mdmUserId: user.id, segmentId: floor2.id });
+
+  await page.click('[data-tab="devices"]');
+  await page.waitForSelector(`#devices-table tr[data-id="${first.id}"]:has-text("Kiosk A")`);
+  await page.waitForSelector(`#devices-table tr[data-id="${second.id}"]:has-text("Kiosk B")`);
+  assert.equal(await page.isHidden("#device-editor"), true, "no device is being edited yet");
+  const held = await holdFirst(page, (url) => url.pathname.endsWith("/segments"));
+  try {
+    await page.click(`#devices-table tr[data-id="${first.id}"] [data-action=edit]`);
+    await within(100_000, held.fetched, "the first edit's picker request");
+    await page.click(`#devices-table tr[data-id="${second.id}"] [data-action=edit]`);
+    // The editor opens once an edit's pickers have answered: the second's.
+    await page.waitForSelector(`#device-editor:not([hidden]) #device-form[data-id="${second.id}"]`, { timeout: 60_000 });
+    held.release();
+    await within(60_000, held.delivered, "the held answer's delivery");
+    await page.waitForTimeout(2_000);
+    assert.equal(await page.getAttribute("#device-form", "data-id"), second.id);
+    assert.equal(await page.inputValue("#device-form [name=displayName]"), "Kiosk B");
+    assert.equal(await page.inputValue("#device-form [name=policyId]"), policy.id);
+    assert.equal(await page.inputValue("#device-form [name=mdmUserId]"), user.id);
+    assert.equal(await page.inputValue("#device-form [name=segmentId]"), String(floor2.id));
+  } finally {
+    await held.stop();
+  }
+  await page.click("#device-cancel");
+});
+
 test("the page's modules are served as scripts with the page's headers", async () => {
   for (const path of ["/ui.js", "/pickers.js", "/devices.js", "/resources.js"]) {
     const r = await w.fetch(path);
