@@ -64,6 +64,17 @@ test("without the header nothing changes; a malformed key is 400", async () => {
   const r = await create("é-not-ascii", {});
   assert.deepEqual(violations(r), [["Idempotency-Key", "format"]]);
   assertError(await create("x".repeat(256), {}), 400, 5209);
+  // Spaces alone arrive as an empty key (HTTP trims them): 400, as the
+  // published pattern says; spaces inside a key are part of it.
+  assert.deepEqual(violations(await create("   ", {})), [["Idempotency-Key", "format"]]);
+  assert.equal((await create("a key with spaces", { displayName: "Spaced key" })).status, 201);
+  // The published header says the same of both.
+  const doc = (await call(w, "GET", "/openapi.json")).body;
+  const [, item] = Object.entries(doc.paths).find(([path]) => path.endsWith("/aosp/enterprise/enrollment-tokens"));
+  const header = item.post.parameters.find((p) => p.name === "Idempotency-Key");
+  const pattern = new RegExp(header.schema.pattern);
+  assert.equal(pattern.test("   "), false);
+  assert.equal(pattern.test("a key with spaces"), true);
 });
 
 test("the key is stored with the create: a claim never exists without its token", async () => {

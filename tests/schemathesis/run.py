@@ -41,8 +41,14 @@ _keys = itertools.count()
 
 
 def _well_formed_key(key):
-    """What worker/src/idempotency.rs accepts: 1 to 255 printable ASCII."""
-    return isinstance(key, str) and 1 <= len(key) <= 255 and all(" " <= c <= "~" for c in key)
+    """What worker/src/idempotency.rs accepts: 1 to 255 printable ASCII, not
+    spaces alone (HTTP trims a header's surrounding spaces)."""
+    return (
+        isinstance(key, str)
+        and 1 <= len(key) <= 255
+        and all(" " <= c <= "~" for c in key)
+        and key.strip(" ") != ""
+    )
 
 
 @hook

@@ -380,9 +380,12 @@ fn operation(endpoint: &Endpoint) -> Value {
     if endpoint.idempotent {
         parameters.push(json!({
             "name": "Idempotency-Key", "in": "header", "required": false,
-            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]+$"},
+            // Not spaces alone: HTTP trims a header's surrounding spaces, so
+            // the worker would read an empty key (5209).
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x20-\\x7e]*[\\x21-\\x7e][\\x20-\\x7e]*$"},
             "description": "Makes a retry safe: a repeat with the same key, credential and body within 24 hours \
-                answers as the first request did and creates nothing."
+                answers as the first request did and creates nothing. 1 to 255 printable ASCII characters, \
+                not spaces alone."
         }));
     }
 
