@@ -70,7 +70,7 @@ export interface Operations {
   createAospPolicy(body: AospPolicyCreate, options?: CallOptions): Promise<AospPolicy>;
   /** `GET /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Get an AOSP policy). */
   getAospPolicy(aosPolicyId: string, options?: CallOptions): Promise<AospPolicy>;
-  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Update an AOSP policy (absent fields stay as they are); every change bumps its version). */
+  /** `PUT /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Update an AOSP policy (absent fields stay as they are); every change bumps its version by one, up to 2^53 - 1, where it stays). */
   updateAospPolicy(aosPolicyId: string, body: AospPolicyUpdate, options?: CallOptions): Promise<AospPolicy>;
   /** `DELETE /v1/organizations/:organizationId/mdm/aosp/enterprise/policies/:aosPolicyId` (Delete an AOSP policy (409 / 5012 while anything still refers to it)). */
   deleteAospPolicy(aosPolicyId: string, options?: CallOptions): Promise<AospPolicy>;
@@ -138,7 +138,7 @@ export interface Operations {
   createWinPolicy(body: WinPolicyCreate, options?: CallOptions): Promise<WinPolicy>;
   /** `GET /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Get a Windows policy). */
   getWinPolicy(winPolicyId: string, options?: CallOptions): Promise<WinPolicy>;
-  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Update a Windows policy (absent fields stay as they are); every change bumps its version). */
+  /** `PUT /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Update a Windows policy (absent fields stay as they are); every change bumps its version by one, up to 2^53 - 1, where it stays). */
   updateWinPolicy(winPolicyId: string, body: WinPolicyUpdate, options?: CallOptions): Promise<WinPolicy>;
   /** `DELETE /v1/organizations/:organizationId/mdm/windows/enterprise/policies/:winPolicyId` (Delete a Windows policy (409 / 5012 while anything still refers to it)). */
   deleteWinPolicy(winPolicyId: string, options?: CallOptions): Promise<WinPolicy>;

@@ -533,7 +533,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         Organization(perm::AOSP_POLICY_UPDATE),
         handler!(aosp_policies::update),
     )
-    .doc(AOSP_POLICIES, "Update an AOSP policy (absent fields stay as they are); every change bumps its version")
+    .doc(AOSP_POLICIES, "Update an AOSP policy (absent fields stay as they are); every change bumps its version by one, up to 2^53 - 1, where it stays")
     .client("updateAospPolicy")
     .body("AospPolicyUpdate")
     .ok(Success::Envelope("AospPolicy")),
@@ -998,7 +998,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         OrganizationFeature(perm::WIN_POLICY_UPDATE, WINDOWS),
         handler!(windows::policies::update),
     )
-    .doc(WIN_POLICIES, "Update a Windows policy (absent fields stay as they are); every change bumps its version")
+    .doc(WIN_POLICIES, "Update a Windows policy (absent fields stay as they are); every change bumps its version by one, up to 2^53 - 1, where it stays")
     .client("updateWinPolicy")
     .body("WinPolicyUpdate")
     .ok(Success::Envelope("WinPolicy")),
