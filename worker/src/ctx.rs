@@ -16,6 +16,8 @@ pub struct Ctx {
     pub env: Env,
     /// The request's D1 session, opened at the first `db()`.
     db: OnceCell<Db>,
+    /// The `Authorization` header, once read ([`Ctx::authorization`]).
+    authorization: OnceCell<Option<String>>,
     /// [`Ctx::credential_hash`], once worked out.
     credential: OnceCell<String>,
     /// The client's `x-d1-bookmark`, if it sent one.
@@ -36,6 +38,7 @@ impl Ctx {
             req,
             env,
             db: OnceCell::new(),
+            authorization: OnceCell::new(),
             credential: OnceCell::new(),
             bookmark,
             query,
@@ -86,31 +89,33 @@ impl Ctx {
         Ok(self.credential_hash()?[..32].to_string())
     }
 
+    /// The `Authorization` header, read once per request.
+    pub fn authorization(&self) -> Result<Option<&str>, ApiError> {
+        if self.authorization.get().is_none() {
+            let header = self.req.headers().get("Authorization")?;
+            let _ = self.authorization.set(header);
+        }
+        Ok(self.authorization.get().and_then(Option::as_deref))
+    }
+
     /// The whole SHA-256 (hex) of the request's credential header, worked
     /// out once per request: what a verification kept in this isolate is
-    /// found by (`identity`), and the start of [`Ctx::credential_digest`].
-    fn credential_hash(&self) -> Result<&str, ApiError> {
+    /// found by (`identity::signed`), and the start of
+    /// [`Ctx::credential_digest`].
+    pub fn credential_hash(&self) -> Result<&str, ApiError> {
         if let Some(hash) = self.credential.get() {
             return Ok(hash);
         }
         // Behind Cloudflare Access a person's requests may carry only Access'
         // assertion: it is their credential then, so people do not share one count.
-        let header = match self.req.headers().get("Authorization")? {
-            Some(h) => h,
-            None => self
-                .req
-                .headers()
-                .get(crate::identity::CF_ACCESS_HEADER)?
-                .unwrap_or_default(),
+        let hash = match self.authorization()? {
+            Some(header) => crate::routes::credentials::secret_hash(header),
+            None => {
+                let assertion = self.req.headers().get(crate::identity::CF_ACCESS_HEADER)?;
+                crate::routes::credentials::secret_hash(&assertion.unwrap_or_default())
+            }
         };
-        Ok(self.credential_hash_of(&header))
-    }
-
-    /// [`Ctx::credential_hash`], for a caller that has read the credential
-    /// header already (`Authorization`, else Access' assertion, as there).
-    pub fn credential_hash_of(&self, header: &str) -> &str {
-        self.credential
-            .get_or_init(|| crate::routes::credentials::secret_hash(header))
+        Ok(self.credential.get_or_init(|| hash))
     }
 
     /// The origin devices contact to enroll (`https://mdm.example.com`), for

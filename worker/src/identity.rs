@@ -44,15 +44,15 @@ pub const PLATFORM_ADMINS_BINDING: &str = "PLATFORM_ADMINS";
 /// Resolve the request's credential (401 / 4002 without one, 4004 if it is
 /// not valid, 503 / 5030 if the identity provider's keys cannot be fetched).
 pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError> {
-    let header = ctx.req.headers().get("Authorization")?;
-    let token = match auth::bearer_token(header.as_deref()) {
+    let header = ctx.authorization()?;
+    let token = match auth::bearer_token(header) {
         Ok(t) => t.to_string(),
         Err(no_token) => {
             // Cloudflare Access in front: its assertion signs the person in
             // when the request carries no credential of its own.
             let assertion = ctx.req.headers().get(CF_ACCESS_HEADER)?.unwrap_or_default();
             if header.is_none() && !assertion.trim().is_empty() {
-                return match signed(ctx, &assertion, assertion.trim(), Signers::OpenIdOnly).await? {
+                return match signed(ctx, assertion.trim(), Signers::OpenIdOnly).await? {
                     Signed::OpenId(identity) => oidc_principal(ctx, identity, fresh).await,
                     Signed::Hs256(_) => Err(ApiError::InvalidToken),
                 };
@@ -63,7 +63,7 @@ pub async fn authenticate(ctx: &Ctx, fresh: Fresh) -> Result<Principal, ApiError
     if token.starts_with(API_KEY_PREFIX) {
         return api_key(ctx, &token, fresh).await;
     }
-    match signed(ctx, header.as_deref().unwrap_or_default(), &token, Signers::Any).await? {
+    match signed(ctx, &token, Signers::Any).await? {
         Signed::Hs256(principal) => Ok(principal),
         Signed::OpenId(identity) => oidc_principal(ctx, identity, fresh).await,
     }
@@ -91,8 +91,7 @@ enum Signers {
 /// checked (an HMAC, or WebCrypto against the provider's key set) and kept.
 /// Either way the token's own `exp` / `nbf` are checked against this
 /// request's time, so a kept verification never outlives its token.
-/// `header` is the text of the header the token came in.
-async fn signed(ctx: &Ctx, header: &str, token: &str, signers: Signers) -> Result<Signed, ApiError> {
+async fn signed(ctx: &Ctx, token: &str, signers: Signers) -> Result<Signed, ApiError> {
     // Any request may use a kept verification, writes too: checking a
     // signature reads nothing from D1 that a write must see fresh. (A key
     // the provider drops from its set is kept by `oidc`'s own cache of the
@@ -100,7 +99,7 @@ async fn signed(ctx: &Ctx, header: &str, token: &str, signers: Signers) -> Resul
     let at = Fresh::Cached { now_ms: ctx.now_ms };
     // Which header the credential came in is part of the key: the same text
     // verified as a bearer is not thereby good as Access' assertion.
-    let hash = ctx.credential_hash_of(header);
+    let hash = ctx.credential_hash()?;
     let tagged;
     let key = match signers {
         Signers::Any => hash,

@@ -295,29 +295,14 @@ pub fn capped(mut list: Vec<Violation>) -> Vec<Violation> {
         ));
     }
     for v in &mut list {
-        cut(&mut v.path);
-        cut(&mut v.message);
+        cut_tail(&mut v.path, 0);
+        cut_tail(&mut v.message, 0);
     }
     list
 }
 
-/// `text` as [`capped`] reports it: itself, or its first [`MAX_TEXT`]
-/// characters and `…` (written into `scratch`).
-pub fn cut_str<'t>(text: &'t str, scratch: &'t mut String) -> &'t str {
-    match cut_point(text) {
-        Some(at) => {
-            scratch.clear();
-            // `get`: slicing a `str` would link its panic message's formatting.
-            scratch.push_str(text.get(..at).unwrap_or_default());
-            scratch.push('…');
-            scratch
-        }
-        None => text,
-    }
-}
-
-/// Cuts the text `text` holds from byte `start` on as [`cut_str`] would,
-/// in place.
+/// Cuts the text `text` holds from byte `start` on as [`capped`] reports
+/// it, in place: its first [`MAX_TEXT`] characters and `…`.
 pub fn cut_tail(text: &mut String, start: usize) {
     if text.len() <= start + MAX_TEXT {
         return; // no more characters than bytes
@@ -341,10 +326,6 @@ fn cut_point(text: &str) -> Option<usize> {
         chars += starts as usize;
         starts && chars > MAX_TEXT
     })
-}
-
-fn cut(text: &mut String) {
-    cut_tail(text, 0);
 }
 
 #[cfg(test)]
@@ -382,13 +363,14 @@ mod tests {
 
     #[test]
     fn texts_are_cut_after_max_text_characters() {
+        // Cut alone, and after other text (a sink's earlier texts): the same.
         let cut = |text: &str| {
-            let mut scratch = String::new();
-            let borrowed = super::cut_str(text, &mut scratch).to_owned();
-            let mut owned = text.to_owned();
-            super::cut(&mut owned);
-            assert_eq!(borrowed, owned, "{text}");
-            owned
+            let mut alone = text.to_owned();
+            super::cut_tail(&mut alone, 0);
+            let mut after = format!("é{text}");
+            super::cut_tail(&mut after, "é".len());
+            assert_eq!(after, format!("é{alone}"), "{text}");
+            alone
         };
         assert_eq!(super::MAX_TEXT, 100);
         for kept in ["", "short", &"x".repeat(100), &"é".repeat(100), &"😀".repeat(100)] {

@@ -12,10 +12,10 @@
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
 use super::view::{unescaped, Member, Members};
-use crate::json_text::{push_i64, push_u64, with_number};
+use crate::json_text::{push_i64, push_u64};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
-use crate::violation::{cut_str, Part, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
+use crate::violation::{Part, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
 use std::cell::Cell;
 use std::cmp::Ordering;
 
@@ -294,24 +294,26 @@ impl<'a> Walk<'a> {
         } else {
             total
         };
-        let (mut cut_path, mut cut_message) = (String::new(), String::new());
+        // The texts written once, where the sink keeps them (and cuts them).
         for f in self.found.iter().take(shown) {
-            // The texts written once, where the sink keeps them.
             sink.violation_written(f.code, &mut |part, out| match part {
                 Part::Path => self.places.render(f.ranks, out),
                 Part::Message => f.message.write(out),
             });
         }
         for v in extra.iter().take(shown.saturating_sub(self.found.len())) {
-            sink.violation(
-                cut_str(&v.path, &mut cut_path),
-                v.code,
-                cut_str(&v.message, &mut cut_message),
-            );
+            sink.violation_written(v.code, &mut |part, out| match part {
+                Part::Path => out.push_str(&v.path),
+                Part::Message => out.push_str(&v.message),
+            });
         }
         if total > shown {
-            let more = with_number("... ", (total - shown) as i64, " more violations not shown");
-            sink.violation("", Code::TooMany, &more);
+            let more = Message::Number("... ", (total - shown) as i64, " more violations not shown");
+            sink.violation_written(Code::TooMany, &mut |part, out| {
+                if part == Part::Message {
+                    more.write(out);
+                }
+            });
         }
     }
 
