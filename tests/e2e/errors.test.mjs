@@ -1,6 +1,7 @@
 // Transport-level failures: each is a clean envelope, never a 5xx.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { request as httpRequest } from "node:http";
 import { startWorker, call } from "./lib/server.mjs";
 
 let w;
@@ -115,5 +116,37 @@ test("debug routes do not exist unless their var is on (and the SQL route's secr
     assertEnvelope(await sql(plain, plain.secret), 404, 4040);
   } finally {
     await plain.stop();
+  }
+});
+
+/** A request whose path is sent exactly as written (fetch would normalize it first). */
+function rawGet(worker, path) {
+  const { hostname, port } = new URL(worker.url);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: hostname, port, path, method: "GET" }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, body: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+// The worker reads the path as written when a parser would not change it,
+// else through the runtime's URL parser (http/incoming.rs). Locally the text
+// reaches the worker already normalized by wrangler's proxy, so this holds
+// the whole way round: whatever is sent, the router sees the parsed path.
+test("a path is routed as a URL parser reads it: dot segments resolved, anything else a 404 envelope", async () => {
+  for (const path of ["/health", "/x/../health", "/./health", "/%2e/health", "/a/%2E%2e/health", "/health?x=/../y", "/health/."]) {
+    const r = await rawGet(w, path);
+    assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.status, true, path);
+  }
+  for (const path of ["/heal%74h", "/v1/caf%C3%A9", "/v1/a%zz", "/v1/me/..%2f"]) {
+    const r = await rawGet(w, path);
+    assert.equal(r.status, 404, `${path}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.error.code, 4040, path);
   }
 });

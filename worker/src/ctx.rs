@@ -127,7 +127,7 @@ impl Ctx {
         let configured = self.string_binding("ENROLLMENT_HOST").unwrap_or_default();
         let configured = configured.trim().trim_end_matches('/');
         let host = if configured.is_empty() {
-            self.req.url()?.origin().ascii_serialization()
+            self.req.origin()?
         } else if configured.contains("://") {
             configured.to_string()
         } else {

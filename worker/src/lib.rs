@@ -49,7 +49,7 @@ pub fn now_ms() -> i64 {
 #[event(fetch)]
 async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let req = Incoming::from(req);
-    let Ok(url) = req.url() else {
+    let Ok((path, query)) = req.path_and_query() else {
         return Ok(error_response(&ApiError::RouteNotFound, Flavor::Envelope));
     };
     let method = req.method();
@@ -60,11 +60,11 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
     if cors && method == "OPTIONS" && req.headers().has("Access-Control-Request-Method").unwrap_or(false) {
         return Ok(cors::preflight(&origin).unwrap_or_else(|e| error_response(&e, Flavor::Envelope)));
     }
-    let mut ctx = match Ctx::new(req, env, Query::from_url(&url), now_ms()) {
+    let mut ctx = match Ctx::new(req, env, Query::parse(&query), now_ms()) {
         Ok(ctx) => ctx,
-        Err(e) => return Ok(error_response(&e, Flavor::for_path(url.path()))),
+        Err(e) => return Ok(error_response(&e, Flavor::for_path(&path))),
     };
-    let result = match router::resolve(&method, url.path()) {
+    let result = match router::resolve(&method, &path) {
         Ok((endpoint, params)) => dispatch::run(endpoint, params, &mut ctx).await,
         Err(e) => Err(e),
     };
@@ -72,10 +72,10 @@ async fn fetch(req: web_sys::Request, env: Env, _ctx: Context) -> worker::Result
         Ok(resp) => resp,
         Err(err) => {
             if let ApiError::Internal(cause) | ApiError::IdentityProviderUnavailable(cause) = &err {
-                worker::console_error!("{} {} {}: {cause}", method, url.path(), err.code());
+                worker::console_error!("{} {} {}: {cause}", method, &path, err.code());
             }
             body::drain(&ctx.req).await;
-            error_response(&err, Flavor::for_path(url.path()))
+            error_response(&err, Flavor::for_path(&path))
         }
     };
     // Read-your-writes across requests: the client sends this back.

@@ -2,17 +2,16 @@
 //! npm package uses) with the lookups the routes need. Validation of the
 //! values (page, limit, sort, ...) belongs to the shared crate.
 
-use worker::Url;
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pairs: Vec<(String, String)>,
 }
 
 impl Query {
-    pub fn from_url(url: &Url) -> Self {
+    /// `query`: the URL's query without its `?`.
+    pub fn parse(query: &str) -> Self {
         Self {
-            pairs: mdm_core::query_string::decode_pairs(url.query().unwrap_or_default()),
+            pairs: mdm_core::query_string::decode_pairs(query),
         }
     }
 
