@@ -7,6 +7,7 @@
 
 use mdm_core::lifecycle::sql::{TokenTable, AOSP_TOKENS, GOOGLE_TOKENS, WIN_TOKENS};
 
+use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
@@ -32,11 +33,12 @@ fn expire(table: &str, lifecycle: TokenTable) -> String {
     )
 }
 
-/// A token the sweep expired, for its `enrollmentToken.expired` event.
-#[derive(serde::Deserialize)]
-pub struct Expired {
-    id: String,
-    organization_id: String,
+row! {
+    /// A token the sweep expired, for its `enrollmentToken.expired` event.
+    pub struct Expired {
+        id: String,
+        organization_id: String,
+    }
 }
 
 /// Expire every overdue token in one batch; returns the `enrollmentToken.expired`

@@ -14,10 +14,10 @@
 //! Device-side routes do not take keys: their answers carry the device's
 //! secret, which must not be stored.
 
-use serde::Deserialize;
 use worker::{Headers, Response};
 
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Db;
 use crate::http::{ApiError, ViolationCode};
 use crate::params;
@@ -45,15 +45,16 @@ pub struct Claim {
     owner: String,
 }
 
-#[derive(Deserialize)]
-struct Stored {
-    request_hash: String,
-    owner: String,
-    status: Option<u16>,
-    body: Option<String>,
-    /// 1 when `body` is sealed (it may carry the create's credential).
-    sealed: i64,
-    created_at: i64,
+row! {
+    struct Stored {
+        request_hash: String,
+        owner: String,
+        status: Option<u16>,
+        body: Option<String>,
+        /// 1 when `body` is sealed (it may carry the create's credential).
+        sealed: i64,
+        created_at: i64,
+    }
 }
 
 /// What names a stored answer in its seal's additional data.

@@ -18,10 +18,9 @@
 //! and checked against the token's own `exp` / `nbf` on every use
 //! ([`signed`]): the same credential is not verified again on every request.
 
-use serde::Deserialize;
-
 use crate::auth::{self, Grant, Principal, Via};
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::isolate_cache::{self, Fresh, TtlCache};
@@ -184,13 +183,15 @@ pub fn forget_memberships() {
     isolate_cache::forget(&MEMBERSHIPS, |_, _| true);
 }
 
-#[derive(Clone, Deserialize)]
-struct KeyRow {
-    id: String,
-    organization_id: String,
-    permissions: String,
-    expires_at: Option<i64>,
-    last_used_at: Option<i64>,
+row! {
+    #[derive(Clone)]
+    struct KeyRow {
+        id: String,
+        organization_id: String,
+        permissions: String,
+        expires_at: Option<i64>,
+        last_used_at: Option<i64>,
+    }
 }
 
 async fn api_key(ctx: &Ctx, key: &str, fresh: Fresh) -> Result<Principal, ApiError> {
@@ -240,10 +241,11 @@ async fn api_key(ctx: &Ctx, key: &str, fresh: Fresh) -> Result<Principal, ApiErr
     ))
 }
 
-#[derive(Deserialize)]
-struct MembershipRow {
-    organization_id: String,
-    role: String,
+row! {
+    struct MembershipRow {
+        organization_id: String,
+        role: String,
+    }
 }
 
 /// An OpenID Connect identity, its token verified: its memberships as grants.

@@ -20,7 +20,6 @@
 //! (`policyId`) on top. Its id, name and version are those of the policy that
 //! ranks highest (the direct one if any); its `config` is the composition.
 
-use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
@@ -32,6 +31,7 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospDeviceUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
@@ -45,31 +45,31 @@ use crate::webhooks::{publish, Event};
 
 pub const ID_PARAM: &str = "aosDeviceId";
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Row {
-    pub id: String,
-    pub organization_id: String,
-    pub aos_enterprise_id: String,
-    pub segment_id: Option<i64>,
-    pub mdm_user_id: Option<String>,
-    pub policy_id: Option<String>,
-    pub policy_assignments: String,
-    pub display_name: Option<String>,
-    pub tags: String,
-    pub push_notification_provider: Option<String>,
-    pub state: String,
-    pub state_history: String,
-    pub config: String,
-    pub summary: String,
-    pub last_status_report_time: Option<i64>,
-    pub enrolled_date: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
-    /// The row's expansions, on reads that select [`Expansions::columns`].
-    #[serde(default)]
-    x_user: Option<String>,
-    #[serde(default)]
-    x_policies: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct Row {
+        pub id: String,
+        pub organization_id: String,
+        pub aos_enterprise_id: String,
+        pub segment_id: Option<i64>,
+        pub mdm_user_id: Option<String>,
+        pub policy_id: Option<String>,
+        pub policy_assignments: String,
+        pub display_name: Option<String>,
+        pub tags: String,
+        pub push_notification_provider: Option<String>,
+        pub state: String,
+        pub state_history: String,
+        pub config: String,
+        pub summary: String,
+        pub last_status_report_time: Option<i64>,
+        pub enrolled_date: i64,
+        pub created_at: i64,
+        pub updated_at: i64,
+        /// The row's expansions, on reads that select [`Expansions::columns`].
+        x_user: Option<String>,
+        x_policies: Option<String>,
+    }
 }
 
 const COLUMNS: &str = "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, policy_id, \

@@ -46,6 +46,7 @@ use mdm_core::schema::{string, Field, Schema, DATE_TIME, OBJECT_ID};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -266,19 +267,21 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
     })
 }
 
-/// What a status report's UPDATE returns, and the row just before it (one
-/// row type for both: the wasm holds one decoder less).
-#[derive(serde::Deserialize)]
-struct ReportedRow {
-    state: String,
-    organization_id: String,
+row! {
+    /// What a status report's UPDATE returns, and the row just before it (one
+    /// row type for both: the wasm holds one decoder less).
+    struct ReportedRow {
+        state: String,
+        organization_id: String,
+    }
 }
 
-#[derive(serde::Deserialize)]
-struct EnrolledRow {
-    organization_id: String,
-    /// NULL for a device enrolled with a Google-compatible token.
-    enrollment_token_id: Option<String>,
+row! {
+    struct EnrolledRow {
+        organization_id: String,
+        /// NULL for a device enrolled with a Google-compatible token.
+        enrollment_token_id: Option<String>,
+    }
 }
 
 /// Where a device's AOSP credential may be found: AOSP tokens, then Google's.

@@ -104,7 +104,7 @@ impl Expansions {
                     }
                 }
                 PolicyFields::Full => {
-                    for p in from_json::<Vec<aosp_policies::Row>>(policy_list)? {
+                    for p in crate::routes::columns::rows_from_json::<aosp_policies::Row>(policy_list)? {
                         out.policies.insert(p.id.clone(), p);
                     }
                 }

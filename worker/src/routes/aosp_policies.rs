@@ -4,7 +4,6 @@
 //! Every change bumps `version` (in the UPDATE itself); a policy that tokens
 //! or devices still have assigned is not deleted (409 / 5012).
 
-use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
@@ -14,6 +13,7 @@ use mdm_core::requests::admin::{AospPolicyCreate, AospPolicyUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -23,20 +23,22 @@ use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::Refs;
 use crate::routes::tenancy::OrgRow;
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Row {
-    pub id: String,
-    pub organization_id: String,
-    pub name: String,
-    pub description: Option<String>,
-    pub version: i64,
-    /// JSON text.
-    pub config: String,
-    pub private: i64,
-    pub segment_id: Option<i64>,
-    pub expose_to_children: i64,
-    pub created_at: i64,
-    pub updated_at: i64,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct Row {
+        pub id: String,
+        pub organization_id: String,
+        pub name: String,
+        pub description: Option<String>,
+        pub version: i64,
+        /// JSON text.
+        pub config: String,
+        pub private: i64,
+        pub segment_id: Option<i64>,
+        pub expose_to_children: i64,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
 }
 
 pub const COLUMNS: &str = "id, organization_id, name, description, version, config, private, segment_id, \

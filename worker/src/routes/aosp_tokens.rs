@@ -9,7 +9,6 @@
 //! sweep alone persists an expiry.
 //! A DELETED token is not found (404), also for a second DELETE.
 
-use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::lifecycle::sql::live_credentials;
@@ -21,12 +20,13 @@ use mdm_core::requests::aosp::{AosPolicyAssignmentInput, AospTokenCreate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
 use crate::routes::aosp_expand::{Expansions, PolicyFields};
-use crate::routes::columns::{from_json, new_id, token_status, ts};
+use crate::routes::columns::{from_json, new_id, row_from_json, token_status, ts};
 use crate::routes::credentials::new_secret;
 use crate::routes::dpc_builds;
 use crate::routes::list::{self, Expand, Listing, Where};
@@ -38,44 +38,42 @@ use crate::webhooks::{publish, Event};
 /// Path parameter of the single-token routes.
 pub const ID_PARAM: &str = "aosEnrollmentTokenId";
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Row {
-    pub id: String,
-    pub organization_id: String,
-    pub aos_enterprise_id: String,
-    pub segment_id: Option<i64>,
-    pub mdm_user_id: Option<String>,
-    pub status: String,
-    pub management_mode: String,
-    pub perpetual: i64,
-    /// HMAC of the value (`crate::sealed`); the plaintext in rows not yet sealed.
-    pub value_key: String,
-    /// The value, sealed; NULL in rows from before migration 0009.
-    pub sealed: Option<String>,
-    /// The value, opened for this answer (the create's, or a caller allowed to reveal).
-    #[serde(skip)]
-    pub revealed: Option<String>,
-    pub expires_at: Option<i64>,
-    pub aos_device_id: Option<String>,
-    /// JSON `[{aosPolicyId, priority}]`.
-    pub policy_assignments: String,
-    pub display_name: Option<String>,
-    /// JSON `[string]`.
-    pub tags: String,
-    pub dpc_build_tag: Option<String>,
-    pub push_notification_provider: Option<String>,
-    pub enrolled_count: i64,
-    pub max_enrollments: Option<i64>,
-    pub last_enrollment_at: Option<i64>,
-    pub created_at: i64,
-    pub updated_at: i64,
-    /// The row's expansions, on reads that select [`Context::columns`].
-    #[serde(default)]
-    x_user: Option<String>,
-    #[serde(default)]
-    x_policies: Option<String>,
-    #[serde(default)]
-    x_build: Option<String>,
+row! {
+    #[derive(Debug, Clone)]
+    pub struct Row {
+        pub id: String,
+        pub organization_id: String,
+        pub aos_enterprise_id: String,
+        pub segment_id: Option<i64>,
+        pub mdm_user_id: Option<String>,
+        pub status: String,
+        pub management_mode: String,
+        pub perpetual: i64,
+        /// HMAC of the value (`crate::sealed`); the plaintext in rows not yet sealed.
+        pub value_key: String,
+        /// The value, sealed; NULL in rows from before migration 0009.
+        pub sealed: Option<String>,
+        pub expires_at: Option<i64>,
+        pub aos_device_id: Option<String>,
+        /// JSON `[{aosPolicyId, priority}]`.
+        pub policy_assignments: String,
+        pub display_name: Option<String>,
+        /// JSON `[string]`.
+        pub tags: String,
+        pub dpc_build_tag: Option<String>,
+        pub push_notification_provider: Option<String>,
+        pub enrolled_count: i64,
+        pub max_enrollments: Option<i64>,
+        pub last_enrollment_at: Option<i64>,
+        pub created_at: i64,
+        pub updated_at: i64,
+        /// The row's expansions, on reads that select [`Context::columns`].
+        x_user: Option<String>,
+        x_policies: Option<String>,
+        x_build: Option<String>;
+        /// The value, opened for this answer (the create's, or a caller allowed to reveal).
+        pub revealed: Option<String>,
+    }
 }
 
 const TABLE: &str = "aosp_enrollment_tokens";
@@ -241,10 +239,10 @@ impl Context {
             rows.iter().map(|r| (r.x_user.as_deref(), r.x_policies.as_deref())),
         )?;
         let mut builds: Vec<dpc_builds::Row> = Vec::new();
-        let mut newest_build = newest.map(from_json::<dpc_builds::Row>).transpose()?;
+        let mut newest_build = newest.map(row_from_json::<dpc_builds::Row>).transpose()?;
         for row in rows {
             let Some(build) = &row.x_build else { continue };
-            let build: dpc_builds::Row = from_json(build)?;
+            let build: dpc_builds::Row = row_from_json(build)?;
             if row.dpc_build_tag.is_none() {
                 newest_build = Some(build);
             } else if !builds.iter().any(|b| b.tag == build.tag) {

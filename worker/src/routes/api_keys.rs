@@ -8,7 +8,6 @@
 //! permissions never). DELETE revokes it: its next request is 401 / 4004, and
 //! lists no longer show it.
 
-use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::ApiKey;
@@ -16,6 +15,7 @@ use mdm_core::requests::admin::ApiKeyCreate;
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError, ViolationCode};
 use crate::identity::API_KEY_PREFIX;
@@ -28,15 +28,16 @@ use crate::routes::list::{self, Listing, Where};
 /// to tell keys apart, far from enough to use one).
 const PREFIX_LEN: usize = 12;
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    name: String,
-    prefix: String,
-    permissions: String,
-    expires_at: Option<i64>,
-    created_at: i64,
-    last_used_at: Option<i64>,
+row! {
+    struct Row {
+        id: String,
+        name: String,
+        prefix: String,
+        permissions: String,
+        expires_at: Option<i64>,
+        created_at: i64,
+        last_used_at: Option<i64>,
+    }
 }
 
 const COLUMNS: &str = "id, name, prefix, permissions, expires_at, created_at, last_used_at";

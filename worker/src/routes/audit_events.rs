@@ -4,31 +4,32 @@
 //! `from`, `to` (RFC 3339, inclusive). Events are written by the dispatcher
 //! and the database layer (`crate::audit`), never here.
 
-use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
 use mdm_core::model::admin::{AuditActor, AuditEvent, AuditTarget};
 
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Param;
 use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::routes::columns::{from_json, ts};
 use crate::routes::list::{self, Listing, Where};
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    at: i64,
-    actor_type: String,
-    actor_id: String,
-    actor_email: Option<String>,
-    action: String,
-    target_type: String,
-    target_id: String,
-    ip: String,
-    details: String,
+row! {
+    struct Row {
+        id: String,
+        at: i64,
+        actor_type: String,
+        actor_id: String,
+        actor_email: Option<String>,
+        action: String,
+        target_type: String,
+        target_id: String,
+        ip: String,
+        details: String,
+    }
 }
 
 const LISTING: Listing = Listing {

@@ -9,10 +9,10 @@
 //! column; the first enrollment that finds it seals it (as the cron does).
 
 use mdm_core::lifecycle::sql::{device_room, TokenTable, AOSP_TOKENS, GOOGLE_TOKENS, WIN_TOKENS};
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
@@ -47,14 +47,15 @@ pub const WINDOWS: Source = Source {
     has_link: true,
 };
 
-#[derive(Deserialize)]
-struct Found {
-    source: usize,
-    id: String,
-    legacy: i64,
-    can_enroll: i64,
-    room: i64,
-    link: Option<String>,
+row! {
+    struct Found {
+        source: usize,
+        id: String,
+        legacy: i64,
+        can_enroll: i64,
+        room: i64,
+        link: Option<String>,
+    }
 }
 
 /// The read: `?1` lookup key, `?2` the credential (legacy rows), `?3` now.
@@ -122,14 +123,15 @@ pub async fn refusal(ctx: &Ctx, keys: &Keys, sources: &[&Source], credential: &s
     }
 }
 
-/// A stored credential to (re)seal: plaintext in `key` while `sealed` is
-/// NULL (rows from before migration 0009), else sealed under some key.
-#[derive(Deserialize)]
-pub struct ToSeal {
-    pub id: String,
-    pub key: String,
-    pub sealed: Option<String>,
-    pub link: Option<String>,
+row! {
+    /// A stored credential to (re)seal: plaintext in `key` while `sealed` is
+    /// NULL (rows from before migration 0009), else sealed under some key.
+    pub struct ToSeal {
+        pub id: String,
+        pub key: String,
+        pub sealed: Option<String>,
+        pub link: Option<String>,
+    }
 }
 
 /// Seal `rows` of `source` under the current key, in one UPDATE: a legacy

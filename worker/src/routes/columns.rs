@@ -4,6 +4,8 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::db::{Columns, FromRow};
+
 use mdm_core::lifecycle::TokenStatus;
 
 use crate::db::is_unique_violation;
@@ -41,6 +43,16 @@ pub fn json_object_sql(alias: &str, columns: &str) -> String {
 /// A TEXT column holding JSON. Stored by us, so a parse failure is a bug (500).
 pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(ApiError::internal)
+}
+
+/// A row SQLite wrote as JSON (`json_object(...)`), read as its row type.
+pub fn row_from_json<T: FromRow>(text: &str) -> Result<T, ApiError> {
+    T::from_row(&mut Columns::parse(text)?)
+}
+
+/// Rows SQLite wrote as a JSON array (`json_group_array(json_object(...))`).
+pub fn rows_from_json<T: FromRow>(text: &str) -> Result<Vec<T>, ApiError> {
+    Columns::parse_array(text)
 }
 
 /// A UNIQUE constraint failure becomes 5209 `{path, "unique"}`; any other

@@ -4,7 +4,6 @@
 //! `dpcBuildTag`, else the newest build. A build whose tag AOSP tokens name
 //! is not deleted (409 / 5012).
 
-use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::DpcBuild;
@@ -12,6 +11,7 @@ use mdm_core::requests::admin::{DpcBuildCreate, DpcBuildUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -20,16 +20,17 @@ use crate::routes::list::{self, Listing};
 
 use crate::routes::columns::{json_object_sql, new_id, ts, unique_as};
 
-#[derive(Deserialize)]
-pub struct Row {
-    pub id: String,
-    pub organization_id: String,
-    pub tag: String,
-    pub download_url: String,
-    pub signature_checksum: String,
-    pub component_name: String,
-    pub version_code: Option<i64>,
-    pub created_at: i64,
+row! {
+    pub struct Row {
+        pub id: String,
+        pub organization_id: String,
+        pub tag: String,
+        pub download_url: String,
+        pub signature_checksum: String,
+        pub component_name: String,
+        pub version_code: Option<i64>,
+        pub created_at: i64,
+    }
 }
 
 const COLUMNS: &str =

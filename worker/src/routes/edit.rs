@@ -13,7 +13,7 @@
 //!   history, they only lose the link the foreign key would keep) and the
 //!   counts, so a referrer created concurrently cannot slip in between.
 
-use serde::de::DeserializeOwned;
+use crate::db::FromRow;
 
 use mdm_core::lifecycle::sql::{device_not_deleted, AOSP_TOKENS, WIN_TOKENS};
 
@@ -48,7 +48,7 @@ impl Editable {
     }
 
     /// The row of the path in the organization, or 404.
-    pub async fn find<T: DeserializeOwned>(&self, ctx: &Ctx, scope: &Scope) -> Result<T, ApiError> {
+    pub async fn find<T: FromRow>(&self, ctx: &Ctx, scope: &Scope) -> Result<T, ApiError> {
         self.find_row(ctx, scope).await?.decode()
     }
 
@@ -64,12 +64,7 @@ impl Editable {
 
     /// Writes `update` to the row of the path: the row as written, or
     /// `None` (no such row here, or a guard failed).
-    pub async fn update<T: DeserializeOwned>(
-        &self,
-        ctx: &Ctx,
-        scope: &Scope,
-        update: Update,
-    ) -> Result<Option<T>, ApiError> {
+    pub async fn update<T: FromRow>(&self, ctx: &Ctx, scope: &Scope, update: Update) -> Result<Option<T>, ApiError> {
         self.update_row(ctx, scope, update)
             .await?
             .map(|row| row.decode())
@@ -92,12 +87,7 @@ impl Editable {
     }
 
     /// Deletes the row of the path unless a referrer counts ([`delete_row`]).
-    pub async fn delete<T: DeserializeOwned>(
-        &self,
-        ctx: &Ctx,
-        scope: &Scope,
-        referrers: &[Referrer],
-    ) -> Result<T, ApiError> {
+    pub async fn delete<T: FromRow>(&self, ctx: &Ctx, scope: &Scope, referrers: &[Referrer]) -> Result<T, ApiError> {
         self.delete_row(ctx, scope, referrers).await?.decode()
     }
 
@@ -424,19 +414,10 @@ async fn delete_row(
     if results.len() != deleted + 3 {
         return Err(ApiError::internal("a D1 batch answered fewer statements than it ran"));
     }
-    let found = results
-        .pop()
-        .map(|r| r.first::<serde_json::Value>())
-        .transpose()?
-        .flatten();
-    let counts: serde_json::Value = results
-        .pop()
-        .map(|r| r.first())
-        .transpose()?
-        .flatten()
-        .unwrap_or_default();
+    let found = results.pop().map(|r| r.first_row()).transpose()?.flatten();
+    let counts = results.pop().map(|r| r.first_row()).transpose()?.flatten();
     let row = results.pop().ok_or_else(|| ApiError::internal("no DELETE result"))?;
-    if row.first::<serde_json::Value>()?.is_some() {
+    if row.first_row()?.is_some() {
         return Ok(row);
     }
     if found.is_none() {
@@ -446,7 +427,7 @@ async fn delete_row(
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let count = counts.get(format!("c{i}")).and_then(serde_json::Value::as_i64)?;
+            let count = counts.as_ref()?.int(&format!("c{i}")).ok()?;
             (count > 0).then(|| EntityInUse {
                 kind: r.kind.to_string(),
                 count,

@@ -11,7 +11,6 @@
 //! token's `orgs` claim does not cover is NOT_FOUND, like an unknown one.
 //! Every route needs the permission `androidmanagement`.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::Response;
 
@@ -24,6 +23,7 @@ use mdm_core::schema::Schema;
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Db;
 use crate::dispatch::Scope;
 use crate::http::{raw_json, ApiError};
@@ -36,23 +36,25 @@ use crate::webhooks::{publish, Event};
 /// Google's `Empty`, the answer to a delete.
 pub const EMPTY: Schema = Schema::Object(&[]);
 
-#[derive(Debug, Deserialize)]
-struct Row {
-    id: String,
-    /// HMAC of the value (`crate::sealed`); the plaintext in rows not yet sealed.
-    value_key: String,
-    sealed: Option<String>,
-    duration_seconds: f64,
-    expires_at: i64,
-    policy_name: String,
-    additional_data: Option<String>,
-    user_account_identifier: Option<String>,
-    one_time_only: i64,
-    extra: String,
-    max_enrollments: Option<i64>,
-    enrolled_count: i64,
-    last_enrollment_at: Option<i64>,
-    created_at: i64,
+row! {
+    #[derive(Debug)]
+    struct Row {
+        id: String,
+        /// HMAC of the value (`crate::sealed`); the plaintext in rows not yet sealed.
+        value_key: String,
+        sealed: Option<String>,
+        duration_seconds: f64,
+        expires_at: i64,
+        policy_name: String,
+        additional_data: Option<String>,
+        user_account_identifier: Option<String>,
+        one_time_only: i64,
+        extra: String,
+        max_enrollments: Option<i64>,
+        enrolled_count: i64,
+        last_enrollment_at: Option<i64>,
+        created_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, value_key, sealed, duration_seconds, expires_at, policy_name, additional_data, \

@@ -19,7 +19,7 @@
 //! writes the expiry back. So a list can run on a read replica, and the
 //! sweep is the one place an expiry becomes an event.
 
-use serde::de::DeserializeOwned;
+use crate::db::FromRow;
 
 use mdm_core::lifecycle::sql::TokenTable;
 use mdm_core::lifecycle::TokenStatus;
@@ -228,7 +228,7 @@ fn counted_total(
 /// Run the page and the count. `w` already holds the scope (usually
 /// [`Where::org`]) and any resource-specific clauses; [`filters`] is applied here.
 /// `limit=0` skips the row query (mongoose-paginate-v2: counts only).
-pub async fn fetch<T: DeserializeOwned>(
+pub async fn fetch<T: FromRow>(
     db: &Db,
     listing: &Listing,
     q: &ListQuery,
@@ -242,7 +242,7 @@ pub async fn fetch<T: DeserializeOwned>(
 
 /// [`fetch`] for a token list: its `status` filter and sort see the status
 /// each token shows at `now_ms` (expired on read, never written here).
-pub async fn fetch_at<T: DeserializeOwned>(
+pub async fn fetch_at<T: FromRow>(
     db: &Db,
     listing: &Listing,
     q: &ListQuery,
@@ -280,7 +280,7 @@ pub struct Expand<'a> {
 /// expansions as columns of the page's own statement, and with the list's
 /// guard in the same batch: two statements (three with a guard), one round
 /// trip. Also the count's row, which carries [`Expand::totals`].
-pub async fn fetch_expanded<T: DeserializeOwned>(
+pub async fn fetch_expanded<T: FromRow>(
     db: &Db,
     listing: &Listing,
     q: &ListQuery,
@@ -294,7 +294,7 @@ pub async fn fetch_expanded<T: DeserializeOwned>(
 }
 
 /// The page's rows decoded (none past the last page or with `limit=0`).
-fn page_of<T: DeserializeOwned>(total: u64, rows: Option<BatchResult>, q: &ListQuery) -> Result<Page<T>, ApiError> {
+fn page_of<T: FromRow>(total: u64, rows: Option<BatchResult>, q: &ListQuery) -> Result<Page<T>, ApiError> {
     let items = match rows {
         Some(rows) => rows.rows()?,
         None => Vec::new(),
@@ -418,7 +418,7 @@ async fn fetch_rows(
 
 /// The page of the organization's rows the request's list query asks for:
 /// the whole list handler of a resource without filters of its own.
-pub async fn org_page<T: DeserializeOwned>(ctx: &Ctx, scope: &Scope, listing: &Listing) -> Result<Page<T>, ApiError> {
+pub async fn org_page<T: FromRow>(ctx: &Ctx, scope: &Scope, listing: &Listing) -> Result<Page<T>, ApiError> {
     let org = scope.org()?;
     fetch(&ctx.db()?, listing, scope.list()?, &org.id, Where::org(&org.id)).await
 }

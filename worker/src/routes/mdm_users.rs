@@ -4,7 +4,6 @@
 //! "email", code: "unique"}`. A user that tokens or devices still refer to
 //! is not deleted (409 / 5012).
 
-use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::MdmUser;
@@ -12,6 +11,7 @@ use mdm_core::requests::admin::{MdmUserCreate, MdmUserUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
 use crate::params;
@@ -20,13 +20,14 @@ use crate::routes::list::{self, Listing};
 
 use crate::routes::columns::{new_id, ts, unique_as};
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    organization_id: String,
-    email: String,
-    display_name: Option<String>,
-    created_at: i64,
+row! {
+    struct Row {
+        id: String,
+        organization_id: String,
+        email: String,
+        display_name: Option<String>,
+        created_at: i64,
+    }
 }
 
 const TABLE: &str = "mdm_users";

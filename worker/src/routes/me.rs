@@ -2,7 +2,6 @@
 //! each organization it can see (any valid credential). Handy to check a
 //! minted token or a new API key; the admin page shows it.
 
-use serde::Deserialize;
 use serde_json::{json, Value};
 use worker::Response;
 
@@ -10,6 +9,7 @@ use mdm_core::schema::{array, string, Field, Schema};
 
 use crate::auth::Reach;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Param;
 use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
@@ -53,10 +53,11 @@ pub const ME: Schema = Schema::Object(&[
     ),
 ]);
 
-#[derive(Deserialize)]
-struct OrgRef {
-    id: String,
-    slug: String,
+row! {
+    struct OrgRef {
+        id: String,
+        slug: String,
+    }
 }
 
 pub async fn get(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {

@@ -9,7 +9,6 @@
 //! demoted (409 / 5010); the check is a condition of the write itself, so two
 //! owners demoting each other at once cannot both succeed.
 
-use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::Member;
@@ -19,6 +18,7 @@ use mdm_core::roles::Role;
 use crate::audit::Target;
 use crate::auth::Principal;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Db;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -27,14 +27,15 @@ use crate::routes::columns::{new_id, ts, unique_as};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::tenancy::OrgRow;
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    organization_id: String,
-    email: String,
-    role: String,
-    created_at: i64,
-    updated_at: i64,
+row! {
+    struct Row {
+        id: String,
+        organization_id: String,
+        email: String,
+        role: String,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, organization_id, email, role, created_at, updated_at";

@@ -10,16 +10,16 @@
 //! refs.check(&db, &org.id).await?;
 //! ```
 
-use serde::Deserialize;
-
+use crate::db::row;
 use crate::db::Db;
 use crate::http::{ApiError, Violation, ViolationCode};
 use crate::params;
 
-/// The index (in `Refs::wanted`) of a reference that was not found.
-#[derive(Deserialize)]
-struct Missing {
-    i: usize,
+row! {
+    /// The index (in `Refs::wanted`) of a reference that was not found.
+    struct Missing {
+        i: usize,
+    }
 }
 
 /// A table whose rows bodies refer to by id.

@@ -8,7 +8,6 @@
 //! A segment that child segments, policies, tokens or devices still refer to
 //! is not deleted (409 / 5012).
 
-use serde::Deserialize;
 use worker::Response;
 
 use mdm_core::model::admin::Segment;
@@ -16,6 +15,7 @@ use mdm_core::requests::admin::{SegmentCreate, SegmentUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::Param;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError, Violation, ViolationCode};
@@ -26,13 +26,14 @@ use crate::routes::refs::Refs;
 
 use crate::routes::columns::ts;
 
-#[derive(Deserialize)]
-struct Row {
-    id: i64,
-    organization_id: String,
-    name: String,
-    parent_id: Option<i64>,
-    created_at: i64,
+row! {
+    struct Row {
+        id: i64,
+        organization_id: String,
+        name: String,
+        parent_id: Option<i64>,
+        created_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, organization_id, name, parent_id, created_at";
@@ -108,10 +109,11 @@ const PARENT_ALLOWED: &str = "EXISTS (SELECT 1 FROM segments p WHERE p.id = ? AN
 const WHY_NOT: &str = "SELECT EXISTS (SELECT 1 FROM segments WHERE id = ?1 AND organization_id = ?2) AS found, \
     EXISTS (SELECT 1 FROM segments WHERE id = ?3 AND organization_id = ?2) AS parent";
 
-#[derive(Deserialize)]
-struct WhyNot {
-    found: i64,
-    parent: i64,
+row! {
+    struct WhyNot {
+        found: i64,
+        parent: i64,
+    }
 }
 
 /// Absent fields stay as they are; `parentId: null` makes the segment a root.

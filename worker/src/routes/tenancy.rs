@@ -20,9 +20,8 @@
 //!   quotas and plans in a write are never stale;
 //! - a miss is never cached, so a new organization is found at once.
 
-use serde::Deserialize;
-
 use crate::auth::Principal;
+use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::isolate_cache::{self, Fresh, TtlCache};
@@ -31,19 +30,21 @@ use crate::params;
 /// The path parameter every organization route uses.
 pub const ORG_PARAM: &str = "organizationId";
 
-/// An `organizations` row (times in ms).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct OrgRow {
-    pub id: String,
-    pub slug: String,
-    pub name: String,
-    pub plan: String,
-    pub aos_enterprise_id: String,
-    pub win_enterprise_id: String,
-    /// The Google-compatible `enterprises/{enterpriseId}`.
-    pub enterprise_id: String,
-    pub created_at: i64,
-    pub updated_at: i64,
+row! {
+    /// An `organizations` row (times in ms).
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct OrgRow {
+        pub id: String,
+        pub slug: String,
+        pub name: String,
+        pub plan: String,
+        pub aos_enterprise_id: String,
+        pub win_enterprise_id: String,
+        /// The Google-compatible `enterprises/{enterpriseId}`.
+        pub enterprise_id: String,
+        pub created_at: i64,
+        pub updated_at: i64,
+    }
 }
 
 /// Every column of `organizations`, in `OrgRow` order.

@@ -7,7 +7,7 @@
 //! `webhooks/<id>`), for the queue consumer to sign with. The URL rules are
 //! `mdm_core::webhooks::url_problem`, with development as `ENVIRONMENT` says.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use worker::Response;
 
 use mdm_core::model::admin::{Webhook, WebhookDelivery};
@@ -15,6 +15,7 @@ use mdm_core::requests::admin::{WebhookCreate, WebhookUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError, ViolationCode};
 use crate::params;
@@ -25,15 +26,16 @@ use crate::webhooks::{self as hooks, TABLE};
 
 const ID_PARAM: &str = "webhookId";
 
-#[derive(Deserialize)]
-struct Row {
-    id: String,
-    organization_id: String,
-    url: String,
-    events: String,
-    enabled: i64,
-    created_at: i64,
-    updated_at: i64,
+row! {
+    struct Row {
+        id: String,
+        organization_id: String,
+        url: String,
+        events: String,
+        enabled: i64,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, organization_id, url, events, enabled, created_at, updated_at";
@@ -220,16 +222,17 @@ pub async fn test(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     })
 }
 
-#[derive(Deserialize)]
-struct DeliveryRow {
-    id: String,
-    webhook_id: String,
-    event_type: String,
-    message_id: String,
-    attempt: i64,
-    status: String,
-    response_status: Option<i64>,
-    at: i64,
+row! {
+    struct DeliveryRow {
+        id: String,
+        webhook_id: String,
+        event_type: String,
+        message_id: String,
+        attempt: i64,
+        status: String,
+        response_status: Option<i64>,
+        at: i64,
+    }
 }
 
 const DELIVERIES: Listing = Listing {

@@ -4,7 +4,6 @@
 //! is spent the message goes to the dead-letter queue. Every attempt is one
 //! row of `webhook_deliveries`.
 
-use serde::Deserialize;
 use worker::js_sys::{self, Array, Function, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
@@ -12,6 +11,7 @@ use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 use mdm_core::webhooks::{self as core, DEAD_LETTERED, DELIVERED, FAILED, PING};
 
 use super::{Message, DEAD_LETTER_BINDING, RETRY_DELAYS_BINDING, TABLE};
+use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
@@ -71,11 +71,12 @@ pub async fn consume(batch: MessageBatch<Message>, env: Env) {
     }
 }
 
-#[derive(Deserialize)]
-struct Subscription {
-    url: String,
-    enabled: i64,
-    secret_sealed: String,
+row! {
+    struct Subscription {
+        url: String,
+        enabled: i64,
+        secret_sealed: String,
+    }
 }
 
 async fn attempt(db: &Db, keys: &Keys, delays: &[u32], msg: &Message) -> Result<Outcome, ApiError> {

@@ -6,6 +6,7 @@ use serde_json::Value;
 use worker::Env;
 
 use super::{Message, QUEUE_BINDING};
+use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
 use crate::params;
@@ -55,9 +56,10 @@ const SUBSCRIBERS: &str = "SELECT id FROM webhooks WHERE organization_id = ?1 AN
 /// Messages per `sendBatch` (Queues' limit).
 const BATCH: usize = 100;
 
-#[derive(Deserialize)]
-struct Subscriber {
-    id: String,
+row! {
+    struct Subscriber {
+        id: String,
+    }
 }
 
 /// Queue `events` for their subscribers. Runs after the change is stored, so

@@ -8,7 +8,6 @@
 //! those of the AOSP devices (`mdm_core::lifecycle::DeviceState`), with the
 //! same conditional UPDATE (`aosp_devices::action_sql`).
 
-use serde::Deserialize;
 use serde_json::Value;
 use worker::Response;
 
@@ -21,6 +20,7 @@ use mdm_core::requests::windows::{WinDeviceUpdate, WinPolicyAssignmentInput};
 use super::policies;
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
@@ -35,27 +35,29 @@ use crate::webhooks::{publish, Event};
 pub const ID_PARAM: &str = "winDeviceId";
 const TABLE: &str = "win_devices";
 
-#[derive(Debug, Deserialize)]
-struct Row {
-    id: String,
-    organization_id: String,
-    win_enterprise_id: String,
-    enrollment_token_id: Option<String>,
-    segment_id: Option<i64>,
-    mdm_user_id: Option<String>,
-    mdm_user_email: Option<String>,
-    display_name: Option<String>,
-    tags: String,
-    state: String,
-    state_history: String,
-    serial_number: Option<String>,
-    device_info: String,
-    win_policy_id: Option<String>,
-    policy_assignments: String,
-    last_status_report_time: Option<i64>,
-    enrolled_date: i64,
-    created_at: i64,
-    updated_at: i64,
+row! {
+    #[derive(Debug)]
+    struct Row {
+        id: String,
+        organization_id: String,
+        win_enterprise_id: String,
+        enrollment_token_id: Option<String>,
+        segment_id: Option<i64>,
+        mdm_user_id: Option<String>,
+        mdm_user_email: Option<String>,
+        display_name: Option<String>,
+        tags: String,
+        state: String,
+        state_history: String,
+        serial_number: Option<String>,
+        device_info: String,
+        win_policy_id: Option<String>,
+        policy_assignments: String,
+        last_status_report_time: Option<i64>,
+        enrolled_date: i64,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, organization_id, win_enterprise_id, enrollment_token_id, segment_id, mdm_user_id, \

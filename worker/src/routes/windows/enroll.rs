@@ -21,6 +21,7 @@ use mdm_core::schema::{string, Field, Schema, OBJECT_ID};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::dispatch::Scope;
 use crate::http::{created, ApiError};
 use crate::params;
@@ -49,6 +50,16 @@ pub const ENROLLED: Schema = Schema::Object(&[
 ]);
 
 const SOURCES: &[&claim::Source] = &[&claim::WINDOWS];
+
+row! {
+    /// The device a claim just inserted, as its answer shows it.
+    struct Enrolled {
+        id: String,
+        organization_id: String,
+        win_enterprise_id: String,
+        enrollment_token_id: Option<String>,
+    }
+}
 
 pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiError> {
     let body: EnrollWindows = scope.body()?;
@@ -111,20 +122,22 @@ pub async fn enroll(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
         // expired one, 5017 when the plan's device quota is full.
         return Err(claim::refusal(ctx, &keys, SOURCES, &code, now).await);
     }
-    let device: Option<serde_json::Value> = db
+    let device: Option<Enrolled> = db
         .first(
-            "SELECT id, organization_id AS organizationId, win_enterprise_id AS winEnterpriseId, \
-               enrollment_token_id AS winEnrollmentTokenId FROM win_devices WHERE id = ?1",
+            "SELECT id, organization_id, win_enterprise_id, enrollment_token_id FROM win_devices WHERE id = ?1",
             params![&device_id],
         )
         .await?;
-    let mut device = device.ok_or_else(|| ApiError::internal("enrolled device not found"))?;
-    let org = device["organizationId"].as_str().unwrap_or_default().to_string();
-    let data =
-        json!({"platform": "windows", "deviceId": &device_id, "enrollmentTokenId": device["winEnrollmentTokenId"]});
-    let event = Event::new(mdm_core::webhooks::DEVICE_ENROLLED, &org, data);
+    let device = device.ok_or_else(|| ApiError::internal("enrolled device not found"))?;
+    let data = json!({"platform": "windows", "deviceId": &device_id, "enrollmentTokenId": &device.enrollment_token_id});
+    let event = Event::new(mdm_core::webhooks::DEVICE_ENROLLED, &device.organization_id, data);
     publish(&ctx.env, &db, now, vec![event]).await;
-    device["state"] = json!(DeviceState::Provisioning);
-    device["deviceSecret"] = json!(secret);
-    created(&device)
+    created(&json!({
+        "id": device.id,
+        "organizationId": device.organization_id,
+        "winEnterpriseId": device.win_enterprise_id,
+        "winEnrollmentTokenId": device.enrollment_token_id,
+        "state": DeviceState::Provisioning,
+        "deviceSecret": secret,
+    }))
 }

@@ -9,7 +9,6 @@
 //! the `*Info` arrays describe catalog entries this service does
 //! not keep, so they are always empty.
 
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use worker::Response;
 
@@ -18,6 +17,7 @@ use mdm_core::requests::windows::{WinPolicyCreate, WinPolicyUpdate};
 
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -27,16 +27,18 @@ use crate::routes::edit::{self, Editable};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::tenancy::OrgRow;
 
-/// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
-#[derive(Debug, Deserialize)]
-pub struct Row {
-    id: String,
-    organization_id: String,
-    name: String,
-    version: i64,
-    config: String,
-    created_at: i64,
-    updated_at: i64,
+row! {
+    /// A `win_policies` row (the organization's `win_enterprise_id` comes from its row).
+    #[derive(Debug)]
+    pub struct Row {
+        id: String,
+        organization_id: String,
+        name: String,
+        version: i64,
+        config: String,
+        created_at: i64,
+        updated_at: i64,
+    }
 }
 
 const COLUMNS: &str = "id, organization_id, name, version, config, created_at, updated_at";
@@ -155,7 +157,7 @@ pub struct RowSql {
 /// SELECT becomes a subquery `r`, and its policies a JSON column computed
 /// for it, in its own organization (`+` keeps SQLite on the policies'
 /// primary key rather than scanning the organization's). `None` without the row.
-pub async fn row_with_policies<T: serde::de::DeserializeOwned>(
+pub async fn row_with_policies<T: crate::db::FromRow>(
     db: &Db,
     org: &OrgRow,
     rows: &RowSql,
@@ -171,12 +173,13 @@ pub async fn row_with_policies<T: serde::de::DeserializeOwned>(
     let Some(found) = db.first_row(&sql, &rows.params, None).await? else {
         return Ok(None);
     };
-    #[derive(Deserialize)]
-    struct Expanded {
-        x_policies: String,
+    row! {
+        struct Expanded {
+            x_policies: String,
+        }
     }
     let expanded: Expanded = found.decode()?;
-    let policies = columns::from_json::<Vec<Row>>(&expanded.x_policies)?
+    let policies = columns::rows_from_json::<Row>(&expanded.x_policies)?
         .into_iter()
         .map(|p| p.into_model(&org.win_enterprise_id))
         .collect();

@@ -20,6 +20,7 @@ use mdm_core::requests::windows::{WinPolicyAssignmentInput, WinTokenCreate, WinT
 use super::policies;
 use crate::audit::Target;
 use crate::ctx::Ctx;
+use crate::db::row;
 use crate::db::{Db, Param};
 use crate::dispatch::Scope;
 use crate::http::{created, ok, ApiError};
@@ -42,36 +43,37 @@ pub const DEFAULT_LINK_USERNAME: &str = "enroll@mdm-edge.local";
 const KIND: &str = "windows";
 const SUB_KIND: &str = "mdm";
 
-#[derive(Debug, Deserialize)]
-struct Row {
-    id: String,
-    organization_id: String,
-    win_enterprise_id: String,
-    mdm_user_id: Option<String>,
-    mdm_user_email: Option<String>,
-    win_device_id: Option<String>,
-    state: String,
-    /// HMAC of the code (`crate::sealed`); the plaintext in rows not yet sealed.
-    enroll_code_key: String,
-    /// Set only in rows not yet sealed.
-    enrollment_link: Option<String>,
-    /// `{"enrollCode", "enrollmentLink"}`, sealed.
-    sealed: Option<String>,
-    /// The code and link, opened for this answer.
-    #[serde(skip)]
-    revealed: Option<Credential>,
-    expires_at: i64,
-    win_policy_id: Option<String>,
-    policy_assignments: String,
-    display_name: Option<String>,
-    tags: String,
-    config: String,
-    send_email: i64,
-    email_text: Option<String>,
-    enrolled_devices: i64,
-    last_enrollment_at: Option<i64>,
-    created_at: i64,
-    updated_at: i64,
+row! {
+    #[derive(Debug)]
+    struct Row {
+        id: String,
+        organization_id: String,
+        win_enterprise_id: String,
+        mdm_user_id: Option<String>,
+        mdm_user_email: Option<String>,
+        win_device_id: Option<String>,
+        state: String,
+        /// HMAC of the code (`crate::sealed`); the plaintext in rows not yet sealed.
+        enroll_code_key: String,
+        /// Set only in rows not yet sealed.
+        enrollment_link: Option<String>,
+        /// `{"enrollCode", "enrollmentLink"}`, sealed.
+        sealed: Option<String>,
+        expires_at: i64,
+        win_policy_id: Option<String>,
+        policy_assignments: String,
+        display_name: Option<String>,
+        tags: String,
+        config: String,
+        send_email: i64,
+        email_text: Option<String>,
+        enrolled_devices: i64,
+        last_enrollment_at: Option<i64>,
+        created_at: i64,
+        updated_at: i64;
+        /// The code and link, opened for this answer.
+        revealed: Option<Credential>,
+    }
 }
 
 const TABLE: &str = "win_enrollment_tokens";

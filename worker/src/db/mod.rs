@@ -14,11 +14,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, Env};
 
 use crate::http::ApiError;
+
+mod row;
+pub(crate) use row::row;
+pub use row::{Columns, Field, FromRow};
 
 /// Name of the D1 binding in wrangler.toml.
 pub const BINDING: &str = "DB";
@@ -354,7 +357,7 @@ impl Db {
     }
 
     /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
-    pub async fn all<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
+    pub async fn all<T: FromRow>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
         decode_rows(&self.all_rows(sql, params).await?)
     }
 
@@ -373,7 +376,7 @@ impl Db {
     }
 
     /// The first row, if any.
-    pub async fn first<T: DeserializeOwned>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
+    pub async fn first<T: FromRow>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
         self.first_row(sql, params, None)
             .await?
             .map(|row| row.decode())
@@ -381,15 +384,10 @@ impl Db {
     }
 
     /// One column of the first row (e.g. `SELECT count(*) AS n ...` with `"n"`).
-    pub async fn value<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        params: &[Param],
-        column: &str,
-    ) -> Result<Option<T>, ApiError> {
+    pub async fn value<T: Field>(&self, sql: &str, params: &[Param], column: &str) -> Result<Option<T>, ApiError> {
         self.first_row(sql, params, Some(column))
             .await?
-            .map(|value| value.decode())
+            .map(|value| value.decode_value(column))
             .transpose()
     }
 
@@ -466,12 +464,12 @@ impl Db {
 pub struct BatchResult(worker::D1Result);
 
 impl BatchResult {
-    pub fn rows<T: DeserializeOwned>(&self) -> Result<Vec<T>, ApiError> {
+    pub fn rows<T: FromRow>(&self) -> Result<Vec<T>, ApiError> {
         decode_rows(&self.js_rows()?)
     }
 
     /// The first row, if any.
-    pub fn first<T: DeserializeOwned>(&self) -> Result<Option<T>, ApiError> {
+    pub fn first<T: FromRow>(&self) -> Result<Option<T>, ApiError> {
         self.first_row()?.map(|row| row.decode()).transpose()
     }
 
@@ -507,8 +505,14 @@ impl BatchResult {
 pub struct JsRow(#[serde(with = "worker::serde_wasm_bindgen::preserve")] JsValue);
 
 impl JsRow {
-    pub fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        serde_json::from_str(&self.json()?).map_err(|e| ApiError::internal(format!("D1 row: {e}")))
+    pub fn decode<T: FromRow>(&self) -> Result<T, ApiError> {
+        let text = self.json()?;
+        T::from_row(&mut Columns::parse(&text)?)
+    }
+
+    /// A single column's value (what [`Db::value`] reads).
+    fn decode_value<T: Field>(&self, column: &str) -> Result<T, ApiError> {
+        T::read(Some(&self.json()?), column)
     }
 
     /// The JSON text of the value, as UTF-8. D1 answers numbers, text and
@@ -588,7 +592,7 @@ fn utf8(text: &JsValue) -> Result<Vec<u8>, ApiError> {
     Ok(Uint8Array::new(&bytes).to_vec())
 }
 
-fn decode_rows<T: DeserializeOwned>(rows: &[JsRow]) -> Result<Vec<T>, ApiError> {
+fn decode_rows<T: FromRow>(rows: &[JsRow]) -> Result<Vec<T>, ApiError> {
     rows.iter().map(JsRow::decode).collect()
 }
 
