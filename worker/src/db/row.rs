@@ -164,9 +164,10 @@ impl Field for i64 {
 
 impl Field for f64 {
     fn read(value: Option<&str>, name: &str) -> Result<Self, ApiError> {
+        // serde_json's number reader, which request bodies already bring:
+        // `str::parse` would add core's own float tables to the wasm.
         value
-            .filter(|v| !v.starts_with('"'))
-            .and_then(|v| v.parse().ok())
+            .and_then(|v| serde_json::from_str(v).ok())
             .ok_or_else(|| wrong(name, "a number"))
     }
 }
