@@ -9,8 +9,8 @@ cd "$ROOT"
 
 OUT="worker/build/index.js"
 if [[ "${FORCE:-0}" != 1 && -f "$OUT" && -f worker/build/index_bg.wasm ]]; then
-  newer="$(find worker/src worker/Cargo.toml crates Cargo.toml Cargo.lock \
-    -newer "$OUT" \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' \) -print -quit 2>/dev/null || true)"
+  newer="$(find worker/src worker/Cargo.toml worker/openapi.json crates Cargo.toml Cargo.lock \
+    -newer "$OUT" \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' -o -name 'openapi.json' \) -print -quit 2>/dev/null || true)"
   if [[ -z "$newer" ]]; then
     echo "build-worker: worker/build is up to date"
     exit 0

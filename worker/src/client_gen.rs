@@ -109,19 +109,26 @@ fn typescript() -> String {
     out
 }
 
+/// A checked-in file generated from the table (`path`, from the worker's
+/// directory) is what the table generates now; with `UPDATE` set in the
+/// environment it is written first. `test` names the test to run with it.
+pub fn assert_generated(path: &str, want: &str, test: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    if std::env::var_os("UPDATE").is_some() {
+        std::fs::write(&full, want).unwrap();
+    }
+    let have = std::fs::read_to_string(&full).unwrap_or_default();
+    assert!(
+        have == want,
+        "{path} is not what the endpoint table generates; run `UPDATE=1 cargo test -p mdm-worker {test}`"
+    );
+    have
+}
+
 #[test]
 fn client_operations_match_the_table() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../pkg/src");
     for (file, want) in [("operations.js", javascript()), ("operations.d.ts", typescript())] {
-        let path = dir.join(file);
-        if std::env::var_os("UPDATE").is_some() {
-            std::fs::write(&path, &want).unwrap();
-        }
-        let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            have == want,
-            "pkg/src/{file} is not what the endpoint table generates; run `UPDATE=1 cargo test -p mdm-worker client_operations`"
-        );
+        assert_generated(&format!("../pkg/src/{file}"), &want, "client_operations");
     }
 }
 

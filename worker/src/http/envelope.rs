@@ -34,6 +34,11 @@ pub fn raw_json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErro
     json_response(status, body)
 }
 
+/// A JSON body written beforehand (`/openapi.json`).
+pub fn json_text(status: u16, text: &str) -> Result<Response, ApiError> {
+    json_bytes_response(status, text.as_bytes().to_vec())
+}
+
 fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
     json_bytes_response(status, serde_json::to_vec(body).map_err(ApiError::internal)?)
 }

@@ -1,19 +1,8 @@
-//! `GET /openapi.json`: the OpenAPI 3.1 document of every route, generated
-//! from the endpoint table ([`ENDPOINTS`]: method, path, permission, gate,
-//! body, query and success shape) and the shared crate's schemas
-//! (`mdm_core::catalog::ENTRIES` become `components.schemas`; list query
-//! parameters come from each resource's `ListSpec`). Nothing is hand-written
-//! JSON about a body or a resource, so the document cannot drift from what
-//! validates; schemathesis checks the live server against it in `make test`.
-//!
-//! Error responses follow from the row, in the dispatcher's order: the gate
-//! (401 / 403, the organization's 400 / 404, the plan's 5050), path ids (400
-//! malformed, 404 unknown), the query and the body (400 / 413 / 415), then
-//! the refusals the row lists. Routes under `/v1/enterprises` answer errors
-//! with Google's body instead of the envelope.
+//! The generator of `worker/openapi.json` (see the module above), run by
+//! this module's tests: the document is the same for every request, so the
+//! worker serves it as text and carries none of this code.
 
 use serde_json::{json, Map, Value};
-use worker::Response;
 
 use mdm_core::catalog::ENTRIES;
 use mdm_core::model::schemas::PAGE_FIELDS;
@@ -21,15 +10,13 @@ use mdm_core::pagination as pg;
 use mdm_core::patterns::Pattern;
 use mdm_core::schema::{string, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
 
-use crate::ctx::Ctx;
-use crate::dispatch::{Scope, DEVICE_SECRET_HEADER};
+use crate::dispatch::DEVICE_SECRET_HEADER;
 use crate::endpoint::{Endpoint, Gate, ParamKind, QueryKind, Refusal, Success};
-use crate::http::{raw_json, ApiError};
 use crate::table::ENDPOINTS;
 
-/// `GET /openapi.json` (no bearer token).
-pub async fn serve(_ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
-    raw_json(200, &document())
+/// Answers errors with Google's body (the `/v1/enterprises` surface)?
+fn google(endpoint: &Endpoint) -> bool {
+    matches!(endpoint.gate, Gate::Enterprise(_))
 }
 
 /// The whole document.
@@ -333,7 +320,7 @@ fn errors(endpoint: &Endpoint) -> Vec<(u16, String)> {
         );
     }
     for refusal in endpoint.refusals {
-        let (status, why) = match (refusal, endpoint.google()) {
+        let (status, why) = match (refusal, google(endpoint)) {
             (Refusal::Quota, true) => (
                 429,
                 "RESOURCE_EXHAUSTED: the plan's quota of live credentials is reached",
@@ -406,7 +393,7 @@ fn operation(endpoint: &Endpoint) -> Value {
         success["links"] = Value::Object(links);
     }
     responses.insert(endpoint.status.to_string(), success);
-    let error_schema = reference(if endpoint.google() {
+    let error_schema = reference(if google(endpoint) {
         "GoogleError"
     } else {
         "ErrorEnvelope"
@@ -507,6 +494,18 @@ fn google_error_schema() -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The served text is what the table generates; `UPDATE=1 cargo test
+    /// -p mdm-worker openapi` writes it again after a change to the table.
+    #[test]
+    fn the_served_document_is_the_tables() {
+        let want = serde_json::to_string(&document()).unwrap();
+        let have = crate::client_gen::assert_generated("openapi.json", &want, "openapi");
+        assert!(
+            have == super::super::DOCUMENT,
+            "the worker serves the file as it was when built"
+        );
+    }
 
     #[test]
     fn every_visible_row_is_documented_once() {
