@@ -30,6 +30,13 @@ for tool in "$WASM_BINDGEN_BIN" "$WASM_OPT_BIN" "$ESBUILD_BIN" "$CARGO_BIN/worke
 done
 
 start=$SECONDS
+# The worker serves worker/openapi.json as it is; a build (and so a deploy)
+# refuses a file that is not what the endpoint table generates. In make test
+# the test binary is already built by test-rust, so this costs a second.
+if ! cargo test -q -p mdm-worker --lib openapi::document::tests::the_served_document_is_the_tables >/dev/null 2>&1; then
+  echo "build-worker: worker/openapi.json is stale; run UPDATE=1 cargo test -p mdm-worker openapi" >&2
+  exit 1
+fi
 cd worker
 worker-build --release
 # wasm-opt here rather than in worker-build (off in worker/Cargo.toml): -O1

@@ -85,7 +85,12 @@ impl Incoming {
 /// The path of an absolute URL's text, as written: see [`Incoming::raw_path`].
 fn path_as_written(url: &str) -> &str {
     let host = url.find("://").map_or(0, |i| i + 3);
-    let path = url[host..].find('/').map_or("/", |i| &url[host + i..]);
+    // The authority ends at the first `/`, `?` or `#`; only a `/` starts a path.
+    let rest = &url[host..];
+    let path = match rest.find(['/', '?', '#']) {
+        Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
+        _ => "/",
+    };
     &path[..path.find(['?', '#']).unwrap_or(path.len())]
 }
 
@@ -131,6 +136,8 @@ mod tests {
             ("https://api.example.com/v1/me#y?x", "/v1/me"),
             ("https://api.example.com", "/"),
             ("https://api.example.com/?x=/a", "/"),
+            ("https://api.example.com?x=/a", "/"),
+            ("https://api.example.com#/v1/me", "/"),
             ("http://127.0.0.1:8787/v1//a/./b/../c/", "/v1//a/./b/../c/"),
             ("https://api.example.com/v1/%2e/caf%C3%A9", "/v1/%2e/caf%C3%A9"),
         ];
@@ -147,6 +154,8 @@ mod tests {
         let paths = [
             "",
             "/",
+            "?x=/a",
+            "#/v1/me",
             "/v1/me",
             "/v1/organizations/org-1/aospEnrollmentTokens/tok_9",
             "/v1//a/",
@@ -185,7 +194,7 @@ mod tests {
                 read += 1;
             }
         }
-        assert_eq!(read, 14, "paths read without the runtime");
+        assert_eq!(read, 16, "paths read without the runtime");
         // A query as written decodes to the pairs of the parsed query, which
         // a parser percent-encodes in places.
         for query in [

@@ -501,10 +501,11 @@ mod tests {
     fn the_served_document_is_the_tables() {
         let want = serde_json::to_string(&document()).unwrap();
         let have = crate::client_gen::assert_generated("openapi.json", &want, "openapi");
-        assert!(
-            have == super::super::DOCUMENT,
-            "the worker serves the file as it was when built"
-        );
+        // The text compiled into this test binary is the file as it was
+        // before an UPDATE run wrote it: checked on the next run.
+        if std::env::var_os("UPDATE").is_none() {
+            assert!(have == super::super::DOCUMENT, "the worker serves the file as it is");
+        }
     }
 
     #[test]
