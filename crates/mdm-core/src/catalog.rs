@@ -99,6 +99,10 @@ pub struct RequestCheck {
     /// The same answer the old way (parse to a Value, then walk it).
     #[cfg(any(test, feature = "oracle"))]
     pub oracle: fn(&[u8]) -> Vec<crate::Violation>,
+    /// A valid body's typed request built as the worker builds it and as
+    /// serde's derive builds it: `Err` when they differ.
+    #[cfg(any(test, feature = "oracle"))]
+    pub built_alike: fn(&[u8]) -> Result<(), String>,
 }
 
 impl RequestCheck {
@@ -110,12 +114,14 @@ impl RequestCheck {
     }
 }
 
-const fn check<T: RequestBody>() -> RequestCheck {
+const fn check<T: RequestBody + std::fmt::Debug>() -> RequestCheck {
     RequestCheck {
         name: T::NAME,
         write: crate::scan::write_body::<T>,
         #[cfg(any(test, feature = "oracle"))]
         oracle: crate::requests::oracle_text_violations::<T>,
+        #[cfg(any(test, feature = "oracle"))]
+        built_alike: crate::requests::built_alike::<T>,
     }
 }
 

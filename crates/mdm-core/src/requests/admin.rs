@@ -7,16 +7,20 @@ use crate::scan::JsonView;
 use crate::schema::{integer, string, Field, Format, Schema, NON_NEGATIVE_SAFE_INTEGER};
 use crate::violation::{Path, Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
+
+use super::build::request;
 use serde_json::Value;
 
 pub const PLANS: &[&str] = &["free", "pro", "enterprise"];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrganizationCreate {
-    pub name: String,
-    pub slug: String,
-    pub plan: Option<String>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct OrganizationCreate {
+        pub name: String,
+        pub slug: String,
+        pub plan: Option<String>,
+    }
 }
 
 impl OrganizationCreate {
@@ -53,12 +57,14 @@ impl RequestBody for OrganizationCreate {
     }
 }
 
-/// `PUT /v1/organizations/:organizationId`: absent fields stay as they are.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct OrganizationUpdate {
-    pub name: Option<String>,
-    pub plan: Option<String>,
+request! {
+    /// `PUT /v1/organizations/:organizationId`: absent fields stay as they are.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct OrganizationUpdate {
+        pub name: Option<String>,
+        pub plan: Option<String>,
+    }
 }
 
 impl RequestBody for OrganizationUpdate {
@@ -84,11 +90,13 @@ const SIGNATURE_CHECKSUM: Schema = string().pattern(Pattern::SignatureChecksum).
 const COMPONENT_NAME: Schema = string().max(256).pattern(Pattern::ComponentName).schema();
 const VERSION_CODE: Schema = integer(0, i32::MAX as i64);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SegmentCreate {
-    pub name: String,
-    pub parent_id: Option<i64>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SegmentCreate {
+        pub name: String,
+        pub parent_id: Option<i64>,
+    }
 }
 
 impl RequestBody for SegmentCreate {
@@ -104,11 +112,13 @@ impl RequestBody for SegmentCreate {
     ]);
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MdmUserCreate {
-    pub email: String,
-    pub display_name: Option<String>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct MdmUserCreate {
+        pub email: String,
+        pub display_name: Option<String>,
+    }
 }
 
 impl RequestBody for MdmUserCreate {
@@ -119,18 +129,20 @@ impl RequestBody for MdmUserCreate {
     ]);
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AospPolicyCreate {
-    pub name: String,
-    pub description: Option<String>,
-    pub version: Option<i64>,
-    pub config: Option<Value>,
-    #[serde(default)]
-    pub private: bool,
-    pub segment_id: Option<i64>,
-    #[serde(default)]
-    pub expose_to_children: bool,
+request! {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AospPolicyCreate {
+        pub name: String,
+        pub description: Option<String>,
+        pub version: Option<i64>,
+        pub config: Option<Value>,
+        #[serde(default)]
+        pub private: bool,
+        pub segment_id: Option<i64>,
+        #[serde(default)]
+        pub expose_to_children: bool,
+    }
 }
 
 impl RequestBody for AospPolicyCreate {
@@ -154,14 +166,16 @@ impl RequestBody for AospPolicyCreate {
     ]);
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DpcBuildCreate {
-    pub tag: String,
-    pub download_url: String,
-    pub signature_checksum: String,
-    pub component_name: String,
-    pub version_code: Option<i64>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DpcBuildCreate {
+        pub tag: String,
+        pub download_url: String,
+        pub signature_checksum: String,
+        pub component_name: String,
+        pub version_code: Option<i64>,
+    }
 }
 
 impl RequestBody for DpcBuildCreate {
@@ -183,17 +197,19 @@ impl RequestBody for DpcBuildCreate {
     ]);
 }
 
-/// `PUT /v1/organizations/:organizationId/segments/:segmentId`: absent fields
-/// stay as they are; `parentId: null` makes the segment a root. A parent
-/// that is the segment itself or one of its descendants is refused (5209
-/// `reference`: the tree would have a cycle).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SegmentUpdate {
-    pub name: Option<String>,
-    /// `None`: unchanged; `Some(None)`: a root; `Some(Some(id))`: re-parent.
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub parent_id: Option<Option<i64>>,
+request! {
+    /// `PUT /v1/organizations/:organizationId/segments/:segmentId`: absent fields
+    /// stay as they are; `parentId: null` makes the segment a root. A parent
+    /// that is the segment itself or one of its descendants is refused (5209
+    /// `reference`: the tree would have a cycle).
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct SegmentUpdate {
+        pub name: Option<String>,
+        /// `None`: unchanged; `Some(None)`: a root; `Some(Some(id))`: re-parent.
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub parent_id: Option<Option<i64>>,
+    }
 }
 
 impl RequestBody for SegmentUpdate {
@@ -209,14 +225,16 @@ impl RequestBody for SegmentUpdate {
     ]);
 }
 
-/// `PUT /v1/organizations/:organizationId/mdm-users/:mdmUserId`: absent
-/// fields stay as they are; `displayName: null` clears it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MdmUserUpdate {
-    pub email: Option<String>,
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub display_name: Option<Option<String>>,
+request! {
+    /// `PUT /v1/organizations/:organizationId/mdm-users/:mdmUserId`: absent
+    /// fields stay as they are; `displayName: null` clears it.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct MdmUserUpdate {
+        pub email: Option<String>,
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub display_name: Option<Option<String>>,
+    }
 }
 
 impl RequestBody for MdmUserUpdate {
@@ -232,21 +250,23 @@ impl RequestBody for MdmUserUpdate {
     ]);
 }
 
-/// `PUT .../mdm/aosp/enterprise/policies/:aospPolicyId`: absent fields stay
-/// as they are (`config` is replaced whole when sent); `description` and
-/// `segmentId` take `null` to clear. The server bumps `version` whenever
-/// the policy changes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AospPolicyUpdate {
-    pub name: Option<String>,
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub description: Option<Option<String>>,
-    pub config: Option<Value>,
-    pub private: Option<bool>,
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub segment_id: Option<Option<i64>>,
-    pub expose_to_children: Option<bool>,
+request! {
+    /// `PUT .../mdm/aosp/enterprise/policies/:aospPolicyId`: absent fields stay
+    /// as they are (`config` is replaced whole when sent); `description` and
+    /// `segmentId` take `null` to clear. The server bumps `version` whenever
+    /// the policy changes.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AospPolicyUpdate {
+        pub name: Option<String>,
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub description: Option<Option<String>>,
+        pub config: Option<Value>,
+        pub private: Option<bool>,
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub segment_id: Option<Option<i64>>,
+        pub expose_to_children: Option<bool>,
+    }
 }
 
 impl RequestBody for AospPolicyUpdate {
@@ -275,17 +295,19 @@ impl RequestBody for AospPolicyUpdate {
     ]);
 }
 
-/// `PUT .../mdm/aosp/enterprise/dpc-builds/:dpcBuildId`: absent fields stay
-/// as they are; `versionCode: null` clears it.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DpcBuildUpdate {
-    pub tag: Option<String>,
-    pub download_url: Option<String>,
-    pub signature_checksum: Option<String>,
-    pub component_name: Option<String>,
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub version_code: Option<Option<i64>>,
+request! {
+    /// `PUT .../mdm/aosp/enterprise/dpc-builds/:dpcBuildId`: absent fields stay
+    /// as they are; `versionCode: null` clears it.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct DpcBuildUpdate {
+        pub tag: Option<String>,
+        pub download_url: Option<String>,
+        pub signature_checksum: Option<String>,
+        pub component_name: Option<String>,
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub version_code: Option<Option<i64>>,
+    }
 }
 
 impl RequestBody for DpcBuildUpdate {
@@ -307,12 +329,14 @@ impl RequestBody for DpcBuildUpdate {
     ]);
 }
 
-/// `POST /v1/organizations/:organizationId/members`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MemberCreate {
-    pub email: String,
-    pub role: String,
+request! {
+    /// `POST /v1/organizations/:organizationId/members`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct MemberCreate {
+        pub email: String,
+        pub role: String,
+    }
 }
 
 const MEMBER_EMAIL: Schema = string().max(254).format(Format::Email).schema();
@@ -334,12 +358,14 @@ impl RequestBody for MemberCreate {
     ]);
 }
 
-/// `PUT /v1/organizations/:organizationId/members/:memberId`: absent fields stay.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MemberUpdate {
-    pub email: Option<String>,
-    pub role: Option<String>,
+request! {
+    /// `PUT /v1/organizations/:organizationId/members/:memberId`: absent fields stay.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct MemberUpdate {
+        pub email: Option<String>,
+        pub role: Option<String>,
+    }
 }
 
 impl RequestBody for MemberUpdate {
@@ -350,13 +376,15 @@ impl RequestBody for MemberUpdate {
     ]);
 }
 
-/// `POST /v1/organizations/:organizationId/api-keys`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ApiKeyCreate {
-    pub name: String,
-    pub permissions: Vec<String>,
-    pub expires_at: Option<String>,
+request! {
+    /// `POST /v1/organizations/:organizationId/api-keys`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ApiKeyCreate {
+        pub name: String,
+        pub permissions: Vec<String>,
+        pub expires_at: Option<String>,
+    }
 }
 
 const PERMISSION_NAME: Schema = string().min(1).max(128).schema();
@@ -428,13 +456,15 @@ fn events_rule<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
     }
 }
 
-/// `POST /v1/organizations/:organizationId/webhooks`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookCreate {
-    pub url: String,
-    pub events: Vec<String>,
-    pub enabled: Option<bool>,
+request! {
+    /// `POST /v1/organizations/:organizationId/webhooks`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WebhookCreate {
+        pub url: String,
+        pub events: Vec<String>,
+        pub enabled: Option<bool>,
+    }
 }
 
 impl RequestBody for WebhookCreate {
@@ -450,13 +480,15 @@ impl RequestBody for WebhookCreate {
     }
 }
 
-/// `PUT /v1/organizations/:organizationId/webhooks/:webhookId`: absent fields stay.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WebhookUpdate {
-    pub url: Option<String>,
-    pub events: Option<Vec<String>>,
-    pub enabled: Option<bool>,
+request! {
+    /// `PUT /v1/organizations/:organizationId/webhooks/:webhookId`: absent fields stay.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WebhookUpdate {
+        pub url: Option<String>,
+        pub events: Option<Vec<String>>,
+        pub enabled: Option<bool>,
+    }
 }
 
 impl RequestBody for WebhookUpdate {

@@ -6,6 +6,8 @@ use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
 
+use super::build::request;
+
 pub const MANAGEMENT_MODES: &[&str] = &["DEVICE_OWNER", "MANAGEMENT_MODE_UNSPECIFIED"];
 
 /// Token lifetimes, in seconds (1 minute to 30 days).
@@ -28,33 +30,37 @@ const AOS_POLICY_ASSIGNMENT: Schema = Schema::Object(&[
 ]);
 pub const AOS_POLICY_ASSIGNMENTS: Schema = array_max(&AOS_POLICY_ASSIGNMENT, 100);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AosPolicyAssignmentInput {
-    pub aos_policy_id: String,
-    pub priority: i64,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AosPolicyAssignmentInput {
+        pub aos_policy_id: String,
+        pub priority: i64,
+    }
 }
 
-/// `POST .../mdm/aosp/enterprise/enrollment-tokens`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AospTokenCreate {
-    pub management_mode: Option<String>,
-    /// Seconds; default one hour. Ignored for perpetual tokens, which never expire.
-    pub duration: Option<i64>,
-    #[serde(default)]
-    pub perpetual: bool,
-    pub display_name: Option<String>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub aos_policy_assignments: Vec<AosPolicyAssignmentInput>,
-    pub mdm_user_id: Option<String>,
-    pub segment_id: Option<i64>,
-    pub dpc_build_tag: Option<String>,
-    pub push_notification_provider: Option<String>,
-    /// Perpetual tokens only: how many devices it may enroll in all.
-    pub max_enrollments: Option<i64>,
+request! {
+    /// `POST .../mdm/aosp/enterprise/enrollment-tokens`.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AospTokenCreate {
+        pub management_mode: Option<String>,
+        /// Seconds; default one hour. Ignored for perpetual tokens, which never expire.
+        pub duration: Option<i64>,
+        #[serde(default)]
+        pub perpetual: bool,
+        pub display_name: Option<String>,
+        #[serde(default)]
+        pub tags: Vec<String>,
+        #[serde(default)]
+        pub aos_policy_assignments: Vec<AosPolicyAssignmentInput>,
+        pub mdm_user_id: Option<String>,
+        pub segment_id: Option<i64>,
+        pub dpc_build_tag: Option<String>,
+        pub push_notification_provider: Option<String>,
+        /// Perpetual tokens only: how many devices it may enroll in all.
+        pub max_enrollments: Option<i64>,
+    }
 }
 
 impl RequestBody for AospTokenCreate {
@@ -127,20 +133,22 @@ impl AospTokenCreate {
     }
 }
 
-/// `PUT .../mdm/aosp/enterprise/devices/:aosDeviceId`. Absent fields
-/// are left unchanged; `mdmUserId: null` unlinks the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AospDeviceUpdate {
-    pub display_name: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub policy_id: Option<String>,
-    pub aos_policy_assignments: Option<Vec<AosPolicyAssignmentInput>>,
-    /// `None`: unchanged; `Some(None)`: unlink; `Some(Some(id))`: link.
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub mdm_user_id: Option<Option<String>>,
-    pub push_notification_provider: Option<String>,
-    pub segment_id: Option<i64>,
+request! {
+    /// `PUT .../mdm/aosp/enterprise/devices/:aosDeviceId`. Absent fields
+    /// are left unchanged; `mdmUserId: null` unlinks the user.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AospDeviceUpdate {
+        pub display_name: Option<String>,
+        pub tags: Option<Vec<String>>,
+        pub policy_id: Option<String>,
+        pub aos_policy_assignments: Option<Vec<AosPolicyAssignmentInput>>,
+        /// `None`: unchanged; `Some(None)`: unlink; `Some(Some(id))`: link.
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub mdm_user_id: Option<Option<String>>,
+        pub push_notification_provider: Option<String>,
+        pub segment_id: Option<i64>,
+    }
 }
 
 /// Distinguishes an explicit `null` (`Some(None)`) from an absent field (`None`).

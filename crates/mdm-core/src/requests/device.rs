@@ -4,6 +4,8 @@
 use super::RequestBody;
 use crate::schema::{array_max, integer, number, string, Field, Schema, DATE_TIME, OBJECT_ID};
 use serde::{Deserialize, Serialize};
+
+use super::build::request;
 use serde_json::Value;
 
 const SHORT_TEXT: Schema = string().max(128).schema();
@@ -24,25 +26,29 @@ const AOSP_DEVICE_INFO: Schema = Schema::Object(&[
     Field::optional("name", string().max(256).schema(), "Name the device gives itself."),
 ]);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AospDeviceInfo {
-    pub serial_number: String,
-    pub model: Option<String>,
-    pub manufacturer: Option<String>,
-    pub brand: Option<String>,
-    pub android_version: Option<String>,
-    pub api_level: Option<i64>,
-    pub imei: Option<String>,
-    pub wifi_mac_address: Option<String>,
-    pub name: Option<String>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AospDeviceInfo {
+        pub serial_number: String,
+        pub model: Option<String>,
+        pub manufacturer: Option<String>,
+        pub brand: Option<String>,
+        pub android_version: Option<String>,
+        pub api_level: Option<i64>,
+        pub imei: Option<String>,
+        pub wifi_mac_address: Option<String>,
+        pub name: Option<String>,
+    }
 }
 
-/// `POST /v1/enroll/aosp`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EnrollAosp {
-    pub token: String,
-    pub device: AospDeviceInfo,
+request! {
+    /// `POST /v1/enroll/aosp`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    pub struct EnrollAosp {
+        pub token: String,
+        pub device: AospDeviceInfo,
+    }
 }
 
 impl RequestBody for EnrollAosp {
@@ -69,22 +75,26 @@ const WINDOWS_DEVICE_INFO: Schema = Schema::Object(&[
     Field::optional("osVersion", string().max(64).schema(), ""),
 ]);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WindowsDeviceInfo {
-    pub serial_number: String,
-    pub device_name: Option<String>,
-    pub model: Option<String>,
-    pub manufacturer: Option<String>,
-    pub os_version: Option<String>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WindowsDeviceInfo {
+        pub serial_number: String,
+        pub device_name: Option<String>,
+        pub model: Option<String>,
+        pub manufacturer: Option<String>,
+        pub os_version: Option<String>,
+    }
 }
 
-/// `POST /v1/enroll/windows`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct EnrollWindows {
-    pub enroll_code: String,
-    pub device: WindowsDeviceInfo,
+request! {
+    /// `POST /v1/enroll/windows`.
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct EnrollWindows {
+        pub enroll_code: String,
+        pub device: WindowsDeviceInfo,
+    }
 }
 
 impl RequestBody for EnrollWindows {
@@ -111,21 +121,23 @@ const APPLIED_POLICY: Schema = Schema::Object(&[
     Field::optional("errorMessage", string().max(1024).schema(), ""),
 ]);
 
-/// `POST /v1/devices/aosp/:aosDeviceId/status` (with the device secret): moves
-/// a provisioning device to ACTIVE and records the report.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AospStatusReport {
-    pub software_info: Option<Value>,
-    pub hardware_info: Option<Value>,
-    pub network_info: Option<Value>,
-    pub memory_info: Option<Value>,
-    pub policy_compliant: Option<bool>,
-    #[serde(default)]
-    pub non_compliance_details: Vec<Value>,
-    pub location: Option<Value>,
-    pub applied_policy: Option<Value>,
-    pub applied_policy_version: Option<String>,
+request! {
+    /// `POST /v1/devices/aosp/:aosDeviceId/status` (with the device secret): moves
+    /// a provisioning device to ACTIVE and records the report.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct AospStatusReport {
+        pub software_info: Option<Value>,
+        pub hardware_info: Option<Value>,
+        pub network_info: Option<Value>,
+        pub memory_info: Option<Value>,
+        pub policy_compliant: Option<bool>,
+        #[serde(default)]
+        pub non_compliance_details: Vec<Value>,
+        pub location: Option<Value>,
+        pub applied_policy: Option<Value>,
+        pub applied_policy_version: Option<String>,
+    }
 }
 
 impl RequestBody for AospStatusReport {

@@ -8,6 +8,8 @@ use crate::schema::{integer, string, Field, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
 
+use super::build::request;
+
 pub const ALLOW_PERSONAL_USAGE: &[&str] = &[
     "ALLOW_PERSONAL_USAGE_UNSPECIFIED",
     "PERSONAL_USAGE_ALLOWED",
@@ -25,24 +27,28 @@ const USER: Schema = Schema::Object(&[Field::optional(
     "A unique identifier for the user, without personal information; at most 1024 characters.",
 )]);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GoogleUser {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub account_identifier: Option<String>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct GoogleUser {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub account_identifier: Option<String>,
+    }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct GoogleTokenCreate {
-    pub duration: Option<String>,
-    pub policy_name: Option<String>,
-    pub additional_data: Option<String>,
-    #[serde(default)]
-    pub one_time_only: bool,
-    pub user: Option<GoogleUser>,
-    pub allow_personal_usage: Option<String>,
-    pub max_enrollments: Option<i64>,
+request! {
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct GoogleTokenCreate {
+        pub duration: Option<String>,
+        pub policy_name: Option<String>,
+        pub additional_data: Option<String>,
+        #[serde(default)]
+        pub one_time_only: bool,
+        pub user: Option<GoogleUser>,
+        pub allow_personal_usage: Option<String>,
+        pub max_enrollments: Option<i64>,
+    }
 }
 
 impl RequestBody for GoogleTokenCreate {

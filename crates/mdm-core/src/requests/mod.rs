@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod aosp;
+pub mod build;
 pub mod device;
 pub mod google;
 pub mod windows;
@@ -20,10 +21,12 @@ use serde_json::Value;
 #[cfg(any(test, feature = "oracle"))]
 mod oracle;
 #[cfg(any(test, feature = "oracle"))]
-pub use oracle::{parse, parse_text as oracle_parse_text, text_violations as oracle_text_violations, violations};
+pub use oracle::{
+    built_alike, parse, parse_text as oracle_parse_text, text_violations as oracle_text_violations, violations,
+};
 
 /// A request body the API accepts.
-pub trait RequestBody: DeserializeOwned {
+pub trait RequestBody: DeserializeOwned + build::FromJson {
     /// The body's schema, also published in the OpenAPI document.
     const SCHEMA: Schema;
     /// The name of the body in the OpenAPI document and the npm package.
@@ -65,17 +68,16 @@ pub fn read_body<T: RequestBody>(bytes: &[u8]) -> Result<T, Vec<Violation>> {
 /// asks for the type, so the rules run once per request).
 pub fn build_text<T: RequestBody>(bytes: &[u8]) -> Result<T, Vec<Violation>> {
     // Valid, so this parse cannot fail; the struct is built from the Value
-    // (not straight from the bytes: that would add a second serde
-    // deserializer per body to the worker's wasm, and a repeated key or an
-    // integral float such as 3.0 for an integer, which the validator accepts
-    // as JavaScript does, needs the Value anyway).
+    // (a repeated key, or an integral float such as 3.0 for an integer,
+    // which the validator accepts as JavaScript does, needs the Value), by
+    // `build::FromJson`: no serde derive per body in the worker's wasm.
     let mut value: Value =
         serde_json::from_slice(bytes).map_err(|e| vec![Violation::new("", ViolationCode::Format, e.to_string())])?;
     normalize(&T::SCHEMA, &mut value);
     // The schema and the struct describe the same fields, so this cannot
     // fail unless they drift apart; a test per body guards that, and the
     // error is still reported as a value rather than a panic.
-    T::deserialize(&value).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
+    T::from_json(&value).map_err(|e| vec![Violation::new("", ViolationCode::Type, e)])
 }
 
 /// What a typed request holds after validation, so handlers store it as it

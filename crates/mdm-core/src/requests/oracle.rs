@@ -19,6 +19,21 @@ pub fn parse<T: RequestBody>(body: &Value) -> Result<T, Vec<Violation>> {
     T::deserialize(&normalized).map_err(|e| vec![Violation::new("", ViolationCode::Type, e.to_string())])
 }
 
+/// A valid body's typed request as the worker builds it
+/// (`build::FromJson`, through [`super::build_text`]) and as serde's derive
+/// builds it from the same normalized value: `Err` names both when they
+/// differ (compared by their `Debug` text).
+pub fn built_alike<T: RequestBody + std::fmt::Debug>(bytes: &[u8]) -> Result<(), String> {
+    let ours = super::build_text::<T>(bytes).map_err(|v| format!("{v:?}"));
+    let mut value: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    normalize(&T::SCHEMA, &mut value);
+    let serdes = T::deserialize(&value).map_err(|e| e.to_string());
+    match (ours, serdes) {
+        (Ok(a), Ok(b)) if format!("{a:?}") == format!("{b:?}") => Ok(()),
+        (a, b) => Err(format!("built: {a:?}\nserde: {b:?}")),
+    }
+}
+
 /// Only the violations of `body`.
 pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
     let mut violations = validate(&T::SCHEMA, body);

@@ -7,6 +7,8 @@ use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
 use crate::violation::{Violation, ViolationCode};
 use serde::{Deserialize, Serialize};
+
+use super::build::request;
 use serde_json::Value;
 
 pub const DEFAULT_WINDOWS_DURATION_SECS: i64 = 24 * 3600;
@@ -17,32 +19,36 @@ const WIN_POLICY_ASSIGNMENT: Schema = Schema::Object(&[
 ]);
 const WIN_POLICY_ASSIGNMENTS: Schema = array_max(&WIN_POLICY_ASSIGNMENT, 100);
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WinPolicyAssignmentInput {
-    pub win_policy_id: Option<String>,
-    pub priority: i64,
+request! {
+    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WinPolicyAssignmentInput {
+        pub win_policy_id: Option<String>,
+        pub priority: i64,
+    }
 }
 
 const DISPLAY_NAME: Schema = string().max(128).schema();
 
-/// `POST .../mdm/windows/enterprise/enrollment-tokens`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WinTokenCreate {
-    pub display_name: Option<String>,
-    /// Seconds; default one day.
-    pub duration: Option<i64>,
-    pub win_policy_id: Option<String>,
-    #[serde(default)]
-    pub win_policy_assignments: Vec<WinPolicyAssignmentInput>,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    pub mdm_user_id: Option<String>,
-    pub segment_id: Option<i64>,
-    #[serde(default)]
-    pub send_email: bool,
-    pub email_text: Option<String>,
+request! {
+    /// `POST .../mdm/windows/enterprise/enrollment-tokens`.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WinTokenCreate {
+        pub display_name: Option<String>,
+        /// Seconds; default one day.
+        pub duration: Option<i64>,
+        pub win_policy_id: Option<String>,
+        #[serde(default)]
+        pub win_policy_assignments: Vec<WinPolicyAssignmentInput>,
+        #[serde(default)]
+        pub tags: Vec<String>,
+        pub mdm_user_id: Option<String>,
+        pub segment_id: Option<i64>,
+        #[serde(default)]
+        pub send_email: bool,
+        pub email_text: Option<String>,
+    }
 }
 
 impl WinTokenCreate {
@@ -93,15 +99,17 @@ impl RequestBody for WinTokenCreate {
     }
 }
 
-/// `PUT .../mdm/windows/enterprise/enrollment-tokens/:id`. Absent
-/// fields are left unchanged.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WinTokenUpdate {
-    pub display_name: Option<String>,
-    pub win_policy_id: Option<String>,
-    pub win_policy_assignments: Option<Vec<WinPolicyAssignmentInput>>,
-    pub tags: Option<Vec<String>>,
+request! {
+    /// `PUT .../mdm/windows/enterprise/enrollment-tokens/:id`. Absent
+    /// fields are left unchanged.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WinTokenUpdate {
+        pub display_name: Option<String>,
+        pub win_policy_id: Option<String>,
+        pub win_policy_assignments: Option<Vec<WinPolicyAssignmentInput>>,
+        pub tags: Option<Vec<String>>,
+    }
 }
 
 impl RequestBody for WinTokenUpdate {
@@ -122,19 +130,21 @@ impl RequestBody for WinTokenUpdate {
     }
 }
 
-/// `PUT .../mdm/windows/enterprise/devices/:winDeviceId`. Absent fields are
-/// left unchanged; `mdmUserId: null` unlinks the user.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WinDeviceUpdate {
-    pub display_name: Option<String>,
-    pub tags: Option<Vec<String>>,
-    pub segment_id: Option<i64>,
-    /// `None`: unchanged; `Some(None)`: unlink; `Some(Some(id))`: link.
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub mdm_user_id: Option<Option<String>>,
-    pub win_policy_id: Option<String>,
-    pub win_policy_assignments: Option<Vec<WinPolicyAssignmentInput>>,
+request! {
+    /// `PUT .../mdm/windows/enterprise/devices/:winDeviceId`. Absent fields are
+    /// left unchanged; `mdmUserId: null` unlinks the user.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WinDeviceUpdate {
+        pub display_name: Option<String>,
+        pub tags: Option<Vec<String>>,
+        pub segment_id: Option<i64>,
+        /// `None`: unchanged; `Some(None)`: unlink; `Some(Some(id))`: link.
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub mdm_user_id: Option<Option<String>>,
+        pub win_policy_id: Option<String>,
+        pub win_policy_assignments: Option<Vec<WinPolicyAssignmentInput>>,
+    }
 }
 
 impl RequestBody for WinDeviceUpdate {
@@ -205,23 +215,25 @@ const ASSET: Schema = Schema::Object(&[
     Field::optional("scope", string().one_of(&["user", "system", "all-users"]).schema(), ""),
 ]);
 
-/// `POST .../mdm/windows/enterprise/policies`: the editable part of the
-/// expanded `winPolicy`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WinPolicyCreate {
-    pub name: String,
-    pub version: Option<i64>,
-    pub config: Option<Value>,
-    #[serde(default)]
-    pub applications: Vec<Value>,
-    #[serde(default)]
-    pub scripts: Vec<Value>,
-    #[serde(default)]
-    pub admx_configs: Vec<Value>,
-    pub agent_configuration: Option<Value>,
-    #[serde(default)]
-    pub assets: Vec<Value>,
+request! {
+    /// `POST .../mdm/windows/enterprise/policies`: the editable part of the
+    /// expanded `winPolicy`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WinPolicyCreate {
+        pub name: String,
+        pub version: Option<i64>,
+        pub config: Option<Value>,
+        #[serde(default)]
+        pub applications: Vec<Value>,
+        #[serde(default)]
+        pub scripts: Vec<Value>,
+        #[serde(default)]
+        pub admx_configs: Vec<Value>,
+        pub agent_configuration: Option<Value>,
+        #[serde(default)]
+        pub assets: Vec<Value>,
+    }
 }
 
 impl RequestBody for WinPolicyCreate {
@@ -244,21 +256,23 @@ const SCRIPTS: Schema = array_max(&SCRIPT, 200);
 const ADMX_CONFIGS: Schema = array_max(&ADMX_CONFIG, 200);
 const ASSETS: Schema = array_max(&ASSET, 200);
 
-/// `PUT .../mdm/windows/enterprise/policies/:winPolicyId`: absent fields
-/// stay as they are, a sent one replaces its part of the policy whole
-/// (`agentConfiguration: null` removes it). The server bumps `version`
-/// whenever the policy changes.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WinPolicyUpdate {
-    pub name: Option<String>,
-    pub config: Option<Value>,
-    pub applications: Option<Vec<Value>>,
-    pub scripts: Option<Vec<Value>>,
-    pub admx_configs: Option<Vec<Value>>,
-    #[serde(default, deserialize_with = "crate::requests::aosp::present")]
-    pub agent_configuration: Option<Option<Value>>,
-    pub assets: Option<Vec<Value>>,
+request! {
+    /// `PUT .../mdm/windows/enterprise/policies/:winPolicyId`: absent fields
+    /// stay as they are, a sent one replaces its part of the policy whole
+    /// (`agentConfiguration: null` removes it). The server bumps `version`
+    /// whenever the policy changes.
+    #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct WinPolicyUpdate {
+        pub name: Option<String>,
+        pub config: Option<Value>,
+        pub applications: Option<Vec<Value>>,
+        pub scripts: Option<Vec<Value>>,
+        pub admx_configs: Option<Vec<Value>>,
+        #[serde(default, deserialize_with = "crate::requests::aosp::present")]
+        pub agent_configuration: Option<Option<Value>>,
+        pub assets: Option<Vec<Value>>,
+    }
 }
 
 impl RequestBody for WinPolicyUpdate {

@@ -750,6 +750,29 @@ mod tests {
         agree(1, &invalid_utf8);
     }
 
+    /// Every valid body, of the corpus and of 2,000 generated per request
+    /// (from 7 valid ones for DpcBuildCreate to over 800),
+    /// builds the typed request the worker builds as serde's derive builds
+    /// it (`requests::build`).
+    #[test]
+    fn valid_bodies_build_as_serde_builds_them() {
+        let corpus = corpus();
+        let mut rng = Rng::new(14);
+        for (index, check) in catalog::REQUESTS.iter().enumerate() {
+            let generated = (0..2000).map(|_| body(&mut rng, index, corpus));
+            let mut valid = 0;
+            for bytes in corpus[index].iter().cloned().chain(generated) {
+                if check.check(&bytes).is_ok_and(|v| v.is_empty()) {
+                    valid += 1;
+                    if let Err(e) = (check.built_alike)(&bytes) {
+                        panic!("{}: {}\n{e}", check.name, String::from_utf8_lossy(&bytes));
+                    }
+                }
+            }
+            assert!(valid >= 5, "{}: only {valid} valid bodies", check.name);
+        }
+    }
+
     #[test]
     fn every_corpus_body_agrees() {
         for (index, bodies) in corpus().iter().enumerate() {
