@@ -71,8 +71,10 @@ fn resolve_in(table: &'static [Endpoint], method: &str, path: &str) -> Result<(&
         Err(ApiError::RouteNotFound)
     } else {
         // `Allow` in a stable order, whatever the table's.
-        allowed.sort_by_key(|m| ["GET", "POST", "PUT", "PATCH", "DELETE"].iter().position(|x| x == m));
-        Err(ApiError::MethodNotAllowed(allowed))
+        const ORDER: [&str; 5] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+        let mut ordered: Vec<&'static str> = allowed.iter().copied().filter(|m| !ORDER.contains(m)).collect();
+        ordered.extend(ORDER.iter().filter(|m| allowed.contains(m)));
+        Err(ApiError::MethodNotAllowed(ordered))
     }
 }
 

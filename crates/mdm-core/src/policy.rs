@@ -21,8 +21,18 @@ pub struct Layer<'a> {
 /// priority; among equals, later list positions first, so the first listed
 /// is applied last and wins.
 fn application_order(assignments: &[Layer]) -> Vec<usize> {
+    // A total order (no two indexes are equal), so an insertion sort gives
+    // what any sort would; at most 100 assignments, and no library sort's
+    // code in the worker's wasm for it.
+    let applied_before = |a: usize, b: usize| (assignments[a].priority, b) < (assignments[b].priority, a);
     let mut order: Vec<usize> = (0..assignments.len()).collect();
-    order.sort_by(|&a, &b| assignments[a].priority.cmp(&assignments[b].priority).then(b.cmp(&a)));
+    for i in 1..order.len() {
+        let mut j = i;
+        while j > 0 && applied_before(order[j], order[j - 1]) {
+            order.swap(j, j - 1);
+            j -= 1;
+        }
+    }
     order
 }
 
@@ -65,6 +75,29 @@ fn merge(base: &mut Value, over: &Value) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The insertion sort orders as the library's sort did, ties included.
+    #[test]
+    fn the_application_order_is_the_sorted_order() {
+        let config = serde_json::json!({});
+        let mut seed = 7u64;
+        for len in 0..=40 {
+            for _ in 0..20 {
+                let layers: Vec<Layer> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                        Layer {
+                            priority: (seed >> 60) as i64 - 8,
+                            config: &config,
+                        }
+                    })
+                    .collect();
+                let mut want: Vec<usize> = (0..len).collect();
+                want.sort_by(|&a, &b| layers[a].priority.cmp(&layers[b].priority).then(b.cmp(&a)));
+                assert_eq!(application_order(&layers), want);
+            }
+        }
+    }
 
     #[test]
     fn higher_priority_wins_and_objects_merge() {

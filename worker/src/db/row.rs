@@ -118,6 +118,22 @@ impl<'a> Columns<'a> {
         T::read(self.value(name), name)
     }
 
+    /// The field `name`, or its default with the first failure kept in
+    /// `failed`: how [`row!`] reads a row, so that a row type's `from_row`
+    /// builds the whole struct and drops it once on failure, instead of
+    /// dropping what it has read so far at every field (the drop code that
+    /// took per row type).
+    #[inline(never)]
+    pub fn field<T: Field + Default>(&mut self, name: &str, failed: &mut Option<ApiError>) -> T {
+        match self.get(name) {
+            Ok(value) => value,
+            Err(e) => {
+                failed.get_or_insert(e);
+                T::default()
+            }
+        }
+    }
+
     /// A column's JSON value; none when absent or NULL.
     fn value(&mut self, name: &str) -> Option<&'a str> {
         let n = self.cells.len();
@@ -211,10 +227,15 @@ macro_rules! row {
 
         impl $crate::db::FromRow for $name {
             fn from_row(columns: &mut $crate::db::Columns<'_>) -> Result<Self, $crate::http::ApiError> {
-                Ok(Self {
-                    $($field: columns.get(stringify!($field))?,)*
+                let mut failed = None;
+                let row = Self {
+                    $($field: columns.field(stringify!($field), &mut failed),)*
                     $($($later: Default::default(),)*)?
-                })
+                };
+                match failed {
+                    None => Ok(row),
+                    Some(e) => Err(e),
+                }
             }
         }
     };

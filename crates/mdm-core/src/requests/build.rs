@@ -100,12 +100,19 @@ pub fn object(value: &Value) -> Result<&Map<String, Value>, String> {
 }
 
 /// The field `name` (snake_case, as declared) of `object`, whose key is
-/// the name in camelCase.
-pub fn field<T: FromJson>(object: &Map<String, Value>, name: &str) -> Result<T, String> {
-    match object.iter().find(|(key, _)| is_camel_case_of(key, name)) {
+/// the name in camelCase; its default, with the first failure kept in
+/// `failed`, when it cannot be read. So [`request!`] builds the whole struct
+/// and drops it once on failure, instead of dropping what it has read so far
+/// at every field (the drop code that took per request type).
+pub fn field<T: FromJson + Default>(object: &Map<String, Value>, name: &str, failed: &mut Option<String>) -> T {
+    let read = match object.iter().find(|(key, _)| is_camel_case_of(key, name)) {
         Some((_, value)) => T::from_json(value),
         None => T::absent(name),
-    }
+    };
+    read.unwrap_or_else(|e| {
+        failed.get_or_insert(e);
+        T::default()
+    })
 }
 
 /// Is `key` the camelCase form of the snake_case `name` (serde's
@@ -146,9 +153,14 @@ macro_rules! request {
         impl $crate::requests::build::FromJson for $name {
             fn from_json(value: &serde_json::Value) -> Result<Self, String> {
                 let object = $crate::requests::build::object(value)?;
-                Ok(Self {
-                    $($field: $crate::requests::build::field(object, stringify!($field))?),*
-                })
+                let mut failed = None;
+                let built = Self {
+                    $($field: $crate::requests::build::field(object, stringify!($field), &mut failed)),*
+                };
+                match failed {
+                    None => Ok(built),
+                    Some(e) => Err(e),
+                }
             }
         }
     };

@@ -27,7 +27,7 @@ const AOSP_DEVICE_INFO: Schema = Schema::Object(&[
 ]);
 
 request! {
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct AospDeviceInfo {
         pub serial_number: String,
@@ -76,7 +76,7 @@ const WINDOWS_DEVICE_INFO: Schema = Schema::Object(&[
 ]);
 
 request! {
-    #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
     #[serde(rename_all = "camelCase")]
     pub struct WindowsDeviceInfo {
         pub serial_number: String,
