@@ -9,8 +9,8 @@ cd "$ROOT"
 
 OUT="worker/build/index.js"
 if [[ "${FORCE:-0}" != 1 && -f "$OUT" && -f worker/build/index_bg.wasm ]]; then
-  newer="$(find worker/src worker/Cargo.toml worker/openapi.json crates Cargo.toml Cargo.lock \
-    -newer "$OUT" \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' -o -name 'openapi.json' \) -print -quit 2>/dev/null || true)"
+  newer="$(find worker/src worker/Cargo.toml crates Cargo.toml Cargo.lock \
+    -newer "$OUT" \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' \) -print -quit 2>/dev/null || true)"
   if [[ -z "$newer" ]]; then
     echo "build-worker: worker/build is up to date"
     exit 0
@@ -30,11 +30,12 @@ for tool in "$WASM_BINDGEN_BIN" "$WASM_OPT_BIN" "$ESBUILD_BIN" "$CARGO_BIN/worke
 done
 
 start=$SECONDS
-# The worker serves worker/openapi.json as it is; a build (and so a deploy)
-# refuses a file that is not what the endpoint table generates. In make test
+# The worker serves admin/openapi.json (a static asset) as it is; a build
+# (and so a deploy) refuses a file that is not what the endpoint table
+# generates. In make test
 # the test binary is already built by test-rust, so this costs a second.
 if ! cargo test -q -p mdm-worker --lib openapi::document::tests::the_served_document_is_the_tables >/dev/null 2>&1; then
-  echo "build-worker: worker/openapi.json is stale; run UPDATE=1 cargo test -p mdm-worker openapi" >&2
+  echo "build-worker: admin/openapi.json is stale; run UPDATE=1 cargo test -p mdm-worker openapi" >&2
   exit 1
 fi
 cd worker

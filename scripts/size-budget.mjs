@@ -82,8 +82,10 @@ const BUDGETS = {
   // Typed requests built without serde's derive (requests/build.rs): 370.6 kB.
   // Rows and requests built whole and dropped once on failure: 363.6 kB.
   // No library sort (the policy order by insertion, Allow built in order):
-  // 360.1 kB.
-  worker: [["worker/build/index_bg.wasm", 250_000, 360_500]],
+  // 360.1 kB. The OpenAPI document a static asset (admin/openapi.json) the
+  // route answers with through the ASSETS binding, not text in the wasm:
+  // 346.4 kB.
+  worker: [["worker/build/index_bg.wasm", 250_000, 346_500]],
 };
 const which = process.argv.slice(2);
 let over = false;

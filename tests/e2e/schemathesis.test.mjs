@@ -9,7 +9,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { startWorker, call, ROOT } from "./lib/server.mjs";
 
@@ -37,6 +37,20 @@ test("GET /openapi.json is OpenAPI 3.1 and needs no token", async () => {
   assert.equal(r.body.openapi, "3.1.0");
   assert.ok(Object.keys(r.body.paths).length >= 20);
   assert.ok(r.body.components.schemas.WinEnrollmentTokenCreate);
+});
+
+test("/openapi.json is the generated admin/openapi.json, answered by the worker's route with the API's headers", async () => {
+  const res = await fetch(`${w.url}/openapi.json`);
+  assert.equal(res.status, 200);
+  assert.equal(await res.text(), readFileSync(join(ROOT, "admin", "openapi.json"), "utf8"));
+  // The worker's JSON headers, not the static assets' (run_worker_first).
+  assert.equal(res.headers.get("content-type"), "application/json; charset=utf-8");
+  assert.equal(res.headers.get("cache-control"), "no-store");
+  assert.equal(res.headers.get("x-content-type-options"), "nosniff");
+  // The route's other answers are the API's too.
+  const post = await fetch(`${w.url}/openapi.json`, { method: "POST" });
+  assert.equal(post.status, 405);
+  assert.equal(post.headers.get("allow"), "GET");
 });
 
 test("schemathesis finds no failure", { timeout: 1_200_000 }, async () => {

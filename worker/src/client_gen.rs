@@ -112,7 +112,7 @@ fn typescript() -> String {
 /// A checked-in file generated from the table (`path`, from the worker's
 /// directory) is what the table generates now; with `UPDATE` set in the
 /// environment it is written first. `test` names the test to run with it.
-pub fn assert_generated(path: &str, want: &str, test: &str) -> String {
+pub fn assert_generated(path: &str, want: &str, test: &str) {
     let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
     if std::env::var_os("UPDATE").is_some() {
         std::fs::write(&full, want).unwrap();
@@ -122,7 +122,6 @@ pub fn assert_generated(path: &str, want: &str, test: &str) -> String {
         have == want,
         "{path} is not what the endpoint table generates; run `UPDATE=1 cargo test -p mdm-worker {test}`"
     );
-    have
 }
 
 #[test]

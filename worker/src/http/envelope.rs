@@ -35,8 +35,8 @@ pub fn raw_json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErro
 }
 
 /// A JSON body written beforehand (`/openapi.json`).
-pub fn json_text(status: u16, text: &str) -> Result<Response, ApiError> {
-    json_bytes_response(status, text.as_bytes().to_vec())
+pub fn json_body(status: u16, bytes: Vec<u8>) -> Result<Response, ApiError> {
+    json_bytes_response(status, bytes)
 }
 
 fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {

@@ -495,17 +495,12 @@ fn google_error_schema() -> Value {
 mod tests {
     use super::*;
 
-    /// The served text is what the table generates; `UPDATE=1 cargo test
+    /// The served file is what the table generates; `UPDATE=1 cargo test
     /// -p mdm-worker openapi` writes it again after a change to the table.
     #[test]
     fn the_served_document_is_the_tables() {
         let want = serde_json::to_string(&document()).unwrap();
-        let have = crate::client_gen::assert_generated("openapi.json", &want, "openapi");
-        // The text compiled into this test binary is the file as it was
-        // before an UPDATE run wrote it: checked on the next run.
-        if std::env::var_os("UPDATE").is_none() {
-            assert!(have == super::super::DOCUMENT, "the worker serves the file as it is");
-        }
+        crate::client_gen::assert_generated("../admin/openapi.json", &want, "openapi");
     }
 
     #[test]

@@ -13,23 +13,42 @@
 //! with Google's body instead of the envelope.
 //!
 //! The document is the same for every request, so `document.rs` generates
-//! it in the tests into `worker/openapi.json`, and the worker serves that
-//! text: the generator is not in the wasm (BENCHMARKS.md 0l). A test fails
-//! when the file is not what the table generates.
+//! it in the tests into `admin/openapi.json`, a static asset: the worker's
+//! route (`run_worker_first` in wrangler.toml, so its gates, CORS and
+//! errors are the API's) answers with the asset's bytes, and neither the
+//! generator nor the text is in the wasm (BENCHMARKS.md 0l). A test fails,
+//! and so does `scripts/build-worker.sh`, when the file is not what the
+//! table generates.
 
 use worker::Response;
 
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
-use crate::http::{json_text, ApiError};
+use crate::http::{json_body, ApiError};
 
 #[cfg(test)]
 mod document;
 
-/// The document as `document::document()` writes it.
-const DOCUMENT: &str = include_str!("../../openapi.json");
+/// The static assets' binding (wrangler.toml `[assets]`).
+const ASSETS: &str = "ASSETS";
 
-/// `GET /openapi.json` (no bearer token).
-pub async fn serve(_ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
-    json_text(200, DOCUMENT)
+/// `GET /openapi.json` (no bearer token): the asset's bytes with the API's
+/// JSON headers.
+pub async fn serve(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
+    let assets = ctx
+        .env
+        .assets(ASSETS)
+        .map_err(|e| ApiError::internal(format!("no {ASSETS} binding: {e}")))?;
+    let mut answer = assets
+        .fetch("https://assets.local/openapi.json", None)
+        .await
+        .map_err(|e| ApiError::internal(format!("openapi.json from {ASSETS}: {e}")))?;
+    if answer.status_code() != 200 {
+        return Err(ApiError::internal(format!(
+            "openapi.json from {ASSETS}: {}",
+            answer.status_code()
+        )));
+    }
+    let bytes = answer.bytes().await.map_err(ApiError::internal)?;
+    json_body(200, bytes)
 }
