@@ -1,7 +1,7 @@
 //! Response builders: the success envelope and the rendering of [`ApiError`].
 
 use serde::Serialize;
-use worker::{Headers, Response};
+use worker::{Headers, Response, ResponseBody};
 
 use super::error::{ApiError, Flavor};
 
@@ -34,9 +34,13 @@ pub fn raw_json<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErro
     json_response(status, body)
 }
 
-/// A JSON body written beforehand (`/openapi.json`).
-pub fn json_body(status: u16, bytes: Vec<u8>) -> Result<Response, ApiError> {
-    json_bytes_response(status, bytes)
+/// A JSON body read from elsewhere as it streams (`/openapi.json`, a static
+/// asset), with the API's JSON headers.
+pub fn json_stream(status: u16, body: ResponseBody) -> Result<Response, ApiError> {
+    Ok(Response::builder()
+        .with_status(status)
+        .with_headers(json_headers()?)
+        .body(body))
 }
 
 fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiError> {
@@ -47,14 +51,18 @@ fn json_response<T: Serialize>(status: u16, body: &T) -> Result<Response, ApiErr
 /// headers are built by one copy in the wasm, not one per body type.
 #[inline(never)]
 fn json_bytes_response(status: u16, bytes: Vec<u8>) -> Result<Response, ApiError> {
+    Ok(Response::builder()
+        .with_status(status)
+        .with_headers(json_headers()?)
+        .fixed(bytes))
+}
+
+fn json_headers() -> Result<Headers, ApiError> {
     let headers = Headers::new();
     headers.set("Content-Type", "application/json; charset=utf-8")?;
     headers.set("Cache-Control", "no-store")?;
     headers.set("X-Content-Type-Options", "nosniff")?;
-    Ok(Response::builder()
-        .with_status(status)
-        .with_headers(headers)
-        .fixed(bytes))
+    Ok(headers)
 }
 
 /// Render an error. Never fails: if even building headers fails it falls back

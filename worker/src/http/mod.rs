@@ -7,5 +7,5 @@ pub mod error;
 pub mod incoming;
 pub mod query;
 
-pub use envelope::{created, error_response, json_body, ok, raw_json};
+pub use envelope::{created, error_response, json_stream, ok, raw_json};
 pub use error::{ApiError, Flavor, Violation, ViolationCode};

@@ -20,11 +20,11 @@
 //! and so does `scripts/build-worker.sh`, when the file is not what the
 //! table generates.
 
-use worker::Response;
+use worker::{Response, ResponseBody};
 
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
-use crate::http::{json_body, ApiError};
+use crate::http::{json_stream, ApiError};
 
 #[cfg(test)]
 mod document;
@@ -32,23 +32,19 @@ mod document;
 /// The static assets' binding (wrangler.toml `[assets]`).
 const ASSETS: &str = "ASSETS";
 
-/// `GET /openapi.json` (no bearer token): the asset's bytes with the API's
-/// JSON headers.
+/// `GET /openapi.json` (no bearer token): the asset's body, as it streams,
+/// with the API's JSON headers.
 pub async fn serve(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
-    let assets = ctx
+    let failed = |why: &str| ApiError::internal(format!("openapi.json from {ASSETS}: {why}"));
+    let answer = ctx
         .env
         .assets(ASSETS)
-        .map_err(|e| ApiError::internal(format!("no {ASSETS} binding: {e}")))?;
-    let mut answer = assets
+        .map_err(|_| failed("no binding"))?
         .fetch("https://assets.local/openapi.json", None)
         .await
-        .map_err(|e| ApiError::internal(format!("openapi.json from {ASSETS}: {e}")))?;
-    if answer.status_code() != 200 {
-        return Err(ApiError::internal(format!(
-            "openapi.json from {ASSETS}: {}",
-            answer.status_code()
-        )));
+        .map_err(|_| failed("no answer"))?;
+    match (answer.status_code(), answer.body()) {
+        (200, body @ ResponseBody::Stream(_)) => json_stream(200, body.clone()),
+        _ => Err(failed("not found")),
     }
-    let bytes = answer.bytes().await.map_err(ApiError::internal)?;
-    json_body(200, bytes)
 }
