@@ -9,8 +9,10 @@ cd "$ROOT"
 
 OUT="worker/build/index.js"
 if [[ "${FORCE:-0}" != 1 && -f "$OUT" && -f worker/build/index_bg.wasm ]]; then
-  newer="$(find worker/src worker/Cargo.toml crates Cargo.toml Cargo.lock \
-    -newer "$OUT" \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' \) -print -quit 2>/dev/null || true)"
+  # admin/openapi.json too: not in the wasm, but checked below, so a changed
+  # or checked-out document is checked again before a deploy uploads it.
+  newer="$(find worker/src worker/Cargo.toml crates Cargo.toml Cargo.lock admin/openapi.json \
+    -newer "$OUT" \( -name '*.rs' -o -name 'Cargo.toml' -o -name 'Cargo.lock' -o -name 'openapi.json' \) -print -quit 2>/dev/null || true)"
   if [[ -z "$newer" ]]; then
     echo "build-worker: worker/build is up to date"
     exit 0

@@ -1,6 +1,7 @@
-//! The generator of `worker/openapi.json` (see the module above), run by
-//! this module's tests: the document is the same for every request, so the
-//! worker serves it as text and carries none of this code.
+//! The generator of `admin/openapi.json` (see the module above), run by
+//! this module's tests: the document is the same for every request, so it is
+//! a static asset the worker's route answers with, and none of this code is
+//! in the wasm.
 
 use serde_json::{json, Map, Value};
 

@@ -35,16 +35,16 @@ const ASSETS: &str = "ASSETS";
 /// `GET /openapi.json` (no bearer token): the asset's body, as it streams,
 /// with the API's JSON headers.
 pub async fn serve(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
-    let failed = |why: &str| ApiError::internal(format!("openapi.json from {ASSETS}: {why}"));
+    let failed = |why: String| ApiError::internal(format!("openapi.json from {ASSETS}: {why}"));
     let answer = ctx
         .env
         .assets(ASSETS)
-        .map_err(|_| failed("no binding"))?
+        .map_err(|e| failed(e.to_string()))?
         .fetch("https://assets.local/openapi.json", None)
         .await
-        .map_err(|_| failed("no answer"))?;
+        .map_err(|e| failed(e.to_string()))?;
     match (answer.status_code(), answer.body()) {
         (200, body @ ResponseBody::Stream(_)) => json_stream(200, body.clone()),
-        _ => Err(failed("not found")),
+        (status, _) => Err(failed(format!("answered {status}"))),
     }
 }

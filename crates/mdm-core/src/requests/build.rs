@@ -7,7 +7,10 @@
 //!
 //! What serde's derive did, kept: a JSON key is the field's name in
 //! camelCase; an absent `Option` is `None`, an absent `bool` or `Vec` its
-//! default (the structs' `#[serde(default)]`); `null` is `None`, except in an
+//! default (the structs' `#[serde(default)]`; the two required lists,
+//! `ApiKeyCreate.permissions` and `WebhookCreate.events`, are never absent
+//! after validation, where serde would have said "missing field"); `null` is
+//! `None`, except in an
 //! `Option<Option<T>>`, where it is `Some(None)` (`aosp::present`); unknown
 //! keys are ignored (the validator has refused them).
 
