@@ -6,7 +6,6 @@
 //! mdm-worker client_operations` rewrites them.
 
 use std::fmt::Write;
-use std::path::Path;
 
 use crate::endpoint::{Endpoint, ParamKind, QueryKind, Success};
 use crate::table::ENDPOINTS;
@@ -109,25 +108,10 @@ fn typescript() -> String {
     out
 }
 
-/// A checked-in file generated from the table (`path`, from the worker's
-/// directory) is what the table generates now; with `UPDATE` set in the
-/// environment it is written first. `test` names the test to run with it.
-pub fn assert_generated(path: &str, want: &str, test: &str) {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
-    if std::env::var_os("UPDATE").is_some() {
-        std::fs::write(&full, want).unwrap();
-    }
-    let have = std::fs::read_to_string(&full).unwrap_or_default();
-    assert!(
-        have == want,
-        "{path} is not what the endpoint table generates; run `UPDATE=1 cargo test -p mdm-worker {test}`"
-    );
-}
-
 #[test]
 fn client_operations_match_the_table() {
     for (file, want) in [("operations.js", javascript()), ("operations.d.ts", typescript())] {
-        assert_generated(&format!("../pkg/src/{file}"), &want, "client_operations");
+        crate::checked_in::assert_generated(&format!("../pkg/src/{file}"), &want, "client_operations");
     }
 }
 

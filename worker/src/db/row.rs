@@ -114,7 +114,7 @@ impl<'a> Columns<'a> {
     }
 
     /// The field `name`, read from its column.
-    pub fn get<T: Field>(&mut self, name: &str) -> Result<T, ApiError> {
+    fn get<T: Field>(&mut self, name: &str) -> Result<T, ApiError> {
         T::read(self.value(name), name)
     }
 

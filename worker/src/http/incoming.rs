@@ -26,39 +26,46 @@ extern "C" {
     fn origin(this: &RuntimeUrl) -> String;
 }
 
-pub struct Incoming(web_sys::Request);
+/// The runtime's request and its URL's text, read across the boundary once:
+/// the router, the origin and the idempotency hash all read it.
+pub struct Incoming {
+    raw: web_sys::Request,
+    url: String,
+}
 
 impl From<web_sys::Request> for Incoming {
     fn from(raw: web_sys::Request) -> Self {
-        Incoming(raw)
+        let url = raw.url();
+        Incoming { raw, url }
     }
 }
 
 impl Incoming {
     pub fn headers(&self) -> Headers {
-        Headers(self.0.headers())
+        Headers(self.raw.headers())
     }
 
     pub fn method(&self) -> String {
-        self.0.method()
+        self.raw.method()
     }
 
     /// The URL's path, normalized as a URL parser does (dot segments
     /// resolved, `\\` as `/`, what must be percent-encoded encoded): what
     /// the router matches. And the query as written, which the lists decode.
     pub fn path_and_query(&self) -> Result<(String, String), ApiError> {
-        let url = self.0.url();
-        let path = match normalized_path(&url) {
+        let path = match normalized_path(&self.url) {
             Some(path) => path.to_string(),
-            None => RuntimeUrl::new(&url).map_err(|_| ApiError::RouteNotFound)?.pathname(),
+            None => RuntimeUrl::new(&self.url)
+                .map_err(|_| ApiError::RouteNotFound)?
+                .pathname(),
         };
-        Ok((path, query_as_written(&url).to_string()))
+        Ok((path, query_as_written(&self.url).to_string()))
     }
 
     /// The URL's origin (`https://api.example.com`), as the runtime's URL
     /// parser serializes it.
     pub fn origin(&self) -> Result<String, ApiError> {
-        Ok(RuntimeUrl::new(&self.0.url())
+        Ok(RuntimeUrl::new(&self.url)
             .map_err(|_| ApiError::internal("the request's URL does not parse"))?
             .origin())
     }
@@ -69,16 +76,16 @@ impl Incoming {
     /// so a retry after a deploy matches its first request even when the
     /// zone does not normalize URLs and parsing would.
     pub fn raw_path(&self) -> String {
-        path_as_written(&self.0.url()).to_string()
+        path_as_written(&self.url).to_string()
     }
 
     /// The body's stream; none when there is no body, or once it has been
     /// read (or drained), as the runtime's `bodyUsed` says.
     pub fn body_stream(&self) -> Option<ByteStream> {
-        if self.0.body_used() {
+        if self.raw.body_used() {
             return None;
         }
-        self.0.body().map(ByteStream::from)
+        self.raw.body().map(ByteStream::from)
     }
 }
 

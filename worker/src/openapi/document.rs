@@ -501,7 +501,7 @@ mod tests {
     #[test]
     fn the_served_document_is_the_tables() {
         let want = serde_json::to_string(&document()).unwrap();
-        crate::client_gen::assert_generated("../admin/openapi.json", &want, "openapi");
+        crate::checked_in::assert_generated("../admin/openapi.json", &want, "openapi");
     }
 
     #[test]
