@@ -405,8 +405,8 @@ fn parse_sort(spec: &ListSpec, value: &str) -> Result<Sort, Violation> {
     }
 }
 
-/// The paginated list envelope.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// The paginated list envelope. Serialized by hand (below), not derived.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -456,9 +456,38 @@ pub fn page_meta(total_docs: u64, page: u64, limit: u64) -> PageMeta {
     }
 }
 
+/// As `#[derive(Serialize)]` with `rename_all = "camelCase"` writes it (the
+/// test `a_page_serializes_as_derived` compares), but with the counters
+/// written by one function per serializer rather than again for every item
+/// type: the worker's wasm holds a copy of a derived `Page<T>`'s code per
+/// resource (BENCHMARKS.md 0m).
+impl<T: Serialize> Serialize for Page<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut page = serializer.serialize_struct("Page", 9)?;
+        page.serialize_field("items", &self.items)?;
+        self.counters(&mut page)?;
+        page.end()
+    }
+}
+
 impl<T> Page<T> {
+    /// Every field but the items, in the struct's order.
+    fn counters<M: serde::ser::SerializeStruct>(&self, page: &mut M) -> Result<(), M::Error> {
+        write_counters(
+            page,
+            [self.total_docs, self.limit],
+            [self.has_prev_page, self.has_next_page],
+            [self.page, self.total_pages],
+            [self.prev_page, self.next_page],
+        )
+    }
+
     pub fn new(items: Vec<T>, total_docs: u64, query: &ListQuery) -> Self {
-        let m = page_meta(total_docs, query.page, query.limit);
+        Self::with_meta(items, total_docs, page_meta(total_docs, query.page, query.limit))
+    }
+
+    fn with_meta(items: Vec<T>, total_docs: u64, m: PageMeta) -> Self {
         Page {
             items,
             total_docs,
@@ -480,9 +509,15 @@ impl<T> Page<T> {
     }
 
     /// `map` for a conversion that can fail: the first error is returned.
-    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+    pub fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        // A loop, not `collect::<Result<_, _>>()`: the same, in less code
+        // per item type in the worker's wasm.
+        let mut items = Vec::with_capacity(self.items.len());
+        for item in self.items {
+            items.push(f(item)?);
+        }
         Ok(Page {
-            items: self.items.into_iter().map(f).collect::<Result<_, _>>()?,
+            items,
             total_docs: self.total_docs,
             limit: self.limit,
             has_prev_page: self.has_prev_page,
@@ -493,6 +528,25 @@ impl<T> Page<T> {
             next_page: self.next_page,
         })
     }
+}
+
+/// A page's counters, not generic over its items: one copy per serializer.
+#[inline(never)]
+fn write_counters<M: serde::ser::SerializeStruct>(
+    page: &mut M,
+    [total_docs, limit]: [u64; 2],
+    [has_prev_page, has_next_page]: [bool; 2],
+    [number, total_pages]: [u64; 2],
+    [prev_page, next_page]: [Option<u64>; 2],
+) -> Result<(), M::Error> {
+    page.serialize_field("totalDocs", &total_docs)?;
+    page.serialize_field("limit", &limit)?;
+    page.serialize_field("hasPrevPage", &has_prev_page)?;
+    page.serialize_field("hasNextPage", &has_next_page)?;
+    page.serialize_field("page", &number)?;
+    page.serialize_field("totalPages", &total_pages)?;
+    page.serialize_field("prevPage", &prev_page)?;
+    page.serialize_field("nextPage", &next_page)
 }
 
 /// Builds a query string from a `ListQuery` (the inverse of `parse_list_query`,
@@ -578,6 +632,45 @@ fn joined(prefix: &str, items: &[&str], sep: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// What `#[derive(Serialize)]` writes for [`Page`]: the reference.
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Derived<T> {
+        items: Vec<T>,
+        total_docs: u64,
+        limit: u64,
+        has_prev_page: bool,
+        has_next_page: bool,
+        page: u64,
+        total_pages: u64,
+        prev_page: Option<u64>,
+        next_page: Option<u64>,
+    }
+
+    #[test]
+    fn a_page_serializes_as_derived() {
+        for (total, page, limit) in [(0, 1, 10), (25, 2, 10), (25, 3, 10), (7, 1, 0), (u64::MAX, 9, 100)] {
+            let m = super::page_meta(total, page, limit);
+            let items: Vec<String> = (0..limit.min(3)).map(|i| format!("item \"{i}\"")).collect();
+            let ours = super::Page::with_meta(items.clone(), total, m);
+            let derived = Derived {
+                items,
+                total_docs: ours.total_docs,
+                limit: ours.limit,
+                has_prev_page: ours.has_prev_page,
+                has_next_page: ours.has_next_page,
+                page: ours.page,
+                total_pages: ours.total_pages,
+                prev_page: ours.prev_page,
+                next_page: ours.next_page,
+            };
+            assert_eq!(
+                serde_json::to_string(&ours).unwrap(),
+                serde_json::to_string(&derived).unwrap()
+            );
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -12,8 +12,10 @@
 //! ```
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
 use std::rc::Rc;
 
+use futures_util::FutureExt;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, Env};
 
@@ -357,8 +359,18 @@ impl Db {
     }
 
     /// Every row, deserialized (column names as in the SELECT; rename with `AS`).
-    pub async fn all<T: FromRow>(&self, sql: &str, params: &[Param]) -> Result<Vec<T>, ApiError> {
-        decode_rows(&self.all_rows(sql, params).await?)
+    ///
+    /// Why `map` over a plain future rather than an `async fn`: a generic
+    /// async function is a state machine per row type, inlined into each
+    /// handler; this is one non-generic future and a decode per row type
+    /// (BENCHMARKS.md 0m). So for [`Db::first`] and [`Db::value`].
+    pub fn all<'a, T: FromRow>(
+        &'a self,
+        sql: &'a str,
+        params: &'a [Param],
+    ) -> impl Future<Output = Result<Vec<T>, ApiError>> + 'a {
+        self.all_rows(sql, params)
+            .map(|rows| rows.and_then(|rows| decode_rows(&rows)))
     }
 
     /// [`Db::all`] before decoding: the one copy of the query's path for every row type.
@@ -376,19 +388,24 @@ impl Db {
     }
 
     /// The first row, if any.
-    pub async fn first<T: FromRow>(&self, sql: &str, params: &[Param]) -> Result<Option<T>, ApiError> {
+    pub fn first<'a, T: FromRow>(
+        &'a self,
+        sql: &'a str,
+        params: &'a [Param],
+    ) -> impl Future<Output = Result<Option<T>, ApiError>> + 'a {
         self.first_row(sql, params, None)
-            .await?
-            .map(|row| row.decode())
-            .transpose()
+            .map(|row| row.and_then(|row| row.map(|row| row.decode()).transpose()))
     }
 
     /// One column of the first row (e.g. `SELECT count(*) AS n ...` with `"n"`).
-    pub async fn value<T: Field>(&self, sql: &str, params: &[Param], column: &str) -> Result<Option<T>, ApiError> {
+    pub fn value<'a, T: Field>(
+        &'a self,
+        sql: &'a str,
+        params: &'a [Param],
+        column: &'a str,
+    ) -> impl Future<Output = Result<Option<T>, ApiError>> + 'a {
         self.first_row(sql, params, Some(column))
-            .await?
-            .map(|value| value.decode_value(column))
-            .transpose()
+            .map(move |value| value.and_then(|value| value.map(|value| value.decode_value(column)).transpose()))
     }
 
     /// The first row (or its `column`), undecoded: [`Db::first`] and

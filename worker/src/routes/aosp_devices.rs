@@ -228,7 +228,9 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         columns: &Expansions::columns(PolicyFields::Summary, true),
         ..Expand::default()
     };
-    let (page, _) = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), None, expand).await?;
+    let (page, _) = list::fetch_expanded(&db, &LISTING, q, &org.id, Where::org(&org.id), None, expand)
+        .await?
+        .page_and_totals::<Row>()?;
     let x = expansions_of(PolicyFields::Summary, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }
@@ -254,7 +256,9 @@ pub async fn list_by_token(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiE
         guard: Some(token),
         ..Expand::default()
     };
-    let (page, _) = list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, filter, None, expand).await?;
+    let (page, _) = list::fetch_expanded(&db, &LISTING, q, &org.id, filter, None, expand)
+        .await?
+        .page_and_totals::<Row>()?;
     let x = expansions_of(PolicyFields::Summary, &page.items)?;
     ok(&list::try_map(page, |row| row.into_model(&x, org, false))?)
 }

@@ -141,7 +141,9 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let page = list::fetch(&ctx.db()?, &LISTING, q, &org.id, Where::org(&org.id))
+        .await?
+        .page::<Row>()?;
     ok(&list::try_map(page, |r| r.into_model(org))?)
 }
 

@@ -409,7 +409,9 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
         totals: Some((&newest_build, vec![Param::from(org.id.as_str())])),
     };
     let (mut page, totals) =
-        list::fetch_expanded::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), Some(ctx.now_ms), expand).await?;
+        list::fetch_expanded(&db, &LISTING, q, &org.id, Where::org(&org.id), Some(ctx.now_ms), expand)
+            .await?
+            .page_and_totals::<Row>()?;
     let newest = totals.text(dpc_builds::NEWEST_BUILD)?;
     reveal(ctx, &scope, &mut page.items).await?;
     let context = Context::of_rows(ctx, &page.items, newest.as_deref())?;

@@ -128,7 +128,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let w = Where::org(&org.id).and("revoked_at IS NULL", []);
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, w).await?;
+    let page = list::fetch(&ctx.db()?, &LISTING, q, &org.id, w).await?.page::<Row>()?;
     ok(&page.try_map(|r| r.into_model(None))?)
 }
 

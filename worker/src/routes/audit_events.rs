@@ -79,6 +79,6 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     if let Some(to) = &q.to {
         w = w.and("at <= ?", [Param::Int(to.ms)]);
     }
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, w).await?;
+    let page = list::fetch(&ctx.db()?, &LISTING, q, &org.id, w).await?.page::<Row>()?;
     ok(&list::try_map(page, Row::into_model)?)
 }

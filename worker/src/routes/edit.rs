@@ -13,6 +13,10 @@
 //!   history, they only lose the link the foreign key would keep) and the
 //!   counts, so a referrer created concurrently cannot slip in between.
 
+use std::future::Future;
+
+use futures_util::FutureExt;
+
 use crate::db::FromRow;
 
 use mdm_core::lifecycle::sql::{device_not_deleted, AOSP_TOKENS, WIN_TOKENS};
@@ -48,8 +52,13 @@ impl Editable {
     }
 
     /// The row of the path in the organization, or 404.
-    pub async fn find<T: FromRow>(&self, ctx: &Ctx, scope: &Scope) -> Result<T, ApiError> {
-        self.find_row(ctx, scope).await?.decode()
+    /// (`map`, not `async fn`: see [`Db::all`].)
+    pub fn find<'a, T: FromRow>(
+        &'a self,
+        ctx: &'a Ctx,
+        scope: &'a Scope,
+    ) -> impl Future<Output = Result<T, ApiError>> + 'a {
+        self.find_row(ctx, scope).map(|row| row.and_then(|row| row.decode()))
     }
 
     /// [`Editable::find`] before decoding: one copy whatever the row type.
@@ -64,11 +73,14 @@ impl Editable {
 
     /// Writes `update` to the row of the path: the row as written, or
     /// `None` (no such row here, or a guard failed).
-    pub async fn update<T: FromRow>(&self, ctx: &Ctx, scope: &Scope, update: Update) -> Result<Option<T>, ApiError> {
+    pub fn update<'a, T: FromRow>(
+        &'a self,
+        ctx: &'a Ctx,
+        scope: &'a Scope,
+        update: Update,
+    ) -> impl Future<Output = Result<Option<T>, ApiError>> + 'a {
         self.update_row(ctx, scope, update)
-            .await?
-            .map(|row| row.decode())
-            .transpose()
+            .map(|row| row.and_then(|row| row.map(|row| row.decode()).transpose()))
     }
 
     /// [`Editable::update`] before decoding: one copy whatever the row type.
@@ -87,8 +99,14 @@ impl Editable {
     }
 
     /// Deletes the row of the path unless a referrer counts ([`delete_row`]).
-    pub async fn delete<T: FromRow>(&self, ctx: &Ctx, scope: &Scope, referrers: &[Referrer]) -> Result<T, ApiError> {
-        self.delete_row(ctx, scope, referrers).await?.decode()
+    pub fn delete<'a, T: FromRow>(
+        &'a self,
+        ctx: &'a Ctx,
+        scope: &'a Scope,
+        referrers: &'a [Referrer],
+    ) -> impl Future<Output = Result<T, ApiError>> + 'a {
+        self.delete_row(ctx, scope, referrers)
+            .map(|row| row.and_then(|row| row.decode()))
     }
 
     /// [`Editable::delete`] before decoding: one copy whatever the row type.

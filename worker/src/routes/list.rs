@@ -228,33 +228,28 @@ fn counted_total(
 /// Run the page and the count. `w` already holds the scope (usually
 /// [`Where::org`]) and any resource-specific clauses; [`filters`] is applied here.
 /// `limit=0` skips the row query (mongoose-paginate-v2: counts only).
-pub async fn fetch<T: FromRow>(
+/// The rows come back undecoded ([`Fetched::page`] decodes them).
+pub async fn fetch<'q>(
     db: &Db,
     listing: &Listing,
-    q: &ListQuery,
+    q: &'q ListQuery,
     org_id: &str,
     w: Where,
-) -> Result<Page<T>, ApiError> {
-    Ok(fetch_expanded(db, listing, q, org_id, w, None, Expand::default())
-        .await?
-        .0)
+) -> Result<Fetched<'q>, ApiError> {
+    fetch_expanded(db, listing, q, org_id, w, None, Expand::default()).await
 }
 
 /// [`fetch`] for a token list: its `status` filter and sort see the status
 /// each token shows at `now_ms` (expired on read, never written here).
-pub async fn fetch_at<T: FromRow>(
+pub async fn fetch_at<'q>(
     db: &Db,
     listing: &Listing,
-    q: &ListQuery,
+    q: &'q ListQuery,
     org_id: &str,
     w: Where,
     now_ms: i64,
-) -> Result<Page<T>, ApiError> {
-    Ok(
-        fetch_expanded(db, listing, q, org_id, w, Some(now_ms), Expand::default())
-            .await?
-            .0,
-    )
+) -> Result<Fetched<'q>, ApiError> {
+    fetch_expanded(db, listing, q, org_id, w, Some(now_ms), Expand::default()).await
 }
 
 /// What a list reads besides its rows (see [`fetch_expanded`]); the
@@ -276,45 +271,53 @@ pub struct Expand<'a> {
     pub totals: Option<(&'a str, Vec<Param>)>,
 }
 
+/// A list's answer from D1, its rows not yet decoded. Why not decoded in
+/// the async functions above: a generic async function is a state machine
+/// per row type, inlined into each handler; decoding here is one plain
+/// function per row type (BENCHMARKS.md 0m).
+pub struct Fetched<'q> {
+    query: &'q ListQuery,
+    total: u64,
+    /// None past the last page or with `limit=0`.
+    rows: Option<BatchResult>,
+    /// The count's row: the total and [`Expand::totals`].
+    totals: JsRow,
+}
+
+impl Fetched<'_> {
+    /// The page, its rows decoded.
+    pub fn page<T: FromRow>(self) -> Result<Page<T>, ApiError> {
+        Ok(self.page_and_totals()?.0)
+    }
+
+    /// The page, and the count's row.
+    pub fn page_and_totals<T: FromRow>(self) -> Result<(Page<T>, JsRow), ApiError> {
+        let items = match &self.rows {
+            Some(rows) => rows.rows()?,
+            None => Vec::new(),
+        };
+        Ok((Page::new(items, self.total, self.query), self.totals))
+    }
+}
+
 /// [`fetch`] (or [`fetch_at`] with `now_ms`) whose rows carry their
 /// expansions as columns of the page's own statement, and with the list's
 /// guard in the same batch: two statements (three with a guard), one round
-/// trip. Also the count's row, which carries [`Expand::totals`].
-pub async fn fetch_expanded<T: FromRow>(
-    db: &Db,
-    listing: &Listing,
-    q: &ListQuery,
-    org_id: &str,
-    w: Where,
-    now_ms: Option<i64>,
-    expand: Expand<'_>,
-) -> Result<(Page<T>, JsRow), ApiError> {
-    let (total, rows, totals) = fetch_rows(db, listing, q, org_id, w, now_ms, expand).await?;
-    Ok((page_of(total, rows, q)?, totals))
-}
-
-/// The page's rows decoded (none past the last page or with `limit=0`).
-fn page_of<T: FromRow>(total: u64, rows: Option<BatchResult>, q: &ListQuery) -> Result<Page<T>, ApiError> {
-    let items = match rows {
-        Some(rows) => rows.rows()?,
-        None => Vec::new(),
-    };
-    Ok(Page::new(items, total, q))
-}
-
+/// trip. Also the count's row, which carries [`Expand::totals`]
+/// ([`Fetched::page_and_totals`]).
+///
 /// The count, the page (its expansions among its columns) and the guard go
 /// to D1 as one batch: one round trip, 404 when the guard finds no row. Not
-/// generic (one copy in the wasm): the total, the page's rows undecoded
-/// (none past the last page or with `limit=0`) and the count's row.
-async fn fetch_rows(
+/// generic (one copy in the wasm).
+pub async fn fetch_expanded<'q>(
     db: &Db,
     listing: &Listing,
-    q: &ListQuery,
+    q: &'q ListQuery,
     org_id: &str,
     w: Where,
     now_ms: Option<i64>,
     expand: Expand<'_>,
-) -> Result<(u64, Option<BatchResult>, JsRow), ApiError> {
+) -> Result<Fetched<'q>, ApiError> {
     let expansions = expand.columns;
     let from_counters = listing.counted && w.org_only && q.segment_id.is_none() && q.id_filters.is_empty();
     let w = filters(listing, q, org_id, w, now_ms)?;
@@ -402,7 +405,7 @@ async fn fetch_rows(
         take(at)?.first_row()?.ok_or(ApiError::NotFound)?;
     }
     let page = page_query.map(&mut take).transpose()?;
-    let items = if q.limit == 0 || q.offset() >= total {
+    let rows = if q.limit == 0 || q.offset() >= total {
         None
     } else if page.is_some() {
         page
@@ -413,12 +416,17 @@ async fn fetch_rows(
             q.offset()
         )));
     };
-    Ok((total, items, totals))
+    Ok(Fetched {
+        query: q,
+        total,
+        rows,
+        totals,
+    })
 }
 
 /// The page of the organization's rows the request's list query asks for:
 /// the whole list handler of a resource without filters of its own.
-pub async fn org_page<T: FromRow>(ctx: &Ctx, scope: &Scope, listing: &Listing) -> Result<Page<T>, ApiError> {
+pub async fn org_page<'q>(ctx: &Ctx, scope: &'q Scope, listing: &Listing) -> Result<Fetched<'q>, ApiError> {
     let org = scope.org()?;
     fetch(&ctx.db()?, listing, scope.list()?, &org.id, Where::org(&org.id)).await
 }

@@ -129,6 +129,6 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
             [list.clone(), list],
         );
     }
-    let page = list::fetch::<OrgRow>(&ctx.db()?, &LISTING, q, "", w).await?;
+    let page = list::fetch(&ctx.db()?, &LISTING, q, "", w).await?.page::<OrgRow>()?;
     ok(&page.map(OrgRow::into_model))
 }

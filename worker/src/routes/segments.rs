@@ -83,7 +83,10 @@ pub async fn create(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, ApiErro
 }
 
 pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
-    ok(&list::org_page::<Row>(ctx, &scope, &LISTING).await?.map(Row::into_model))
+    ok(&list::org_page(ctx, &scope, &LISTING)
+        .await?
+        .page::<Row>()?
+        .map(Row::into_model))
 }
 
 const EDIT: Editable = Editable {

@@ -115,7 +115,7 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let w = Where::org(&org.id).and("deleted_at IS NULL", []);
-    let page = list::fetch::<Row>(&ctx.db()?, &LISTING, q, &org.id, w).await?;
+    let page = list::fetch(&ctx.db()?, &LISTING, q, &org.id, w).await?.page::<Row>()?;
     ok(&page.try_map(|r| r.into_model(None))?)
 }
 
@@ -251,7 +251,9 @@ pub async fn deliveries(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiErro
     let org = scope.org()?;
     let q = scope.list()?;
     let w = Where::org(&org.id).and("webhook_id = ?", [hook.id.as_str().into()]);
-    let page = list::fetch::<DeliveryRow>(&ctx.db()?, &DELIVERIES, q, &org.id, w).await?;
+    let page = list::fetch(&ctx.db()?, &DELIVERIES, q, &org.id, w)
+        .await?
+        .page::<DeliveryRow>()?;
     ok(&page.map(|d| WebhookDelivery {
         id: d.id,
         webhook_id: d.webhook_id,

@@ -163,7 +163,9 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let org = scope.org()?;
     let q = scope.list()?;
     let db = ctx.db()?;
-    let page = list::fetch::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id)).await?;
+    let page = list::fetch(&db, &LISTING, q, &org.id, Where::org(&org.id))
+        .await?
+        .page::<Row>()?;
     // Lists show assignments by id; the expanded policies come with a single device.
     ok(&list::try_map(page, |row| row.into_model(&[]))?)
 }

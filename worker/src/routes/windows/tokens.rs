@@ -354,7 +354,9 @@ pub async fn list(ctx: &mut Ctx, scope: Scope) -> Result<Response, ApiError> {
     let db = ctx.db()?;
     // The status filter and sort see the state each token shows now
     // (expired on read), without writing it back.
-    let mut page = list::fetch_at::<Row>(&db, &LISTING, q, &org.id, Where::org(&org.id), ctx.now_ms).await?;
+    let mut page = list::fetch_at(&db, &LISTING, q, &org.id, Where::org(&org.id), ctx.now_ms)
+        .await?
+        .page::<Row>()?;
     reveal(ctx, &scope, &mut page.items).await?;
     let now = ctx.now_ms;
     // Lists show assignments by id; the expanded policies come with a single token.
