@@ -20,9 +20,12 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
+use worker::js_sys::{Array, Reflect};
+use worker::wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::http::ApiError;
+use crate::webcrypto::{call, object};
 
 const API_LIMITER: &str = "API_LIMITER";
 const DEVICE_FAILURE_LIMITER: &str = "DEVICE_FAILURE_LIMITER";
@@ -43,21 +46,34 @@ pub fn client_ip(req: &crate::http::incoming::Incoming) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// Asks the binding `binding` to count `key`: `limit({key})`, called
+/// directly (`webcrypto::call`) rather than through workers-rs's
+/// `RateLimiter`, whose serde-wasm-bindgen both ways cost the wasm more than
+/// this does (BENCHMARKS.md 0m).
 async fn allowed(env: &Env, binding: &str, key: String) -> bool {
     if crate::vars::get(env, "RATE_LIMITS").as_deref() == Some("off") {
         worker::console_warn!("RATE_LIMITS is off: {binding} not consulted");
         return true;
     }
-    match env.rate_limiter(binding) {
-        Ok(limiter) => match limiter.limit(key).await {
-            Ok(outcome) => outcome.success,
-            Err(e) => {
-                worker::console_error!("rate limiter {binding} failed: {e}; not limiting");
-                true
-            }
-        },
-        Err(_) => {
-            worker::console_warn!("no rate limiter binding {binding}: not limiting");
+    let limiter = Reflect::get(env.as_ref(), &binding.into()).unwrap_or(JsValue::UNDEFINED);
+    if limiter.is_undefined() || limiter.is_null() {
+        worker::console_warn!("no rate limiter binding {binding}: not limiting");
+        return true;
+    }
+    let answer = match object(&[("key", key.into())]) {
+        Ok(options) => call(&limiter, "limit", &Array::of1(&options))
+            .await
+            .map_err(|e| format!("{e:?}")),
+        Err(e) => Err(e.to_string()),
+    };
+    match answer.map(|outcome| Reflect::get(&outcome, &"success".into()).ok().and_then(|s| s.as_bool())) {
+        Ok(Some(success)) => success,
+        Ok(None) => {
+            worker::console_error!("rate limiter {binding} answered no success; not limiting");
+            true
+        }
+        Err(e) => {
+            worker::console_error!("rate limiter {binding} failed: {e}; not limiting");
             true
         }
     }

@@ -26,7 +26,7 @@ use worker::wasm_bindgen::JsValue;
 use crate::auth::Lifetime;
 use crate::ctx::Ctx;
 use crate::http::ApiError;
-use crate::webcrypto::{bytes, call, object, subtle};
+use crate::webcrypto::{bytes, call, get, object, subtle};
 
 pub const JWKS_URL_BINDING: &str = "AUTH_JWKS_URL";
 pub const ISSUER_BINDING: &str = "AUTH_ISSUER";
@@ -197,17 +197,15 @@ fn cached_key(url: &str, alg: Alg, kid: Option<&str>) -> (Option<Value>, Option<
 
 async fn fetch_keys(url: &str, now_ms: i64) -> Result<(), ApiError> {
     let unavailable = |why: String| ApiError::IdentityProviderUnavailable(format!("key set {url}: {why}"));
-    // The runtime's URL parser reads the URL (the worker's own `url` crate
-    // has no Unicode host support: Cargo.lock pins `idna_adapter` 1.0.0).
-    let request = worker::Request::new(url, worker::Method::Get).map_err(|e| unavailable(e.to_string()))?;
-    let mut resp = worker::Fetch::Request(request)
-        .send()
-        .await
-        .map_err(|e| unavailable(e.to_string()))?;
-    if resp.status_code() != 200 {
-        return Err(unavailable(format!("HTTP {}", resp.status_code())));
-    }
-    let body: Value = resp.json().await.map_err(|e| unavailable(e.to_string()))?;
+    // The global `fetch`, called directly (`webcrypto::get`): the runtime's
+    // URL parser reads the URL (the `url` crate in the wasm has no Unicode
+    // host support: Cargo.lock pins `idna_adapter` 1.0.0), and no request
+    // types of workers-rs are linked for one GET (BENCHMARKS.md 0m).
+    let text = match get(&js_sys::global(), url).await.map_err(unavailable)? {
+        (200, text) => text,
+        (status, _) => return Err(unavailable(format!("HTTP {status}"))),
+    };
+    let body: Value = serde_json::from_str(&text).map_err(|e| unavailable(e.to_string()))?;
     let keys = body
         .get("keys")
         .and_then(Value::as_array)

@@ -36,6 +36,33 @@ pub async fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValu
     JsFuture::from(promise).await
 }
 
+/// `target.fetch(url)` (the global scope's, or a binding's such as the
+/// static assets'), a GET: the answer's status and text, or why there is
+/// none (the runtime's message: a bad URL, a refused connection).
+pub async fn get(target: &JsValue, url: &str) -> Result<(u16, String), String> {
+    let answer = fetched(target, url).await?;
+    let status = status(&answer);
+    let text = call(&answer, "text", &Array::new())
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    Ok((status, text.as_string().unwrap_or_default()))
+}
+
+/// `target.fetch(url)`, the runtime's `Response` unread.
+pub async fn fetched(target: &JsValue, url: &str) -> Result<JsValue, String> {
+    call(target, "fetch", &Array::of1(&url.into()))
+        .await
+        .map_err(|e| format!("{e:?}"))
+}
+
+/// A runtime `Response`'s status (0 if it has none).
+pub fn status(answer: &JsValue) -> u16 {
+    Reflect::get(answer, &"status".into())
+        .ok()
+        .and_then(|s| s.as_f64())
+        .unwrap_or(0.0) as u16
+}
+
 pub fn bytes(data: &[u8]) -> JsValue {
     Uint8Array::from(data).into()
 }

@@ -16,7 +16,8 @@ use std::future::Future;
 use std::rc::Rc;
 
 use futures_util::FutureExt;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
+use worker::js_sys::{Array, Reflect};
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, Env};
 
 use crate::http::ApiError;
@@ -157,6 +158,13 @@ pub struct Stmt {
     writes: bool,
 }
 
+impl Stmt {
+    /// `method` of the prepared statement (`all`, `first`, `run`), awaited.
+    async fn call(&self, method: &str, args: &Array) -> Result<JsValue, ApiError> {
+        d1_call(self.inner.inner().as_ref(), method, args).await
+    }
+}
+
 /// Does `sql` write (INSERT, UPDATE, DELETE, also with RETURNING)?
 fn writes(sql: &str) -> bool {
     let head = sql.trim_start().get(..6).unwrap_or("").to_ascii_uppercase();
@@ -218,7 +226,10 @@ impl Db {
     /// under `wrangler dev` such sessions reset connections under load.)
     pub fn session(env: &Env, bookmark: Option<&str>) -> Result<Self, ApiError> {
         let start = bookmark.unwrap_or("first-unconstrained");
-        let session = env.d1(BINDING)?.with_session(Some(start)).map_err(d1_error)?;
+        let session = env
+            .d1(BINDING)?
+            .with_session(Some(start))
+            .map_err(|e| ApiError::Internal(format!("D1: {e}")))?;
         Ok(Self {
             inner: Inner::Session(Rc::new(session)),
             with_first_write: Rc::default(),
@@ -380,11 +391,7 @@ impl Db {
         }
         let stmt = self.stmt(sql, params)?;
         self.trip(1);
-        let result = stmt.inner.all().await.map_err(d1_error)?;
-        if let Some(err) = result.error() {
-            return Err(ApiError::Internal(err));
-        }
-        result.results().map_err(d1_error)
+        BatchResult(stmt.call("all", &Array::new()).await?).js_rows()
     }
 
     /// The first row, if any.
@@ -428,7 +435,10 @@ impl Db {
         }
         let stmt = self.stmt(sql, params)?;
         self.trip(1);
-        stmt.inner.first(column).await.map_err(d1_error)
+        let args = column.map_or_else(Array::new, |column| Array::of1(&column.into()));
+        // No row, or SQL NULL in `column`, is null.
+        let first = stmt.call("first", &args).await?;
+        Ok((!first.is_null() && !first.is_undefined()).then_some(JsRow(first)))
     }
 
     /// A write that says how many rows it changed: `sql` ends in a
@@ -445,8 +455,7 @@ impl Db {
         }
         let stmt = self.stmt(sql, params)?;
         self.trip(1);
-        let result = stmt.inner.run().await.map_err(d1_error)?;
-        meta(&result)
+        BatchResult(stmt.call("run", &Array::new()).await?).meta()
     }
 
     /// Several statements in one implicit transaction (all or nothing), in
@@ -467,18 +476,26 @@ impl Db {
 
     async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         self.trip(stmts.len());
-        let stmts = stmts.into_iter().map(|s| s.inner).collect();
-        let results = match &self.inner {
-            Inner::Database(d) => d.batch(stmts).await,
-            Inner::Session(s) => s.batch(stmts).await,
-        }
-        .map_err(d1_error)?;
-        Ok(results.into_iter().map(BatchResult).collect())
+        let stmts: Array = stmts
+            .into_iter()
+            .map(|s| JsValue::from(s.inner.inner().clone()))
+            .collect();
+        let database: &JsValue = match &self.inner {
+            Inner::Database(d) => (**d).as_ref(),
+            Inner::Session(s) => (**s).as_ref(),
+        };
+        let results: Array = d1_call(database, "batch", &Array::of1(&stmts))
+            .await?
+            .dyn_into()
+            .map_err(|_| ApiError::internal("D1: a batch answered no list"))?;
+        Ok(results.iter().map(BatchResult).collect())
     }
 }
 
-/// One statement's outcome inside a batch.
-pub struct BatchResult(worker::D1Result);
+/// One statement's outcome (inside a batch or alone), as D1's JavaScript
+/// answered it: `{results, meta}`, read with no serde-wasm-bindgen
+/// (BENCHMARKS.md 0m).
+pub struct BatchResult(JsValue);
 
 impl BatchResult {
     pub fn rows<T: FromRow>(&self) -> Result<Vec<T>, ApiError> {
@@ -497,14 +514,30 @@ impl BatchResult {
 
     /// The rows as D1 answered them: one copy of this path for every row type.
     fn js_rows(&self) -> Result<Vec<JsRow>, ApiError> {
-        if let Some(err) = self.0.error() {
-            return Err(ApiError::Internal(err));
+        let results = self.field("results")?;
+        match results.dyn_ref::<Array>() {
+            Some(rows) => Ok(rows.iter().map(JsRow).collect()),
+            None if results.is_undefined() || results.is_null() => Ok(Vec::new()),
+            None => Err(ApiError::internal("D1: results not a list")),
         }
-        self.0.results().map_err(d1_error)
     }
 
     pub fn meta(&self) -> Result<RunMeta, ApiError> {
-        meta(&self.0)
+        let meta = self.field("meta")?;
+        let number = |name: &str| Reflect::get(&meta, &name.into()).ok().and_then(|n| n.as_f64());
+        Ok(RunMeta {
+            writes: number("changes").unwrap_or(0.0) as usize,
+            last_row_id: number("last_row_id").map(|n| n as i64),
+        })
+    }
+
+    /// A field of the answer, after its `error` (D1 reports some failures
+    /// there rather than by rejecting).
+    fn field(&self, name: &str) -> Result<JsValue, ApiError> {
+        if let Some(err) = Reflect::get(&self.0, &"error".into()).ok().and_then(|e| e.as_string()) {
+            return Err(ApiError::Internal(err));
+        }
+        Reflect::get(&self.0, &name.into()).map_err(d1_error)
     }
 
     /// The rows as D1 answered them, one JavaScript array (the e2e tests'
@@ -514,12 +547,10 @@ impl BatchResult {
     }
 }
 
-/// A row (or a value) as D1 answered it, a JavaScript value, kept as it is
-/// by serde-wasm-bindgen. Every row type is decoded from its JSON text by
-/// serde_json ([`JsRow::decode`]), the decoder request bodies already use, so
-/// the D1 paths above are compiled once, not once per row type.
-#[derive(serde::Deserialize)]
-pub struct JsRow(#[serde(with = "worker::serde_wasm_bindgen::preserve")] JsValue);
+/// A row (or a value) as D1 answered it, a JavaScript value. Every row type
+/// is decoded from its JSON text ([`JsRow::decode`]), so the D1 paths above
+/// are compiled once, not once per row type.
+pub struct JsRow(JsValue);
 
 impl JsRow {
     pub fn decode<T: FromRow>(&self) -> Result<T, ApiError> {
@@ -613,30 +644,21 @@ fn decode_rows<T: FromRow>(rows: &[JsRow]) -> Result<Vec<T>, ApiError> {
     rows.iter().map(JsRow::decode).collect()
 }
 
-fn meta(result: &worker::D1Result) -> Result<RunMeta, ApiError> {
-    if let Some(err) = result.error() {
-        return Err(ApiError::Internal(err));
-    }
-    let m = result.meta().map_err(d1_error)?.unwrap_or(worker::D1ResultMeta {
-        changed_db: None,
-        changes: None,
-        duration: None,
-        last_row_id: None,
-        rows_read: None,
-        rows_written: None,
-        size_after: None,
-    });
-    Ok(RunMeta {
-        writes: m.changes.unwrap_or(0),
-        last_row_id: m.last_row_id,
-    })
+/// `target[method](...args)` of D1's JavaScript API, awaited.
+async fn d1_call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, ApiError> {
+    crate::webcrypto::call(target, method, args).await.map_err(d1_error)
 }
 
-fn d1_error(e: worker::Error) -> ApiError {
-    // D1's own errors carry the SQLite message in their cause; keep the log line short.
-    let msg = match &e {
-        worker::Error::D1(d1) => d1.cause(),
-        other => other.to_string(),
+/// A D1 failure in the log's words. D1's own errors ("D1_ERROR: ...")
+/// carry the SQLite message in their cause: that is kept, and the line short.
+fn d1_error(e: JsValue) -> ApiError {
+    let msg = match e.dyn_ref::<worker::js_sys::Error>() {
+        Some(err) if String::from(err.message()).starts_with("D1") => err
+            .cause()
+            .dyn_ref::<worker::js_sys::Error>()
+            .map_or_else(|| "unknown error".to_string(), |cause| cause.message().into()),
+        Some(err) => err.message().into(),
+        None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
     };
     ApiError::Internal(format!("D1: {msg}"))
 }

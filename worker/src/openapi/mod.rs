@@ -20,11 +20,15 @@
 //! and so does `scripts/build-worker.sh`, when the file is not what the
 //! table generates.
 
+use worker::js_sys::Reflect;
+use worker::wasm_bindgen::JsCast;
+use worker::web_sys::ReadableStream;
 use worker::{Response, ResponseBody};
 
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{json_stream, ApiError};
+use crate::webcrypto::{fetched, status};
 
 #[cfg(test)]
 mod document;
@@ -33,18 +37,20 @@ mod document;
 const ASSETS: &str = "ASSETS";
 
 /// `GET /openapi.json` (no bearer token): the asset's body, as it streams,
-/// with the API's JSON headers.
+/// with the API's JSON headers. The binding's `fetch` is called directly
+/// (`webcrypto::fetched`), not through workers-rs's request types, which
+/// nothing else in the worker uses (BENCHMARKS.md 0m).
 pub async fn serve(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
     let failed = |why: String| ApiError::internal(format!("openapi.json from {ASSETS}: {why}"));
-    let answer = ctx
-        .env
-        .assets(ASSETS)
-        .map_err(|e| failed(e.to_string()))?
-        .fetch("https://assets.local/openapi.json", None)
+    let assets = Reflect::get(ctx.env.as_ref(), &ASSETS.into()).map_err(|e| failed(format!("{e:?}")))?;
+    let answer = fetched(&assets, "https://assets.local/openapi.json")
         .await
-        .map_err(|e| failed(e.to_string()))?;
-    match (answer.status_code(), answer.body()) {
-        (200, body @ ResponseBody::Stream(_)) => json_stream(200, body.clone()),
+        .map_err(failed)?;
+    let body = Reflect::get(&answer, &"body".into())
+        .ok()
+        .and_then(|body| body.dyn_into::<ReadableStream>().ok());
+    match (status(&answer), body) {
+        (200, Some(stream)) => json_stream(200, ResponseBody::Stream(stream)),
         (status, _) => Err(failed(format!("answered {status}"))),
     }
 }
