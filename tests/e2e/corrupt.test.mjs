@@ -37,7 +37,8 @@ for (const platform of ["aosp", "windows"]) {
     assertError(got, 500, 5000);
     assert.doesNotMatch(JSON.stringify(got.body), /not|list|invalid type/, "the cause stays in the log");
     assertError(await api.call("GET", base[platform]), 500, 5000);
-    await logged(/invalid type: map, expected a sequence/);
+    // The reader's own words (`FromJson`, mdm_core::requests::build).
+    await logged(/invalid type: expected an array/);
     await w.sql(`DELETE FROM ${table[platform][0]} WHERE id = '${t.id}'`);
   });
 

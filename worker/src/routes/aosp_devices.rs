@@ -37,7 +37,7 @@ use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::params;
 use crate::routes::aosp_expand::{Expansions, PolicyFields};
-use crate::routes::columns::{from_json, ts};
+use crate::routes::columns::{device_state, from_json, ts};
 use crate::routes::list::{self, Expand, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
@@ -160,8 +160,7 @@ fn effective_policy(
 impl Row {
     fn into_model(self, x: &Expansions, org: &OrgRow, detail: bool) -> Result<AospDevice, ApiError> {
         let assignments = self.assignments()?;
-        let state: DeviceState =
-            serde_json::from_value(Value::String(self.state.clone())).map_err(ApiError::internal)?;
+        let state = device_state(&self.state)?;
         let history: Vec<StateChange> = from_json(&self.state_history)?;
         let device_aos_policy = if detail {
             effective_policy(x, org, &assignments, self.policy_id.as_deref())?

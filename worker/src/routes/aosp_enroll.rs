@@ -52,7 +52,7 @@ use crate::http::{created, ok, ApiError};
 use crate::params;
 
 use crate::routes::claim;
-use crate::routes::columns::{new_id, ts};
+use crate::routes::columns::{device_state, new_id, ts};
 use crate::routes::credentials::{new_secret, secret_hash};
 use crate::sealed::Keys;
 use crate::webhooks::{publish, Event};
@@ -386,8 +386,7 @@ pub async fn status_report(ctx: &mut Ctx, mut scope: Scope) -> Result<Response, 
         let event = Event::new(webhooks::DEVICE_STATE_CHANGED, &row.organization_id, data);
         publish(&ctx.env, &db, now, vec![event]).await;
     }
-    let state = row.state;
-    let state: DeviceState = serde_json::from_value(serde_json::Value::String(state)).map_err(ApiError::internal)?;
+    let state = device_state(&row.state)?;
     ok(&Reported {
         aos_device_id: id,
         state,

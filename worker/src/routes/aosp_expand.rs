@@ -6,15 +6,14 @@
 
 use std::collections::HashMap;
 
-use serde::Deserialize;
-
 use mdm_core::model::aosp::{AosPolicyAssignment, AosPolicySummary};
 use mdm_core::model::MdmUserRef;
 use mdm_core::requests::aosp::AosPolicyAssignmentInput;
 
+use crate::db::row;
 use crate::http::ApiError;
 use crate::routes::aosp_policies;
-use crate::routes::columns::{from_json, json_object_sql};
+use crate::routes::columns::{json_object_sql, row_from_json, rows_from_json};
 
 /// Users and policies named by a set of rows.
 #[derive(Default)]
@@ -34,18 +33,20 @@ pub enum PolicyFields {
     Full,
 }
 
-/// A policy as [`PolicyFields::Summary`] reads it.
-#[derive(Deserialize)]
-struct SummaryRow {
-    id: String,
-    name: String,
-    version: i64,
+row! {
+    /// A policy as [`PolicyFields::Summary`] reads it.
+    struct SummaryRow {
+        id: String,
+        name: String,
+        version: i64,
+    }
 }
 
-#[derive(Deserialize)]
-struct UserRow {
-    id: String,
-    email: String,
+row! {
+    struct UserRow {
+        id: String,
+        email: String,
+    }
 }
 
 impl Expansions {
@@ -80,7 +81,7 @@ impl Expansions {
         let mut out = Expansions::default();
         for (user, policy_list) in rows {
             if let Some(user) = user {
-                let u: UserRow = from_json(user)?;
+                let u: UserRow = row_from_json(user)?;
                 out.users.insert(
                     u.id.clone(),
                     MdmUserRef {
@@ -92,7 +93,7 @@ impl Expansions {
             let policy_list = policy_list.unwrap_or("[]");
             match policies {
                 PolicyFields::Summary => {
-                    for p in from_json::<Vec<SummaryRow>>(policy_list)? {
+                    for p in rows_from_json::<SummaryRow>(policy_list)? {
                         out.summaries.insert(
                             p.id.clone(),
                             AosPolicySummary {
@@ -104,7 +105,7 @@ impl Expansions {
                     }
                 }
                 PolicyFields::Full => {
-                    for p in crate::routes::columns::rows_from_json::<aosp_policies::Row>(policy_list)? {
+                    for p in rows_from_json::<aosp_policies::Row>(policy_list)? {
                         out.policies.insert(p.id.clone(), p);
                     }
                 }

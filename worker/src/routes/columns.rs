@@ -2,11 +2,12 @@
 //! JSON columns (a value we wrote that does not read back is a corrupt row,
 //! a logged 500), and a UNIQUE conflict turned into a 5209 instead of a 500.
 
-use serde::de::DeserializeOwned;
+use mdm_core::requests::build::FromJson;
+use serde_json::Value;
 
 use crate::db::{Columns, FromRow};
 
-use mdm_core::lifecycle::TokenStatus;
+use mdm_core::lifecycle::{DeviceState, TokenStatus};
 
 use crate::db::is_unique_violation;
 use crate::http::{ApiError, ViolationCode};
@@ -41,8 +42,17 @@ pub fn json_object_sql(alias: &str, columns: &str) -> String {
 }
 
 /// A TEXT column holding JSON. Stored by us, so a parse failure is a bug (500).
-pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(ApiError::internal)
+/// Read as a `Value`, then by [`FromJson`] (the typed requests' reader): no
+/// typed serde reader in the wasm, whose error texts bring core's float
+/// formatting with them (BENCHMARKS.md 0m).
+pub fn from_json<T: FromJson>(text: &str) -> Result<T, ApiError> {
+    let value: Value = serde_json::from_str(text).map_err(ApiError::internal)?;
+    T::from_json(&value).map_err(ApiError::internal)
+}
+
+/// A stored device state (a 500 if it is none: stored by us).
+pub fn device_state(text: &str) -> Result<DeviceState, ApiError> {
+    DeviceState::parse(text).ok_or_else(|| ApiError::internal(format!("not a device state: {text}")))
 }
 
 /// A row SQLite wrote as JSON (`json_object(...)`), read as its row type.

@@ -11,6 +11,7 @@ mod deliver;
 mod publish;
 mod sign;
 
+use mdm_core::requests::build::{self, FromJson};
 use serde::{Deserialize, Serialize};
 
 pub use deliver::consume;
@@ -43,4 +44,53 @@ pub struct Message {
     /// The body's `data`, as JSON text (a queue message crosses into
     /// JavaScript; text keeps an object an object).
     pub data: String,
+}
+
+/// How the consumer reads a message back: serde's derive, through
+/// serde-wasm-bindgen, brought typed readers (and the float formatting of
+/// their error texts) into the wasm (BENCHMARKS.md 0m). A test compares the
+/// two.
+impl FromJson for Message {
+    fn from_json(value: &serde_json::Value) -> Result<Self, String> {
+        let object = build::object(value)?;
+        let mut failed = None;
+        let message = Message {
+            webhook_id: build::field(object, "webhook_id", &mut failed),
+            organization_id: build::field(object, "organization_id", &mut failed),
+            message_id: build::field(object, "message_id", &mut failed),
+            event: build::field(object, "event", &mut failed),
+            at: build::field(object, "at", &mut failed),
+            data: build::field(object, "data", &mut failed),
+        };
+        failed.map_or(Ok(message), Err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Message;
+    use mdm_core::requests::build::FromJson;
+
+    #[test]
+    fn a_message_reads_back_as_serde_reads_it() {
+        let sent = Message {
+            webhook_id: "w1".into(),
+            organization_id: "o1".into(),
+            message_id: "msg_1".into(),
+            event: "device.enrolled".into(),
+            at: 1_700_000_000_123,
+            data: r#"{"deviceId":"d\"1"}"#.into(),
+        };
+        let value = serde_json::to_value(&sent).unwrap();
+        let ours = Message::from_json(&value).unwrap();
+        let theirs: Message = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(format!("{ours:?}"), format!("{theirs:?}"));
+        for key in ["webhookId", "organizationId", "messageId", "event", "at", "data"] {
+            let mut cut = value.clone();
+            cut.as_object_mut().unwrap().remove(key);
+            assert!(Message::from_json(&cut).is_err(), "{key}");
+            assert!(serde_json::from_value::<Message>(cut).is_err(), "{key}");
+        }
+        assert!(Message::from_json(&serde_json::json!("text")).is_err());
+    }
 }

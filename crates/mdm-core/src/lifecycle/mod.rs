@@ -154,6 +154,11 @@ pub enum DeviceState {
 }
 
 impl DeviceState {
+    /// The state `s` names, as the API and the database write it.
+    pub fn parse(s: &str) -> Option<DeviceState> {
+        Self::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+
     pub const fn as_str(self) -> &'static str {
         match self {
             DeviceState::Provisioning => "PROVISIONING",

@@ -5,6 +5,8 @@ use crate::lifecycle::{DeviceState, TokenStatus};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::requests::build::{object, FromJson};
+
 /// `aosPolicy` as embedded in assignments: a summary of the policy.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AosPolicySummary {
@@ -97,6 +99,31 @@ pub struct StateChange {
     pub config: Option<Value>,
 }
 
+/// A stored state, read without serde's derive: the worker reads its JSON
+/// columns through [`FromJson`], so no typed serde reader (nor the float
+/// formatting its error texts bring) is in its wasm (BENCHMARKS.md 0m).
+impl FromJson for DeviceState {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        value
+            .as_str()
+            .and_then(DeviceState::parse)
+            .ok_or_else(|| "invalid type: expected a device state".to_string())
+    }
+}
+
+/// A state history entry, as serde's derive reads it (a test compares).
+impl FromJson for StateChange {
+    fn from_json(value: &Value) -> Result<Self, String> {
+        let entry = object(value)?;
+        let member = |name: &str| entry.get(name).unwrap_or(&Value::Null);
+        Ok(StateChange {
+            state: DeviceState::from_json(member("state"))?,
+            date: String::from_json(member("date"))?,
+            config: Option::<Value>::from_json(member("config"))?,
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DevicePolicyStatus {
@@ -161,4 +188,36 @@ pub struct AospDevice {
     pub enrolled_date: String,
     pub updated_at: String,
     pub created_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StateChange;
+    use crate::requests::build::FromJson;
+
+    #[test]
+    fn a_state_change_reads_as_serde_reads_it() {
+        let histories = [
+            r#"[{"state":"PROVISIONING","date":"2024-01-01T00:00:00.000Z"}]"#,
+            r#"[{"state":"ACTIVE","date":"d","config":{"a":[1]}},{"state":"DELETED","date":"e","config":null}]"#,
+            r#"[]"#,
+        ];
+        for text in histories {
+            let value: serde_json::Value = serde_json::from_str(text).unwrap();
+            let ours = Vec::<StateChange>::from_json(&value).unwrap();
+            let serde: Vec<StateChange> = serde_json::from_str(text).unwrap();
+            assert_eq!(ours, serde, "{text}");
+        }
+        for bad in [
+            r#"[{"state":"GONE","date":"d"}]"#,
+            r#"[{"date":"d"}]"#,
+            r#"[{"state":"ACTIVE"}]"#,
+            r#"[1]"#,
+            r#"{}"#,
+        ] {
+            let value: serde_json::Value = serde_json::from_str(bad).unwrap();
+            assert!(Vec::<StateChange>::from_json(&value).is_err(), "{bad}");
+            assert!(serde_json::from_str::<Vec<StateChange>>(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -11,7 +11,7 @@
 use serde_json::Value;
 use worker::Response;
 
-use mdm_core::lifecycle::{DeviceEvent, DeviceState};
+use mdm_core::lifecycle::DeviceEvent;
 use mdm_core::model::aosp::StateChange;
 use mdm_core::model::windows::{WinDevice, WinPolicy, WinPolicyAssignment};
 use mdm_core::model::MdmUserRef;
@@ -26,7 +26,7 @@ use crate::dispatch::Scope;
 use crate::http::{ok, ApiError};
 use crate::params;
 use crate::routes::aosp_devices::action_sql;
-use crate::routes::columns::{from_json, ts};
+use crate::routes::columns::{device_state, from_json, ts};
 use crate::routes::list::{self, Listing, Where};
 use crate::routes::refs::{Refs, Table};
 use crate::routes::tenancy::OrgRow;
@@ -92,8 +92,7 @@ impl Row {
 
     /// The resource; `expanded` are the policies to embed in the assignments.
     fn into_model(self, expanded: &[WinPolicy]) -> Result<WinDevice, ApiError> {
-        let state: DeviceState =
-            serde_json::from_value(Value::String(self.state.clone())).map_err(ApiError::internal)?;
+        let state = device_state(&self.state)?;
         let history: Vec<StateChange> = from_json(&self.state_history)?;
         let assignments = self
             .assignments()?

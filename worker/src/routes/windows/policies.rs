@@ -61,7 +61,11 @@ const LISTING: Listing = Listing {
 
 impl Row {
     fn into_model(self, win_enterprise_id: &str) -> WinPolicy {
-        let doc: Map<String, Value> = serde_json::from_str(&self.config).unwrap_or_default();
+        // Read as a `Value` (no typed serde reader in the wasm, BENCHMARKS.md 0m).
+        let doc = match serde_json::from_str(&self.config) {
+            Ok(Value::Object(doc)) => doc,
+            _ => Map::new(),
+        };
         let list = |key: &str| match doc.get(key) {
             Some(Value::Array(items)) => items.clone(),
             _ => Vec::new(),
