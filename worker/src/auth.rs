@@ -247,7 +247,7 @@ fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<(Principal, Life
     }
 
     // Header first: the algorithm is pinned before the key is used.
-    let header: Value = serde_json::from_slice(&mdm_core::base64url::decode(h64)?).ok()?;
+    let header: Value = mdm_core::json_text::parse_value(&mdm_core::base64url::decode(h64)?).ok()?;
     let header = header.as_object()?;
     if header.get("alg")?.as_str()? != "HS256" || header.contains_key("crit") {
         return None;
@@ -260,7 +260,7 @@ fn verify_inner(token: &str, secret: &[u8], now: i64) -> Option<(Principal, Life
     mac.update(p64.as_bytes());
     mac.verify_slice(&signature).ok()?;
 
-    let claims: Value = serde_json::from_slice(&mdm_core::base64url::decode(p64)?).ok()?;
+    let claims: Value = mdm_core::json_text::parse_value(&mdm_core::base64url::decode(p64)?).ok()?;
     let claims = claims.as_object()?;
     let lifetime = Lifetime {
         expires: numeric_date(claims.get("exp")?)?,

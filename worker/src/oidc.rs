@@ -52,7 +52,7 @@ pub struct Identity {
 /// The `alg` of a JWT's header, if it has one.
 pub fn algorithm(token: &str) -> Option<String> {
     let h64 = token.split('.').next()?;
-    let header: Value = serde_json::from_slice(&mdm_core::base64url::decode(h64)?).ok()?;
+    let header: Value = mdm_core::json_text::parse_value(&mdm_core::base64url::decode(h64)?).ok()?;
     Some(header.get("alg")?.as_str()?.to_string())
 }
 
@@ -90,7 +90,7 @@ fn split(token: &str) -> Option<Parts> {
     if it.next().is_some() {
         return None;
     }
-    let header: Value = serde_json::from_slice(&mdm_core::base64url::decode(h64)?).ok()?;
+    let header: Value = mdm_core::json_text::parse_value(&mdm_core::base64url::decode(h64)?).ok()?;
     let header = header.as_object()?;
     if header.contains_key("crit") {
         return None;
@@ -104,7 +104,7 @@ fn split(token: &str) -> Option<Parts> {
         None => None,
         Some(k) => Some(k.as_str()?.to_string()),
     };
-    let claims: Value = serde_json::from_slice(&mdm_core::base64url::decode(p64)?).ok()?;
+    let claims: Value = mdm_core::json_text::parse_value(&mdm_core::base64url::decode(p64)?).ok()?;
     Some(Parts {
         alg,
         kid,

@@ -5,6 +5,17 @@
 
 use crate::violation::Violation;
 
+/// JSON text's bytes as a `Value`, read with `serde_json::from_str`: the
+/// one instantiation of serde_json's reader in the wasm builds (each of
+/// `from_slice` and `from_str` is a copy of it, BENCHMARKS.md 0m). Bytes that
+/// are not UTF-8 are not JSON text.
+pub fn parse_value(bytes: &[u8]) -> Result<serde_json::Value, String> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text).map_err(|e| e.to_string()),
+        Err(_) => Err("invalid UTF-8".to_string()),
+    }
+}
+
 /// Appends the decimal digits of `n`.
 pub fn push_u64(out: &mut String, mut n: u64) {
     if n < 10 {

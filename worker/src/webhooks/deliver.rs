@@ -178,6 +178,5 @@ async fn post(url: &str, signed: &[(&'static str, String); 3], body: &str) -> Op
 }
 
 async fn dead_letter(env: &Env, msg: &Message) -> Result<(), ApiError> {
-    let queue = env.queue(DEAD_LETTER_BINDING).map_err(ApiError::internal)?;
-    queue.send(msg.clone()).await.map_err(ApiError::internal)
+    super::enqueue(env, DEAD_LETTER_BINDING, std::slice::from_ref(msg)).await
 }

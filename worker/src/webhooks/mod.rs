@@ -13,6 +13,11 @@ mod sign;
 
 use mdm_core::requests::build::{self, FromJson};
 use serde::{Deserialize, Serialize};
+use worker::js_sys::{self, Array, Reflect};
+use worker::Env;
+
+use crate::http::ApiError;
+use crate::webcrypto::{call, object};
 
 pub use deliver::consume;
 pub use publish::{publish, publish_to, Event};
@@ -44,6 +49,28 @@ pub struct Message {
     /// The body's `data`, as JSON text (a queue message crosses into
     /// JavaScript; text keeps an object an object).
     pub data: String,
+}
+
+/// Sends `messages` to the queue bound as `binding`, at most
+/// [`publish::BATCH`] a call: the runtime's `sendBatch([{body}])`, called
+/// directly, each body the message's JSON made a JavaScript object (as
+/// workers-rs's serde-wasm-bindgen made it, whose code this leaves out of
+/// the wasm, BENCHMARKS.md 0m).
+async fn enqueue(env: &Env, binding: &str, messages: &[Message]) -> Result<(), ApiError> {
+    let failed = |why: String| ApiError::internal(format!("queue {binding}: {why}"));
+    let queue = Reflect::get(env.as_ref(), &binding.into()).map_err(|e| failed(format!("{e:?}")))?;
+    for chunk in messages.chunks(publish::BATCH) {
+        let batch = Array::new();
+        for m in chunk {
+            let text = serde_json::to_string(m).map_err(|e| failed(e.to_string()))?;
+            let body = js_sys::JSON::parse(&text).map_err(|e| failed(format!("{e:?}")))?;
+            batch.push(&object(&[("body", body)])?);
+        }
+        call(&queue, "sendBatch", &Array::of1(&batch))
+            .await
+            .map_err(|e| failed(format!("{e:?}")))?;
+    }
+    Ok(())
 }
 
 /// How the consumer reads a message back: serde's derive, through

@@ -58,7 +58,7 @@ const SUBSCRIBERS: &str = "SELECT id FROM webhooks WHERE organization_id = ?1 AN
      AND deleted_at IS NULL AND EXISTS (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?2)";
 
 /// Messages per `sendBatch` (Queues' limit).
-const BATCH: usize = 100;
+pub(super) const BATCH: usize = 100;
 
 row! {
     struct Subscriber {
@@ -117,9 +117,5 @@ async fn send(env: &Env, messages: Vec<Message>) -> Result<(), ApiError> {
     if messages.is_empty() {
         return Ok(());
     }
-    let queue = env.queue(QUEUE_BINDING).map_err(ApiError::internal)?;
-    for chunk in messages.chunks(BATCH) {
-        queue.send_batch(chunk.to_vec()).await.map_err(ApiError::internal)?;
-    }
-    Ok(())
+    super::enqueue(env, QUEUE_BINDING, &messages).await
 }

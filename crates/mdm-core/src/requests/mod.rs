@@ -44,7 +44,7 @@ pub trait RequestBody: DeserializeOwned + build::FromJson {
 /// every request body ([`read_body`]).
 pub fn parse_body_text(bytes: &[u8]) -> Result<Value, Violation> {
     scan::check_syntax(bytes)?;
-    serde_json::from_slice(bytes).map_err(|e| Violation::new("", ViolationCode::Format, e.to_string()))
+    crate::json_text::parse_value(bytes).map_err(|e| Violation::new("", ViolationCode::Format, e))
 }
 
 /// Every violation of the JSON text `bytes` as a `T` (empty when valid): a
@@ -71,8 +71,8 @@ pub fn build_text<T: RequestBody>(bytes: &[u8]) -> Result<T, Vec<Violation>> {
     // (a repeated key, or an integral float such as 3.0 for an integer,
     // which the validator accepts as JavaScript does, needs the Value), by
     // `build::FromJson`: no serde derive per body in the worker's wasm.
-    let mut value: Value =
-        serde_json::from_slice(bytes).map_err(|e| vec![Violation::new("", ViolationCode::Format, e.to_string())])?;
+    let mut value =
+        crate::json_text::parse_value(bytes).map_err(|e| vec![Violation::new("", ViolationCode::Format, e)])?;
     normalize(&T::SCHEMA, &mut value);
     // The schema and the struct describe the same fields, so this cannot
     // fail unless they drift apart; a test per body guards that, and the
