@@ -31,7 +31,9 @@ pub fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, ApiError> {
 
 /// `target[method](...args)`, awaited.
 pub async fn call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, JsValue> {
-    let f: Function = Reflect::get(target, &method.into())?.dyn_into()?;
+    let f: Function = Reflect::get(target, &method.into())?
+        .dyn_into()
+        .map_err(|_| js_sys::Error::new(&format!("{method} is not a function")))?;
     let promise: Promise = f.apply(target, args)?.dyn_into()?;
     JsFuture::from(promise).await
 }

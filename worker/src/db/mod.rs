@@ -226,10 +226,10 @@ impl Db {
     /// under `wrangler dev` such sessions reset connections under load.)
     pub fn session(env: &Env, bookmark: Option<&str>) -> Result<Self, ApiError> {
         let start = bookmark.unwrap_or("first-unconstrained");
-        let session = env
-            .d1(BINDING)?
-            .with_session(Some(start))
-            .map_err(|e| ApiError::Internal(format!("D1: {e}")))?;
+        let session = env.d1(BINDING)?.with_session(Some(start)).map_err(|e| match e {
+            worker::Error::D1(d1) => ApiError::Internal(format!("D1: {}", d1.cause())),
+            other => ApiError::Internal(format!("D1: {other}")),
+        })?;
         Ok(Self {
             inner: Inner::Session(Rc::new(session)),
             with_first_write: Rc::default(),
@@ -524,6 +524,11 @@ impl BatchResult {
 
     pub fn meta(&self) -> Result<RunMeta, ApiError> {
         let meta = self.field("meta")?;
+        // What a write's effect is read from: without it, "nothing changed"
+        // would be a guess (workers-rs's reader refused it too).
+        if !meta.is_object() {
+            return Err(ApiError::internal("D1: an answer without meta"));
+        }
         let number = |name: &str| Reflect::get(&meta, &name.into()).ok().and_then(|n| n.as_f64());
         Ok(RunMeta {
             writes: number("changes").unwrap_or(0.0) as usize,
@@ -534,8 +539,11 @@ impl BatchResult {
     /// A field of the answer, after its `error` (D1 reports some failures
     /// there rather than by rejecting).
     fn field(&self, name: &str) -> Result<JsValue, ApiError> {
-        if let Some(err) = Reflect::get(&self.0, &"error".into()).ok().and_then(|e| e.as_string()) {
-            return Err(ApiError::Internal(err));
+        let error = Reflect::get(&self.0, &"error".into()).unwrap_or(JsValue::UNDEFINED);
+        if !(error.is_undefined() || error.is_null()) {
+            return Err(ApiError::Internal(
+                error.as_string().unwrap_or_else(|| format!("D1: {error:?}")),
+            ));
         }
         Reflect::get(&self.0, &name.into()).map_err(d1_error)
     }

@@ -3,8 +3,9 @@
 //! columns, and a row type built with [`row!`] reads each field by name
 //! through [`Field`]. Per row type that is one short function of calls, where
 //! serde's derive through serde_json's reader was 3-9 kB of wasm each
-//! (BENCHMARKS.md 0l). The JSON values inside a text column (expansions,
-//! assignments) are still read with serde_json where they are used.
+//! (BENCHMARKS.md 0l). The JSON values inside a text column are read as a
+//! `serde_json::Value`, then by mdm-core's `FromJson` (`columns::from_json`);
+//! SQLite's JSON expansions by [`row!`] too (BENCHMARKS.md 0m).
 
 use crate::http::ApiError;
 

@@ -52,10 +52,10 @@ pub struct Message {
 }
 
 /// Sends `messages` to the queue bound as `binding`, at most
-/// [`publish::BATCH`] a call: the runtime's `sendBatch([{body}])`, called
-/// directly, each body the message's JSON made a JavaScript object (as
-/// workers-rs's serde-wasm-bindgen made it, whose code this leaves out of
-/// the wasm, BENCHMARKS.md 0m).
+/// [`publish::BATCH`] a call: the runtime's `sendBatch([{body, contentType}])`,
+/// called directly, each body the message's JSON made a JavaScript object
+/// (what workers-rs's serde-wasm-bindgen made of it, whose writer this leaves
+/// out of the wasm for sends, BENCHMARKS.md 0m).
 async fn enqueue(env: &Env, binding: &str, messages: &[Message]) -> Result<(), ApiError> {
     let failed = |why: String| ApiError::internal(format!("queue {binding}: {why}"));
     let queue = Reflect::get(env.as_ref(), &binding.into()).map_err(|e| failed(format!("{e:?}")))?;
@@ -64,7 +64,9 @@ async fn enqueue(env: &Env, binding: &str, messages: &[Message]) -> Result<(), A
         for m in chunk {
             let text = serde_json::to_string(m).map_err(|e| failed(e.to_string()))?;
             let body = js_sys::JSON::parse(&text).map_err(|e| failed(format!("{e:?}")))?;
-            batch.push(&object(&[("body", body)])?);
+            // JSON, as workers-rs sent it: readable in the dashboard (the
+            // dead letters too), whatever the compatibility date's default.
+            batch.push(&object(&[("body", body), ("contentType", "json".into())])?);
         }
         call(&queue, "sendBatch", &Array::of1(&batch))
             .await
@@ -118,6 +120,20 @@ mod tests {
             assert!(Message::from_json(&cut).is_err(), "{key}");
             assert!(serde_json::from_value::<Message>(cut).is_err(), "{key}");
         }
-        assert!(Message::from_json(&serde_json::json!("text")).is_err());
+        // Not an object, and members of the wrong type: both refuse.
+        let mut wrong = vec![serde_json::json!("text"), serde_json::json!(null)];
+        for (key, bad) in [
+            ("at", serde_json::json!("1")),
+            ("at", serde_json::json!(1.5)),
+            ("event", serde_json::json!(7)),
+        ] {
+            let mut v = value.clone();
+            v[key] = bad;
+            wrong.push(v);
+        }
+        for v in wrong {
+            assert!(Message::from_json(&v).is_err(), "{v}");
+            assert!(serde_json::from_value::<Message>(v.clone()).is_err(), "{v}");
+        }
     }
 }

@@ -107,7 +107,7 @@ impl FromJson for DeviceState {
         value
             .as_str()
             .and_then(DeviceState::parse)
-            .ok_or_else(|| "invalid type: expected a device state".to_string())
+            .ok_or_else(|| "unknown device state".to_string())
     }
 }
 

@@ -149,7 +149,11 @@ impl Row {
         let member = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
         Ok(Credential {
             enroll_code: member("enrollCode").ok_or_else(|| ApiError::internal("sealed credential without a code"))?,
-            enrollment_link: member("enrollmentLink"),
+            enrollment_link: match value.get("enrollmentLink") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(link)) => Some(link.clone()),
+                Some(_) => return Err(ApiError::internal("sealed credential with a link that is not text")),
+            },
         })
     }
 
