@@ -22,6 +22,7 @@ mod http;
 mod idempotency;
 mod identity;
 mod isolate_cache;
+mod js;
 mod limits;
 mod oidc;
 mod openapi;

@@ -25,7 +25,8 @@ use worker::wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::http::ApiError;
-use crate::webcrypto::{call, object};
+use crate::js::{call, error_text};
+use crate::webcrypto::object;
 
 const API_LIMITER: &str = "API_LIMITER";
 const DEVICE_FAILURE_LIMITER: &str = "DEVICE_FAILURE_LIMITER";
@@ -47,7 +48,7 @@ pub fn client_ip(req: &crate::http::incoming::Incoming) -> String {
 }
 
 /// Asks the binding `binding` to count `key`: `limit({key})`, called
-/// directly (`webcrypto::call`) rather than through workers-rs's
+/// directly (`js::call`) rather than through workers-rs's
 /// `RateLimiter`, whose serde-wasm-bindgen both ways cost the wasm more than
 /// this does (BENCHMARKS.md 0m).
 async fn allowed(env: &Env, binding: &str, key: String) -> bool {
@@ -63,7 +64,7 @@ async fn allowed(env: &Env, binding: &str, key: String) -> bool {
     let answer = match object(&[("key", key.into())]) {
         Ok(options) => call(&limiter, "limit", &Array::of1(&options))
             .await
-            .map_err(|e| format!("{e:?}")),
+            .map_err(|e| error_text(&e)),
         Err(e) => Err(e.to_string()),
     };
     match answer.map(|outcome| Reflect::get(&outcome, &"success".into()).ok().and_then(|s| s.as_bool())) {

@@ -26,7 +26,8 @@ use worker::wasm_bindgen::JsValue;
 use crate::auth::Lifetime;
 use crate::ctx::Ctx;
 use crate::http::ApiError;
-use crate::webcrypto::{bytes, call, get, object, subtle};
+use crate::js::get;
+use crate::webcrypto::{bytes, call, object, subtle};
 
 pub const JWKS_URL_BINDING: &str = "AUTH_JWKS_URL";
 pub const ISSUER_BINDING: &str = "AUTH_ISSUER";
@@ -197,7 +198,7 @@ fn cached_key(url: &str, alg: Alg, kid: Option<&str>) -> (Option<Value>, Option<
 
 async fn fetch_keys(url: &str, now_ms: i64) -> Result<(), ApiError> {
     let unavailable = |why: String| ApiError::IdentityProviderUnavailable(format!("key set {url}: {why}"));
-    // The global `fetch`, called directly (`webcrypto::get`): the runtime's
+    // The global `fetch`, called directly (`js::get`): the runtime's
     // URL parser reads the URL (the `url` crate in the wasm has no Unicode
     // host support: Cargo.lock pins `idna_adapter` 1.0.0), and no request
     // types of workers-rs are linked for one GET (BENCHMARKS.md 0m).

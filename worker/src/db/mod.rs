@@ -17,7 +17,9 @@ use std::rc::Rc;
 
 use futures_util::FutureExt;
 use wasm_bindgen::{JsCast, JsValue};
-use worker::js_sys::{Array, Reflect};
+use worker::js_sys::{Array, Promise, Reflect};
+use worker::wasm_bindgen_futures::JsFuture;
+use worker::worker_sys;
 use worker::{D1Database, D1DatabaseSession, D1PreparedStatement, Env};
 
 use crate::http::ApiError;
@@ -159,9 +161,11 @@ pub struct Stmt {
 }
 
 impl Stmt {
-    /// `method` of the prepared statement (`all`, `first`, `run`), awaited.
-    async fn call(&self, method: &str, args: &Array) -> Result<JsValue, ApiError> {
-        d1_call(self.inner.inner().as_ref(), method, args).await
+    /// The runtime's prepared statement, whose `all`/`first`/`run` the
+    /// worker calls through worker-sys's bindings: workers-rs's wrappers of
+    /// them read every answer through serde-wasm-bindgen (BENCHMARKS.md 0m).
+    fn js(&self) -> &worker_sys::D1PreparedStatement {
+        self.inner.inner()
     }
 }
 
@@ -227,7 +231,7 @@ impl Db {
     pub fn session(env: &Env, bookmark: Option<&str>) -> Result<Self, ApiError> {
         let start = bookmark.unwrap_or("first-unconstrained");
         let session = env.d1(BINDING)?.with_session(Some(start)).map_err(|e| match e {
-            worker::Error::D1(d1) => ApiError::Internal(format!("D1: {}", d1.cause())),
+            worker::Error::D1(d1) => d1_error(AsRef::<JsValue>::as_ref(&d1).clone()),
             other => ApiError::Internal(format!("D1: {other}")),
         })?;
         Ok(Self {
@@ -391,7 +395,7 @@ impl Db {
         }
         let stmt = self.stmt(sql, params)?;
         self.trip(1);
-        BatchResult(stmt.call("all", &Array::new()).await?).js_rows()
+        BatchResult(answer(stmt.js().all()).await?).js_rows()
     }
 
     /// The first row, if any.
@@ -435,9 +439,8 @@ impl Db {
         }
         let stmt = self.stmt(sql, params)?;
         self.trip(1);
-        let args = column.map_or_else(Array::new, |column| Array::of1(&column.into()));
         // No row, or SQL NULL in `column`, is null.
-        let first = stmt.call("first", &args).await?;
+        let first = answer(stmt.js().first(column)).await?;
         Ok((!first.is_null() && !first.is_undefined()).then_some(JsRow(first)))
     }
 
@@ -455,7 +458,7 @@ impl Db {
         }
         let stmt = self.stmt(sql, params)?;
         self.trip(1);
-        BatchResult(stmt.call("run", &Array::new()).await?).meta()
+        BatchResult(answer(stmt.js().run()).await?).meta()
     }
 
     /// Several statements in one implicit transaction (all or nothing), in
@@ -476,15 +479,16 @@ impl Db {
 
     async fn batch_raw(&self, stmts: Vec<Stmt>) -> Result<Vec<BatchResult>, ApiError> {
         self.trip(stmts.len());
-        let stmts: Array = stmts
-            .into_iter()
-            .map(|s| JsValue::from(s.inner.inner().clone()))
-            .collect();
-        let database: &JsValue = match &self.inner {
-            Inner::Database(d) => (**d).as_ref(),
-            Inner::Session(s) => (**s).as_ref(),
+        let stmts: Array = stmts.iter().map(Stmt::js).collect();
+        let sent = match &self.inner {
+            Inner::Database(d) => AsRef::<JsValue>::as_ref(&**d)
+                .unchecked_ref::<worker_sys::D1Database>()
+                .batch(stmts),
+            Inner::Session(s) => AsRef::<JsValue>::as_ref(&**s)
+                .unchecked_ref::<worker_sys::D1DatabaseSession>()
+                .session_batch(stmts),
         };
-        let results: Array = d1_call(database, "batch", &Array::of1(&stmts))
+        let results: Array = answer(sent)
             .await?
             .dyn_into()
             .map_err(|_| ApiError::internal("D1: a batch answered no list"))?;
@@ -652,9 +656,10 @@ fn decode_rows<T: FromRow>(rows: &[JsRow]) -> Result<Vec<T>, ApiError> {
     rows.iter().map(JsRow::decode).collect()
 }
 
-/// `target[method](...args)` of D1's JavaScript API, awaited.
-async fn d1_call(target: &JsValue, method: &str, args: &Array) -> Result<JsValue, ApiError> {
-    crate::webcrypto::call(target, method, args).await.map_err(d1_error)
+/// A D1 call's promise awaited; its failure (thrown or rejected) as
+/// [`d1_error`] words it.
+async fn answer(promise: Result<Promise, JsValue>) -> Result<JsValue, ApiError> {
+    JsFuture::from(promise.map_err(d1_error)?).await.map_err(d1_error)
 }
 
 /// A D1 failure in the log's words. D1's own errors ("D1_ERROR: ...")
@@ -665,8 +670,7 @@ fn d1_error(e: JsValue) -> ApiError {
             .cause()
             .dyn_ref::<worker::js_sys::Error>()
             .map_or_else(|| "unknown error".to_string(), |cause| cause.message().into()),
-        Some(err) => err.message().into(),
-        None => e.as_string().unwrap_or_else(|| format!("{e:?}")),
+        _ => crate::js::error_text(&e),
     };
     ApiError::Internal(format!("D1: {msg}"))
 }

@@ -28,7 +28,7 @@ use worker::{Response, ResponseBody};
 use crate::ctx::Ctx;
 use crate::dispatch::Scope;
 use crate::http::{json_stream, ApiError};
-use crate::webcrypto::{fetched, status};
+use crate::js::{error_text, fetched, status};
 
 #[cfg(test)]
 mod document;
@@ -38,11 +38,11 @@ const ASSETS: &str = "ASSETS";
 
 /// `GET /openapi.json` (no bearer token): the asset's body, as it streams,
 /// with the API's JSON headers. The binding's `fetch` is called directly
-/// (`webcrypto::fetched`), not through workers-rs's request types, which
+/// (`js::fetched`), not through workers-rs's request types, which
 /// nothing else in the worker uses (BENCHMARKS.md 0m).
 pub async fn serve(ctx: &mut Ctx, _scope: Scope) -> Result<Response, ApiError> {
     let failed = |why: String| ApiError::internal(format!("openapi.json from {ASSETS}: {why}"));
-    let assets = Reflect::get(ctx.env.as_ref(), &ASSETS.into()).map_err(|e| failed(format!("{e:?}")))?;
+    let assets = Reflect::get(ctx.env.as_ref(), &ASSETS.into()).map_err(|e| failed(error_text(&e)))?;
     let answer = fetched(&assets, "https://assets.local/openapi.json")
         .await
         .map_err(failed)?;

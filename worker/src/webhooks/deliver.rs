@@ -8,7 +8,6 @@ use worker::js_sys::{self, Array, Function, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
-use mdm_core::requests::build::FromJson;
 use mdm_core::webhooks::{self as core, DEAD_LETTERED, DELIVERED, FAILED, PING};
 
 use super::{Message, DEAD_LETTER_BINDING, RETRY_DELAYS_BINDING, TABLE};
@@ -75,8 +74,7 @@ pub async fn consume(batch: MessageBatch<Message>, env: Env) {
 /// worker did not write is then acknowledged alone, not its whole batch.
 fn read(body: &JsValue) -> Option<Message> {
     let text = js_sys::JSON::stringify(body).ok()?.as_string()?;
-    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
-    Message::from_json(&value).ok()
+    crate::routes::columns::from_json(&text).ok()
 }
 
 row! {
@@ -170,7 +168,7 @@ async fn post(url: &str, signed: &[(&'static str, String); 3], body: &str) -> Op
     ])
     .ok()?;
     let response = call(&global, "fetch", &Array::of2(&url.into(), &init)).await.ok()?;
-    let status = Reflect::get(&response, &"status".into()).ok()?.as_f64()? as u16;
+    let status = crate::js::status(&response);
     // Read (and drop) the answer so the connection is released; the signal
     // bounds this too.
     let _ = call(&response, "arrayBuffer", &Array::new()).await;

@@ -11,13 +11,13 @@ mod deliver;
 mod publish;
 mod sign;
 
-use mdm_core::requests::build::{self, FromJson};
 use serde::{Deserialize, Serialize};
 use worker::js_sys::{self, Array, Reflect};
 use worker::Env;
 
 use crate::http::ApiError;
-use crate::webcrypto::{call, object};
+use crate::js::{call, error_text};
+use crate::webcrypto::object;
 
 pub use deliver::consume;
 pub use publish::{publish, publish_to, Event};
@@ -33,22 +33,24 @@ pub const RETRY_DELAYS_BINDING: &str = "WEBHOOK_RETRY_DELAYS";
 /// What a stored secret's seal names (`sealed::row_aad`).
 pub const TABLE: &str = "webhooks";
 
-/// One message on the queue: one event for one subscription. It carries no
-/// secret: the consumer opens the subscription's sealed secret itself.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Message {
-    pub webhook_id: String,
-    pub organization_id: String,
-    /// `webhook-id`: the same for every attempt.
-    pub message_id: String,
-    /// The event type (`device.enrolled`, ..., or `ping`).
-    pub event: String,
-    /// When the event happened (ms since the epoch): the body's `timestamp`.
-    pub at: i64,
-    /// The body's `data`, as JSON text (a queue message crosses into
-    /// JavaScript; text keeps an object an object).
-    pub data: String,
+mdm_core::request! {
+    /// One message on the queue: one event for one subscription. It carries no
+    /// secret: the consumer opens the subscription's sealed secret itself.
+    #[derive(Debug, Clone, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Message {
+        pub webhook_id: String,
+        pub organization_id: String,
+        /// `webhook-id`: the same for every attempt.
+        pub message_id: String,
+        /// The event type (`device.enrolled`, ..., or `ping`).
+        pub event: String,
+        /// When the event happened (ms since the epoch): the body's `timestamp`.
+        pub at: i64,
+        /// The body's `data`, as JSON text (a queue message crosses into
+        /// JavaScript; text keeps an object an object).
+        pub data: String,
+    }
 }
 
 /// Sends `messages` to the queue bound as `binding`, at most
@@ -58,41 +60,21 @@ pub struct Message {
 /// out of the wasm for sends, BENCHMARKS.md 0m).
 async fn enqueue(env: &Env, binding: &str, messages: &[Message]) -> Result<(), ApiError> {
     let failed = |why: String| ApiError::internal(format!("queue {binding}: {why}"));
-    let queue = Reflect::get(env.as_ref(), &binding.into()).map_err(|e| failed(format!("{e:?}")))?;
+    let queue = Reflect::get(env.as_ref(), &binding.into()).map_err(|e| failed(error_text(&e)))?;
     for chunk in messages.chunks(publish::BATCH) {
         let batch = Array::new();
         for m in chunk {
             let text = serde_json::to_string(m).map_err(|e| failed(e.to_string()))?;
-            let body = js_sys::JSON::parse(&text).map_err(|e| failed(format!("{e:?}")))?;
+            let body = js_sys::JSON::parse(&text).map_err(|e| failed(error_text(&e)))?;
             // JSON, as workers-rs sent it: readable in the dashboard (the
             // dead letters too), whatever the compatibility date's default.
             batch.push(&object(&[("body", body), ("contentType", "json".into())])?);
         }
         call(&queue, "sendBatch", &Array::of1(&batch))
             .await
-            .map_err(|e| failed(format!("{e:?}")))?;
+            .map_err(|e| failed(error_text(&e)))?;
     }
     Ok(())
-}
-
-/// How the consumer reads a message back: serde's derive, through
-/// serde-wasm-bindgen, brought typed readers (and the float formatting of
-/// their error texts) into the wasm (BENCHMARKS.md 0m). A test compares the
-/// two.
-impl FromJson for Message {
-    fn from_json(value: &serde_json::Value) -> Result<Self, String> {
-        let object = build::object(value)?;
-        let mut failed = None;
-        let message = Message {
-            webhook_id: build::field(object, "webhook_id", &mut failed),
-            organization_id: build::field(object, "organization_id", &mut failed),
-            message_id: build::field(object, "message_id", &mut failed),
-            event: build::field(object, "event", &mut failed),
-            at: build::field(object, "at", &mut failed),
-            data: build::field(object, "data", &mut failed),
-        };
-        failed.map_or(Ok(message), Err)
-    }
 }
 
 #[cfg(test)]

@@ -141,6 +141,9 @@ fn is_camel_case_of(key: &str, name: &str) -> bool {
 
 /// A request struct: the struct as written (its derives and serde
 /// attributes kept, for serde's reading in the tests) and its [`FromJson`].
+/// Exported: the worker declares what it reads back from JSON it wrote
+/// itself (a queue message, a sealed credential) the same way.
+#[macro_export]
 macro_rules! request {
     (
         $(#[$meta:meta])*

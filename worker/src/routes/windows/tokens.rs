@@ -105,13 +105,15 @@ const LISTING: Listing = Listing {
     counted: true,
 };
 
-/// What a Windows token's `sealed` column holds (read back by hand, in
-/// `Row::open`: no typed serde reader in the wasm, BENCHMARKS.md 0m).
-#[derive(Debug, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Credential {
-    enroll_code: String,
-    enrollment_link: Option<String>,
+mdm_core::request! {
+    /// What a Windows token's `sealed` column holds (read back with its
+    /// `FromJson`: no typed serde reader in the wasm, BENCHMARKS.md 0m).
+    #[derive(Debug, serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Credential {
+        pub enroll_code: String,
+        pub enrollment_link: Option<String>,
+    }
 }
 
 /// Opens the code and link of the rows that can still enroll, for a caller
@@ -145,16 +147,7 @@ impl Row {
             });
         };
         let text = keys.open(sealed, &row_aad(TABLE, &self.id)).await?;
-        let value: Value = serde_json::from_str(&text).map_err(ApiError::internal)?;
-        let member = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
-        Ok(Credential {
-            enroll_code: member("enrollCode").ok_or_else(|| ApiError::internal("sealed credential without a code"))?,
-            enrollment_link: match value.get("enrollmentLink") {
-                None | Some(Value::Null) => None,
-                Some(Value::String(link)) => Some(link.clone()),
-                Some(_) => return Err(ApiError::internal("sealed credential with a link that is not text")),
-            },
-        })
+        columns::from_json(&text)
     }
 
     fn facts(&self) -> Result<TokenFacts, ApiError> {
