@@ -3,9 +3,11 @@
 // memory (no per-character copy loop); the wasm checks the bytes in one pass
 // (mdm-core's single-pass validator, the server's own) and answers with a
 // number: 0 for a valid body, so nothing comes back to decode, else the
-// number of violations, left in the wasm as one text (each one's path and
-// message in turn) plus, per violation, the path's length, the code's number
-// and the message's length: decoded once and sliced (see `violations`).
+// number of violations, left in the wasm as three numbers each: its path's
+// id, its code's number and its message's id. An id names a text this module
+// keeps (`texts`): a text is sent once, by the first answer that uses it, as
+// part of one text decoded once and sliced (see `violations`), so a body
+// whose paths and messages were seen before decodes nothing.
 //
 // An object is validated as its `JSON.stringify` text: one native call
 // writes the whole body. Where `JSON.stringify` and the server's reading of
@@ -38,6 +40,14 @@ function indexOf(name) {
 /** A view of the wasm's input buffer; empty once the memory grows. */
 let input = new Uint8Array(0);
 
+/**
+ * The texts earlier answers sent, by id (mdm-core's `answer`). The wasm is
+ * told how many are held on every check, and starts its ids again from 0
+ * (sending every text it uses) when that is not what it sent, or when its
+ * table reaches its bound.
+ */
+const texts = [];
+
 /** Checks `text` as body number `index`: 0, or ± the number of violations. */
 function check(index, text) {
   const room = text.length * 3; // UTF-8 bytes per UTF-16 unit, at most
@@ -47,7 +57,9 @@ function check(index, text) {
     input = new Uint8Array(buffer(), at, size);
   }
   const { written } = encoder.encodeInto(text, input);
-  return __check(index, written);
+  const n = __check(index, written, texts.length);
+  if (n !== 0) learn();
+  return n;
 }
 
 /**
@@ -64,23 +76,40 @@ const CODES = ["required", "type", "pattern", "minLength", "maxLength", "min", "
 let bytes = new Uint8Array(0);
 let words = new Uint32Array(0);
 
-/** The violations `__check` left in the wasm: one text, sliced by lengths. */
-function violations(n) {
-  if (n === 0) return [];
-  const lengthsAt = __output() >>> 2; // a Vec<u32>: 4-byte aligned
+/**
+ * Where the last answer's numbers start in `words`: a header (the new texts'
+ * address and byte length, their UTF-16 lengths' address, the first new
+ * text's id, how many are new), then three numbers per violation.
+ */
+function answer() {
+  const at = __output() >>> 2; // a Vec<u32>: 4-byte aligned
   if (words.length === 0) {
     const all = buffer();
     bytes = new Uint8Array(all);
     words = new Uint32Array(all);
   }
+  return at;
+}
+
+/** Keeps the texts the last answer sent (every answer is read by this, in turn). */
+function learn() {
+  const at = answer();
+  texts.length = words[at + 3]; // less only when the wasm started its ids again
+  const fresh = words[at + 4];
+  if (fresh === 0) return;
+  const text = decoder.decode(bytes.subarray(words[at], words[at] + words[at + 1]));
+  for (let i = 0, l = words[at + 2] >>> 2, pos = 0; i < fresh; i++, l++) {
+    texts.push(text.slice(pos, (pos += words[l])));
+  }
+}
+
+/** The violations the last `__check` found: `n` of them (or `-n`). */
+function violations(n) {
+  if (n === 0) return [];
   const count = Math.abs(n);
-  const text = decoder.decode(bytes.subarray(words[lengthsAt], words[lengthsAt] + words[lengthsAt + 1]));
   const list = new Array(count);
-  let at = 0;
-  for (let i = 0, l = lengthsAt + 2; i < count; i++, l += 3) {
-    const path = text.slice(at, (at += words[l]));
-    const message = text.slice(at, (at += words[l + 2]));
-    list[i] = { path, code: CODES[words[l + 1]], message };
+  for (let i = 0, l = answer() + 5; i < count; i++, l += 3) {
+    list[i] = { path: texts[words[l]], code: CODES[words[l + 1]], message: texts[words[l + 2]] };
   }
   return list;
 }

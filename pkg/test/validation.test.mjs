@@ -139,3 +139,26 @@ test("a blank text as the very first call answers its violation", () => {
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", first], { cwd: new URL("..", import.meta.url) });
   assert.deepEqual(JSON.parse(out.toString()), [{ path: "", code: "required", message: "a JSON request body is required" }]);
 });
+
+test("texts named by id stay right across many answers, new texts and the wasm starting its ids again", async () => {
+  const name = "AospEnrollmentTokenCreate";
+  // Unknown keys are paths: thousands of new ones pass the wasm's bound on
+  // the texts it keeps, so it starts its ids again, more than once, while
+  // known texts keep being named in between.
+  const known = { duration: 59, displayName: "é".repeat(300), tags: [""] };
+  const first = validate(name, known);
+  assert.equal(first.length, 3);
+  for (let i = 0; i < 3000; i++) {
+    const key = `k${i}${"ü".repeat(i % 120)}`;
+    const got = validateJson(name, JSON.stringify({ [key]: 1, duration: 59 }));
+    const cut = key.length > 100 ? `${[...key].slice(0, 100).join("")}…` : key;
+    assert.deepEqual(got, [
+      { path: "duration", code: "min", message: "must be at least 60" },
+      { path: cut, code: "unknownField", message: "is not a known field" },
+    ]);
+    if (i % 97 === 0) assert.deepEqual(validate(name, known), first);
+  }
+  // A caller's own edits to an answer do not reach the next one.
+  first[0].message = "edited";
+  assert.notEqual(validate(name, known)[0].message, "edited");
+});

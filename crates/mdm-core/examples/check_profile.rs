@@ -5,11 +5,11 @@
 //!   valgrind --tool=callgrind target/release/examples/check_profile AospDeviceUpdate=body.json ...
 //!
 //! Each argument is `RequestBodyName=file`; each body is checked `REPEAT`
-//! times (default 1000) into an output like the npm package's: one text and
-//! three numbers per violation, reused across calls.
+//! times (default 1000) into the npm package's answer (`mdm_core::answer`),
+//! reused across calls as the package reuses it.
 
+use mdm_core::answer::Answer;
 use mdm_core::catalog;
-use mdm_core::violation::Written;
 
 fn main() {
     let repeat: usize = std::env::var("REPEAT")
@@ -24,14 +24,13 @@ fn main() {
             (check, std::fs::read(file).expect("a readable file"))
         })
         .collect();
-    // The npm package's output (`__check`), without its two header numbers.
-    let mut out = Written::new(0);
+    // The npm package's answer (`__check`), without its header numbers.
+    let mut out = Answer::new(0);
     let mut violations = 0;
     for _ in 0..repeat {
         for (check, bytes) in &bodies {
-            out.clear();
+            out.begin(out.held());
             let _ = (check.write)(std::hint::black_box(bytes), &mut out);
-            out.utf16();
             violations += out.count();
         }
     }

@@ -7,13 +7,15 @@
 //!
 //! - [`schema`] + [`requests`]: every request body, validated to a full list of
 //!   [`violation::Violation`]s before a typed value exists, by the single-pass
-//!   validator in [`scan`] (bytes in, no DOM).
+//!   validator in [`scan`] (bytes in, no DOM); [`answer`]: its violations as
+//!   the npm package hands them to JavaScript.
 //! - [`pagination`]: list queries and the mongoose-paginate-v2 envelope.
 //! - [`lifecycle`]: token and device state machines.
 //! - [`ids`], [`time`], [`payload`], [`policy`]: ids and secrets, timestamps,
 //!   enrollment payloads, effective-policy composition.
 //! - [`model`]: the resources the API returns.
 
+pub mod answer;
 pub mod base64url;
 pub mod catalog;
 pub mod google_page;

@@ -126,8 +126,8 @@ impl Violation {
 }
 
 /// Where a validator hands its violations, in their final order, one at a
-/// time: a list of [`Violation`]s (the worker), or the npm package's one
-/// output text, written without a `String` per path or message.
+/// time: a list of [`Violation`]s (the worker), or the npm package's
+/// answer, texts by id ([`crate::answer::Answer`]).
 pub trait Sink {
     fn violation(&mut self, path: &str, code: ViolationCode, message: &str);
 
@@ -138,6 +138,20 @@ pub trait Sink {
     fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
         let v = Violation::written(code, write);
         self.violation(&v.path, v.code, &v.message);
+    }
+
+    /// The same, with `key`: words that name the violation's two texts,
+    /// equal for two violations only when their paths and messages are (its
+    /// place in the schema and its message's parts, by address), so a sink
+    /// that keeps texts can find them without writing them.
+    fn violation_keyed(&mut self, code: ViolationCode, key: &[u64], write: &mut dyn FnMut(Part, &mut String)) {
+        let _ = key;
+        self.violation_written(code, write);
+    }
+
+    /// Whether keys are worth making for it ([`Sink::violation_keyed`]).
+    fn takes_keys(&self) -> bool {
+        false
     }
 }
 
@@ -156,83 +170,6 @@ impl Sink for Vec<Violation> {
     /// Writes each text once, into the `String` the violation keeps.
     fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
         self.push(Violation::written(code, write));
-    }
-}
-
-/// Violations as one text (each one's path, then its message) and three
-/// numbers each (the path's length, the code's place in
-/// [`ViolationCode::ALL`], the message's length): the npm package's answer
-/// to JavaScript, written with no `String` per violation. `lengths` may
-/// start with numbers of the owner's (`Written::new(header)`), which
-/// [`Written::clear`] writes: clear it before each answer, and make its
-/// lengths UTF-16 units ([`Written::utf16`]) once, after it.
-#[derive(Debug, Default)]
-pub struct Written {
-    pub text: String,
-    pub lengths: Vec<u32>,
-    header: usize,
-}
-
-impl Written {
-    pub const fn new(header: usize) -> Self {
-        Written {
-            text: String::new(),
-            lengths: Vec::new(),
-            header,
-        }
-    }
-
-    /// Empty, the header's numbers zero.
-    pub fn clear(&mut self) {
-        self.text.clear();
-        self.lengths.clear();
-        self.lengths.resize(self.header, 0);
-    }
-
-    pub fn count(&self) -> usize {
-        self.lengths.len().saturating_sub(self.header) / 3
-    }
-
-    /// The lengths in UTF-16 units, what JavaScript's `String.prototype.slice`
-    /// counts. They are written in bytes and made units once for the whole
-    /// text, which is usually ASCII: one pass, not two per violation.
-    pub fn utf16(&mut self) {
-        if self.text.is_ascii() {
-            return;
-        }
-        let mut at = 0;
-        let header = self.header;
-        for (i, n) in self.lengths.iter_mut().enumerate().skip(header) {
-            if (i - header) % 3 == 1 {
-                continue; // the code's number
-            }
-            let end = at + *n as usize;
-            // `get`: slicing a `str` would link its panic message's formatting.
-            let part = self.text.get(at..end).unwrap_or_default();
-            *n = part.chars().map(|c| c.len_utf16() as u32).sum();
-            at = end;
-        }
-    }
-}
-
-impl Sink for Written {
-    fn violation(&mut self, path: &str, code: ViolationCode, message: &str) {
-        self.text.push_str(path);
-        self.text.push_str(message);
-        self.lengths
-            .extend([path.len() as u32, code as u32, message.len() as u32]);
-    }
-
-    /// The texts written into `text` itself, not copied there.
-    fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
-        let start = self.text.len();
-        write(Part::Path, &mut self.text);
-        cut_tail(&mut self.text, start);
-        let middle = self.text.len();
-        write(Part::Message, &mut self.text);
-        cut_tail(&mut self.text, middle);
-        let (path, message) = (middle - start, self.text.len() - middle);
-        self.lengths.extend([path as u32, code as u32, message as u32]);
     }
 }
 

@@ -9,7 +9,7 @@
 use crate::catalog::{self, RequestCheck};
 use crate::patterns::Pattern;
 use crate::schema::{Format, Schema, StringRule};
-use crate::violation::Violation;
+use crate::violation::{Sink, Violation};
 
 /// splitmix64: small, fast, and every seed gives a different stream.
 pub struct Rng(u64);
@@ -73,11 +73,32 @@ fn expand(v: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// Both validators' answers for `bytes`, or `None` when they agree.
+thread_local! {
+    /// The npm package's answer and the texts its reader kept, across every
+    /// body this thread checks (as across a page's life): its ids, found
+    /// again by key or text, and its resets are checked with the rest.
+    static PACKAGE: std::cell::RefCell<(crate::answer::Answer, Vec<String>)> =
+        const { std::cell::RefCell::new((crate::answer::Answer::new(0), Vec::new())) };
+}
+
+/// Both validators' answers for `bytes`, or `None` when they agree: the
+/// single pass's as the worker gets it and as the npm package's reader gets
+/// it (`answer::Answer::read_back`), against the oracle's.
 pub fn disagreement(check: &RequestCheck, bytes: &[u8]) -> Option<(Vec<Violation>, Vec<Violation>)> {
     let fast = check.check(bytes).unwrap_or_else(|v| vec![v]);
     let oracle = (check.oracle)(bytes);
-    (fast != oracle).then_some((fast, oracle))
+    if fast != oracle {
+        return Some((fast, oracle));
+    }
+    let packaged = PACKAGE.with(|p| {
+        let (answer, texts) = &mut *p.borrow_mut();
+        answer.begin(texts.len());
+        if let Err(v) = (check.write)(bytes, answer) {
+            answer.violation(&v.path, v.code, &v.message);
+        }
+        answer.read_back(texts)
+    });
+    (packaged != oracle).then_some((packaged, oracle))
 }
 
 /// One generated body for request `index` (of `catalog::REQUESTS`).

@@ -66,7 +66,31 @@ enum Message {
     OneOf(&'static [&'static str]),
 }
 
+/// Address and length: a `'static` text's identity (equal ones are the same text).
+fn text_key(text: &'static str) -> [u64; 2] {
+    [text.as_ptr() as usize as u64, text.len() as u64]
+}
+
 impl Message {
+    /// Its parts, each tagged (so that a key reads back one way only).
+    fn key(self, out: &mut Vec<u64>) {
+        match self {
+            Message::Text(t) => {
+                let t = text_key(t);
+                out.extend_from_slice(&[3, t[0], t[1]]);
+            }
+            Message::Number(p, n, s) => {
+                let (p, s) = (text_key(p), text_key(s));
+                out.extend_from_slice(&[4, p[0], p[1], n as u64, s[0], s[1]]);
+            }
+            Message::Type(e, g) => {
+                let (e, g) = (text_key(e), text_key(g));
+                out.extend_from_slice(&[5, e[0], e[1], g[0], g[1]]);
+            }
+            Message::OneOf(values) => out.extend_from_slice(&[6, values.as_ptr() as usize as u64, values.len() as u64]),
+        }
+    }
+
     fn write(self, out: &mut String) {
         match self {
             Message::Text(text) => out.push_str(text),
@@ -109,6 +133,8 @@ struct Found {
 struct Places {
     ranks: Vec<Rank>,
     text: String,
+    /// The key of the violation being written (`Places::key`).
+    key: Vec<u64>,
 }
 
 impl Places {
@@ -119,6 +145,33 @@ impl Places {
     fn name(&self, start: u32, end: u32) -> &str {
         // `get`: slicing a `str` would link its panic message's formatting.
         self.text.get(start as usize..end as usize).unwrap_or_default()
+    }
+
+    /// The key of `f`'s violation ([`Sink::violation_keyed`]): its place's
+    /// steps and its message's parts, each tagged.
+    fn key<'k>(&self, f: &Found, out: &'k mut Vec<u64>) -> &'k [u64] {
+        out.clear();
+        for rank in self.ranks(f.ranks) {
+            match *rank {
+                Rank::Field(_, name) => {
+                    let [at, len] = text_key(name);
+                    out.extend_from_slice(&[1, at, len]);
+                }
+                Rank::Index(i) => out.extend_from_slice(&[2, i as u64]),
+                Rank::Unknown(a, b) => {
+                    // A name from the body: its bytes, eight to a word.
+                    let name = self.name(a, b).as_bytes();
+                    out.extend_from_slice(&[7, name.len() as u64]);
+                    out.extend(name.chunks(8).map(|word| {
+                        let mut bytes = [0u8; 8];
+                        bytes[..word.len()].copy_from_slice(word);
+                        u64::from_le_bytes(bytes)
+                    }));
+                }
+            }
+        }
+        f.message.key(out);
+        out
     }
 
     /// Appends the path of the place `range` to `out`.
@@ -202,6 +255,7 @@ impl Spare {
         self.found.capacity() * size_of::<Found>()
             + self.places.ranks.capacity() * size_of::<Rank>()
             + self.places.text.capacity()
+            + self.places.key.capacity() * size_of::<u64>()
             + levels * size_of::<Member>()
     }
 }
@@ -287,20 +341,28 @@ impl<'a> Walk<'a> {
     /// Writes the violations found (sorted), then the rules' `extra` ones,
     /// as every layer reports them: at most [`MAX_VIOLATIONS`], the last then
     /// saying how many more there were, texts cut (`violation::capped`).
-    pub fn write(&self, extra: &[Violation], sink: &mut dyn Sink) {
+    pub fn write(&mut self, extra: &[Violation], sink: &mut dyn Sink) {
         let total = self.found.len() + extra.len();
         let shown = if total > MAX_VIOLATIONS {
             MAX_VIOLATIONS - 1
         } else {
             total
         };
-        // The texts written once, where the sink keeps them (and cuts them).
+        // The texts written once, where the sink keeps them (and cuts them),
+        // or, for a sink that has them already, named by their key.
+        let mut key = std::mem::take(&mut self.places.key);
         for f in self.found.iter().take(shown) {
-            sink.violation_written(f.code, &mut |part, out| match part {
+            let mut write = |part, out: &mut String| match part {
                 Part::Path => self.places.render(f.ranks, out),
                 Part::Message => f.message.write(out),
-            });
+            };
+            if sink.takes_keys() {
+                sink.violation_keyed(f.code, self.places.key(f, &mut key), &mut write);
+            } else {
+                sink.violation_written(f.code, &mut write);
+            }
         }
+        self.places.key = key;
         for v in extra.iter().take(shown.saturating_sub(self.found.len())) {
             sink.violation_written(v.code, &mut |part, out| match part {
                 Part::Path => out.push_str(&v.path),
@@ -658,6 +720,7 @@ impl Drop for Walk<'_> {
         spare.found.clear();
         spare.places.ranks.clear();
         spare.places.text.clear();
+        spare.places.key.clear();
         spare.levels.iter_mut().for_each(Vec::clear);
         // What it replaces is `None` (`new` took it): nothing to drop, and
         // no drop code for it in the wasm.
