@@ -30,11 +30,17 @@ let memory;
 const buffer = () => (memory ??= __memory()).buffer;
 let indexes;
 
+/** The last name asked for and its number: forms check one body again and again. */
+let lastName;
+let lastIndex = 0;
+
 function indexOf(name) {
+  if (name === lastName) return lastIndex;
   indexes ??= new Map(requestBodyNames().map((n, i) => [n, i]));
   const i = indexes.get(name);
   if (i === undefined) throw new TypeError(`unknown request body "${name}"; see requestBodyNames()`);
-  return i;
+  lastName = name;
+  return (lastIndex = i);
 }
 
 /** A view of the wasm's input buffer; empty once the memory grows. */
@@ -79,22 +85,21 @@ let words = new Uint32Array(0);
 /**
  * Where the last answer's numbers start in `words`: a header (the new texts'
  * address and byte length, their UTF-16 lengths' address, the first new
- * text's id, how many are new), then three numbers per violation.
+ * text's id, how many are new), then three numbers per violation. Set by
+ * `learn`, which reads every answer that found violations.
  */
-function answer() {
-  const at = __output() >>> 2; // a Vec<u32>: 4-byte aligned
+let last = 0;
+
+/** Keeps the texts the last answer sent; notes where it is. */
+function learn() {
+  const at = (last = __output() >>> 2); // a Vec<u32>: 4-byte aligned
   if (words.length === 0) {
     const all = buffer();
     bytes = new Uint8Array(all);
     words = new Uint32Array(all);
   }
-  return at;
-}
-
-/** Keeps the texts the last answer sent (every answer is read by this, in turn). */
-function learn() {
-  const at = answer();
-  texts.length = words[at + 3]; // less only when the wasm started its ids again
+  const base = words[at + 3];
+  if (base !== texts.length) texts.length = base; // the wasm started its ids again
   const fresh = words[at + 4];
   if (fresh === 0) return;
   const text = decoder.decode(bytes.subarray(words[at], words[at] + words[at + 1]));
@@ -108,7 +113,7 @@ function violations(n) {
   if (n === 0) return [];
   const count = Math.abs(n);
   const list = new Array(count);
-  for (let i = 0, l = answer() + 5; i < count; i++, l += 3) {
+  for (let i = 0, l = last + 5; i < count; i++, l += 3) {
     list[i] = { path: texts[words[l]], code: CODES[words[l + 1]], message: texts[words[l + 2]] };
   }
   return list;

@@ -147,12 +147,8 @@ impl Answer {
         let mut key = std::mem::take(&mut self.text_key);
         key.clear();
         for text in [path, message] {
-            key.extend_from_slice(&[TEXTS, text.len() as u64]);
-            key.extend(text.as_bytes().chunks(8).map(|word| {
-                let mut bytes = [0u8; 8];
-                bytes[..word.len()].copy_from_slice(word);
-                u64::from_le_bytes(bytes)
-            }));
+            key.push(TEXTS);
+            push_bytes(&mut key, text.as_bytes());
         }
         let hash = hash(&key);
         match self.keys.find(&key, hash) {
@@ -286,6 +282,22 @@ impl Keys {
             self.slots[slot] = n as u32 + 1;
         }
         n
+    }
+}
+
+/// Appends `bytes` to a key: their length, then eight to a word (the last
+/// one padded with zeros).
+pub(crate) fn push_bytes(key: &mut Vec<u64>, bytes: &[u8]) {
+    key.push(bytes.len() as u64);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        key.push(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        // Byte by byte: a copy into a padded array would call `memcpy`.
+        let last = rest.iter().rev().fold(0u64, |word, &b| word << 8 | u64::from(b));
+        key.push(last);
     }
 }
 

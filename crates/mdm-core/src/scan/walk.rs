@@ -39,17 +39,24 @@ enum Rank {
 }
 
 impl At<'_> {
+    /// Appends its steps, outermost first: the chain is walked twice (its
+    /// length, then each step into its place), not recursed into.
     fn order(&self, out: &mut Vec<Rank>) {
-        match self {
-            At::Root => {}
-            At::Field(parent, name, i) => {
-                parent.order(out);
-                out.push(Rank::Field(*i, name));
-            }
-            At::Index(parent, i) => {
-                parent.order(out);
-                out.push(Rank::Index(*i));
-            }
+        let mut depth = 0;
+        let mut at = self;
+        while let At::Field(parent, ..) | At::Index(parent, _) = at {
+            depth += 1;
+            at = parent;
+        }
+        let start = out.len();
+        out.resize(start + depth, Rank::Index(0));
+        let mut at = self;
+        for slot in out[start..].iter_mut().rev() {
+            (*slot, at) = match at {
+                At::Field(parent, name, i) => (Rank::Field(*i, name), parent),
+                At::Index(parent, i) => (Rank::Index(*i), parent),
+                At::Root => break,
+            };
         }
     }
 }
@@ -66,29 +73,40 @@ enum Message {
     OneOf(&'static [&'static str]),
 }
 
-/// Address and length: a `'static` text's identity (equal ones are the same text).
-fn text_key(text: &'static str) -> [u64; 2] {
-    [text.as_ptr() as usize as u64, text.len() as u64]
+/// A violation's key ([`Sink::violation_keyed`]) is a string of words,
+/// each with its kind in its top 16 bits, so that it reads back one way
+/// only: a `'static` text or list (its length there, its address below,
+/// which is its identity: equal ones are the same), or one of these tags.
+const INDEX: u64 = 0xFFFF << 48;
+const UNKNOWN: u64 = 0xFFFE << 48;
+const TEXT: u64 = 0xFFF1 << 48;
+const NUMBER: u64 = 0xFFF2 << 48;
+const TYPE: u64 = 0xFFF3 << 48;
+const ONE_OF: u64 = 0xFFF4 << 48;
+
+/// A `'static` text or list as one key word; none when its address or its
+/// length does not fit (then its violation is known by its texts).
+fn static_word(at: *const u8, len: usize) -> Option<u64> {
+    let (at, len) = (at as usize as u64, len as u64);
+    (at < 1 << 48 && len < 0xFFF0).then_some(len << 48 | at)
+}
+
+fn text_word(text: &'static str) -> Option<u64> {
+    static_word(text.as_ptr(), text.len())
 }
 
 impl Message {
-    /// Its parts, each tagged (so that a key reads back one way only).
-    fn key(self, out: &mut Vec<u64>) {
+    /// Its parts: a tag, then its texts' words (and a number's own word).
+    fn key(self, out: &mut Vec<u64>) -> Option<()> {
         match self {
-            Message::Text(t) => {
-                let t = text_key(t);
-                out.extend_from_slice(&[3, t[0], t[1]]);
+            Message::Text(t) => out.extend_from_slice(&[TEXT, text_word(t)?]),
+            Message::Number(p, n, s) => out.extend_from_slice(&[NUMBER, text_word(p)?, n as u64, text_word(s)?]),
+            Message::Type(e, g) => out.extend_from_slice(&[TYPE, text_word(e)?, text_word(g)?]),
+            Message::OneOf(values) => {
+                out.extend_from_slice(&[ONE_OF, static_word(values.as_ptr().cast(), values.len())?]);
             }
-            Message::Number(p, n, s) => {
-                let (p, s) = (text_key(p), text_key(s));
-                out.extend_from_slice(&[4, p[0], p[1], n as u64, s[0], s[1]]);
-            }
-            Message::Type(e, g) => {
-                let (e, g) = (text_key(e), text_key(g));
-                out.extend_from_slice(&[5, e[0], e[1], g[0], g[1]]);
-            }
-            Message::OneOf(values) => out.extend_from_slice(&[6, values.as_ptr() as usize as u64, values.len() as u64]),
         }
+        Some(())
     }
 
     fn write(self, out: &mut String) {
@@ -148,30 +166,22 @@ impl Places {
     }
 
     /// The key of `f`'s violation ([`Sink::violation_keyed`]): its place's
-    /// steps and its message's parts, each tagged.
-    fn key<'k>(&self, f: &Found, out: &'k mut Vec<u64>) -> &'k [u64] {
+    /// steps, then its message's parts.
+    fn key<'k>(&self, f: &Found, out: &'k mut Vec<u64>) -> Option<&'k [u64]> {
         out.clear();
         for rank in self.ranks(f.ranks) {
             match *rank {
-                Rank::Field(_, name) => {
-                    let [at, len] = text_key(name);
-                    out.extend_from_slice(&[1, at, len]);
-                }
-                Rank::Index(i) => out.extend_from_slice(&[2, i as u64]),
+                Rank::Field(_, name) => out.push(text_word(name)?),
+                Rank::Index(i) => out.push(INDEX | Some(i as u64).filter(|&i| i < 1 << 48)?),
                 Rank::Unknown(a, b) => {
                     // A name from the body: its bytes, eight to a word.
-                    let name = self.name(a, b).as_bytes();
-                    out.extend_from_slice(&[7, name.len() as u64]);
-                    out.extend(name.chunks(8).map(|word| {
-                        let mut bytes = [0u8; 8];
-                        bytes[..word.len()].copy_from_slice(word);
-                        u64::from_le_bytes(bytes)
-                    }));
+                    out.push(UNKNOWN);
+                    crate::answer::push_bytes(out, self.name(a, b).as_bytes());
                 }
             }
         }
-        f.message.key(out);
-        out
+        f.message.key(out)?;
+        Some(out)
     }
 
     /// Appends the path of the place `range` to `out`.
@@ -350,19 +360,19 @@ impl<'a> Walk<'a> {
         };
         // The texts written once, where the sink keeps them (and cuts them),
         // or, for a sink that has them already, named by their key.
-        let mut key = std::mem::take(&mut self.places.key);
+        let mut words = std::mem::take(&mut self.places.key);
+        let keyed = sink.takes_keys();
         for f in self.found.iter().take(shown) {
             let mut write = |part, out: &mut String| match part {
                 Part::Path => self.places.render(f.ranks, out),
                 Part::Message => f.message.write(out),
             };
-            if sink.takes_keys() {
-                sink.violation_keyed(f.code, self.places.key(f, &mut key), &mut write);
-            } else {
-                sink.violation_written(f.code, &mut write);
+            match keyed.then(|| self.places.key(f, &mut words)).flatten() {
+                Some(key) => sink.violation_keyed(f.code, key, &mut write),
+                None => sink.violation_written(f.code, &mut write),
             }
         }
-        self.places.key = key;
+        self.places.key = words;
         for v in extra.iter().take(shown.saturating_sub(self.found.len())) {
             sink.violation_written(v.code, &mut |part, out| match part {
                 Part::Path => out.push_str(&v.path),
