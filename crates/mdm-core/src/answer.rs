@@ -120,7 +120,7 @@ impl Answer {
         let text = |id: u32| held.get(id as usize).cloned().unwrap_or_default();
         self.numbers[self.header.min(self.numbers.len())..]
             .chunks_exact(3)
-            .map(|n| Violation::new(text(n[0]), ViolationCode::ALL[n[1] as usize % 15], text(n[2])))
+            .map(|n| Violation::new(text(n[0]), ViolationCode::ALL[n[1] as usize], text(n[2])))
             .collect()
     }
 
