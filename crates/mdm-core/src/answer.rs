@@ -35,8 +35,9 @@ const SLOTS: usize = 1024;
 const _: () = assert!(2 * (KEEP_KEYS + ANSWER_KEYS) <= SLOTS && SLOTS.is_power_of_two());
 /// A buffer larger than this after an answer is given back (as the walk's).
 const KEEP_SCRATCH: usize = 4 * 1024;
-/// The tag of a key made of a violation's texts (the walk's tags are 1–7).
-const TEXTS: u64 = 8;
+/// The tag of a key made of a violation's texts: a kind of word no key of
+/// the walk's starts with (its words' kinds are in their top 16 bits).
+const TEXTS: u64 = 0xFFF8 << 48;
 
 /// The violations of one check, as numbers, and the texts new in it.
 #[derive(Default)]
@@ -155,7 +156,7 @@ impl Answer {
             Ok(n) => self.named(n, code),
             Err(slot) => self.add(&key, hash, slot, code, [path, message]),
         }
-        if key.capacity() <= KEEP_SCRATCH {
+        if key.capacity() * 8 <= KEEP_SCRATCH {
             self.text_key = key;
         }
     }
@@ -237,6 +238,9 @@ impl Keys {
     }
 
     fn clear(&mut self) {
+        if self.words.capacity() > 2 * KEEP_WORDS {
+            self.words = Vec::new(); // grown by one answer's long keys
+        }
         self.words.clear();
         self.ends.clear();
         self.hashes.clear();
@@ -466,6 +470,21 @@ mod tests {
                     assert!(a.fresh.is_empty(), "round {round}: {body}");
                 }
             }
+        }
+    }
+
+    /// An unknown key longer than a key keeps is known by its cut texts:
+    /// the table holds a few words for it, not the body's name.
+    #[test]
+    fn a_long_unknown_key_is_known_by_its_cut_texts() {
+        let device = crate::catalog::request_check("AospDeviceUpdate").unwrap();
+        let (mut a, mut r) = (Answer::new(0), Reader::default());
+        let body = format!("{{\"{}\":1}}", "k".repeat(100_000));
+        for round in 0..2 {
+            let got = answer(&mut a, &mut r, |a| (device.write)(body.as_bytes(), a).unwrap());
+            assert_eq!(got, device.check(body.as_bytes()).unwrap());
+            assert!(a.keys.words.len() < 100, "{}", a.keys.words.len());
+            assert_eq!(a.fresh.is_empty(), round == 1, "found again by its texts");
         }
     }
 }

@@ -76,7 +76,8 @@ enum Message {
 /// A violation's key ([`Sink::violation_keyed`]) is a string of words,
 /// each with its kind in its top 16 bits, so that it reads back one way
 /// only: a `'static` text or list (its length there, its address below,
-/// which is its identity: equal ones are the same), or one of these tags.
+/// which is its identity: equal ones are the same), or one of these tags
+/// (`answer` keeps 0xFFF8 for violations known by their texts).
 const INDEX: u64 = 0xFFFF << 48;
 const UNKNOWN: u64 = 0xFFFE << 48;
 const TEXT: u64 = 0xFFF1 << 48;
@@ -174,9 +175,15 @@ impl Places {
                 Rank::Field(_, name) => out.push(text_word(name)?),
                 Rank::Index(i) => out.push(INDEX | Some(i as u64).filter(|&i| i < 1 << 48)?),
                 Rank::Unknown(a, b) => {
-                    // A name from the body: its bytes, eight to a word.
+                    // A name from the body: its bytes, eight to a word. A
+                    // long one has none (its violation is then known by its
+                    // texts, which are cut): keys stay small.
+                    let name = self.name(a, b).as_bytes();
+                    if name.len() > 4 * crate::violation::MAX_TEXT {
+                        return None;
+                    }
                     out.push(UNKNOWN);
-                    crate::answer::push_bytes(out, self.name(a, b).as_bytes());
+                    crate::answer::push_bytes(out, name);
                 }
             }
         }
