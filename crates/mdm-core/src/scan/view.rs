@@ -135,7 +135,7 @@ impl<'a> JsonView<'a> for &'a serde_json::Value {
 
 /// Does the raw content of a key string equal `key` once unescaped?
 pub fn key_is(raw: &[u8], key: &str) -> bool {
-    if raw == key.as_bytes() {
+    if same_bytes(raw, key.as_bytes()) {
         return true;
     }
     // An escape is longer than what it stands for: a key as long as `key`
@@ -205,4 +205,41 @@ fn hex4(raw: &[u8], at: usize) -> u32 {
         .unwrap_or_default()
         .iter()
         .fold(0, |n, &b| (n << 4) | (b as char).to_digit(16).unwrap_or(0))
+}
+
+/// `a == b`, eight bytes at a time: `==` on byte slices calls `memcmp`,
+/// which the wasm compares a byte at a time (names and keys are ten to
+/// thirty bytes, compared on every member of every body).
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+    if !a8.by_ref().zip(b8.by_ref()).all(|(x, y)| word(x) == word(y)) {
+        return false;
+    }
+    a8.remainder().iter().zip(b8.remainder()).all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `same_bytes` is `==`: every length to past two words, a difference
+    /// at every place (in a whole word and in the tail), and lengths apart.
+    #[test]
+    fn same_bytes_is_slice_equality() {
+        for len in 0..20 {
+            let a: Vec<u8> = (0..len as u8).map(|i| i.wrapping_mul(37) ^ 0x5a).collect();
+            assert!(super::same_bytes(&a, &a.clone()), "{len}");
+            for at in 0..len {
+                let mut b = a.clone();
+                b[at] ^= 0x80;
+                assert!(!super::same_bytes(&a, &b), "{len} at {at}");
+            }
+            assert!(!super::same_bytes(&a, &a[..len.saturating_sub(1)]) || len == 0);
+            let mut longer = a.clone();
+            longer.push(0);
+            assert!(!super::same_bytes(&a, &longer));
+        }
+    }
 }

@@ -11,7 +11,7 @@
 //! written out, straight into a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::{unescaped, Member, Members};
+use super::view::{same_bytes, unescaped, Member, Members};
 use crate::json_text::{push_i64, push_u64};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
@@ -580,10 +580,10 @@ impl<'a> Walk<'a> {
         } else {
             &self.r.bytes[key.start..key.end]
         };
-        if fields.get(hint).is_some_and(|f| f.name.as_bytes() == name) {
+        if fields.get(hint).is_some_and(|f| same_bytes(f.name.as_bytes(), name)) {
             return Some(hint);
         }
-        fields.iter().position(|f| f.name.as_bytes() == name)
+        fields.iter().position(|f| same_bytes(f.name.as_bytes(), name))
     }
 
     /// Room for a few violations at the first one (of the first invalid
