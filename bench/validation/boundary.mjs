@@ -60,16 +60,19 @@ function writer({ __input, __memory }) {
 const put = writer(bench.m);
 const putOnly = writer(only.m);
 // `__check` as the package calls it: told how many texts it holds, i.e. every
-// text earlier answers sent (their header: the first new id, how many new).
+// text earlier answers sent (their header: the first new id, how many new),
+// and of which run of ids.
 function checker(m, put) {
   let held = 0;
+  let generation = 0;
   let words = new Uint32Array(0);
   return (i, text) => {
-    const n = m.__check(i, put(text), held);
+    const n = m.__check(i, put(text), held, generation);
     if (n !== 0) {
       if (words.length === 0) words = new Uint32Array(m.__memory().buffer);
       const at = m.__output() >>> 2;
       held = words[at + 3] + words[at + 4];
+      generation = words[at + 5];
     }
     return n;
   };

@@ -6,7 +6,7 @@
 // number of violations, left in the wasm as three numbers each: its path's
 // id, its code's number and its message's id. An id names a text this module
 // keeps (`texts`): a text is sent once, by the first answer that uses it, as
-// part of one text decoded once and sliced (see `violations`), so a body
+// part of one text decoded once and sliced (see `learn`), so a body
 // whose paths and messages were seen before decodes nothing.
 //
 // An object is validated as its `JSON.stringify` text: one native call
@@ -20,18 +20,23 @@
 import { __check, __input, __memory, __output, requestBodyNames } from "../dist/mdm_wasm.js";
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// `ignoreBOM`: a text may start with U+FEFF (a body's key), which the
+// default decoder would drop, shifting every slice after it.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
 let memory;
 /**
  * The wasm's memory's current buffer. Asked for on first use: by `check`,
- * or by `violations` when the first text is blank (a blank text needs no
- * input buffer).
+ * or by `learn` when the first text is blank (a blank text needs no input
+ * buffer).
  */
 const buffer = () => (memory ??= __memory()).buffer;
 let indexes;
 
-/** The last name asked for and its number: forms check one body again and again. */
-let lastName;
+/**
+ * The last name asked for and its number: forms check one body again and
+ * again. `NaN` is equal to no name, not even `undefined` or `NaN`.
+ */
+let lastName = NaN;
 let lastIndex = 0;
 
 function indexOf(name) {
@@ -53,6 +58,8 @@ let input = new Uint8Array(0);
  * table reaches its bound.
  */
 const texts = [];
+/** Which run of ids `texts` holds (the wasm's count of restarts). */
+let generation = 0;
 
 /** Checks `text` as body number `index`: 0, or ± the number of violations. */
 function check(index, text) {
@@ -63,7 +70,7 @@ function check(index, text) {
     input = new Uint8Array(buffer(), at, size);
   }
   const { written } = encoder.encodeInto(text, input);
-  const n = __check(index, written, texts.length);
+  const n = __check(index, written, texts.length, generation);
   if (n !== 0) learn();
   return n;
 }
@@ -85,7 +92,8 @@ let words = new Uint32Array(0);
 /**
  * Where the last answer's numbers start in `words`: a header (the new texts'
  * address and byte length, their UTF-16 lengths' address, the first new
- * text's id, how many are new), then three numbers per violation. Set by
+ * text's id, how many are new, the ids' run), then three numbers per
+ * violation. Set by
  * `learn`, which reads every answer that found violations.
  */
 let last = 0;
@@ -100,6 +108,7 @@ function learn() {
   }
   const base = words[at + 3];
   if (base !== texts.length) texts.length = base; // the wasm started its ids again
+  generation = words[at + 5];
   const fresh = words[at + 4];
   if (fresh === 0) return;
   const text = decoder.decode(bytes.subarray(words[at], words[at] + words[at + 1]));
@@ -113,7 +122,7 @@ function violations(n) {
   if (n === 0) return [];
   const count = Math.abs(n);
   const list = new Array(count);
-  for (let i = 0, l = last + 5; i < count; i++, l += 3) {
+  for (let i = 0, l = last + 6; i < count; i++, l += 3) {
     list[i] = { path: texts[words[l]], code: CODES[words[l + 1]], message: texts[words[l + 2]] };
   }
   return list;

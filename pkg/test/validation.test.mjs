@@ -141,6 +141,11 @@ test("a blank text as the very first call answers its violation", () => {
 });
 
 test("texts named by id stay right across many answers, new texts and the wasm starting its ids again", async () => {
+  const { __output, __memory } = await import("../dist/mdm_wasm.js");
+  // The first new text's id, from the last answer's header: 0 when the
+  // wasm started its ids again.
+  const base = () => new Uint32Array(__memory().buffer)[(__output() >>> 2) + 3];
+  let restarts = 0;
   const name = "AospEnrollmentTokenCreate";
   // Unknown keys are paths: thousands of new ones pass the wasm's bound on
   // the texts it keeps, so it starts its ids again, more than once, while
@@ -156,9 +161,43 @@ test("texts named by id stay right across many answers, new texts and the wasm s
       { path: "duration", code: "min", message: "must be at least 60" },
       { path: cut, code: "unknownField", message: "is not a known field" },
     ]);
+    if (base() === 0) restarts++;
     if (i % 97 === 0) assert.deepEqual(validate(name, known), first);
   }
+  assert.ok(restarts >= 3, `the ids started again ${restarts} times`);
   // A caller's own edits to an answer do not reach the next one.
   first[0].message = "edited";
   assert.notEqual(validate(name, known)[0].message, "edited");
+});
+
+test("a key starting with U+FEFF is reported whole, and so are the texts after it", () => {
+  const name = "AospEnrollmentTokenCreate";
+  for (let round = 0; round < 2; round++) {
+    const key = `\ufeffbom${round}`;
+    assert.deepEqual(validateJson(name, JSON.stringify({ [key]: 1, duration: 59 })), [
+      { path: "duration", code: "min", message: "must be at least 60" },
+      { path: key, code: "unknownField", message: "is not a known field" },
+    ]);
+  }
+});
+
+test("a body the text path cannot take, between others, keeps the texts in step", () => {
+  const name = "AospEnrollmentTokenCreate";
+  // A lone surrogate: JSON.stringify writes it escaped, the server reads the
+  // text as not JSON, so validate falls back to its walk and checks twice.
+  const lone = { displayName: "a\ud800", duration: 59 };
+  const plain = { duration: 59, tags: [""] };
+  const first = validate(name, plain);
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(validate(name, lone), [{ path: "duration", code: "min", message: "must be at least 60" }]);
+    assert.deepEqual(validate(name, plain), first);
+    assert.deepEqual(validateJson(name, JSON.stringify(plain)), first);
+  }
+});
+
+test("an unknown body name throws, even as the very first call", () => {
+  const first = `import * as p from "@mdm-edge/client";
+    try { p.validateJson(undefined, "{}"); console.log("answered"); } catch (e) { console.log(e.constructor.name); }`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", first], { cwd: new URL("..", import.meta.url) });
+  assert.equal(out.toString().trim(), "TypeError");
 });

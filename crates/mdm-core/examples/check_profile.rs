@@ -29,7 +29,7 @@ fn main() {
     let mut violations = 0;
     for _ in 0..repeat {
         for (check, bytes) in &bodies {
-            out.begin(out.held());
+            out.begin(out.held(), out.generation);
             let _ = (check.write)(std::hint::black_box(bytes), &mut out);
             violations += out.count();
         }

@@ -26,8 +26,8 @@ use crate::violation::{cut_tail, Part, Sink, Violation, ViolationCode, MAX_VIOLA
 const KEEP_KEYS: usize = 256;
 /// Words of keys kept from answer to answer, at most (32 KiB).
 const KEEP_WORDS: usize = 4 * 1024;
-/// One answer adds at most one key per violation, plus the "more
-/// violations" entry and a malformed body's one violation.
+/// One answer adds at most one key per violation it reports (at most
+/// `MAX_VIOLATIONS`, the "more violations" entry among them); two spare.
 const ANSWER_KEYS: usize = MAX_VIOLATIONS + 2;
 /// The hash table's slots: at least twice the most keys it can hold, so a
 /// probe always ends at an empty slot.
@@ -37,7 +37,7 @@ const _: () = assert!(2 * (KEEP_KEYS + ANSWER_KEYS) <= SLOTS && SLOTS.is_power_o
 const KEEP_SCRATCH: usize = 4 * 1024;
 /// The tag of a key made of a violation's texts: a kind of word no key of
 /// the walk's starts with (its words' kinds are in their top 16 bits).
-const TEXTS: u64 = 0xFFF8 << 48;
+const BY_TEXTS: u64 = 0xFFF8 << 48;
 
 /// The violations of one check, as numbers, and the texts new in it.
 #[derive(Default)]
@@ -52,6 +52,9 @@ pub struct Answer {
     /// The first new text's id: how many texts JavaScript must keep from
     /// earlier answers (0 after the ids started again).
     pub base: u32,
+    /// Which run of ids this answer's are: one more each time they start
+    /// again. The caller sends back the one it holds texts of.
+    pub generation: u32,
     /// The keys of the violations sent so far: number `n`'s path is text
     /// `2n`, its message text `2n + 1`.
     keys: Keys,
@@ -68,6 +71,7 @@ impl Answer {
             fresh: String::new(),
             fresh_lengths: Vec::new(),
             base: 0,
+            generation: 0,
             keys: Keys {
                 words: Vec::new(),
                 ends: Vec::new(),
@@ -80,12 +84,17 @@ impl Answer {
         }
     }
 
-    /// Starts an answer to a caller that holds the first `held` texts: the
-    /// header's numbers zero, no violation, no new text.
-    pub fn begin(&mut self, held: usize) {
+    /// Starts an answer to a caller that holds the first `held` texts of
+    /// run `generation`: the header's numbers zero, no violation, no new
+    /// text. Ids start again when the caller holds anything else (both
+    /// numbers must match: a count alone could match a run it never read),
+    /// or when the table is past its bounds.
+    pub fn begin(&mut self, held: usize, generation: u32) {
         let keys = &mut self.keys;
-        if held != 2 * keys.len() || keys.len() > KEEP_KEYS || keys.words.len() > KEEP_WORDS {
+        let same = held == 2 * keys.len() && generation == self.generation;
+        if !same || keys.len() > KEEP_KEYS || keys.words.len() > KEEP_WORDS {
             keys.clear();
+            self.generation = self.generation.wrapping_add(1);
         }
         self.base = 2 * keys.len() as u32;
         if self.fresh.capacity() > KEEP_SCRATCH * 8 {
@@ -108,20 +117,25 @@ impl Answer {
 
     /// What `pkg/src/validate.js` reads from this answer, given the texts
     /// it kept from earlier ones (`held`, which it updates): the violations.
-    /// For tests (the differential tests read every answer so).
+    /// Strict, for the tests (the differential tests read every answer so):
+    /// it panics on an id it does not hold, or lengths that do not add up.
     pub fn read_back(&self, held: &mut Vec<String>) -> Vec<Violation> {
+        assert!(self.base as usize <= held.len(), "ids only ever start again");
         held.truncate(self.base as usize);
         let units: Vec<u16> = self.fresh.encode_utf16().collect();
         let mut at = 0;
         for &len in &self.fresh_lengths {
-            let end = (at + len as usize).min(units.len());
-            held.push(String::from_utf16_lossy(&units[at..end]));
-            at = end;
+            held.push(String::from_utf16(&units[at..at + len as usize]).expect("whole characters"));
+            at += len as usize;
         }
-        let text = |id: u32| held.get(id as usize).cloned().unwrap_or_default();
-        self.numbers[self.header.min(self.numbers.len())..]
+        assert_eq!(at, units.len(), "the lengths cover the new texts");
+        assert_eq!(held.len(), self.held(), "the caller holds what the table names");
+        self.numbers[self.header..]
             .chunks_exact(3)
-            .map(|n| Violation::new(text(n[0]), ViolationCode::ALL[n[1] as usize], text(n[2])))
+            .map(|n| {
+                let text = |id: u32| held[id as usize].clone();
+                Violation::new(text(n[0]), ViolationCode::ALL[n[1] as usize], text(n[2]))
+            })
             .collect()
     }
 
@@ -131,8 +145,8 @@ impl Answer {
         self.numbers.extend_from_slice(&[2 * n, code as u32, 2 * n + 1]);
     }
 
-    /// Sends `path` and `message`, cut as [`capped`](crate::violation::capped)
-    /// cuts them, as the texts of a new violation in `slot` (from
+    /// Sends `path` and `message` (as the sink was given them: the walk's
+    /// are cut) as the texts of a new violation in `slot` (from
     /// [`Keys::find`]) keyed `key`, and reports it.
     fn add(&mut self, key: &[u64], hash: u32, slot: usize, code: ViolationCode, texts: [&str; 2]) {
         for text in texts {
@@ -148,7 +162,7 @@ impl Answer {
         let mut key = std::mem::take(&mut self.text_key);
         key.clear();
         for text in [path, message] {
-            key.push(TEXTS);
+            key.push(BY_TEXTS);
             push_bytes(&mut key, text.as_bytes());
         }
         let hash = hash(&key);
@@ -328,27 +342,23 @@ mod tests {
     use super::{Answer, KEEP_KEYS, KEEP_WORDS};
     use crate::violation::{Part, Sink, Violation, ViolationCode};
 
-    /// What `pkg/src/validate.js` keeps: the texts by id.
+    /// What `pkg/src/validate.js` keeps: the texts by id, and their run.
     #[derive(Default)]
     struct Reader {
         texts: Vec<String>,
+        generation: u32,
     }
 
     impl Reader {
         fn read(&mut self, a: &Answer) -> Vec<Violation> {
-            assert!(a.base as usize <= self.texts.len(), "ids only ever start again");
             let got = a.read_back(&mut self.texts);
-            assert_eq!(self.texts.len(), a.held());
-            assert_eq!(
-                a.fresh.encode_utf16().count(),
-                a.fresh_lengths.iter().sum::<u32>() as usize
-            );
+            self.generation = a.generation;
             got
         }
     }
 
     fn answer(a: &mut Answer, r: &mut Reader, write: impl FnOnce(&mut Answer)) -> Vec<Violation> {
-        a.begin(r.texts.len());
+        a.begin(r.texts.len(), r.generation);
         write(a);
         r.read(a)
     }
@@ -382,11 +392,18 @@ mod tests {
         let (mut a, mut r) = (Answer::new(0), Reader::default());
         let one = |a: &mut Answer| a.violation("p", ViolationCode::Min, "m");
         answer(&mut a, &mut r, one);
-        // The caller missed an answer (or never read one): ids start again.
-        for held in [0, 1, 5] {
-            a.begin(held);
+        // The caller missed an answer (or never read one): ids start again,
+        // whether its count differs or only its run does.
+        for (held, run) in [
+            (0, r.generation),
+            (1, r.generation),
+            (5, r.generation),
+            (2, r.generation + 7),
+        ] {
+            a.begin(held, run);
             one(&mut a);
             assert_eq!((a.base, a.fresh.as_str()), (0, "pm"), "held {held}");
+            assert_ne!(a.generation, run);
         }
         r.texts.clear();
         assert_eq!(r.read(&a), vec![Violation::new("p", ViolationCode::Min, "m")]);

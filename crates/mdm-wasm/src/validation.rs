@@ -22,9 +22,9 @@ use wasm_bindgen::prelude::*;
 // `JSON.parse`, which cost more than the whole check).
 
 /// The numbers `OUTPUT` starts with, for JavaScript: the new texts' address
-/// and byte length, their lengths' address, the first new text's id, and how
-/// many there are.
-const HEADER: usize = 5;
+/// and byte length, their lengths' address, the first new text's id, how
+/// many there are, and the ids' run (`Answer::generation`).
+const HEADER: usize = 6;
 
 thread_local! {
     static INPUT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -47,18 +47,18 @@ pub fn input(len: usize) -> usize {
 
 /// Validates the first `len` input bytes as request body number `body` (of
 /// `requestBodyNames()`), for a caller that holds the first `held` texts of
-/// earlier answers: 0 when valid, else the number of violations, left in
+/// run `generation` of earlier answers' ids: 0 when valid, else the number of violations, left in
 /// `__output()`, negated when the text is blank or not JSON (its one
 /// violation is then the server's `required` / `format`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __check, skip_typescript)]
-pub fn check(body: usize, len: usize, held: usize) -> i32 {
+pub fn check(body: usize, len: usize, held: usize, generation: u32) -> i32 {
     let Some(request) = catalog::REQUESTS.get(body) else {
         return 0;
     };
     OUTPUT.with(|o| {
         let o = &mut *o.borrow_mut();
-        o.begin(held);
+        o.begin(held, generation);
         let written = with_input(len, |bytes| (request.write)(bytes, o));
         let malformed = match written {
             Ok(()) => false,
@@ -73,8 +73,10 @@ pub fn check(body: usize, len: usize, held: usize) -> i32 {
             o.fresh_lengths.as_ptr() as u32,
             o.base,
             o.fresh_lengths.len() as u32,
+            o.generation,
         ];
-        o.numbers[..HEADER].copy_from_slice(&header);
+        // `zip`, not a range: slicing would link its panic's formatting.
+        o.numbers.iter_mut().zip(header).for_each(|(n, h)| *n = h);
         let n = o.count() as i32;
         if malformed {
             -n

@@ -92,7 +92,7 @@ pub fn disagreement(check: &RequestCheck, bytes: &[u8]) -> Option<(Vec<Violation
     }
     let packaged = PACKAGE.with(|p| {
         let (answer, texts) = &mut *p.borrow_mut();
-        answer.begin(texts.len());
+        answer.begin(texts.len(), answer.generation);
         if let Err(v) = (check.write)(bytes, answer) {
             answer.violation(&v.path, v.code, &v.message);
         }

@@ -51,7 +51,7 @@ impl At<'_> {
         let start = out.len();
         out.resize(start + depth, Rank::Index(0));
         let mut at = self;
-        for slot in out[start..].iter_mut().rev() {
+        for slot in out.iter_mut().skip(start).rev() {
             (*slot, at) = match at {
                 At::Field(parent, name, i) => (Rank::Field(*i, name), parent),
                 At::Index(parent, i) => (Rank::Index(*i), parent),
