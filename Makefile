@@ -93,7 +93,7 @@ fmt:
 # core; prints cases per second. Not part of `make test` (about 3 minutes).
 FUZZ_CASES ?= 10000000
 fuzz:
-	FUZZ_CASES=$(FUZZ_CASES) cargo run --release -p mdm-core --features oracle --example fuzz
+	FUZZ_CASES=$(FUZZ_CASES) cargo run --release -p mdm-core --features oracle,compare-by-word --example fuzz
 
 # Benchmarks (BENCHMARKS.md), never part of `make test`: validation in Node
 # (npm package vs ajv, zod, valibot; the JS <-> wasm boundary) and the worker

@@ -1,7 +1,7 @@
 //! Runs the single-pass validator over JSON bodies, for instruction counts
 //! (BENCHMARKS.md section 0):
 //!
-//!   cargo build --release -p mdm-core --example check_profile
+//!   cargo build --release -p mdm-core --features compare-by-word --example check_profile
 //!   valgrind --tool=callgrind target/release/examples/check_profile AospDeviceUpdate=body.json ...
 //!
 //! Each argument is `RequestBodyName=file`; each body is checked `REPEAT`

@@ -207,10 +207,14 @@ fn hex4(raw: &[u8], at: usize) -> u32 {
         .fold(0, |n, &b| (n << 4) | (b as char).to_digit(16).unwrap_or(0))
 }
 
-/// `a == b`, eight bytes at a time: `==` on byte slices calls `memcmp`,
-/// which the wasm compares a byte at a time (names and keys are ten to
-/// thirty bytes, compared on every member of every body).
+/// `a == b`, eight bytes at a time with the `compare-by-word` feature (the
+/// npm package): `==` on byte slices calls `memcmp`, which the wasm
+/// compares a byte at a time (names and keys are ten to thirty bytes,
+/// compared on every member of every body).
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if !cfg!(feature = "compare-by-word") {
+        return a == b;
+    }
     if a.len() != b.len() {
         return false;
     }
@@ -222,8 +226,66 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a8.remainder().iter().zip(b8.remainder()).all(|(x, y)| x == y)
 }
 
+/// `a.eq_ignore_ascii_case(b)`, eight bytes at a time with the
+/// `compare-by-word` feature (policy ids are 24 bytes, compared pairwise
+/// in every assignment list).
+pub fn same_ignoring_ascii_case(a: &[u8], b: &[u8]) -> bool {
+    if !cfg!(feature = "compare-by-word") {
+        return a.eq_ignore_ascii_case(b);
+    }
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+    let same = |(x, y): (&[u8], &[u8])| {
+        let (x, y) = (word(x), word(y));
+        x == y || ascii_lower(x) == ascii_lower(y)
+    };
+    if !a8.by_ref().zip(b8.by_ref()).all(same) {
+        return false;
+    }
+    a8.remainder().eq_ignore_ascii_case(b8.remainder())
+}
+
+/// Each byte of `w` in `A..=Z` made lowercase, the others left as they are.
+fn ascii_lower(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Each byte's low seven bits plus a bias: its high bit is set from `A`
+    // on, and from past `Z` on; no byte carries into the next.
+    let low = w & !HIGH;
+    let from_a = low + ONES * (0x80 - u64::from(b'A'));
+    let past_z = low + ONES * (0x80 - u64::from(b'Z') - 1);
+    let upper = from_a & !past_z & !w & HIGH;
+    w | upper >> 2
+}
+
 #[cfg(test)]
 mod tests {
+    /// `same_ignoring_ascii_case` is `eq_ignore_ascii_case`: every pair of
+    /// bytes at every place of a word and of the tail.
+    #[test]
+    fn same_ignoring_ascii_case_is_eq_ignore_ascii_case() {
+        for len in [8, 11] {
+            for at in [0, 3, 7, len - 1] {
+                for x in 0..=255u8 {
+                    for y in 0..=255u8 {
+                        let (mut a, mut b) = (vec![b'q'; len], vec![b'Q'; len]);
+                        a[at] = x;
+                        b[at] = y;
+                        assert_eq!(
+                            super::same_ignoring_ascii_case(&a, &b),
+                            a.eq_ignore_ascii_case(&b),
+                            "{len} {at} {x} {y}"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(!super::same_ignoring_ascii_case(b"ab", b"abc"));
+    }
+
     /// `same_bytes` is `==`: every length to past two words, a difference
     /// at every place (in a whole word and in the tail), and lengths apart.
     #[test]
