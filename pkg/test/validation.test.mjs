@@ -201,3 +201,27 @@ test("an unknown body name throws, even as the very first call", () => {
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", first], { cwd: new URL("..", import.meta.url) });
   assert.equal(out.toString().trim(), "TypeError");
 });
+
+test("a direct __check the package did not read leaves its answers right", async () => {
+  const { __check, __input, __memory } = await import("../dist/mdm_wasm.js");
+  const name = "AospEnrollmentTokenCreate";
+  const index = requestBodyNames().indexOf(name);
+  const encoder = new TextEncoder();
+  // Someone else's call: its texts never reach the package.
+  const direct = (text, held, generation) => {
+    const at = __input(1024);
+    const { written } = encoder.encodeInto(text, new Uint8Array(__memory().buffer, at, 1024));
+    return __check(index, written, held, generation);
+  };
+  const known = { duration: 59, tags: [""] }; // two violations: four texts
+  const other = JSON.stringify({ other: 1, duration: 1 }); // two others
+  const wantKnown = validate(name, known);
+  const wantOther = validateJson(name, other);
+  assert.equal(direct(other, 12345, 0), 2); // the wasm starts its ids again
+  assert.deepEqual(validate(name, known), wantKnown); // so does the package: it holds 4
+  // A direct call that starts again and names four texts of its own: the
+  // count matches the package's, the run does not.
+  assert.equal(direct(other, 0, 0), 2);
+  assert.deepEqual(validateJson(name, other), wantOther);
+  assert.deepEqual(validate(name, known), wantKnown);
+});
