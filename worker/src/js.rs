@@ -3,7 +3,7 @@
 //! bring serde-wasm-bindgen and request types into the wasm (BENCHMARKS.md
 //! 0m), and the one way their failures become text.
 
-use worker::js_sys::{self, Array, Function, Promise, Reflect};
+use worker::js_sys::{self, Array, Function, Object, Promise, Reflect};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;
 
@@ -39,6 +39,17 @@ pub fn status(answer: &JsValue) -> u16 {
         .ok()
         .and_then(|s| s.as_f64())
         .unwrap_or(0.0) as u16
+}
+
+/// A plain object `{k: v, ...}` (a WebCrypto algorithm, a rate limiter's
+/// `{key}`, a queue message).
+pub fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, crate::http::ApiError> {
+    let o = Object::new();
+    for (k, v) in fields {
+        Reflect::set(&o, &(*k).into(), v)
+            .map_err(|e| crate::http::ApiError::internal(format!("object {{{k}}}: {}", error_text(&e))))?;
+    }
+    Ok(o.into())
 }
 
 /// A JavaScript failure as text: an `Error`'s message, a thrown string as

@@ -25,8 +25,7 @@ use worker::wasm_bindgen::JsValue;
 use worker::Env;
 
 use crate::http::ApiError;
-use crate::js::{call, error_text};
-use crate::webcrypto::object;
+use crate::js::{call, error_text, object};
 
 const API_LIMITER: &str = "API_LIMITER";
 const DEVICE_FAILURE_LIMITER: &str = "DEVICE_FAILURE_LIMITER";

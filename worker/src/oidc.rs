@@ -26,8 +26,8 @@ use worker::wasm_bindgen::JsValue;
 use crate::auth::Lifetime;
 use crate::ctx::Ctx;
 use crate::http::ApiError;
-use crate::js::get;
-use crate::webcrypto::{bytes, call, object, subtle};
+use crate::js::{call, get, object};
+use crate::webcrypto::{bytes, subtle};
 
 pub const JWKS_URL_BINDING: &str = "AUTH_JWKS_URL";
 pub const ISSUER_BINDING: &str = "AUTH_ISSUER";

@@ -26,7 +26,8 @@ use worker::wasm_bindgen::JsValue;
 
 use crate::ctx::Ctx;
 use crate::http::ApiError;
-use crate::webcrypto::{bytes, call, js_error, object, subtle, to_vec};
+use crate::js::{call, object};
+use crate::webcrypto::{bytes, js_error, subtle, to_vec};
 
 pub const LOOKUP_BINDING: &str = "CREDENTIAL_LOOKUP_KEY";
 pub const SEAL_BINDING: &str = "CREDENTIAL_SEAL_KEYS";

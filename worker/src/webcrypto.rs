@@ -1,15 +1,14 @@
 //! The few WebCrypto calls the worker makes (`crypto.subtle`), so the wasm
 //! carries no RSA, ECDSA or AES code: workerd's own implementation does it.
 
-use worker::js_sys::{self, Object, Reflect, Uint8Array};
+use worker::js_sys::{self, Reflect, Uint8Array};
 use worker::wasm_bindgen::JsValue;
 
-pub use crate::js::call;
-
 use crate::http::ApiError;
+use crate::js::error_text;
 
 pub fn js_error(e: JsValue) -> ApiError {
-    ApiError::internal(format!("WebCrypto: {e:?}"))
+    ApiError::internal(format!("WebCrypto: {}", error_text(&e)))
 }
 
 /// `globalThis.crypto.subtle`.
@@ -19,15 +18,6 @@ pub fn subtle() -> Result<JsValue, ApiError> {
         &"subtle".into(),
     )
     .map_err(js_error)
-}
-
-/// A plain object `{k: v, ...}` (an algorithm description).
-pub fn object(fields: &[(&str, JsValue)]) -> Result<JsValue, ApiError> {
-    let o = Object::new();
-    for (k, v) in fields {
-        Reflect::set(&o, &(*k).into(), v).map_err(js_error)?;
-    }
-    Ok(o.into())
 }
 
 pub fn bytes(data: &[u8]) -> JsValue {

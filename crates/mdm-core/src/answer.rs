@@ -157,6 +157,25 @@ impl Answer {
         self.named(n, code);
     }
 
+    /// Hands `then` a violation's path and message, written by `write` into
+    /// one scratch buffer (no `String` per violation) and each cut there as
+    /// [`capped`](crate::violation::capped) cuts it.
+    fn with_texts(&mut self, write: &mut dyn FnMut(Part, &mut String), then: impl FnOnce(&mut Self, &str, &str)) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        write(Part::Path, &mut scratch);
+        cut_tail(&mut scratch, 0);
+        let middle = scratch.len();
+        write(Part::Message, &mut scratch);
+        cut_tail(&mut scratch, middle);
+        // `get`: `split_at` would link its panic message's formatting.
+        let path = scratch.get(..middle).unwrap_or_default();
+        then(self, path, scratch.get(middle..).unwrap_or_default());
+        if scratch.capacity() <= KEEP_SCRATCH {
+            self.scratch = scratch;
+        }
+    }
+
     /// A violation known by its texts (it has no key of its own).
     fn by_texts(&mut self, code: ViolationCode, path: &str, message: &str) {
         let mut key = std::mem::take(&mut self.text_key);
@@ -181,15 +200,8 @@ impl Sink for Answer {
         self.by_texts(code, path, message);
     }
 
-    /// The texts written into one scratch buffer, cut there, then looked up.
     fn violation_written(&mut self, code: ViolationCode, write: &mut dyn FnMut(Part, &mut String)) {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let middle = written(&mut scratch, write);
-        let (path, message) = split(&scratch, middle);
-        self.by_texts(code, path, message);
-        if scratch.capacity() <= KEEP_SCRATCH {
-            self.scratch = scratch;
-        }
+        self.with_texts(write, |a, path, message| a.by_texts(code, path, message));
     }
 
     fn takes_keys(&self) -> bool {
@@ -203,36 +215,9 @@ impl Sink for Answer {
         let hash = hash(key);
         match self.keys.find(key, hash) {
             Ok(n) => self.named(n, code),
-            Err(slot) => {
-                let mut scratch = std::mem::take(&mut self.scratch);
-                let middle = written(&mut scratch, write);
-                let (path, message) = split(&scratch, middle);
-                self.add(key, hash, slot, code, [path, message]);
-                if scratch.capacity() <= KEEP_SCRATCH {
-                    self.scratch = scratch;
-                }
-            }
+            Err(slot) => self.with_texts(write, |a, path, message| a.add(key, hash, slot, code, [path, message])),
         }
     }
-}
-
-/// Writes a violation's path, then its message, into `out` (emptied first),
-/// each cut as [`capped`](crate::violation::capped) cuts it; where the
-/// message starts.
-fn written(out: &mut String, write: &mut dyn FnMut(Part, &mut String)) -> usize {
-    out.clear();
-    write(Part::Path, out);
-    cut_tail(out, 0);
-    let middle = out.len();
-    write(Part::Message, out);
-    cut_tail(out, middle);
-    middle
-}
-
-/// `text` before and from `at`. `get`: `split_at` would link its panic
-/// message's formatting (`at` is always a boundary: where the message starts).
-fn split(text: &str, at: usize) -> (&str, &str) {
-    (text.get(..at).unwrap_or_default(), text.get(at..).unwrap_or_default())
 }
 
 /// Keys kept one after another, by number, and an open-addressing table of
@@ -309,13 +294,10 @@ pub(crate) fn push_bytes(key: &mut Vec<u64>, bytes: &[u8]) {
     key.push(bytes.len() as u64);
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
-        key.push(u64::from_le_bytes(word.try_into().unwrap_or([0; 8])));
+        key.push(crate::scan::word(word));
     }
-    let rest = words.remainder();
-    if !rest.is_empty() {
-        // Byte by byte: a copy into a padded array would call `memcpy`.
-        let last = rest.iter().rev().fold(0u64, |word, &b| word << 8 | u64::from(b));
-        key.push(last);
+    if !words.remainder().is_empty() {
+        key.push(crate::scan::word(words.remainder()));
     }
 }
 

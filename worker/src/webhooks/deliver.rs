@@ -14,9 +14,9 @@ use super::{Message, DEAD_LETTER_BINDING, RETRY_DELAYS_BINDING, TABLE};
 use crate::db::row;
 use crate::db::Db;
 use crate::http::ApiError;
+use crate::js::{call, object};
 use crate::params;
 use crate::sealed::{row_aad, Keys};
-use crate::webcrypto::{call, object};
 
 /// How long one attempt may take.
 const TIMEOUT_MS: u64 = 10_000;

@@ -16,8 +16,8 @@ use worker::js_sys::{self, Array, Reflect};
 use worker::Env;
 
 use crate::http::ApiError;
+use crate::js::object;
 use crate::js::{call, error_text};
-use crate::webcrypto::object;
 
 pub use deliver::consume;
 pub use publish::{publish, publish_to, Event};

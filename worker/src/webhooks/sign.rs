@@ -4,7 +4,8 @@ use worker::js_sys::Array;
 use worker::wasm_bindgen::JsValue;
 
 use crate::http::ApiError;
-use crate::webcrypto::{bytes, call, js_error, object, subtle, to_vec};
+use crate::js::{call, object};
+use crate::webcrypto::{bytes, js_error, subtle, to_vec};
 
 /// The headers of one attempt: `webhook-id`, `webhook-timestamp`,
 /// `webhook-signature` (`v1,<base64 HMAC-SHA256(id.timestamp.body)>`), keyed

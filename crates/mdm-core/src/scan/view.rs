@@ -219,7 +219,6 @@ pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
-    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
     if !a8.by_ref().zip(b8.by_ref()).all(|(x, y)| word(x) == word(y)) {
         return false;
     }
@@ -237,7 +236,6 @@ pub fn same_ignoring_ascii_case(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     let (mut a8, mut b8) = (a.chunks_exact(8), b.chunks_exact(8));
-    let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
     let same = |(x, y): (&[u8], &[u8])| {
         let (x, y) = (word(x), word(y));
         x == y || ascii_lower(x) == ascii_lower(y)
@@ -246,6 +244,15 @@ pub fn same_ignoring_ascii_case(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     a8.remainder().eq_ignore_ascii_case(b8.remainder())
+}
+
+/// Up to eight bytes as one little-endian word, zero-padded: a short tail
+/// byte by byte (a copy into a padded array would call `memcpy`).
+pub(crate) fn word(bytes: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(bytes) {
+        Ok(whole) => u64::from_le_bytes(whole),
+        Err(_) => bytes.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+    }
 }
 
 /// Each byte of `w` in `A..=Z` made lowercase, the others left as they are.
