@@ -91,7 +91,7 @@ pub fn is_object_id(s: &str) -> bool {
 }
 
 fn is_object_id_bytes(s: &[u8]) -> bool {
-    s.len() == 24 && s.iter().all(|b| HEX_DIGIT[*b as usize])
+    s.len() == 24 && crate::scan::all_hex(s, &HEX_DIGIT)
 }
 
 /// `[0-9A-Fa-f]` by byte: one load per byte where ids are checked, which is

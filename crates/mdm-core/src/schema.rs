@@ -396,6 +396,29 @@ fn type_violation(path: &Path, expected: &str, got: &Value) -> Violation {
 // ---- JSON Schema (for the OpenAPI document) ---------------------------------
 
 impl Schema {
+    /// The most fields any object in this schema has, nested ones included:
+    /// the validator keeps the fields it has seen as bits of one word.
+    pub const fn widest_object(&self) -> usize {
+        match self {
+            Schema::Object(fields) => {
+                let mut widest = fields.len();
+                let mut i = 0;
+                while i < fields.len() {
+                    let inner = fields[i].schema.widest_object();
+                    if inner > widest {
+                        widest = inner;
+                    }
+                    i += 1;
+                }
+                widest
+            }
+            Schema::Array(rule) => rule.items.widest_object(),
+            _ => 0,
+        }
+    }
+}
+
+impl Schema {
     /// This schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1).
     pub fn to_json_schema(&self) -> Value {
         match self {

@@ -94,7 +94,7 @@ impl<'a> JsonView<'a> for Raw<'a> {
 
     fn as_bytes(self) -> Option<Cow<'a, [u8]>> {
         let content = self.0.strip_prefix(b"\"")?.strip_suffix(b"\"")?;
-        Some(unescaped(content, content.contains(&b'\\')))
+        Some(unescaped(content, has_backslash(content)))
     }
 
     fn as_bool(self) -> Option<bool> {
@@ -142,7 +142,7 @@ pub fn key_is(raw: &[u8], key: &str) -> bool {
     // or shorter that is not `key` itself cannot decode to it. Nor can one
     // whose first byte is neither `key`'s nor the start of an escape.
     let first = raw.first().copied();
-    if raw.len() > key.len() && (first == Some(b'\\') || first == key.bytes().next()) && raw.contains(&b'\\') {
+    if raw.len() > key.len() && (first == Some(b'\\') || first == key.bytes().next()) && has_backslash(raw) {
         *unescaped(raw, true) == *key.as_bytes()
     } else {
         false
@@ -255,10 +255,55 @@ pub(crate) fn word(bytes: &[u8]) -> u64 {
     }
 }
 
+/// Each byte of a word: its lowest bit, and its highest (the SWAR masks).
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// `bytes.contains(&b'\\')`, eight bytes at a time with the
+/// `compare-by-word` feature: the rules ask it of every string they read
+/// (policy ids: 24 bytes), and the wasm's `memchr` reads a byte at a time.
+fn has_backslash(bytes: &[u8]) -> bool {
+    if !cfg!(feature = "compare-by-word") {
+        return bytes.contains(&b'\\');
+    }
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        // A zero byte where a backslash was: exact for "is there one".
+        let x = word(chunk) ^ (ONES * u64::from(b'\\'));
+        if x.wrapping_sub(ONES) & !x & HIGH != 0 {
+            return true;
+        }
+    }
+    words.remainder().contains(&b'\\')
+}
+
+/// Are all of `bytes` hexadecimal digits (`[0-9A-Fa-f]`)? Eight at a time
+/// with the `compare-by-word` feature (an id is three words); `table` is
+/// the byte-by-byte answer, for the rest and without the feature.
+#[inline(never)]
+pub(crate) fn all_hex(bytes: &[u8], table: &[bool; 256]) -> bool {
+    if !cfg!(feature = "compare-by-word") {
+        return bytes.iter().all(|b| table[*b as usize]);
+    }
+    // For bytes below 0x80, each byte's high bit: set where it is `c` or more
+    // (the high bit set first, so no byte borrows from the next).
+    let at_least = |x: u64, c: u8| ((x | HIGH) - ONES * u64::from(c)) & HIGH;
+    let mut words = bytes.chunks_exact(8);
+    for chunk in words.by_ref() {
+        let x = word(chunk);
+        // `| 0x20` lowercases `A..=F` and moves no other byte into `a..=f`.
+        let lower = x | (ONES * 0x20);
+        let digit = at_least(x, b'0') & !at_least(x, b'9' + 1);
+        let letter = at_least(lower, b'a') & !at_least(lower, b'f' + 1);
+        if x & HIGH != 0 || digit | letter != HIGH {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|b| table[*b as usize])
+}
+
 /// Each byte of `w` in `A..=Z` made lowercase, the others left as they are.
 fn ascii_lower(w: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     // Each byte's low seven bits plus a bias: its high bit is set from `A`
     // on, and from past `Z` on; no byte carries into the next.
     let low = w & !HIGH;
@@ -310,5 +355,46 @@ mod tests {
             longer.push(0);
             assert!(!super::same_bytes(&a, &longer));
         }
+    }
+
+    /// `has_backslash` is `contains(&b'\\')`: every byte at every place of
+    /// every length to past two words, among bytes that are not one.
+    #[test]
+    fn has_backslash_is_contains() {
+        for len in 0..20 {
+            for at in 0..len {
+                for x in 0..=255u8 {
+                    let mut bytes = vec![b'\\' ^ 0x80; len];
+                    bytes[at] = x;
+                    assert_eq!(super::has_backslash(&bytes), x == b'\\', "{len} {at} {x}");
+                }
+            }
+            assert!(!super::has_backslash(&vec![b'a'; len]));
+        }
+    }
+
+    /// `all_hex` is the table's answer: every byte at every place of an id
+    /// (three words) and of a tail, next to every hexadecimal digit.
+    #[test]
+    fn all_hex_is_the_table() {
+        let table = {
+            let mut t = [false; 256];
+            for b in 0..=255u8 {
+                t[b as usize] = b.is_ascii_hexdigit();
+            }
+            t
+        };
+        for len in [1, 8, 24, 27] {
+            for at in 0..len {
+                for x in 0..=255u8 {
+                    for fill in b"09afAF".iter() {
+                        let mut bytes = vec![*fill; len];
+                        bytes[at] = x;
+                        assert_eq!(super::all_hex(&bytes, &table), x.is_ascii_hexdigit(), "{len} {at} {x}");
+                    }
+                }
+            }
+        }
+        assert!(super::all_hex(b"", &table));
     }
 }

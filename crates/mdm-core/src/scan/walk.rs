@@ -244,6 +244,19 @@ impl Places {
     }
 }
 
+/// No object of a request body has more fields than `Walk::object` has
+/// bits for: checked when this crate compiles.
+const SEEN_BITS: () = {
+    let mut i = 0;
+    while i < crate::catalog::ENTRIES.len() {
+        let entry = &crate::catalog::ENTRIES[i];
+        if matches!(entry.kind, crate::catalog::Kind::Request) {
+            assert!(entry.schema.widest_object() <= u64::BITS as usize);
+        }
+        i += 1;
+    }
+};
+
 pub struct Walk<'a> {
     pub r: Reader<'a>,
     found: Vec<Found>,
@@ -498,7 +511,10 @@ impl<'a> Walk<'a> {
     /// An object's members. Without fields (free-form objects, values that
     /// are not checked) it only reads them.
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
-        let mut seen: u128 = 0;
+        // One bit per field: a `u64` (the wasm has no 128-bit shift; a
+        // `u128` one is a call). `SEEN_BITS` holds every schema to that.
+        let () = SEEN_BITS;
+        let mut seen: u64 = 0;
         // Where the next member's field is likely to be: right after the
         // last one's, as bodies usually list their members in schema order.
         let mut next = 0usize;
@@ -511,9 +527,7 @@ impl<'a> Walk<'a> {
             self.value_ends((key.start as u32, key.end as u32), start);
         }
         self.depth -= 1;
-        // One bit per field, shifted along (a `u128` shift by a variable
-        // amount is a branchy sequence, by one a pair of instructions).
-        let mut bit = 1u128;
+        let mut bit = 1u64;
         for (i, field) in fields.unwrap_or_default().iter().enumerate() {
             let missing = field.required && seen & bit == 0;
             bit <<= 1;
@@ -534,7 +548,7 @@ impl<'a> Walk<'a> {
         fields: Option<&'static [Field]>,
         key: Str,
         at: &At,
-        seen: &mut u128,
+        seen: &mut u64,
         next: &mut usize,
     ) -> Result<()> {
         let Some(fields) = fields else {
@@ -545,7 +559,7 @@ impl<'a> Walk<'a> {
                 *next = i + 1;
                 let field = &fields[i];
                 let child = At::Field(at, field.name, i as u16);
-                let bit = 1u128 << i;
+                let bit = 1u64 << i;
                 if *seen & bit != 0 && !self.found.is_empty() {
                     // A repeated key: the last one counts, as in a parsed map.
                     let start = self.places.ranks.len();
