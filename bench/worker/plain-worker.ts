@@ -275,8 +275,11 @@ async function floor(path: string, db: D1Database): Promise<Response> {
 // list does since BENCHMARKS.md 0i), `nocase` (the stored status filters, as
 // the Rust list's default filter does since 0i), `nobuild`, `noexp` (no
 // build, or no expansions at all), `json` (the page as one JSON text built by
-// SQLite), `single` (the page alone). The Rust list today is `build1_nocase`.
-const OURS_FLAGS = new Set(["full", "build1", "nocase", "nobuild", "noexp", "json", "single"]);
+// SQLite), `single` (the page alone), `one` (the count's row LEFT JOINed to
+// the page: one statement, not a batch of two), with `raw` (its rows as
+// arrays: no row objects made by D1's client) and `first` (the newest build
+// in the first row only). The Rust list today is `build1_nocase`.
+const OURS_FLAGS = new Set(["full", "build1", "nocase", "nobuild", "noexp", "json", "single", "one", "raw", "first"]);
 const OURS_COLUMNS =
   "id, organization_id, aos_enterprise_id, segment_id, mdm_user_id, status, management_mode, perpetual, value_key, sealed, expires_at, aos_device_id, policy_assignments, display_name, tags, dpc_build_tag, push_notification_provider, enrolled_count, max_enrollments, last_enrollment_at, created_at, updated_at";
 const BUILD_COLS = "id, organization_id, tag, download_url, signature_checksum, component_name, version_code, created_at";
@@ -313,6 +316,27 @@ async function oursList(form: string, db: D1Database, json: (t: string) => Respo
   if (f.has("json")) {
     const names = [...cols.split(", "), ...(f.has("noexp") ? [] : f.has("nobuild") ? ["x_user", "x_policies"] : ["x_user", "x_policies", "x_build"])];
     sql = `SELECT json_group_array(json_object(${names.map((n) => `'${n}', q.${n}`).join(", ")})) AS items FROM (${sql}) AS q`;
+  }
+  if (f.has("one")) {
+    // The count's row LEFT JOINed to the page: one statement (`raw`: its
+    // rows as arrays, not objects; `first`: the newest build in the first
+    // row only).
+    const countSql =
+      `SELECT COALESCE((SELECT SUM(n) FROM org_counts WHERE organization_id = ? AND kind = ? AND status IN (${marks})), 0) AS n` +
+      (f.has("build1") ? `, ${newest} AS x_newest` : "");
+    const countParams = [ORG_ID, "aosp_enrollment_tokens", ...STATUSES, ...(f.has("build1") ? [ORG_ID] : [])];
+    const pageSql = f.has("first")
+      ? sql.replace("SELECT r.*", "SELECT r.*, row_number() OVER (ORDER BY r.sort_key DESC, r.id DESC) AS rn")
+      : sql;
+    const newestCol = f.has("first") ? "CASE WHEN p.rn IS NULL OR p.rn = 1 THEN c.x_newest END AS x_newest" : "c.x_newest AS x_newest";
+    const one = `SELECT c.n AS n${f.has("build1") ? ", " + newestCol : ""}, p.* FROM (${countSql}) AS c LEFT JOIN (${pageSql}) AS p ON 1 ORDER BY p.sort_key DESC, p.id DESC`;
+    const stmt = db.prepare(one).bind(...countParams, ...whereParams, 10, 0);
+    if (f.has("raw")) {
+      const rows = await stmt.raw({ columnNames: true });
+      return json(JSON.stringify({ status: true, data: { rows } }));
+    }
+    const rows = (await stmt.all()).results;
+    return json(JSON.stringify({ status: true, data: { total: (rows[0] as Row).n, items: rows } }));
   }
   const page = db.prepare(sql).bind(...whereParams, 10, 0);
   if (f.has("single")) {
