@@ -295,6 +295,9 @@ const EFFECTIVE = "(CASE WHEN status = 'PENDING' AND perpetual = 0 AND expires_a
 async function oursList(form: string, db: D1Database, json: (t: string) => Response): Promise<Response> {
   const f = new Set(form.split("_"));
   if ([...f].some((flag) => !OURS_FLAGS.has(flag))) return fail(404, 4040, `unknown form ${form}`);
+  // `one` is its own statement: it does not combine with the page alone or SQLite's JSON.
+  if (f.has("one") && (f.has("json") || f.has("single"))) return fail(404, 4040, `no form ${form}`);
+  if ((f.has("raw") || f.has("first")) && !f.has("one")) return fail(404, 4040, `no form ${form}`);
   const now = Date.now();
   const marks = STATUSES.map(() => "?").join(", ");
   const newest = `(SELECT ${buildObj} FROM dpc_builds AS b WHERE b.organization_id = ? ORDER BY b.created_at DESC, b.id DESC LIMIT 1)`;

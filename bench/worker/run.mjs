@@ -86,29 +86,15 @@ const emptyWorker = () => ({ modules: true, scriptPath: join(here, "empty-worker
 
 async function start(options) {
   const t0 = performance.now();
-  const { mf, url, pids, port } = await startOnFreePort(options);
+  // Port 0: the runtime binds a free port itself. A port found free first
+  // and bound after can be taken in between (a full run failed so once).
+  const { mf, url, pids } = await startMiniflare(options);
+  const port = Number(new URL(url).port);
   // First response: /health on the Rust worker, / elsewhere (any answer counts).
   const res = await fetch(url + "/health");
   await res.arrayBuffer();
   const firstMs = performance.now() - t0;
   return { mf, url, port, pids, firstMs };
-}
-
-/**
- * `startMiniflare` on a port `freePort` found free. Between the two, another
- * process may take it (a run once failed so, its workerd unable to bind):
- * then another port, three times at most.
- */
-async function startOnFreePort(options) {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    try {
-      return { ...(await startMiniflare(options, port)), port };
-    } catch (e) {
-      if (e?.code !== "ERR_ADDRESS_IN_USE" || attempt === 3) throw e;
-      log(`port ${port} was taken before Miniflare bound it; another`);
-    }
-  }
 }
 
 // ---- wrk -------------------------------------------------------------------------------

@@ -125,7 +125,14 @@ export function median(v) {
 export async function startMiniflare(options, port = 0) {
   const before = workerdPids();
   const mf = new Miniflare({ ...options, host: "127.0.0.1", port });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
+  let url;
+  try {
+    url = (await mf.ready).toString().replace(/\/$/, "");
+  } catch (e) {
+    // A runtime that did not start must not outlive the attempt.
+    await mf.dispose().catch(() => {});
+    throw e;
+  }
   const pids = workerdPids().filter((p) => !before.includes(p));
   if (pids.length !== 1) {
     await mf.dispose();

@@ -91,20 +91,8 @@ pub fn is_object_id(s: &str) -> bool {
 }
 
 fn is_object_id_bytes(s: &[u8]) -> bool {
-    s.len() == 24 && crate::scan::all_hex(s, &HEX_DIGIT)
+    s.len() == 24 && crate::scan::all_hex(s)
 }
-
-/// `[0-9A-Fa-f]` by byte: one load per byte where ids are checked, which is
-/// on nearly every body.
-const HEX_DIGIT: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = (b as u8).is_ascii_hexdigit();
-        b += 1;
-    }
-    t
-};
 
 /// `\w` in the seed's regex is ASCII `[A-Za-z0-9_]` (JavaScript semantics).
 fn is_word(b: u8) -> bool {

@@ -26,7 +26,7 @@ use crate::violation::{Sink, Violation, ViolationCode};
 /// The violations of the JSON text `bytes` against `schema`, then of the
 /// cross-field `rules`; `Err` with the one violation for a blank body
 /// (`required`) or malformed JSON (`format`, with serde_json's message).
-pub fn check(
+pub(crate) fn check(
     schema: &Schema,
     rules: fn(Raw<'_>, &mut Vec<Violation>),
     bytes: &[u8],
@@ -38,7 +38,7 @@ pub fn check(
 
 /// [`check`], handing the violations to `sink` in order (capped and cut as
 /// `violation::capped` does) instead of returning them.
-pub fn write(
+pub(crate) fn write(
     schema: &Schema,
     rules: fn(Raw<'_>, &mut Vec<Violation>),
     bytes: &[u8],

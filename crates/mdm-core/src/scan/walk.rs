@@ -512,8 +512,10 @@ impl<'a> Walk<'a> {
     /// are not checked) it only reads them.
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
         // One bit per field: a `u64` (the wasm has no 128-bit shift; a
-        // `u128` one is a call). `SEEN_BITS` holds every schema to that.
+        // `u128` one is a call). `SEEN_BITS` holds every request body's
+        // schema to that; the validator checks no other schema with fields.
         let () = SEEN_BITS;
+        debug_assert!(fields.is_none_or(|f| f.len() <= u64::BITS as usize));
         let mut seen: u64 = 0;
         // Where the next member's field is likely to be: right after the
         // last one's, as bodies usually list their members in schema order.
