@@ -6,12 +6,13 @@
 //   node bench/worker/ab.mjs <build A> <build B> [routes, comma-separated: list,one,health] [rounds]
 //
 // Each build is served by its own Miniflare from its own copy of one seeded
-// database (1k tokens; AB_SIZE=100000 for another size). Every round runs each route on A and on B, 4 s each under
-// `wrk -c8` (the order alternated round by round), and counts the CPU of that
-// build's workerd only. A round with a non-2xx answer or a socket error stops
-// the run. With `health` among the routes, each other route's ratio to it
-// (issue 14's goals, by work) is printed per build, as the median of the
-// rounds' ratios: a change that moves `/health` too does not pass for a gain.
+// database (1k tokens; AB_SIZE=100000 for another size). Every round runs
+// each route on A and on B, 4 s each under `wrk -c8` (the order alternated
+// round by round), and counts the CPU of that build's workerd only. A round
+// with a non-2xx answer or a socket error stops the run. With `health`
+// among the routes, each other route's ratio to it (issue 14's goals, by
+// work) is printed per build, as the median of the rounds' ratios: a change
+// that moves `/health` too does not pass for a gain.
 import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -42,7 +43,6 @@ process.on("exit", () => {
   rmSync(work, { recursive: true, force: true });
   for (const s of snapshots) rmSync(s, { recursive: true, force: true });
 });
-// AB_SIZE: the database's size (default 1k tokens; `make bench` also runs 100k).
 const seeded = await makeDb(work, Number(process.env.AB_SIZE ?? 1000));
 const secret = randomBytes(32).toString("hex");
 const token = mintToken({ secret, orgs: ["*"], perms: ["*"], ttl: 3600 });

@@ -93,10 +93,11 @@ let words = new Uint32Array(0);
  * Where the last answer's numbers start in `words`: a header (the new texts'
  * address and byte length, their UTF-16 lengths' address, the first new
  * text's id, how many are new, the ids' run), then three numbers per
- * violation. Set by
- * `learn`, which reads every answer that found violations.
+ * violation. Set by `learn`, which reads every answer that found violations.
  */
 let last = 0;
+/** How many numbers the header is (`HEADER` in crates/mdm-wasm's validation.rs). */
+const HEADER = 6;
 
 /** Keeps the texts the last answer sent; notes where it is. */
 function learn() {
@@ -122,7 +123,7 @@ function violations(n) {
   if (n === 0) return [];
   const count = Math.abs(n);
   const list = new Array(count);
-  for (let i = 0, l = last + 6; i < count; i++, l += 3) {
+  for (let i = 0, l = last + HEADER; i < count; i++, l += 3) {
     list[i] = { path: texts[words[l]], code: CODES[words[l + 1]], message: texts[words[l + 2]] };
   }
   return list;

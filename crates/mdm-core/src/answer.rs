@@ -294,10 +294,10 @@ pub(crate) fn push_bytes(key: &mut Vec<u64>, bytes: &[u8]) {
     key.push(bytes.len() as u64);
     let mut words = bytes.chunks_exact(8);
     for word in &mut words {
-        key.push(crate::scan::word(word));
+        key.push(crate::words::word(word));
     }
     if !words.remainder().is_empty() {
-        key.push(crate::scan::word(words.remainder()));
+        key.push(crate::words::word(words.remainder()));
     }
 }
 

@@ -37,6 +37,7 @@ pub mod schema;
 pub mod time;
 pub mod violation;
 pub mod webhooks;
+mod words;
 
 pub use requests::{body_violations, parse_body_text, read_body, RequestBody};
 #[cfg(any(test, feature = "oracle"))]

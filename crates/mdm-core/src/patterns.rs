@@ -91,7 +91,7 @@ pub fn is_object_id(s: &str) -> bool {
 }
 
 fn is_object_id_bytes(s: &[u8]) -> bool {
-    s.len() == 24 && crate::scan::all_hex(s)
+    s.len() == 24 && crate::words::all_hex(s)
 }
 
 /// `\w` in the seed's regex is ASCII `[A-Za-z0-9_]` (JavaScript semantics).

@@ -80,6 +80,29 @@ pub enum Schema {
     AnyObject,
 }
 
+impl Schema {
+    /// The most fields any object in this schema has, nested ones included:
+    /// the validator keeps the fields it has seen as bits of one word.
+    pub(crate) const fn widest_object(&self) -> usize {
+        match self {
+            Schema::Object(fields) => {
+                let mut widest = fields.len();
+                let mut i = 0;
+                while i < fields.len() {
+                    let inner = fields[i].schema.widest_object();
+                    if inner > widest {
+                        widest = inner;
+                    }
+                    i += 1;
+                }
+                widest
+            }
+            Schema::Array(rule) => rule.items.widest_object(),
+            _ => 0,
+        }
+    }
+}
+
 // ---- const builders, so schemas are plain `const` items -------------------
 
 pub const fn string() -> StringRule {
@@ -394,29 +417,6 @@ fn type_violation(path: &Path, expected: &str, got: &Value) -> Violation {
 }
 
 // ---- JSON Schema (for the OpenAPI document) ---------------------------------
-
-impl Schema {
-    /// The most fields any object in this schema has, nested ones included:
-    /// the validator keeps the fields it has seen as bits of one word.
-    pub const fn widest_object(&self) -> usize {
-        match self {
-            Schema::Object(fields) => {
-                let mut widest = fields.len();
-                let mut i = 0;
-                while i < fields.len() {
-                    let inner = fields[i].schema.widest_object();
-                    if inner > widest {
-                        widest = inner;
-                    }
-                    i += 1;
-                }
-                widest
-            }
-            Schema::Array(rule) => rule.items.widest_object(),
-            _ => 0,
-        }
-    }
-}
 
 impl Schema {
     /// This schema as JSON Schema 2020-12 (the dialect of OpenAPI 3.1).

@@ -23,7 +23,8 @@ use wasm_bindgen::prelude::*;
 
 /// The numbers `OUTPUT` starts with, for JavaScript: the new texts' address
 /// and byte length, their lengths' address, the first new text's id, how
-/// many there are, and the ids' run (`Answer::generation`).
+/// many there are, and the ids' run (`Answer::generation`). `HEADER` in
+/// pkg/src/validate.js is this number.
 const HEADER: usize = 6;
 
 thread_local! {
@@ -47,9 +48,9 @@ pub fn input(len: usize) -> usize {
 
 /// Validates the first `len` input bytes as request body number `body` (of
 /// `requestBodyNames()`), for a caller that holds the first `held` texts of
-/// run `generation` of earlier answers' ids: 0 when valid, else the number of violations, left in
-/// `__output()`, negated when the text is blank or not JSON (its one
-/// violation is then the server's `required` / `format`).
+/// run `generation` of earlier answers' ids: 0 when valid, else the number
+/// of violations, left in `__output()`, negated when the text is blank or
+/// not JSON (its one violation is then the server's `required` / `format`).
 #[doc(hidden)]
 #[wasm_bindgen(js_name = __check, skip_typescript)]
 pub fn check(body: usize, len: usize, held: usize, generation: u32) -> i32 {

@@ -129,7 +129,7 @@ pub(crate) fn unique_ids_in<'a, J: JsonView<'a>>(body: J, list: &str, id_field: 
         if let Some(text) = &id {
             let earlier = |prev: &Option<std::borrow::Cow<'a, [u8]>>| {
                 prev.as_deref()
-                    .is_some_and(|p| crate::scan::same_ignoring_ascii_case(p, text))
+                    .is_some_and(|p| crate::words::same_ignoring_ascii_case(p, text))
             };
             let seen_before = inline[..i.min(INLINE)].iter().any(earlier) || spilled.iter().any(earlier);
             if seen_before {

@@ -15,8 +15,7 @@ mod walk;
 #[cfg(any(test, feature = "oracle"))]
 pub mod differential;
 
-pub(crate) use view::{all_hex, word};
-pub use view::{same_ignoring_ascii_case, JsonView, Member, Members, Raw};
+pub use view::{JsonView, Member, Members, Raw};
 
 use crate::json_text::push_u64;
 use crate::requests::RequestBody;

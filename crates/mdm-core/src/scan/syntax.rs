@@ -61,7 +61,7 @@ const NOT_PLAIN: [bool; 256] = {
 /// Where the first byte of `NOT_PLAIN` is in `bytes`: eight bytes at a time,
 /// the last few by the table.
 fn first_not_plain(bytes: &[u8]) -> Option<usize> {
-    use super::view::{HIGH, ONES};
+    use crate::words::{HIGH, ONES};
     // Marks a zero byte / a byte below 0x20 with its high bit. A borrow can
     // also mark bytes after a marked one, never before it: the lowest mark is
     // exactly the first such byte (little-endian: the lowest bits come first).

@@ -11,11 +11,12 @@
 //! written out, straight into a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
-use super::view::{same_bytes, unescaped, Member, Members};
+use super::view::{unescaped, Member, Members};
 use crate::json_text::{push_i64, push_u64};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
 use crate::violation::{Part, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
+use crate::words::same_bytes;
 use std::cell::Cell;
 use std::cmp::Ordering;
 
@@ -246,7 +247,7 @@ impl Places {
 
 /// No object of a request body has more fields than `Walk::object` has
 /// bits for: checked when this crate compiles.
-const SEEN_BITS: () = {
+const _: () = {
     let mut i = 0;
     while i < crate::catalog::ENTRIES.len() {
         let entry = &crate::catalog::ENTRIES[i];
@@ -512,9 +513,9 @@ impl<'a> Walk<'a> {
     /// are not checked) it only reads them.
     fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
         // One bit per field: a `u64` (the wasm has no 128-bit shift; a
-        // `u128` one is a call). `SEEN_BITS` holds every request body's
-        // schema to that; the validator checks no other schema with fields.
-        let () = SEEN_BITS;
+        // `u128` one is a call). Every request body's schema is held to
+        // that when this crate compiles (above `Walk`); the validator checks
+        // no other schema with fields.
         debug_assert!(fields.is_none_or(|f| f.len() <= u64::BITS as usize));
         let mut seen: u64 = 0;
         // Where the next member's field is likely to be: right after the
