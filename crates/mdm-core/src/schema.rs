@@ -51,6 +51,11 @@ pub struct NumberRule {
 pub struct ArrayRule {
     pub items: &'static Schema,
     pub max_items: Option<usize>,
+    /// The items are objects whose string field of this name differs, ASCII
+    /// case aside, from every earlier item's (each policy assigned once).
+    /// A violation of it is a cross-field rule's: reported after the
+    /// schema's own violations ([`Schema::unique_by`]).
+    pub unique_by: Option<&'static str>,
 }
 
 /// One field of an object schema.
@@ -150,14 +155,38 @@ pub const fn number(min: f64, max: f64) -> Schema {
 }
 
 pub const fn array(items: &'static Schema) -> Schema {
-    Schema::Array(ArrayRule { items, max_items: None })
+    Schema::Array(ArrayRule {
+        items,
+        max_items: None,
+        unique_by: None,
+    })
 }
 
 pub const fn array_max(items: &'static Schema, max_items: usize) -> Schema {
     Schema::Array(ArrayRule {
         items,
         max_items: Some(max_items),
+        unique_by: None,
     })
+}
+
+impl Schema {
+    /// An array whose items' field `id` is unique, ASCII case aside: a
+    /// cross-field rule declared as data, so that the single-pass validator
+    /// checks it while it reads the items instead of reading them again.
+    /// Its violations (`unique`, "is assigned more than once", at the later
+    /// item's id) come after the schema's, before the body's other rules.
+    /// Only a top-level field of a request body may declare it (a test
+    /// checks): the oracle looks for it there.
+    pub const fn unique_by(self, id: &'static str) -> Schema {
+        match self {
+            Schema::Array(mut rule) => {
+                rule.unique_by = Some(id);
+                Schema::Array(rule)
+            }
+            _ => panic!("unique_by: not an array"),
+        }
+    }
 }
 
 pub const OBJECT_ID: Schema = string().pattern(Pattern::ObjectId).schema();

@@ -45,6 +45,7 @@ impl RequestBody for OrganizationCreate {
         ),
     ]);
 
+    const RULES_READ_LEVELS: usize = 1;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         // A 24-hex slug would be read as an id in paths.
         if body.get("slug").and_then(J::as_str).is_some_and(|s| is_object_id(&s)) {
@@ -405,6 +406,7 @@ impl RequestBody for ApiKeyCreate {
         ),
     ]);
 
+    const RULES_READ_LEVELS: usize = 2;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         let Some(items) = body.get("permissions").and_then(J::items) else {
             return;
@@ -475,6 +477,7 @@ impl RequestBody for WebhookCreate {
         Field::optional("enabled", Schema::Boolean, "Deliver events now; default true."),
     ]);
 
+    const RULES_READ_LEVELS: usize = 2;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         events_rule(body, out);
     }
@@ -503,6 +506,7 @@ impl RequestBody for WebhookUpdate {
         ),
     ]);
 
+    const RULES_READ_LEVELS: usize = 2;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         events_rule(body, out);
     }

@@ -1,6 +1,6 @@
 //! AOSP (non-GMS Android) bodies: enrollment-token create and device update.
 
-use super::{unique_ids_in, RequestBody};
+use super::RequestBody;
 use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
 use crate::violation::{Violation, ViolationCode};
@@ -28,7 +28,7 @@ const AOS_POLICY_ASSIGNMENT: Schema = Schema::Object(&[
         "Composition priority: a higher priority wins where policies overlap.",
     ),
 ]);
-pub const AOS_POLICY_ASSIGNMENTS: Schema = array_max(&AOS_POLICY_ASSIGNMENT, 100);
+pub const AOS_POLICY_ASSIGNMENTS: Schema = array_max(&AOS_POLICY_ASSIGNMENT, 100).unique_by("aosPolicyId");
 
 request! {
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,8 +112,8 @@ impl RequestBody for AospTokenCreate {
         ),
     ]);
 
+    const RULES_READ_LEVELS: usize = 1;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
         if body.get("maxEnrollments").is_some() && body.get("perpetual").and_then(J::as_bool) != Some(true) {
             out.push(Violation::new(
                 "maxEnrollments",
@@ -192,10 +192,6 @@ impl RequestBody for AospDeviceUpdate {
             "Segment that scopes the device.",
         ),
     ]);
-
-    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        unique_ids_in(body, "aosPolicyAssignments", "aosPolicyId", out);
-    }
 }
 
 #[cfg(test)]

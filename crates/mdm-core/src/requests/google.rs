@@ -81,6 +81,7 @@ impl RequestBody for GoogleTokenCreate {
         Field::optional("expirationTimestamp", string().max(64).schema(), "Output only."),
     ]);
 
+    const RULES_READ_LEVELS: usize = 1;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
         if let Some(d) = body.get("duration").and_then(J::as_str) {
             if let Some(secs) = parse_proto_duration(&d) {

@@ -35,8 +35,15 @@ pub trait RequestBody: DeserializeOwned + build::FromJson {
     /// Rules that relate several fields. Runs on the raw value, also when the
     /// schema found problems, so a client learns everything at once. Written
     /// once against [`JsonView`]: the validator runs them over the body's
-    /// bytes, the test oracle over a `serde_json::Value`.
+    /// bytes, the test oracle over a `serde_json::Value`. (Unique ids in a
+    /// list are declared in the schema instead: [`Schema::unique_by`].)
     fn cross_field_rules<'a, J: JsonView<'a>>(_body: J, _out: &mut Vec<Violation>) {}
+
+    /// How deep `cross_field_rules` reads, so that the validator records
+    /// where the members are only that deep: 0, no rules; 1, the top
+    /// object's members; 2, also their members or items. A rule that reads
+    /// deeper fails a debug assertion in the tests (`Raw`'s reads).
+    const RULES_READ_LEVELS: usize = 0;
 }
 
 /// How a free-form body's bytes become JSON (the worker's debug echo): blank
@@ -107,50 +114,6 @@ pub(crate) fn normalize(schema: &Schema, value: &mut Value) {
             }
         }
         _ => {}
-    }
-}
-
-/// Cross-field rule shared by assignment lists: each policy may appear once.
-pub(crate) fn unique_ids_in<'a, J: JsonView<'a>>(body: J, list: &str, id_field: &str, out: &mut Vec<Violation>) {
-    let Some(items) = body.get(list).and_then(J::items) else {
-        return;
-    };
-    if items.len() < 2 {
-        return; // nothing to repeat (a list of one is the usual case)
-    }
-    // The ids seen so far, each decoded once; lists are short, so the
-    // first few stay on the stack (a longer array costs more to set up and
-    // drop than a typical list's whole check).
-    const INLINE: usize = 4;
-    let mut inline: [Option<std::borrow::Cow<'a, [u8]>>; INLINE] = [const { None }; INLINE];
-    let mut spilled: Vec<Option<std::borrow::Cow<'a, [u8]>>> = Vec::new();
-    for (i, item) in items.enumerate() {
-        let id = item.get(id_field).and_then(J::as_bytes);
-        if let Some(text) = &id {
-            let earlier = |prev: &Option<std::borrow::Cow<'a, [u8]>>| {
-                prev.as_deref()
-                    .is_some_and(|p| crate::words::same_ignoring_ascii_case(p, text))
-            };
-            let seen_before = inline[..i.min(INLINE)].iter().any(earlier) || spilled.iter().any(earlier);
-            if seen_before {
-                let mut path = String::with_capacity(list.len() + id_field.len() + 8);
-                path.push_str(list);
-                path.push('[');
-                crate::json_text::push_u64(&mut path, i as u64);
-                path.push_str("].");
-                path.push_str(id_field);
-                out.push(Violation::new(
-                    path,
-                    ViolationCode::Unique,
-                    "is assigned more than once",
-                ));
-            }
-        }
-        if i < INLINE {
-            inline[i] = id;
-        } else {
-            spilled.push(id);
-        }
     }
 }
 

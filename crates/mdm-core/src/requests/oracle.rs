@@ -4,7 +4,7 @@
 //! is tested against (`crate::scan::differential`), and for benchmarks.
 
 use super::{normalize, RequestBody};
-use crate::schema::validate;
+use crate::schema::{validate, ArrayRule, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde_json::Value;
 
@@ -37,6 +37,7 @@ pub fn built_alike<T: RequestBody + std::fmt::Debug>(bytes: &[u8]) -> Result<(),
 /// Only the violations of `body`.
 pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
     let mut violations = validate(&T::SCHEMA, body);
+    unique_ids(&T::SCHEMA, body, &mut violations);
     T::cross_field_rules(body, &mut violations);
     crate::violation::capped(violations)
 }
@@ -59,5 +60,84 @@ pub fn text_violations<T: RequestBody>(bytes: &[u8]) -> Vec<Violation> {
     match parse_text(bytes) {
         Ok(value) => violations::<T>(&value),
         Err(v) => vec![v],
+    }
+}
+
+/// The schema's [`Schema::unique_by`] rules, declared on top-level fields:
+/// in each such list, an item whose id an earlier item has already (ASCII
+/// case aside) is a `unique` violation at that id, in field order, then item
+/// order. Read as a parsed map reads: the last member of a repeated key.
+fn unique_ids(schema: &Schema, body: &Value, out: &mut Vec<Violation>) {
+    let Schema::Object(fields) = schema else { return };
+    for field in fields.iter() {
+        let Schema::Array(ArrayRule {
+            unique_by: Some(id), ..
+        }) = field.schema
+        else {
+            continue;
+        };
+        let Some(items) = body.get(field.name).and_then(Value::as_array) else {
+            continue;
+        };
+        let ids: Vec<Option<&str>> = items.iter().map(|item| item.get(id).and_then(Value::as_str)).collect();
+        for (i, this) in ids.iter().enumerate() {
+            let Some(this) = this else { continue };
+            if ids[..i]
+                .iter()
+                .flatten()
+                .any(|earlier| earlier.eq_ignore_ascii_case(this))
+            {
+                out.push(Violation::new(
+                    format!("{}[{i}].{id}", field.name),
+                    ViolationCode::Unique,
+                    "is assigned more than once",
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::{Kind, ENTRIES};
+    use crate::schema::{ArrayRule, Field, Schema};
+
+    /// `unique_by` is read by the oracle on a request body's top-level
+    /// fields only, so it may be declared only there, on a list of objects
+    /// that have a string field of that name.
+    #[test]
+    fn unique_by_is_declared_only_where_the_oracle_reads_it() {
+        fn nested(schema: &Schema) -> bool {
+            match schema {
+                Schema::Array(rule) => rule.unique_by.is_some() || nested(rule.items),
+                Schema::Object(fields) => fields.iter().any(|f| nested(&f.schema)),
+                _ => false,
+            }
+        }
+        let mut declared = 0;
+        for entry in ENTRIES.iter().filter(|e| matches!(e.kind, Kind::Request)) {
+            let Schema::Object(fields) = entry.schema else { continue };
+            for Field { name, schema, .. } in fields.iter() {
+                let Schema::Array(ArrayRule { items, unique_by, .. }) = schema else {
+                    assert!(!nested(schema), "{}.{name}: unique_by below the top level", entry.name);
+                    continue;
+                };
+                assert!(!nested(items), "{}.{name}: unique_by below the top level", entry.name);
+                let Some(id) = unique_by else { continue };
+                let Schema::Object(item_fields) = items else {
+                    panic!("{}.{name}: unique_by on a list of non-objects", entry.name)
+                };
+                assert!(
+                    item_fields
+                        .iter()
+                        .any(|f| f.name == *id && matches!(f.schema, Schema::String(_))),
+                    "{}.{name}: its items have no string field {id}",
+                    entry.name
+                );
+                declared += 1;
+            }
+        }
+        // Two AOSP bodies and three Windows ones.
+        assert_eq!(declared, 5);
     }
 }

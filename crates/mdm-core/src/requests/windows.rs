@@ -2,7 +2,7 @@
 //! Windows policy an administrator creates.
 
 use super::aosp::{DURATION, TAGS};
-use super::{unique_ids_in, RequestBody};
+use super::RequestBody;
 use crate::scan::JsonView;
 use crate::schema::{array_max, integer, string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
 use crate::violation::{Violation, ViolationCode};
@@ -17,7 +17,7 @@ const WIN_POLICY_ASSIGNMENT: Schema = Schema::Object(&[
     Field::optional("winPolicyId", OBJECT_ID, "The assigned Windows policy."),
     Field::required("priority", integer(0, 10_000), "Composition priority, 0 to 10000."),
 ]);
-const WIN_POLICY_ASSIGNMENTS: Schema = array_max(&WIN_POLICY_ASSIGNMENT, 100);
+const WIN_POLICY_ASSIGNMENTS: Schema = array_max(&WIN_POLICY_ASSIGNMENT, 100).unique_by("winPolicyId");
 
 request! {
     #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +87,8 @@ impl RequestBody for WinTokenCreate {
         ),
     ]);
 
+    const RULES_READ_LEVELS: usize = 1;
     fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
         if body.get("sendEmail").and_then(J::as_bool) == Some(true) && body.get("mdmUserId").is_none() {
             out.push(Violation::new(
                 "mdmUserId",
@@ -124,10 +124,6 @@ impl RequestBody for WinTokenUpdate {
         ),
         Field::optional("tags", TAGS, "Free-form labels."),
     ]);
-
-    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
-    }
 }
 
 request! {
@@ -170,10 +166,6 @@ impl RequestBody for WinDeviceUpdate {
             "Ordered Windows policy assignments.",
         ),
     ]);
-
-    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        unique_ids_in(body, "winPolicyAssignments", "winPolicyId", out);
-    }
 }
 
 const APPLICATION: Schema = Schema::Object(&[

@@ -759,6 +759,15 @@ mod tests {
             // must not see it as the body's, nor a list inside its items).
             "{\"x\": {\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}]}}".into(),
             "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\", \"x\": {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4c\"}}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4c\"}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\", \"aosPolicyId\": 1}]}".into(),
+            // The schema's unique_by rule (checked inside the walk): a list
+            // repeated (the last one counts, its earlier duplicates are not
+            // reported), ids escaped or not strings, items not objects, and
+            // a second list the rule does not cover.
+            "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}], \"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}]}".into(),
+            "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}], \"aosPolicyAssignments\": 7}".into(),
+            "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f6071829\\u0033a4b\"}, 5, null, {\"aosPolicyId\": \"65A1B2C3D4E5F60718293A4B\"}, {\"aosPolicyId\": null}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}]}".into(),
+            "{\"aosPolicyAssignments\": [{\"aosPolic\\u0079Id\": \"x\"}, {\"aosPolicyId\": \"X\"}, {\"priority\": 1, \"aosPolicyId\": \"x\"}], \"tags\": [\"x\", \"x\"]}".into(),
+            "{\"winPolicyAssignments\": [{\"winPolicyId\": \"a\"}, {\"winPolicyId\": \"A\"}, {\"winPolicyId\": \"a\"}], \"winPolicyAssignments\": [{\"winPolicyId\": \"b\"}, {\"winPolicyId\": \"b\"}]}".into(),
         ];
         for case in &cases {
             for index in 0..catalog::REQUESTS.len() {

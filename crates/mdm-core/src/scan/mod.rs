@@ -25,24 +25,36 @@ use crate::violation::{Sink, Violation, ViolationCode};
 /// The violations of the JSON text `bytes` against `schema`, then of the
 /// cross-field `rules`; `Err` with the one violation for a blank body
 /// (`required`) or malformed JSON (`format`, with serde_json's message).
-pub(crate) fn check(
-    schema: &Schema,
-    rules: fn(Raw<'_>, &mut Vec<Violation>),
-    bytes: &[u8],
-) -> Result<Vec<Violation>, Violation> {
+pub(crate) fn check(schema: &Schema, rules: Rules, bytes: &[u8]) -> Result<Vec<Violation>, Violation> {
     let mut out = Vec::new();
     write(schema, rules, bytes, &mut out)?;
     Ok(out)
 }
 
+/// A body's cross-field rules, and how many levels of its members they
+/// read (`RequestBody::RULES_READ_LEVELS`): the walk records only those.
+pub(crate) struct Rules {
+    pub run: fn(Raw<'_>, &mut Vec<Violation>),
+    pub levels: usize,
+}
+
+impl Rules {
+    const NONE: Rules = Rules {
+        run: |_, _| {},
+        levels: 0,
+    };
+
+    fn of<T: RequestBody>() -> Rules {
+        Rules {
+            run: |body, out| T::cross_field_rules(body, out),
+            levels: T::RULES_READ_LEVELS,
+        }
+    }
+}
+
 /// [`check`], handing the violations to `sink` in order (capped and cut as
 /// `violation::capped` does) instead of returning them.
-pub(crate) fn write(
-    schema: &Schema,
-    rules: fn(Raw<'_>, &mut Vec<Violation>),
-    bytes: &[u8],
-    sink: &mut dyn Sink,
-) -> Result<(), Violation> {
+pub(crate) fn write(schema: &Schema, rules: Rules, bytes: &[u8], sink: &mut dyn Sink) -> Result<(), Violation> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Violation::new(
             "",
@@ -50,7 +62,7 @@ pub(crate) fn write(
             "a JSON request body is required",
         ));
     }
-    let mut walk = walk::Walk::new(bytes);
+    let mut walk = walk::Walk::new(bytes, rules.levels);
     let start = match walk.root(schema).and_then(|start| {
         let end = walk.r.i;
         walk.r.end().map(|()| (start, end))
@@ -60,25 +72,27 @@ pub(crate) fn write(
     };
     walk.sort();
     let mut extra = Vec::new();
-    rules(Raw(&bytes[start.0..start.1], walk.recorded(bytes)), &mut extra);
+    if rules.levels > 0 {
+        (rules.run)(Raw(&bytes[start.0..start.1], walk.recorded(bytes)), &mut extra);
+    }
     walk.write(&extra, sink);
     Ok(())
 }
 
 /// [`check`] for request body `T`.
 pub fn check_body<T: RequestBody>(bytes: &[u8]) -> Result<Vec<Violation>, Violation> {
-    check(&T::SCHEMA, |body, out| T::cross_field_rules(body, out), bytes)
+    check(&T::SCHEMA, Rules::of::<T>(), bytes)
 }
 
 /// [`write`] for request body `T`.
 pub fn write_body<T: RequestBody>(bytes: &[u8], sink: &mut dyn Sink) -> Result<(), Violation> {
-    write(&T::SCHEMA, |body, out| T::cross_field_rules(body, out), bytes, sink)
+    write(&T::SCHEMA, Rules::of::<T>(), bytes, sink)
 }
 
 /// Only whether `bytes` is one JSON value, as serde_json would read it.
 pub fn check_syntax(bytes: &[u8]) -> Result<(), Violation> {
     // Any value passes here: a top-level array's `type` violation is dropped.
-    check(&Schema::AnyObject, |_, _| {}, bytes).map(|_| ())
+    check(&Schema::AnyObject, Rules::NONE, bytes).map(|_| ())
 }
 
 fn malformed(bytes: &[u8], e: &syntax::SyntaxError) -> Violation {

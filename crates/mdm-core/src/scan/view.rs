@@ -37,6 +37,8 @@ pub struct Members<'a> {
     /// value's are level 0), each level in the order read: the members of
     /// one value are next to each other.
     pub levels: &'a [Vec<Member>],
+    /// How many levels the walk recorded (`RequestBody::RULES_READ_LEVELS`).
+    pub recorded: usize,
     /// The level of `levels` this value's members are at, and where.
     pub level: usize,
     pub range: (u32, u32),
@@ -53,6 +55,10 @@ pub struct Member {
 
 impl<'a> Members<'a> {
     fn places(self) -> &'a [Member] {
+        debug_assert!(
+            self.level < self.recorded,
+            "a cross-field rule reads deeper than its body's RULES_READ_LEVELS"
+        );
         let level = self.levels.get(self.level).map_or(&[][..], |l| l);
         level
             .get(self.range.0 as usize..self.range.1 as usize)

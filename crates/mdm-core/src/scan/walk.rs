@@ -16,7 +16,7 @@ use crate::json_text::{push_i64, push_u64};
 use crate::patterns::{is_email, is_https_url};
 use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
 use crate::violation::{Part, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
-use crate::words::same_bytes;
+use crate::words::{same_bytes, same_ignoring_ascii_case};
 use std::cell::Cell;
 use std::cmp::Ordering;
 
@@ -139,12 +139,14 @@ impl Message {
 }
 
 /// One violation: its place (a range of `Places::ranks`, which is also its
-/// path), its code and message.
+/// path), its code and message, and whether a cross-field rule declared in
+/// the schema found it (`unique_by`): those come after the schema's own.
 #[derive(Clone, Copy)]
 struct Found {
     ranks: (u32, u32),
     code: Code,
     message: Message,
+    rule: bool,
 }
 
 /// The buffers `Found` points into: the places' steps, and the unknown
@@ -263,10 +265,53 @@ pub struct Walk<'a> {
     found: Vec<Found>,
     places: Places,
     /// Where the members and items of every value are, by nesting level
-    /// (`view::Members`), for the rules.
+    /// (`view::Members`), for the rules: only the first `record` levels.
     levels: Vec<Vec<Member>>,
+    record: usize,
     /// How many arrays and objects enclose the value being read.
     depth: usize,
+    /// The ids read so far of the items of `unique_by` lists.
+    ids: Vec<Id>,
+}
+
+/// A string's content as a byte range of the text, and whether it has
+/// escapes: an id of an item of a `unique_by` list.
+#[derive(Clone, Copy)]
+struct Id {
+    start: u32,
+    end: u32,
+    escaped: bool,
+}
+
+impl Id {
+    fn new(text: &[u8], start: usize, end: usize) -> Id {
+        let content = text.get(start..end).unwrap_or_default();
+        Id {
+            start: start as u32,
+            end: end as u32,
+            escaped: crate::words::has_backslash(content),
+        }
+    }
+
+    /// Whether the two ids are the same, ASCII case aside, once unescaped.
+    fn same_as(&self, other: &Id, text: &[u8]) -> bool {
+        let read = |id: &Id| {
+            unescaped(
+                text.get(id.start as usize..id.end as usize).unwrap_or_default(),
+                id.escaped,
+            )
+        };
+        same_ignoring_ascii_case(&read(self), &read(other))
+    }
+}
+
+/// The items' fields of a `unique_by` list, and the index of its id among them.
+fn unique_by(rule: &ArrayRule) -> Option<(&'static [Field], usize)> {
+    let name = rule.unique_by?;
+    let Schema::Object(fields) = rule.items else {
+        return None;
+    };
+    Some((fields, fields.iter().position(|f| f.name == name)?))
 }
 
 /// A walk's buffers, kept for the next walk on this thread once emptied
@@ -276,6 +321,7 @@ struct Spare {
     found: Vec<Found>,
     places: Places,
     levels: Vec<Vec<Member>>,
+    ids: Vec<Id>,
 }
 
 impl Spare {
@@ -288,6 +334,7 @@ impl Spare {
             + self.places.text.capacity()
             + self.places.key.capacity() * size_of::<u64>()
             + levels * size_of::<Member>()
+            + self.ids.capacity() * size_of::<Id>()
     }
 }
 
@@ -300,14 +347,18 @@ thread_local! {
 const KEEP: usize = 16 * 1024;
 
 impl<'a> Walk<'a> {
-    pub fn new(bytes: &'a [u8]) -> Self {
+    /// A walk over `bytes` that records the first `record` levels of
+    /// members for the rules (`RequestBody::RULES_READ_LEVELS`).
+    pub fn new(bytes: &'a [u8], record: usize) -> Self {
         let spare = SPARE.with(Cell::take).unwrap_or_default();
         Walk {
             r: Reader::new(bytes),
             found: spare.found,
             places: spare.places,
             levels: spare.levels,
+            record,
             depth: 0,
+            ids: spare.ids,
         }
     }
 
@@ -328,9 +379,15 @@ impl<'a> Walk<'a> {
         Members {
             text,
             levels: &self.levels,
+            recorded: self.record,
             level: 0,
             range: (0, top as u32),
         }
+    }
+
+    /// Whether the members and items at this depth are recorded.
+    fn recording(&self) -> bool {
+        self.depth <= self.record
     }
 
     /// Before one member's or item's value: where it starts, and where its
@@ -358,7 +415,9 @@ impl<'a> Walk<'a> {
     /// Puts the violations found in the oracle's order.
     pub fn sort(&mut self) {
         let places = &self.places;
-        let less = |a: &Found, b: &Found| places.cmp(a.ranks, b.ranks) == Ordering::Less;
+        // The schema's own violations first, then those of its declared rules.
+        let less =
+            |a: &Found, b: &Found| a.rule.cmp(&b.rule).then_with(|| places.cmp(a.ranks, b.ranks)) == Ordering::Less;
         // Usually found in order already, or nearly (members in schema
         // order, a missing field found at its object's end): an insertion
         // sort then costs one comparison per violation.
@@ -411,6 +470,10 @@ impl<'a> Walk<'a> {
     }
 
     fn push(&mut self, at: &At, code: Code, message: Message) {
+        self.push_found(at, code, message, false);
+    }
+
+    fn push_found(&mut self, at: &At, code: Code, message: Message, rule: bool) {
         self.reserve();
         let ranks = self.places.ranks.len() as u32;
         at.order(&mut self.places.ranks);
@@ -418,6 +481,7 @@ impl<'a> Walk<'a> {
             ranks: (ranks, self.places.ranks.len() as u32),
             code,
             message,
+            rule,
         });
     }
 
@@ -472,14 +536,15 @@ impl<'a> Walk<'a> {
             }
             b'{' => {
                 self.r.enter()?;
-                match schema {
-                    Some(Schema::Object(fields)) => self.object(Some(fields), at)?,
-                    None | Some(Schema::AnyObject) => self.object(None, at)?,
+                let fields = match schema {
+                    Some(Schema::Object(fields)) => Some(*fields),
+                    None | Some(Schema::AnyObject) => None,
                     Some(s) => {
                         self.type_violation(s, "an object", at);
-                        self.object(None, at)?;
+                        None
                     }
-                }
+                };
+                self.object(fields, at, None)?;
                 self.r.leave();
             }
             _ => return Err(self.r.peek_error(EXPECTED_VALUE)),
@@ -489,14 +554,32 @@ impl<'a> Walk<'a> {
 
     fn array(&mut self, rule: Option<&ArrayRule>, at: &At) -> Result<()> {
         let mut n = 0usize;
+        let unique = rule.and_then(unique_by);
+        let ids = self.ids.len();
         self.depth += 1;
+        let recording = self.recording();
         while self.r.next_item(n == 0)? {
-            let start = self.value_starts();
-            self.value(rule.map(|r| r.items), &At::Index(at, n))?;
-            self.value_ends((0, 0), start);
+            let start = if recording { self.value_starts() } else { (0, 0) };
+            let item = At::Index(at, n);
+            match unique {
+                // An item of a `unique_by` list: an object, its id read on the way.
+                Some((fields, id)) if self.r.whitespace() == Some(b'{') => {
+                    self.r.enter()?;
+                    let found = self.object(Some(fields), &item, Some(id))?;
+                    self.r.leave();
+                    if let Some(found) = found {
+                        self.unique_id(found, ids, &At::Field(&item, fields[id].name, id as u16));
+                    }
+                }
+                _ => self.value(rule.map(|r| r.items), &item)?,
+            }
+            if recording {
+                self.value_ends((0, 0), start);
+            }
             n += 1;
         }
         self.depth -= 1;
+        self.ids.truncate(ids);
         if let Some(max) = rule.and_then(|r| r.max_items) {
             if n > max {
                 self.push(
@@ -510,8 +593,9 @@ impl<'a> Walk<'a> {
     }
 
     /// An object's members. Without fields (free-form objects, values that
-    /// are not checked) it only reads them.
-    fn object(&mut self, fields: Option<&'static [Field]>, at: &At) -> Result<()> {
+    /// are not checked) it only reads them. Returns the string value of
+    /// field `id` (the last one, as in a parsed map), when asked for.
+    fn object(&mut self, fields: Option<&'static [Field]>, at: &At, id: Option<usize>) -> Result<Option<Id>> {
         // One bit per field: a `u64` (the wasm has no 128-bit shift; a
         // `u128` one is a call). Every request body's schema is held to
         // that when this crate compiles (above `Walk`); the validator checks
@@ -522,12 +606,16 @@ impl<'a> Walk<'a> {
         // last one's, as bodies usually list their members in schema order.
         let mut next = 0usize;
         let mut first = true;
+        let mut found = None;
         self.depth += 1;
+        let recording = self.recording();
         while let Some(key) = self.r.next_key(first)? {
             first = false;
-            let start = self.value_starts();
-            self.member(fields, key, at, &mut seen, &mut next)?;
-            self.value_ends((key.start as u32, key.end as u32), start);
+            let start = if recording { self.value_starts() } else { (0, 0) };
+            self.member(fields, key, at, (&mut seen, &mut next), (id, &mut found))?;
+            if recording {
+                self.value_ends((key.start as u32, key.end as u32), start);
+            }
         }
         self.depth -= 1;
         let mut bit = 1u64;
@@ -542,17 +630,18 @@ impl<'a> Walk<'a> {
                 );
             }
         }
-        Ok(())
+        Ok(found)
     }
 
-    /// One member's value, after its key.
+    /// One member's value, after its key. `seen` and `next` are
+    /// `object`'s, as is the id asked for and found.
     fn member(
         &mut self,
         fields: Option<&'static [Field]>,
         key: Str,
         at: &At,
-        seen: &mut u64,
-        next: &mut usize,
+        (seen, next): (&mut u64, &mut usize),
+        (id, found): (Option<usize>, &mut Option<Id>),
     ) -> Result<()> {
         let Some(fields) = fields else {
             return self.value(None, at);
@@ -578,7 +667,13 @@ impl<'a> Walk<'a> {
                 } else {
                     Some(&field.schema)
                 };
-                self.value(schema, &child)?;
+                if id == Some(i) {
+                    let start = self.r.whitespace().filter(|&c| c == b'"').map(|_| self.r.i + 1);
+                    self.value(schema, &child)?;
+                    *found = start.map(|start| Id::new(self.r.bytes, start, self.r.i - 1));
+                } else {
+                    self.value(schema, &child)?;
+                }
             }
             None => {
                 self.value(None, at)?;
@@ -586,6 +681,19 @@ impl<'a> Walk<'a> {
             }
         }
         Ok(())
+    }
+
+    /// After the item whose id is `id` (at `at`) of a `unique_by` list
+    /// whose ids start at `base` of `ids`: the id, if an earlier item has it
+    /// too (ASCII case aside), is a violation of the rule.
+    #[inline(never)]
+    fn unique_id(&mut self, id: Id, base: usize, at: &At) {
+        let text = self.r.bytes;
+        let earlier = self.ids.get(base..).unwrap_or_default();
+        if earlier.iter().any(|e| e.same_as(&id, text)) {
+            self.push_found(at, Code::Unique, Message::Text("is assigned more than once"), true);
+        }
+        self.ids.push(id);
     }
 
     /// The field `key` names, trying field `hint` first.
@@ -637,6 +745,7 @@ impl<'a> Walk<'a> {
             ranks: place,
             code: Code::UnknownField,
             message: Message::Text("is not a known field"),
+            rule: false,
         });
     }
 
@@ -747,6 +856,7 @@ impl Drop for Walk<'_> {
             found: std::mem::take(&mut self.found),
             places: std::mem::take(&mut self.places),
             levels: std::mem::take(&mut self.levels),
+            ids: std::mem::take(&mut self.ids),
         };
         if spare.held() > KEEP {
             return;
@@ -756,6 +866,7 @@ impl Drop for Walk<'_> {
         spare.places.text.clear();
         spare.places.key.clear();
         spare.levels.iter_mut().for_each(Vec::clear);
+        spare.ids.clear();
         // What it replaces is `None` (`new` took it): nothing to drop, and
         // no drop code for it in the wasm.
         std::mem::forget(SPARE.with(|s| s.replace(Some(spare))));
