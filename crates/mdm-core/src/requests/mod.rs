@@ -40,9 +40,11 @@ pub trait RequestBody: DeserializeOwned + build::FromJson {
     fn cross_field_rules<'a, J: JsonView<'a>>(_body: J, _out: &mut Vec<Violation>) {}
 
     /// How deep `cross_field_rules` reads, so that the validator records
-    /// where the members are only that deep: 0, no rules; 1, the top
-    /// object's members; 2, also their members or items. A rule that reads
-    /// deeper fails a debug assertion in the tests (`Raw`'s reads).
+    /// where the members are only that deep: 0, no rules (the validator
+    /// then does not run them); 1, the top object's members; 2, also their
+    /// members or items. In debug builds (the tests) the rules always run,
+    /// and a read deeper than declared fails a debug assertion (`Raw`'s
+    /// reads), so a body whose rules forgot this fails its tests.
     const RULES_READ_LEVELS: usize = 0;
 }
 

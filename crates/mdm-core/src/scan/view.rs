@@ -23,7 +23,7 @@ pub trait JsonView<'a>: Copy {
 
 /// One JSON value as bytes, already checked by the validator (so reading it
 /// needs no error handling), without surrounding whitespace, and where the
-/// walk recorded its members or items.
+/// walk recorded its members or items (as deep as the body's rules read).
 #[derive(Debug, Clone, Copy)]
 pub struct Raw<'a>(pub &'a [u8], pub Members<'a>);
 
@@ -33,9 +33,10 @@ pub struct Raw<'a>(pub &'a [u8], pub Members<'a>);
 #[derive(Debug, Clone, Copy)]
 pub struct Members<'a> {
     pub text: &'a [u8],
-    /// The members and items of every value, by nesting level (the top
-    /// value's are level 0), each level in the order read: the members of
-    /// one value are next to each other.
+    /// The members and items of the values the rules may read, by nesting
+    /// level (the top value's are level 0; only `recorded` levels), each
+    /// level in the order read: the members of one value are next to each
+    /// other.
     pub levels: &'a [Vec<Member>],
     /// How many levels the walk recorded (`RequestBody::RULES_READ_LEVELS`).
     pub recorded: usize,

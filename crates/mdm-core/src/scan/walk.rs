@@ -2,9 +2,12 @@
 //! reader (`syntax.rs`) through one value and checks each token against the
 //! schema as it comes by. Nothing is allocated for a valid body: keys are
 //! compared as bytes, fields seen are bits, paths are borrowed chains on the
-//! stack. Each violation carries its place in the oracle's order (fields in
-//! schema order, unknown keys sorted, items by index), because the body's
-//! member order need not be the schema's. A violation is recorded without an
+//! stack, and the few buffers (the ids of a `unique_by` list, the members
+//! recorded for the rules) are kept per thread. It also checks the schema's
+//! declared rule, `unique_by`, as it reads the list: its violations come
+//! after the schema's own. Each violation carries its place in the oracle's
+//! order (fields in schema order, unknown keys sorted, items by index),
+//! because the body's member order need not be the schema's. A violation is recorded without an
 //! allocation of its own: its place goes into a buffer shared by the whole
 //! check (the place's steps are also its path's segments), and its path and
 //! message (an id with arguments, [`Message`]) become text only when it is
@@ -274,27 +277,46 @@ pub struct Walk<'a> {
     ids: Vec<Id>,
 }
 
-/// A string's content as a byte range of the text, and whether it has
-/// escapes: an id of an item of a `unique_by` list.
+/// An id of an item of a `unique_by` list: its content as a byte range of
+/// the text, whether it has escapes, and a hash of its content unescaped
+/// and ASCII case folded. Each item's id is compared with every earlier
+/// one's: by hash first, so that a list of thousands (a 64 KB body holds
+/// about 3,000) costs word compares, and the contents are read (escapes
+/// decoded) only when two hashes agree.
 #[derive(Clone, Copy)]
 struct Id {
     start: u32,
     end: u32,
     escaped: bool,
+    folded: u64,
 }
 
 impl Id {
     fn new(text: &[u8], start: usize, end: usize) -> Id {
-        let content = text.get(start..end).unwrap_or_default();
+        let raw = text.get(start..end).unwrap_or_default();
+        let escaped = crate::words::has_backslash(raw);
+        // Eight bytes at a time, each with its 0x20 bit set: bytes equal
+        // ASCII case aside are then equal (and some others, which only
+        // makes the contents compared).
+        let content = unescaped(raw, escaped);
+        let folded = content.chunks(8).fold(content.len() as u64, |h, chunk| {
+            (h ^ (crate::words::word(chunk) | 0x2020_2020_2020_2020))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .rotate_left(29)
+        });
         Id {
             start: start as u32,
             end: end as u32,
-            escaped: crate::words::has_backslash(content),
+            escaped,
+            folded,
         }
     }
 
     /// Whether the two ids are the same, ASCII case aside, once unescaped.
     fn same_as(&self, other: &Id, text: &[u8]) -> bool {
+        if self.folded != other.folded {
+            return false;
+        }
         let read = |id: &Id| {
             unescaped(
                 text.get(id.start as usize..id.end as usize).unwrap_or_default(),

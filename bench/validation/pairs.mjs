@@ -1,0 +1,71 @@
+// Two builds of the npm package, alternated every N calls for PAIRS pairs
+// (which one goes first alternates too), on the corpus bodies: the median of
+// the pairs' time ratios (after ÷ before) and the ratio of the summed times.
+// On a machine whose speed drifts by ±40% within seconds (seen on 2026-12-02:
+// batches of the same 20,000 calls took 1.8 to 3.3 µs each), pairs this
+// short see the same machine; best-of rounds (ab.mjs) do not. Timing only:
+// run ab.mjs too, which checks that the two builds agree.
+//
+//   cp -a pkg /tmp/pkg-before             # built from the commit to compare with
+//   node pkg/build.mjs                     # this tree
+//   BEFORE=/tmp/pkg-before node bench/validation/pairs.mjs        # validateJson
+//   BEFORE=/tmp/pkg-before MODE=object node bench/validation/pairs.mjs
+//   AFTER=<another copy> (default: this tree's pkg/), PAIRS=300, N=1000
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { KINDS } from "./corpus.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+if (!process.env.BEFORE) {
+  console.error("BEFORE=<a copy of pkg/ built from another commit> is required");
+  process.exit(2);
+}
+const before = await import(join(resolve(process.env.BEFORE), "src/node.js"));
+const after = await import(join(resolve(process.env.AFTER ?? join(root, "pkg")), "src/node.js"));
+const PAIRS = Number(process.env.PAIRS ?? 300);
+const N = Number(process.env.N ?? 1000);
+const MODE = process.env.MODE ?? "json";
+if (MODE !== "json" && MODE !== "object") {
+  console.error(`MODE=${MODE}: json (validateJson) or object (validate)`);
+  process.exit(2);
+}
+
+let sink = 0;
+/** µs per call of `f` over N calls. */
+function time(f) {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) sink ^= f()?.length ?? 0;
+  return Number(process.hrtime.bigint() - t0) / N / 1000;
+}
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const sum = (xs) => xs.reduce((s, x) => s + x, 0);
+
+for (const { kind, valid, invalid } of KINDS) {
+  for (const [validity, body] of [["valid", valid], ["invalid", invalid]]) {
+    const text = JSON.stringify(body);
+    const call = (p) => (MODE === "json" ? () => p.validateJson(kind, text) : () => p.validate(kind, body));
+    const [b, a] = [call(before), call(after)];
+    for (let i = 0; i < 20; i++) time(b), time(a); // warm both
+    const tb = [];
+    const ta = [];
+    for (let r = 0; r < PAIRS; r++) {
+      if (r & 1) {
+        ta.push(time(a));
+        tb.push(time(b));
+      } else {
+        tb.push(time(b));
+        ta.push(time(a));
+      }
+    }
+    const ratios = ta.map((x, i) => x / tb[i]);
+    console.log(
+      `${MODE} ${kind} ${validity}: median ${median(tb).toFixed(2)} → ${median(ta).toFixed(2)} µs; ` +
+        `after ÷ before: median of pairs ×${median(ratios).toFixed(3)}, of sums ×${(sum(ta) / sum(tb)).toFixed(3)}`,
+    );
+  }
+}
+if (sink === 0.5) console.log(sink);
