@@ -1,13 +1,13 @@
-//! The schema-directed half of the single-pass validator: it drives the
-//! reader (`syntax.rs`) through one value and checks each token against the
-//! schema as it comes by. Nothing is allocated for a valid body: keys are
-//! compared as bytes, fields seen are bits, paths are borrowed chains on the
-//! stack, and the few buffers (the ids of a `unique_by` list, the members
-//! recorded for the rules) are kept per thread. It also checks the schema's
-//! declared rule, `unique_by`, as it reads the list: its violations come
-//! after the schema's own. Each violation carries its place in the oracle's
-//! order (fields in schema order, unknown keys sorted, items by index),
-//! because the body's member order need not be the schema's. A violation is recorded without an
+//! The schema-directed half of the single-pass validator: it drives the reader
+//! (`syntax.rs`) through one value and checks each token against the schema as
+//! it comes by. Nothing is allocated for a valid body: keys are compared as
+//! bytes, fields seen are bits, paths are borrowed chains on the stack, and the
+//! few buffers (the ids of a `unique_by` list, the members recorded for the
+//! rules) are kept per thread. It also checks the schema's declared rule,
+//! `unique_by`, as it reads the list: its violations come after the schema's
+//! own. Each violation carries its place in the oracle's order (fields in
+//! schema order, unknown keys sorted, items by index), because the body's
+//! member order need not be the schema's. A violation is recorded without an
 //! allocation of its own: its place goes into a buffer shared by the whole
 //! check (the place's steps are also its path's segments), and its path and
 //! message (an id with arguments, [`Message`]) become text only when it is
