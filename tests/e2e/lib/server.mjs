@@ -145,6 +145,15 @@ export function wrangler(args, { timeout = 120_000 } = {}) {
  * exited by then.
  */
 export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = {}) {
+  // Held, with its state in the label: if it ever outlives its own timeout
+  // (a file once waited 15 minutes in startWorker with only two pipes
+  // open), the watchdog says which command, and how far it got.
+  let state = () => "not started";
+  const label = () => `${command} ${args.slice(0, 4).join(" ")} (${state()})`;
+  return held(runGroupUnheld(command, args, timeout, grace, (s) => (state = s)), label, timeout + grace + 5_000);
+}
+
+function runGroupUnheld(command, args, timeout, grace, report) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: ROOT, env: baseEnv(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
     live.add(child.pid);
@@ -161,6 +170,11 @@ export function runGroup(command, args, { timeout = 120_000, grace = 10_000 } = 
     let ended = false;
     /** What settling stops; not the grace, which still ends the group after. */
     const timers = [];
+    report(
+      () =>
+        `pid ${child.pid}, exit ${exit ? JSON.stringify(exit) : "not yet"}, group ${ended ? "ended" : "not ended"}, ` +
+        `timed out ${timedOut}, settled ${settled}, group members ${child.pid ? groupMembers(child.pid).length : "?"}`,
+    );
     /** Settles once: `error`, or the command's outcome from its code. */
     const settle = (code, signal, error) => {
       if (settled) return;
@@ -326,7 +340,7 @@ export function startWorker(opts = {}) {
 async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
   const config = await testConfig();
   const secret = randomBytes(32).toString("hex");
-  const persistDir = await migrated(config);
+  const persistDir = await held(migrated(config), "startWorker: migrations", 5 * 60_000);
   if (seedFile) {
     await wrangler(["d1", "execute", "DB", "--local", "--config", config, "--persist-to", persistDir, "--file", seedFile]);
   }
@@ -336,7 +350,7 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
   let launched;
   for (let attempt = 1; ; attempt++) {
     try {
-      launched = await launch({ config, persistDir, secret, vars, startTimeoutMs });
+      launched = await held(launch({ config, persistDir, secret, vars, startTimeoutMs }), `startWorker: launch ${attempt}`, startTimeoutMs + 60_000);
       break;
     } catch (e) {
       if (!(e instanceof PortTaken) || attempt === 3) {
@@ -472,7 +486,8 @@ export async function checkCounters(sql) {
  * keep-alive sockets are too when idle: once, a request that wrangler's proxy
  * left hanging on such a socket let the loop run dry, and node:test failed
  * every test of the file with "Promise resolution is still pending". Held,
- * the request instead runs into its timeout and names itself.
+ * the request instead runs into its timeout and names itself. `label` is a
+ * text, or a function that says what the operation is doing when asked.
  */
 function held(promise, label, expectedMs = WAIT_LIMIT_MS) {
   const hold = setInterval(() => {}, 1 << 30);
@@ -499,7 +514,8 @@ setInterval(() => {
   const now = Date.now();
   const stuck = [...inFlight].filter((op) => now - op.since > op.expectedMs);
   if (stuck.length === 0) return;
-  const what = stuck.map((op) => `${op.label} (${Math.round((now - op.since) / 1000)} s)`).join("; ");
+  const label = (op) => (typeof op.label === "function" ? op.label() : op.label);
+  const what = stuck.map((op) => `${label(op)} (${Math.round((now - op.since) / 1000)} s)`).join("; ");
   console.error(`harness: still waiting on ${what}; active: ${process.getActiveResourcesInfo().join(", ")}`);
 }, WATCH_EVERY_MS).unref();
 
