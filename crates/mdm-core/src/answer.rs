@@ -301,14 +301,10 @@ pub(crate) fn push_bytes(key: &mut Vec<u64>, bytes: &[u8]) {
     }
 }
 
-/// A word-at-a-time multiplicative hash (FxHash's constant): keys are a few
-/// words, or a path and a message of tens of bytes.
+/// A key's hash ([`crate::words::hash`]): keys are a few words, or a path
+/// and a message of tens of bytes.
 fn hash(words: &[u64]) -> u32 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let h = words
-        .iter()
-        .fold(words.len() as u64, |h, &w| (h.rotate_left(5) ^ w).wrapping_mul(K));
-    (h >> 32) as u32
+    (crate::words::hash(words.len() as u64, words.iter().copied()) >> 32) as u32
 }
 
 fn utf16_len(text: &str) -> u32 {

@@ -136,6 +136,14 @@ mod by_word {
     }
 }
 
+/// A word-at-a-time multiplicative hash (FxHash's constant) of `words`,
+/// seeded with a length: the answer's key table (`answer.rs`) and the
+/// ids of a `unique_by` list (`scan/walk.rs`).
+pub(crate) fn hash(len: u64, words: impl Iterator<Item = u64>) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    words.fold(len, |h, w| (h.rotate_left(5) ^ w).wrapping_mul(K))
+}
+
 /// Up to eight bytes as one little-endian word, zero-padded: a short tail
 /// byte by byte (a copy into a padded array would call `memcpy`).
 pub(crate) fn word(bytes: &[u8]) -> u64 {

@@ -299,11 +299,8 @@ impl Id {
         // ASCII case aside are then equal (and some others, which only
         // makes the contents compared).
         let content = unescaped(raw, escaped);
-        let folded = content.chunks(8).fold(content.len() as u64, |h, chunk| {
-            (h ^ (crate::words::word(chunk) | 0x2020_2020_2020_2020))
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .rotate_left(29)
-        });
+        let words = content.chunks(8).map(|c| crate::words::word(c) | 0x2020_2020_2020_2020);
+        let folded = crate::words::hash(content.len() as u64, words);
         Id {
             start: start as u32,
             end: end as u32,
