@@ -244,14 +244,24 @@ async function migrated(config) {
 }
 
 class PortTaken extends Error {}
+class NoAnswer extends Error {}
 
-/** Spawn wrangler dev on fresh ports and wait for /health (see startWorker). */
-async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
-  const port = await freePort();
+/**
+ * Spawn wrangler dev on fresh ports and wait for /health (see startWorker).
+ * `report` receives a function saying which step it is in, for the watchdog.
+ * Every await here is bounded by `within`: twice in clean-clone runs a file
+ * waited 15 minutes in a launch, after its migrations, with nothing alive
+ * but two timers (the holds) and wrangler's two pipes (no socket, no
+ * process, no file operation); no await here can outlive its bound now.
+ */
+async function launch({ config, persistDir, secret, vars, startTimeoutMs }, report = () => {}) {
+  let step = "choosing ports";
+  report(() => step);
+  const port = await within(10_000, "a free port", () => freePort());
   // Without an explicit inspector port, wrangler takes 9229 when it looks
   // free, and two servers started together both see it free: one then dies
   // with "Address already in use".
-  const inspectorPort = await freePort();
+  const inspectorPort = await within(10_000, "a free port", () => freePort());
   const url = `http://127.0.0.1:${port}`;
   // Rate limits are the subject of tests/e2e/abuse.test.mjs, which turns them
   // on; elsewhere thousands of deliberate failures would trip them.
@@ -289,39 +299,50 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }) {
   const stop = async ({ keepData = false } = {}) => {
     if (stopped) return;
     stopped = true;
+    step = "stopping wrangler dev";
     child.ref(); // hold the loop until wrangler has really gone
     killGroup(child.pid, "SIGTERM");
     const timer = setTimeout(() => killGroup(child.pid), 5_000);
-    await exited;
+    // Killed at 5 s; should its exit still not be seen, go on without it.
+    await within(15_000, "wrangler dev's exit", () => exited).catch((e) => console.error(`harness: ${e.message}; going on`));
     clearTimeout(timer);
     killGroup(child.pid); // stragglers (workerd) in the group
     live.delete(child.pid);
-    if (!keepData) await rm(persistDir, { recursive: true, force: true });
+    child.unref();
+    step = "removing its local D1";
+    if (!keepData) await within(60_000, `removing ${persistDir}`, () => rm(persistDir, { recursive: true, force: true }));
+    step = "stopped";
   };
 
   const deadline = Date.now() + startTimeoutMs;
-  for (;;) {
+  for (let probe = 1; ; probe++) {
     if (dead) {
       const taken = /Address already in use/.test(output);
       await stop({ keepData: taken });
       if (taken) throw new PortTaken(output);
       throw new Error(`wrangler dev exited early (${JSON.stringify(dead)}):\n${output}`);
     }
+    step = `probe ${probe} of /health on port ${port} (wrangler pid ${child.pid}, ${dead ? "exited" : "running"})`;
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
-      if (res.status === 200) {
-        await res.arrayBuffer();
-        break;
-      }
+      // The answer and its body, or a rejection at 3 s, whatever the fetch does.
+      const status = await within(3_000, "GET /health", (signal) =>
+        fetch(`${url}/health`, { signal }).then(async (res) => {
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      );
+      if (status === 200) break;
     } catch {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
       await stop({ keepData: true });
-      throw new Error(`wrangler dev did not answer /health within ${startTimeoutMs} ms:\n${output}`);
+      throw new NoAnswer(`wrangler dev did not answer /health within ${startTimeoutMs} ms:\n${output}`);
     }
+    step = `waiting to probe again (${probe} so far)`;
     await new Promise((r) => setTimeout(r, 250));
   }
+  step = "answering";
 
   return { url, port, credentialKeys, output: () => output, stop };
 }
@@ -346,17 +367,23 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
   }
 
   // Another process can still bind the port between freePort() and wrangler
-  // (the suites run side by side): then start again on other ports.
+  // (the suites run side by side): then start again on other ports. A
+  // launch that never answered /health gets one more try too, said on
+  // stderr; one that exited early does not (its output says why).
   let launched;
   for (let attempt = 1; ; attempt++) {
     try {
-      launched = await held(launch({ config, persistDir, secret, vars, startTimeoutMs }), `startWorker: launch ${attempt}`, startTimeoutMs + 60_000);
+      let step = () => "not started";
+      const label = () => `startWorker: launch ${attempt} (${step()})`;
+      launched = await held(launch({ config, persistDir, secret, vars, startTimeoutMs }, (s) => (step = s)), label, startTimeoutMs + 60_000);
       break;
     } catch (e) {
-      if (!(e instanceof PortTaken) || attempt === 3) {
+      const again = (e instanceof PortTaken && attempt < 3) || (e instanceof NoAnswer && attempt < 2);
+      if (!again) {
         await rm(persistDir, { recursive: true, force: true });
         throw e;
       }
+      if (e instanceof NoAnswer) console.error(`harness: launch ${attempt} never answered /health; launching again on other ports`);
     }
   }
   const { url, port, credentialKeys, output, stop } = launched;
@@ -389,7 +416,10 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
      * leave a request unanswered, and a file must fail then, not hang.
      */
     fetch: (path, init = {}) =>
-      held(fetch(url + path, { signal: AbortSignal.timeout(60_000), ...init }), `${init.method ?? "GET"} ${path}`),
+      held(
+        init.signal ? fetch(url + path, init) : within(60_000, `${init.method ?? "GET"} ${path}`, (signal) => fetch(url + path, { signal, ...init })),
+        `${init.method ?? "GET"} ${path}`,
+      ),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */
     token: (opts = {}) => mintToken({ secret, ...opts }),
     /** Sign arbitrary claims / header with this worker's secret. */
@@ -499,6 +529,27 @@ function held(promise, label, expectedMs = WAIT_LIMIT_MS) {
   });
 }
 
+/**
+ * `run(signal)`'s outcome, or at `ms` a TimeoutError named `what`, with
+ * `signal` aborted: whether or not run's promise ever settles. The timer is
+ * ours, ref'd and held here, not AbortSignal.timeout's (unref'd, and holding
+ * its signal only weakly): a wait in the harness ends when this says, even
+ * if what it waits on never gives up itself.
+ */
+export function within(ms, what, run) {
+  const controller = new AbortController();
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      const e = new Error(`${what}: not settled within ${ms} ms`);
+      e.name = "TimeoutError";
+      controller.abort(e);
+      reject(e);
+    }, ms);
+  });
+  return Promise.race([Promise.resolve().then(() => run(controller.signal)), late]).finally(() => clearTimeout(timer));
+}
+
 // What this file is waiting on (see held). Every wait above has its own
 // timeout (60 s a request, 120 s a wrangler command), yet once a file sat idle
 // for 20 minutes with its server answering: if one outlives what it may take,
@@ -532,14 +583,17 @@ export async function call(worker, method, path, { token, body, headers = {}, ti
     h["content-type"] ??= "application/json";
   }
   // A request that never answers fails here, naming itself, instead of
-  // stalling its test until the runner's timeout.
-  const signal = AbortSignal.timeout(timeoutMs);
+  // stalling its test until the runner's timeout: `timeoutMs` for all the
+  // attempts together.
+  const deadline = Date.now() + timeoutMs;
   let res, text;
   for (let attempt = 1; ; attempt++) {
     try {
-      // fetch itself, not worker.fetch: the hold covers the body too, once.
+      // fetch itself, not worker.fetch: the hold and the bound cover the body too.
       [res, text] = await held(
-        fetch(worker.url + path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]),
+        within(Math.max(1, deadline - Date.now()), `${method} ${path}`, (signal) =>
+          fetch(worker.url + path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]),
+        ),
         `${method} ${path} and its body`,
       );
     } catch (e) {
