@@ -4,7 +4,7 @@
 
 use crate::model::schemas as m;
 use crate::requests::{admin, aosp, device, google, windows, RequestBody};
-use crate::schema::Schema;
+use crate::schema::{Dependency, Schema};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -17,6 +17,8 @@ pub struct Entry {
     pub name: &'static str,
     pub kind: Kind,
     pub schema: &'static Schema,
+    /// A request body's [`RequestBody::DEPENDENCIES`] (none for a resource).
+    pub dependencies: &'static [Dependency],
 }
 
 const fn request<T: RequestBody>() -> Entry {
@@ -24,6 +26,7 @@ const fn request<T: RequestBody>() -> Entry {
         name: T::NAME,
         kind: Kind::Request,
         schema: &T::SCHEMA,
+        dependencies: T::DEPENDENCIES,
     }
 }
 
@@ -32,6 +35,7 @@ const fn resource(name: &'static str, schema: &'static Schema) -> Entry {
         name,
         kind: Kind::Resource,
         schema,
+        dependencies: &[],
     }
 }
 

@@ -58,6 +58,87 @@ pub struct ArrayRule {
     pub unique_by: Option<&'static str>,
 }
 
+/// A body's rule between one of its top-level fields and a boolean one
+/// (`RequestBody::DEPENDENCIES`): `field` required when `on` is `true`, or
+/// allowed only then. The validator checks it as it reads the body; a
+/// broken one is a `dependency` violation at `field`, reported after the
+/// schema's own violations, with those of [`Schema::unique_by`], in field
+/// order. Built against the body's schema: a name it does not have,
+/// or an `on` that is not boolean, fails the build.
+#[derive(Debug, Clone, Copy)]
+pub struct Dependency {
+    pub field: &'static str,
+    /// `field`'s index in the schema.
+    pub field_index: usize,
+    /// A boolean field of the same body: the rule reads whether it is `true`.
+    pub on: &'static str,
+    /// `on`'s index in the schema.
+    pub on_index: usize,
+    /// Required when `on` is `true` (`true`), or present only then (`false`).
+    pub required: bool,
+    pub message: &'static str,
+}
+
+impl Dependency {
+    /// `field` of `schema` is allowed only when `on` is `true`.
+    pub const fn only_when_true(schema: &Schema, field: &'static str, on: &'static str, message: &'static str) -> Self {
+        Dependency::new(schema, field, on, false, message)
+    }
+    /// `field` of `schema` is required when `on` is `true`.
+    pub const fn required_when_true(
+        schema: &Schema,
+        field: &'static str,
+        on: &'static str,
+        message: &'static str,
+    ) -> Self {
+        Dependency::new(schema, field, on, true, message)
+    }
+
+    const fn new(
+        schema: &Schema,
+        field: &'static str,
+        on: &'static str,
+        required: bool,
+        message: &'static str,
+    ) -> Self {
+        let Schema::Object(fields) = schema else {
+            panic!("a dependency on a body that is no object")
+        };
+        let on_index = field_index(fields, on);
+        assert!(
+            matches!(fields[on_index].schema, Schema::Boolean),
+            "a dependency on a field that is not boolean"
+        );
+        Dependency {
+            field,
+            field_index: field_index(fields, field),
+            on,
+            on_index,
+            required,
+            message,
+        }
+    }
+}
+
+/// The index of the field `name` (when the schema is built).
+const fn field_index(fields: &[Field], name: &str) -> usize {
+    let mut i = 0;
+    while i < fields.len() {
+        let (a, b) = (fields[i].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut j = 0;
+            while j < a.len() && a[j] == b[j] {
+                j += 1;
+            }
+            if j == a.len() {
+                return i;
+            }
+        }
+        i += 1;
+    }
+    panic!("a dependency names a field the body does not have")
+}
+
 /// One field of an object schema.
 #[derive(Debug, Clone, Copy)]
 pub struct Field {

@@ -1,9 +1,9 @@
 //! AOSP (non-GMS Android) bodies: enrollment-token create and device update.
 
 use super::RequestBody;
-use crate::scan::JsonView;
-use crate::schema::{array_max, integer, string, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER};
-use crate::violation::{Violation, ViolationCode};
+use crate::schema::{
+    array_max, integer, string, Dependency, Field, Schema, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID, SAFE_INTEGER,
+};
 use serde::{Deserialize, Serialize};
 
 use super::build::request;
@@ -112,16 +112,12 @@ impl RequestBody for AospTokenCreate {
         ),
     ]);
 
-    const RULES_READ_LEVELS: usize = 1;
-    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        if body.get("maxEnrollments").is_some() && body.get("perpetual").and_then(J::as_bool) != Some(true) {
-            out.push(Violation::new(
-                "maxEnrollments",
-                ViolationCode::Dependency,
-                "is allowed only with perpetual: true (a one-time token enrolls one device)",
-            ));
-        }
-    }
+    const DEPENDENCIES: &'static [Dependency] = &[Dependency::only_when_true(
+        &Self::SCHEMA,
+        "maxEnrollments",
+        "perpetual",
+        "is allowed only with perpetual: true (a one-time token enrolls one device)",
+    )];
 }
 
 impl AospTokenCreate {

@@ -13,7 +13,7 @@ pub mod windows;
 
 use crate::patterns::Pattern;
 use crate::scan::{self, JsonView};
-use crate::schema::Schema;
+use crate::schema::{Dependency, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -36,8 +36,14 @@ pub trait RequestBody: DeserializeOwned + build::FromJson {
     /// schema found problems, so a client learns everything at once. Written
     /// once against [`JsonView`]: the validator runs them over the body's
     /// bytes, the test oracle over a `serde_json::Value`. (Unique ids in a
-    /// list are declared in the schema instead: [`Schema::unique_by`].)
+    /// list are declared in the schema instead, [`Schema::unique_by`], and
+    /// a field tied to a boolean one in [`Self::DEPENDENCIES`].)
     fn cross_field_rules<'a, J: JsonView<'a>>(_body: J, _out: &mut Vec<Violation>) {}
+
+    /// Top-level fields required, or allowed only, when a boolean field is
+    /// `true`: checked by the validator as it reads the body, with no
+    /// members recorded and no rules run.
+    const DEPENDENCIES: &'static [Dependency] = &[];
 
     /// How deep `cross_field_rules` reads, so that the validator records
     /// where the members are only that deep: 0, no rules (the validator

@@ -4,7 +4,7 @@
 //! is tested against (`crate::scan::differential`), and for benchmarks.
 
 use super::{normalize, RequestBody};
-use crate::schema::{validate, ArrayRule, Schema};
+use crate::schema::{validate, ArrayRule, Dependency, Schema};
 use crate::violation::{Violation, ViolationCode};
 use serde_json::Value;
 
@@ -37,7 +37,7 @@ pub fn built_alike<T: RequestBody + std::fmt::Debug>(bytes: &[u8]) -> Result<(),
 /// Only the violations of `body`.
 pub fn violations<T: RequestBody>(body: &Value) -> Vec<Violation> {
     let mut violations = validate(&T::SCHEMA, body);
-    unique_ids(&T::SCHEMA, body, &mut violations);
+    declared_rules(&T::SCHEMA, T::DEPENDENCIES, body, &mut violations);
     T::cross_field_rules(body, &mut violations);
     crate::violation::capped(violations)
 }
@@ -63,36 +63,55 @@ pub fn text_violations<T: RequestBody>(bytes: &[u8]) -> Vec<Violation> {
     }
 }
 
-/// The schema's [`Schema::unique_by`] rules, declared on top-level fields:
-/// in each such list, an item whose id an earlier item has already (ASCII
-/// case aside) is a `unique` violation at that id, in field order, then item
-/// order. Read as a parsed map reads: the last member of a repeated key.
-fn unique_ids(schema: &Schema, body: &Value, out: &mut Vec<Violation>) {
+/// The declared rules of the body's top-level fields, in field order: for
+/// each field, its [`Dependency`] rules, then its [`Schema::unique_by`].
+fn declared_rules(schema: &Schema, dependencies: &[Dependency], body: &Value, out: &mut Vec<Violation>) {
     let Schema::Object(fields) = schema else { return };
     for field in fields.iter() {
-        let Schema::Array(ArrayRule {
+        for d in dependencies.iter().filter(|d| d.field == field.name) {
+            dependency(d, body, out);
+        }
+        if let Schema::Array(ArrayRule {
             unique_by: Some(id), ..
         }) = field.schema
-        else {
-            continue;
-        };
-        let Some(items) = body.get(field.name).and_then(Value::as_array) else {
-            continue;
-        };
-        let ids: Vec<Option<&str>> = items.iter().map(|item| item.get(id).and_then(Value::as_str)).collect();
-        for (i, this) in ids.iter().enumerate() {
-            let Some(this) = this else { continue };
-            if ids[..i]
-                .iter()
-                .flatten()
-                .any(|earlier| earlier.eq_ignore_ascii_case(this))
-            {
-                out.push(Violation::new(
-                    format!("{}[{i}].{id}", field.name),
-                    ViolationCode::Unique,
-                    "is assigned more than once",
-                ));
-            }
+        {
+            unique_ids(field.name, id, body, out);
+        }
+    }
+}
+
+/// A field present without its boolean field `true`, or missing with it
+/// `true` (as `d` says), is a `dependency` violation at the field.
+fn dependency(d: &Dependency, body: &Value, out: &mut Vec<Violation>) {
+    let Some(members) = body.as_object() else { return };
+    let present = members.contains_key(d.field);
+    let on = members.get(d.on).and_then(Value::as_bool) == Some(true);
+    let broken = if d.required { on && !present } else { present && !on };
+    if broken {
+        out.push(Violation::new(d.field, ViolationCode::Dependency, d.message));
+    }
+}
+
+/// In the list `field`, an item whose `id` an earlier item has already
+/// (ASCII case aside) is a `unique` violation at that id, in item order.
+/// Read as a parsed map reads: the last member of a repeated key.
+fn unique_ids(field: &str, id: &str, body: &Value, out: &mut Vec<Violation>) {
+    let Some(items) = body.get(field).and_then(Value::as_array) else {
+        return;
+    };
+    let ids: Vec<Option<&str>> = items.iter().map(|item| item.get(id).and_then(Value::as_str)).collect();
+    for (i, this) in ids.iter().enumerate() {
+        let Some(this) = this else { continue };
+        if ids[..i]
+            .iter()
+            .flatten()
+            .any(|earlier| earlier.eq_ignore_ascii_case(this))
+        {
+            out.push(Violation::new(
+                format!("{field}[{i}].{id}"),
+                ViolationCode::Unique,
+                "is assigned more than once",
+            ));
         }
     }
 }
@@ -101,6 +120,27 @@ fn unique_ids(schema: &Schema, body: &Value, out: &mut Vec<Violation>) {
 mod tests {
     use crate::catalog::{Kind, ENTRIES};
     use crate::schema::{ArrayRule, Field, Schema};
+
+    /// A body's dependencies are built against its schema (a name it does
+    /// not have, or an `on` field that is not boolean, fails the build): the
+    /// walk reads them by index, and whether a boolean member is `true`.
+    #[test]
+    fn dependencies_name_their_fields_by_index() {
+        let mut declared = 0;
+        for entry in ENTRIES.iter() {
+            for d in entry.dependencies {
+                let Schema::Object(fields) = entry.schema else {
+                    panic!("{}: dependencies on a body that is no object", entry.name)
+                };
+                assert_eq!(fields[d.field_index].name, d.field, "{}", entry.name);
+                assert_eq!(fields[d.on_index].name, d.on, "{}", entry.name);
+                assert!(matches!(fields[d.on_index].schema, Schema::Boolean), "{}", entry.name);
+                declared += 1;
+            }
+        }
+        // maxEnrollments on perpetual (AOSP), mdmUserId on sendEmail (Windows).
+        assert_eq!(declared, 2);
+    }
 
     /// `unique_by` is read by the oracle on a request body's top-level
     /// fields only, so it may be declared only there, on a list of objects

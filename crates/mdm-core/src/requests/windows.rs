@@ -3,9 +3,9 @@
 
 use super::aosp::{DURATION, TAGS};
 use super::RequestBody;
-use crate::scan::JsonView;
-use crate::schema::{array_max, integer, string, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID};
-use crate::violation::{Violation, ViolationCode};
+use crate::schema::{
+    array_max, integer, string, Dependency, Field, Schema, DATE_TIME, NON_NEGATIVE_SAFE_INTEGER, OBJECT_ID,
+};
 use serde::{Deserialize, Serialize};
 
 use super::build::request;
@@ -87,16 +87,12 @@ impl RequestBody for WinTokenCreate {
         ),
     ]);
 
-    const RULES_READ_LEVELS: usize = 1;
-    fn cross_field_rules<'a, J: JsonView<'a>>(body: J, out: &mut Vec<Violation>) {
-        if body.get("sendEmail").and_then(J::as_bool) == Some(true) && body.get("mdmUserId").is_none() {
-            out.push(Violation::new(
-                "mdmUserId",
-                ViolationCode::Dependency,
-                "is required when sendEmail is true: the email goes to this user",
-            ));
-        }
-    }
+    const DEPENDENCIES: &'static [Dependency] = &[Dependency::required_when_true(
+        &Self::SCHEMA,
+        "mdmUserId",
+        "sendEmail",
+        "is required when sendEmail is true: the email goes to this user",
+    )];
 }
 
 request! {

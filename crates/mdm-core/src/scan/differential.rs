@@ -768,6 +768,25 @@ mod tests {
             "{\"aosPolicyAssignments\": [{\"aosPolicyId\": \"65a1b2c3d4e5f6071829\\u0033a4b\"}, 5, null, {\"aosPolicyId\": \"65A1B2C3D4E5F60718293A4B\"}, {\"aosPolicyId\": null}, {\"aosPolicyId\": \"65a1b2c3d4e5f60718293a4b\"}]}".into(),
             "{\"aosPolicyAssignments\": [{\"aosPolic\\u0079Id\": \"x\"}, {\"aosPolicyId\": \"X\"}, {\"priority\": 1, \"aosPolicyId\": \"x\"}], \"tags\": [\"x\", \"x\"]}".into(),
             "{\"winPolicyAssignments\": [{\"winPolicyId\": \"a\"}, {\"winPolicyId\": \"A\"}, {\"winPolicyId\": \"a\"}], \"winPolicyAssignments\": [{\"winPolicyId\": \"b\"}, {\"winPolicyId\": \"b\"}]}".into(),
+            // The bodies' dependencies (checked inside the walk): a boolean
+            // repeated (the last one counts), not a boolean, null, escaped,
+            // spaced; the tied field null (present); both rules' fields
+            // nested where the rules do not look; with other violations.
+            "{\"maxEnrollments\": 5}".into(),
+            "{\"maxEnrollments\": 5, \"perpetual\": true}".into(),
+            "{\"maxEnrollments\": 5, \"perpetual\": true, \"perpetual\": false}".into(),
+            "{\"perpetual\": false, \"maxEnrollments\": 0, \"perpetual\": true}".into(),
+            "{\"maxEnrollments\": null, \"perpetual\": \"true\"}".into(),
+            "{\"maxEnrollments\": 5, \"perpetual\": null}".into(),
+            "{\"maxEnrollments\": 5, \"perp\\u0065tual\" :  \n true}".into(),
+            "{\"m\\u0061xEnrollments\": 5, \"perpetual\": 1}".into(),
+            "{\"x\": {\"maxEnrollments\": 5}, \"y\": [{\"sendEmail\": true}]}".into(),
+            "{\"sendEmail\": true}".into(),
+            "{\"sendEmail\": true, \"mdmUserId\": null}".into(),
+            "{\"sendEmail\": true, \"sendEmail\": false}".into(),
+            "{\"sendEmail\": false, \"sendEmail\": true, \"mdmUserId\": 5}".into(),
+            "{\"sendEmail\": \"yes\", \"sendEmail\": true, \"winPolicyAssignments\": [{\"winPolicyId\": \"a\"}, {\"winPolicyId\": \"a\"}], \"q\": 1}".into(),
+            "{\"sendEmail\": true, \"winPolicyAssignments\": [{\"winPolicyId\": \"a\"}, {\"winPolicyId\": \"a\"}], \"maxEnrollments\": 2, \"aosPolicyAssignments\": [{\"aosPolicyId\": \"b\"}, {\"aosPolicyId\": \"b\"}]}".into(),
         ];
         for case in &cases {
             for index in 0..catalog::REQUESTS.len() {

@@ -19,7 +19,7 @@ pub use view::{JsonView, Member, Members, Raw};
 
 use crate::json_text::push_u64;
 use crate::requests::RequestBody;
-use crate::schema::Schema;
+use crate::schema::{Dependency, Schema};
 use crate::violation::{Sink, Violation, ViolationCode};
 
 /// The violations of the JSON text `bytes` against `schema`, then of the
@@ -33,21 +33,25 @@ pub(crate) fn check(schema: &Schema, rules: Rules, bytes: &[u8]) -> Result<Vec<V
 
 /// A body's cross-field rules, and how many levels of its members they
 /// read (`RequestBody::RULES_READ_LEVELS`): the walk records only those.
+/// And its dependencies, which the walk checks itself.
 pub(crate) struct Rules {
     pub run: fn(Raw<'_>, &mut Vec<Violation>),
     pub levels: usize,
+    pub dependencies: &'static [Dependency],
 }
 
 impl Rules {
     const NONE: Rules = Rules {
         run: |_, _| {},
         levels: 0,
+        dependencies: &[],
     };
 
     fn of<T: RequestBody>() -> Rules {
         Rules {
             run: |body, out| T::cross_field_rules(body, out),
             levels: T::RULES_READ_LEVELS,
+            dependencies: T::DEPENDENCIES,
         }
     }
 }
@@ -62,7 +66,7 @@ pub(crate) fn write(schema: &Schema, rules: Rules, bytes: &[u8], sink: &mut dyn 
             "a JSON request body is required",
         ));
     }
-    let mut walk = walk::Walk::new(bytes, rules.levels);
+    let mut walk = walk::Walk::new(bytes, rules.levels, rules.dependencies);
     let start = match walk.root(schema).and_then(|start| {
         let end = walk.r.i;
         walk.r.end().map(|()| (start, end))

@@ -16,7 +16,6 @@ pub trait JsonView<'a>: Copy {
     /// A string's content as UTF-8 bytes: `as_str` without the UTF-8 check
     /// (a body's strings passed it already), for rules that compare bytes.
     fn as_bytes(self) -> Option<Cow<'a, [u8]>>;
-    fn as_bool(self) -> Option<bool>;
     /// The items of an array; `None` for anything else.
     fn items(self) -> Option<impl ExactSizeIterator<Item = Self>>;
 }
@@ -106,14 +105,6 @@ impl<'a> JsonView<'a> for Raw<'a> {
         Some(unescaped(content, has_backslash(content)))
     }
 
-    fn as_bool(self) -> Option<bool> {
-        match self.0 {
-            b"true" => Some(true),
-            b"false" => Some(false),
-            _ => None,
-        }
-    }
-
     fn items(self) -> Option<impl ExactSizeIterator<Item = Self>> {
         if self.0.first() != Some(&b'[') {
             return None;
@@ -133,9 +124,6 @@ impl<'a> JsonView<'a> for &'a serde_json::Value {
     }
     fn as_bytes(self) -> Option<Cow<'a, [u8]>> {
         serde_json::Value::as_str(self).map(|s| Cow::Borrowed(s.as_bytes()))
-    }
-    fn as_bool(self) -> Option<bool> {
-        serde_json::Value::as_bool(self)
     }
     fn items(self) -> Option<impl ExactSizeIterator<Item = Self>> {
         self.as_array().map(|a| a.iter())

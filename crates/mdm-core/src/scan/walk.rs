@@ -3,9 +3,11 @@
 //! it comes by. Nothing is allocated for a valid body: keys are compared as
 //! bytes, fields seen are bits, paths are borrowed chains on the stack, and the
 //! few buffers (the ids of a `unique_by` list, the members recorded for the
-//! rules) are kept per thread. It also checks the schema's declared rule,
-//! `unique_by`, as it reads the list: its violations come after the schema's
-//! own. Each violation carries its place in the oracle's order (fields in
+//! rules) are kept per thread. It also checks the declared rules: the
+//! schema's `unique_by` as it reads the list, and the body's dependencies at
+//! the end of its top object (from two words of bits: the fields present,
+//! the boolean ones `true`). Their violations come after the schema's own,
+//! in field order. Each violation carries its place in the oracle's order (fields in
 //! schema order, unknown keys sorted, items by index), because the body's
 //! member order need not be the schema's. A violation is recorded without an
 //! allocation of its own: its place goes into a buffer shared by the whole
@@ -17,7 +19,7 @@ use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
 use super::view::{unescaped, Member, Members};
 use crate::json_text::{push_i64, push_u64};
 use crate::patterns::{is_email, is_https_url};
-use crate::schema::{ArrayRule, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
+use crate::schema::{ArrayRule, Dependency, Field, Format, IntegerRule, NumberRule, Schema, StringRule};
 use crate::violation::{Part, Sink, Violation, ViolationCode as Code, MAX_VIOLATIONS};
 use crate::words::{same_bytes, same_ignoring_ascii_case};
 use std::cell::Cell;
@@ -275,6 +277,8 @@ pub struct Walk<'a> {
     depth: usize,
     /// The ids read so far of the items of `unique_by` lists.
     ids: Vec<Id>,
+    /// The body's dependencies, checked at the end of its top object.
+    dependencies: &'static [Dependency],
 }
 
 /// An id of an item of a `unique_by` list: its content as a byte range of
@@ -367,8 +371,9 @@ const KEEP: usize = 16 * 1024;
 
 impl<'a> Walk<'a> {
     /// A walk over `bytes` that records the first `record` levels of
-    /// members for the rules (`RequestBody::RULES_READ_LEVELS`).
-    pub fn new(bytes: &'a [u8], record: usize) -> Self {
+    /// members for the rules (`RequestBody::RULES_READ_LEVELS`), and checks
+    /// the body's `dependencies`.
+    pub fn new(bytes: &'a [u8], record: usize, dependencies: &'static [Dependency]) -> Self {
         let spare = SPARE.with(Cell::take).unwrap_or_default();
         Walk {
             r: Reader::new(bytes),
@@ -378,6 +383,7 @@ impl<'a> Walk<'a> {
             record,
             depth: 0,
             ids: spare.ids,
+            dependencies,
         }
     }
 
@@ -621,6 +627,8 @@ impl<'a> Walk<'a> {
         // no other schema with fields.
         debug_assert!(fields.is_none_or(|f| f.len() <= u64::BITS as usize));
         let mut seen: u64 = 0;
+        // The boolean fields whose value is `true`, for the dependencies.
+        let mut truthy: u64 = 0;
         // Where the next member's field is likely to be: right after the
         // last one's, as bodies usually list their members in schema order.
         let mut next = 0usize;
@@ -631,7 +639,7 @@ impl<'a> Walk<'a> {
         while let Some(key) = self.r.next_key(first)? {
             first = false;
             let start = if recording { self.value_starts() } else { (0, 0) };
-            self.member(fields, key, at, (&mut seen, &mut next), (id, &mut found))?;
+            self.member(fields, key, at, (&mut seen, &mut truthy, &mut next), (id, &mut found))?;
             if recording {
                 self.value_ends((key.start as u32, key.end as u32), start);
             }
@@ -649,17 +657,35 @@ impl<'a> Walk<'a> {
                 );
             }
         }
+        if let (At::Root, [_, ..]) = (at, self.dependencies) {
+            self.dependencies(seen, truthy);
+        }
         Ok(found)
     }
 
-    /// One member's value, after its key. `seen` and `next` are
+    /// The body's dependencies, at the end of its top object: `seen` and
+    /// `truthy` are its fields present, and its boolean ones `true`.
+    #[inline(never)]
+    fn dependencies(&mut self, seen: u64, truthy: u64) {
+        for d in self.dependencies {
+            let present = seen >> d.field_index & 1 == 1;
+            let on = truthy >> d.on_index & 1 == 1;
+            let broken = if d.required { on && !present } else { present && !on };
+            if broken {
+                let at = At::Field(&At::Root, d.field, d.field_index as u16);
+                self.push_found(&at, Code::Dependency, Message::Text(d.message), true);
+            }
+        }
+    }
+
+    /// One member's value, after its key. `seen`, `truthy` and `next` are
     /// `object`'s, as is the id asked for and found.
     fn member(
         &mut self,
         fields: Option<&'static [Field]>,
         key: Str,
         at: &At,
-        (seen, next): (&mut u64, &mut usize),
+        (seen, truthy, next): (&mut u64, &mut u64, &mut usize),
         (id, found): (Option<usize>, &mut Option<Id>),
     ) -> Result<()> {
         let Some(fields) = fields else {
@@ -681,6 +707,12 @@ impl<'a> Walk<'a> {
                     self.places.ranks.truncate(start);
                 }
                 *seen |= bit;
+                if let Schema::Boolean = field.schema {
+                    // For the dependencies: whether it is `true` (the last
+                    // one, as in a parsed map). A `t` starts no other value.
+                    let t = (self.r.whitespace() == Some(b't')) as u64;
+                    *truthy = *truthy & !bit | t << i;
+                }
                 let schema = if field.nullable && self.r.whitespace() == Some(b'n') {
                     None
                 } else {
