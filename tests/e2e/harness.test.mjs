@@ -5,7 +5,7 @@
 //   is the worker's answer and is returned as it came;
 // - a request that never answers fails at its timeout, and while it waits
 //   past what it may take, the watchdog names it on stderr;
-// - within(): a wait whose promise never settles (no timer, no socket, no
+// - bounded(): a wait whose promise never settles (no timer, no socket, no
 //   process: what a launch of wrangler dev once waited on for 15 minutes)
 //   still ends at its bound, with its signal aborted;
 // - w.sql's text is split into statements at the semicolons outside quotes
@@ -19,7 +19,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { execFile, spawn } from "node:child_process";
-import { call, groupMembers, runGroup, statements, within } from "./lib/server.mjs";
+import { bounded, call, groupMembers, runGroup, statements } from "./lib/server.mjs";
 
 const LOST = "Your worker restarted mid-request. Please try sending the request again. Only GET or HEAD requests are retried automatically.";
 
@@ -111,13 +111,13 @@ test("a request that never answers: named by the watchdog while it waits, then f
   }
 });
 
-test("within(): a promise that never settles, and holds nothing open, still ends at its bound with its signal aborted", async () => {
+test("bounded(): a promise that never settles, and holds nothing open, still ends at its bound with its signal aborted", async () => {
   let seen;
   const started = Date.now();
   await assert.rejects(
-    within(300, "a wait on nothing", (signal) => {
+    bounded(300, "a wait on nothing", (signal) => {
       seen = signal;
-      return new Promise(() => {}); // no timer, no I/O: only within's own timer keeps the loop
+      return new Promise(() => {}); // no timer, no I/O: only bounded's own timer keeps the loop
     }),
     (e) => e.name === "TimeoutError" && /^a wait on nothing: not settled within 300 ms$/.test(e.message),
   );
@@ -125,8 +125,8 @@ test("within(): a promise that never settles, and holds nothing open, still ends
   assert.equal(seen.aborted, true);
   assert.equal(seen.reason.name, "TimeoutError");
   // What settles in time is returned as it came, and its timer does not linger.
-  assert.equal(await within(5_000, "a quick one", async () => 7), 7);
-  await assert.rejects(within(5_000, "a failing one", async () => Promise.reject(new Error("its own"))), /^Error: its own$/);
+  assert.equal(await bounded(5_000, "a quick one", async () => 7), 7);
+  await assert.rejects(bounded(5_000, "a failing one", async () => Promise.reject(new Error("its own"))), /^Error: its own$/);
   assert.ok(!process.getActiveResourcesInfo().includes("Timeout"), `left: ${process.getActiveResourcesInfo()}`);
 });
 

@@ -249,7 +249,7 @@ class NoAnswer extends Error {}
 /**
  * Spawn wrangler dev on fresh ports and wait for /health (see startWorker).
  * `report` receives a function saying which step it is in, for the watchdog.
- * Every await here is bounded by `within`: twice in clean-clone runs a file
+ * Every await here is bounded by `bounded`: twice in clean-clone runs a file
  * waited 15 minutes in a launch, after its migrations, with nothing alive
  * but two timers (the holds) and wrangler's two pipes (no socket, no
  * process, no file operation); no await here can outlive its bound now.
@@ -257,11 +257,11 @@ class NoAnswer extends Error {}
 async function launch({ config, persistDir, secret, vars, startTimeoutMs }, report = () => {}) {
   let step = "choosing ports";
   report(() => step);
-  const port = await within(10_000, "a free port", () => freePort());
+  const port = await bounded(10_000, "a free port", () => freePort());
   // Without an explicit inspector port, wrangler takes 9229 when it looks
   // free, and two servers started together both see it free: one then dies
   // with "Address already in use".
-  const inspectorPort = await within(10_000, "a free port", () => freePort());
+  const inspectorPort = await bounded(10_000, "a free port", () => freePort());
   const url = `http://127.0.0.1:${port}`;
   // Rate limits are the subject of tests/e2e/abuse.test.mjs, which turns them
   // on; elsewhere thousands of deliberate failures would trip them.
@@ -303,18 +303,23 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }, repo
     child.ref(); // hold the loop until wrangler has really gone
     killGroup(child.pid, "SIGTERM");
     const timer = setTimeout(() => killGroup(child.pid), 5_000);
-    // Killed at 5 s; should its exit still not be seen, go on without it.
-    await within(15_000, "wrangler dev's exit", () => exited).catch((e) => console.error(`harness: ${e.message}; going on`));
+    // Killed at 5 s; should its exit still not be seen, go on without it,
+    // and leave its group to the exit hook (it stays in `live`).
+    const seen = await bounded(15_000, "wrangler dev's exit", () => exited).then(
+      () => true,
+      (e) => console.error(`harness: ${e.message}; going on`),
+    );
     clearTimeout(timer);
     killGroup(child.pid); // stragglers (workerd) in the group
-    live.delete(child.pid);
+    if (seen) live.delete(child.pid);
     child.unref();
     step = "removing its local D1";
-    if (!keepData) await within(60_000, `removing ${persistDir}`, () => rm(persistDir, { recursive: true, force: true }));
+    if (!keepData) await bounded(60_000, `removing ${persistDir}`, () => rm(persistDir, { recursive: true, force: true }));
     step = "stopped";
   };
 
   const deadline = Date.now() + startTimeoutMs;
+  let answered = null; // the last status /health answered with, when not 200
   for (let probe = 1; ; probe++) {
     if (dead) {
       const taken = /Address already in use/.test(output);
@@ -322,21 +327,24 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }, repo
       if (taken) throw new PortTaken(output);
       throw new Error(`wrangler dev exited early (${JSON.stringify(dead)}):\n${output}`);
     }
-    step = `probe ${probe} of /health on port ${port} (wrangler pid ${child.pid}, ${dead ? "exited" : "running"})`;
+    step = `probe ${probe} of /health on port ${port} (wrangler pid ${child.pid})`;
     try {
       // The answer and its body, or a rejection at 3 s, whatever the fetch does.
-      const status = await within(3_000, "GET /health", (signal) =>
+      const status = await bounded(3_000, "GET /health", (signal) =>
         fetch(`${url}/health`, { signal }).then(async (res) => {
           await res.arrayBuffer();
           return res.status;
         }),
       );
       if (status === 200) break;
+      answered = status;
     } catch {
       /* not listening yet */
     }
     if (Date.now() > deadline) {
       await stop({ keepData: true });
+      // Answered, but not 200 (the worker's D1 failing): no second launch.
+      if (answered !== null) throw new Error(`wrangler dev's /health answered ${answered}, never 200, within ${startTimeoutMs} ms:\n${output}`);
       throw new NoAnswer(`wrangler dev did not answer /health within ${startTimeoutMs} ms:\n${output}`);
     }
     step = `waiting to probe again (${probe} so far)`;
@@ -354,7 +362,9 @@ async function launch({ config, persistDir, secret, vars, startTimeoutMs }, repo
  * @param {number} [opts.startTimeoutMs]
  */
 export function startWorker(opts = {}) {
-  // Migrations, up to three launches of up to 180 s each: what it may take.
+  // Migrations (up to 5 min), then up to three launches when a port was
+  // taken, or two when the first never answered, of up to 180 s each (and
+  // a stop): what it may take, under the file's 15 minutes.
   return held(start(opts), "startWorker", 12 * 60_000);
 }
 
@@ -383,7 +393,10 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
         await rm(persistDir, { recursive: true, force: true });
         throw e;
       }
-      if (e instanceof NoAnswer) console.error(`harness: launch ${attempt} never answered /health; launching again on other ports`);
+      if (e instanceof NoAnswer) {
+        const said = e.message.split("\n").slice(-12).join(" | ");
+        console.error(`harness: launch ${attempt} never answered /health, launching again on other ports; it said: ${said}`);
+      }
     }
   }
   const { url, port, credentialKeys, output, stop } = launched;
@@ -411,13 +424,16 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
       if (wrong.length) throw new Error(`org_counts disagree with COUNT(*) after this file's tests: ${JSON.stringify(wrong)}`);
     },
     /**
-     * fetch() relative to the worker. Like call(), it gives up after 60 s
-     * (unless init.signal says otherwise): under load wrangler dev's proxy can
+     * fetch() relative to the worker. Like call(), it gives up after 60 s,
+     * its body read too (the Response is returned with its body in memory),
+     * unless init.signal says otherwise: under load wrangler dev's proxy can
      * leave a request unanswered, and a file must fail then, not hang.
      */
     fetch: (path, init = {}) =>
       held(
-        init.signal ? fetch(url + path, init) : within(60_000, `${init.method ?? "GET"} ${path}`, (signal) => fetch(url + path, { signal, ...init })),
+        init.signal
+          ? fetch(url + path, init)
+          : bounded(60_000, `${init.method ?? "GET"} ${path}`, (signal) => fetch(url + path, { ...init, signal }).then(buffered)),
         `${init.method ?? "GET"} ${path}`,
       ),
     /** A token signed with this worker's secret (see scripts/mint-token.mjs). */
@@ -442,6 +458,12 @@ async function start({ vars = {}, seedFile, startTimeoutMs = 180_000 } = {}) {
     if (r.status !== 200) throw new Error(`SQL through the worker: ${r.status} ${JSON.stringify(r.body)}\n${command}`);
     return all ? r.body : r.body[0];
   }
+}
+
+/** `res` with its body read into memory (a status without a body keeps none). */
+async function buffered(res) {
+  const body = [101, 204, 205, 304].includes(res.status) ? null : await res.arrayBuffer();
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /**
@@ -536,7 +558,7 @@ function held(promise, label, expectedMs = WAIT_LIMIT_MS) {
  * its signal only weakly): a wait in the harness ends when this says, even
  * if what it waits on never gives up itself.
  */
-export function within(ms, what, run) {
+export function bounded(ms, what, run) {
   const controller = new AbortController();
   let timer;
   const late = new Promise((_, reject) => {
@@ -591,7 +613,7 @@ export async function call(worker, method, path, { token, body, headers = {}, ti
     try {
       // fetch itself, not worker.fetch: the hold and the bound cover the body too.
       [res, text] = await held(
-        within(Math.max(1, deadline - Date.now()), `${method} ${path}`, (signal) =>
+        bounded(Math.max(1, deadline - Date.now()), `${method} ${path}`, (signal) =>
           fetch(worker.url + path, { method, headers: h, body: payload, signal }).then(async (r) => [r, await r.text()]),
         ),
         `${method} ${path} and its body`,

@@ -144,8 +144,9 @@ impl Message {
 }
 
 /// One violation: its place (a range of `Places::ranks`, which is also its
-/// path), its code and message, and whether a cross-field rule declared in
-/// the schema found it (`unique_by`): those come after the schema's own.
+/// path), its code and message, and whether a declared rule found it (the
+/// schema's `unique_by`, the body's dependencies): those come after the
+/// schema's own.
 #[derive(Clone, Copy)]
 struct Found {
     ranks: (u32, u32),
@@ -657,7 +658,9 @@ impl<'a> Walk<'a> {
                 );
             }
         }
-        if let (At::Root, [_, ..]) = (at, self.dependencies) {
+        // The body's own object only: not one under an unknown key, which
+        // is read with its parent's place (and no fields).
+        if let (0, Some(_), [_, ..]) = (self.depth, fields, self.dependencies) {
             self.dependencies(seen, truthy);
         }
         Ok(found)
