@@ -249,10 +249,11 @@ class NoAnswer extends Error {}
 /**
  * Spawn wrangler dev on fresh ports and wait for /health (see startWorker).
  * `report` receives a function saying which step it is in, for the watchdog.
- * Every await here is bounded by `bounded`: twice in clean-clone runs a file
- * waited 15 minutes in a launch, after its migrations, with nothing alive
- * but two timers (the holds) and wrangler's two pipes (no socket, no
- * process, no file operation); no await here can outlive its bound now.
+ * Every await here is bounded by `bounded`: twice on 2026-12-02 (once in a
+ * clean-clone run) a file waited 15 minutes in a launch, after its
+ * migrations, with nothing alive but two timers (the holds) and wrangler's
+ * two pipes (no socket, no process, no file operation). What it waited on
+ * was not found; no await here can outlive its bound now.
  */
 async function launch({ config, persistDir, secret, vars, startTimeoutMs }, report = () => {}) {
   let step = "choosing ports";
@@ -554,9 +555,11 @@ function held(promise, label, expectedMs = WAIT_LIMIT_MS) {
 /**
  * `run(signal)`'s outcome, or at `ms` a TimeoutError named `what`, with
  * `signal` aborted: whether or not run's promise ever settles. The timer is
- * ours, ref'd and held here, not AbortSignal.timeout's (unref'd, and holding
- * its signal only weakly): a wait in the harness ends when this says, even
- * if what it waits on never gives up itself.
+ * ours and ref'd, not AbortSignal.timeout's (unref'd, and Node's holds its
+ * signal only weakly). A fetch bounded by AbortSignal.timeout did give up in
+ * a trial against a server that never answered, with the garbage collector
+ * forced every 50 ms; but a wait in the harness must end when this says,
+ * even if what it waits on never gives up itself.
  */
 export function bounded(ms, what, run) {
   const controller = new AbortController();
