@@ -7,9 +7,9 @@
 //! schema's `unique_by` as it reads the list, and the body's dependencies at
 //! the end of its top object (from two words of bits: the fields present,
 //! the boolean ones `true`). Their violations come after the schema's own,
-//! in field order. Each violation carries its place in the oracle's order (fields in
-//! schema order, unknown keys sorted, items by index), because the body's
-//! member order need not be the schema's. A violation is recorded without an
+//! in field order. Each violation carries its place in the oracle's order
+//! (fields in schema order, unknown keys sorted, items by index), because
+//! the body's member order need not be the schema's. A violation is recorded without an
 //! allocation of its own: its place goes into a buffer shared by the whole
 //! check (the place's steps are also its path's segments), and its path and
 //! message (an id with arguments, [`Message`]) become text only when it is
