@@ -9,11 +9,11 @@
 //! the boolean ones `true`). Their violations come after the schema's own,
 //! in field order. Each violation carries its place in the oracle's order
 //! (fields in schema order, unknown keys sorted, items by index), because
-//! the body's member order need not be the schema's. A violation is recorded without an
-//! allocation of its own: its place goes into a buffer shared by the whole
-//! check (the place's steps are also its path's segments), and its path and
-//! message (an id with arguments, [`Message`]) become text only when it is
-//! written out, straight into a [`Sink`].
+//! the body's member order need not be the schema's. A violation is
+//! recorded without an allocation of its own: its place goes into a buffer
+//! shared by the whole check (the place's steps are also its path's
+//! segments), and its path and message (an id with arguments, [`Message`])
+//! become text only when it is written out, straight into a [`Sink`].
 
 use super::syntax::{Num, Reader, Result, Str, EXPECTED_VALUE};
 use super::view::{unescaped, Member, Members};
