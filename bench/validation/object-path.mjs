@@ -1,29 +1,39 @@
-// validate(name, obj) against validateJson(name, JSON.stringify(obj)), JSON.stringify
-// alone and validateJson on a text kept from before, alternated in pairs of N=1000
-// calls (BENCHMARKS.md 0q). PAIRS=200 by default.
+// What `validate(name, obj)` pays beyond its parts (BENCHMARKS.md 0q), on the
+// corpus bodies, alternated in rounds of N calls (timing.mjs's `alternate`):
+// `validate(obj)` against `validateJson(JSON.stringify(obj))`, then
+// `JSON.stringify` alone and `validateJson` on a text kept from before, and
+// what encoding stringify's fresh text costs against a kept one
+// (`TextEncoder.encodeInto`, Node's `Buffer#utf8Write`).
 //
-//   node bench/validation/object-path.mjs
+//   node bench/validation/object-path.mjs       # ROUNDS=200, N=1000
 import { KINDS } from "./corpus.mjs";
+import { alternate, median } from "./timing.mjs";
+
 const pkg = await import("../../pkg/src/node.js");
-const N = 1000, PAIRS = Number(process.env.PAIRS ?? 200);
-const median = (a) => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const ROUNDS = Number(process.env.ROUNDS ?? 200);
+const N = Number(process.env.N ?? 1000);
+const encoder = new TextEncoder();
+const scratch = new Uint8Array(1 << 16);
+const buffer = Buffer.from(scratch.buffer);
+
 for (const { kind, valid, invalid } of KINDS) {
   for (const [validity, body] of [["valid", valid], ["invalid", invalid]]) {
-    const a = () => pkg.validate(kind, body);
-    const b = () => pkg.validateJson(kind, JSON.stringify(body));
-    const c = () => JSON.stringify(body);
     const text = JSON.stringify(body);
-    const d = () => pkg.validateJson(kind, text);
-    for (let i = 0; i < 20000; i++) { a(); b(); c(); d(); }
-    const ra = [], rb = [], rc = [], rd = [];
-    for (let p = 0; p < PAIRS; p++) {
-      for (const [f, out] of (p & 1 ? [[a, ra], [b, rb], [c, rc], [d, rd]] : [[d, rd], [c, rc], [b, rb], [a, ra]])) {
-        const t0 = process.hrtime.bigint();
-        for (let i = 0; i < N; i++) f();
-        out.push(Number(process.hrtime.bigint() - t0) / N / 1000);
-      }
-    }
-    const ratios = ra.map((x, i) => x / rb[i]);
-    console.log(`${kind} ${validity}: validate ${median(ra).toFixed(2)} µs, validateJson(stringify) ${median(rb).toFixed(2)} µs, stringify ${median(rc).toFixed(2)} µs, validateJson(same text) ${median(rd).toFixed(2)} µs; validate ÷ the other, median of pairs ×${median(ratios).toFixed(3)}`);
+    const t = alternate(
+      {
+        validate: () => pkg.validate(kind, body),
+        "validateJson(stringify)": () => pkg.validateJson(kind, JSON.stringify(body)),
+        stringify: () => JSON.stringify(body),
+        "validateJson(kept text)": () => pkg.validateJson(kind, text),
+        "stringify+encodeInto": () => [encoder.encodeInto(JSON.stringify(body), scratch).written],
+        "stringify+utf8Write": () => [buffer.utf8Write(JSON.stringify(body), 0)],
+        "encodeInto(kept text)": () => [encoder.encodeInto(text, scratch).written],
+        "utf8Write(kept text)": () => [buffer.utf8Write(text, 0)],
+      },
+      { rounds: ROUNDS, n: N },
+    );
+    const ratios = t.validate.map((x, i) => x / t["validateJson(stringify)"][i]);
+    const cells = Object.entries(t).map(([id, xs]) => `${id} ${median(xs).toFixed(2)}`);
+    console.log(`${kind} ${validity} (${text.length} B), µs: ${cells.join(", ")}; validate ÷ validateJson(stringify), median of rounds ×${median(ratios).toFixed(3)}`);
   }
 }

@@ -14,6 +14,7 @@
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { KINDS } from "./corpus.mjs";
+import { alternate, median } from "./timing.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 if (!process.env.BEFORE) {
@@ -30,37 +31,13 @@ if (MODE !== "json" && MODE !== "object") {
   process.exit(2);
 }
 
-let sink = 0;
-/** µs per call of `f` over N calls. */
-function time(f) {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) sink ^= f()?.length ?? 0;
-  return Number(process.hrtime.bigint() - t0) / N / 1000;
-}
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 const sum = (xs) => xs.reduce((s, x) => s + x, 0);
 
 for (const { kind, valid, invalid } of KINDS) {
   for (const [validity, body] of [["valid", valid], ["invalid", invalid]]) {
     const text = JSON.stringify(body);
     const call = (p) => (MODE === "json" ? () => p.validateJson(kind, text) : () => p.validate(kind, body));
-    const [b, a] = [call(before), call(after)];
-    for (let i = 0; i < 20; i++) time(b), time(a); // warm both
-    const tb = [];
-    const ta = [];
-    for (let r = 0; r < PAIRS; r++) {
-      if (r & 1) {
-        ta.push(time(a));
-        tb.push(time(b));
-      } else {
-        tb.push(time(b));
-        ta.push(time(a));
-      }
-    }
+    const { b: tb, a: ta } = alternate({ b: call(before), a: call(after) }, { rounds: PAIRS, n: N });
     const ratios = ta.map((x, i) => x / tb[i]);
     console.log(
       `${MODE} ${kind} ${validity}: median ${median(tb).toFixed(2)} → ${median(ta).toFixed(2)} µs; ` +
@@ -68,4 +45,3 @@ for (const { kind, valid, invalid } of KINDS) {
     );
   }
 }
-if (sink === 0.5) console.log(sink);

@@ -47,3 +47,32 @@ export const opsPerSec = (fn) => compare({ x: fn }).x;
 export const fmt = (n) =>
   n >= 1e6 ? (n / 1e6).toFixed(2) + " M" : n >= 1e3 ? (n / 1e3).toFixed(0) + " k" : n.toFixed(0);
 export const ratio = (a, b) => (a / b).toFixed(2) + "×";
+
+/** The median of `xs` (of an even count, the mean of the middle two). */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * {id: fn} -> {id: [µs per call, one per round]}: each round times every
+ * function for `n` calls in turn, in reverse order every other round, after
+ * a warm-up. Rounds this short see the same machine, so the ratio of two
+ * functions' times in one round is what to compare (pairs.mjs): on a machine
+ * whose speed drifts within seconds, best-of rounds (`compare`) do not.
+ */
+export function alternate(fns, { rounds = 300, n = 1000 } = {}) {
+  const entries = Object.entries(fns);
+  const time = (f) => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) sink ^= f()?.length ?? 0;
+    return Number(process.hrtime.bigint() - t0) / n / 1000;
+  };
+  for (let i = 0; i < 20; i++) entries.forEach(([, f]) => time(f));
+  const out = Object.fromEntries(entries.map(([id]) => [id, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (const [id, f] of r & 1 ? [...entries].reverse() : entries) out[id].push(time(f));
+  }
+  return out;
+}

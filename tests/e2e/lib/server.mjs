@@ -255,7 +255,7 @@ class NoAnswer extends Error {}
  * two pipes (no socket, no process, no file operation). What it waited on
  * was not found; no await here can outlive its bound now.
  */
-async function launch({ config, persistDir, secret, vars, startTimeoutMs }, report = () => {}) {
+async function launch({ config, persistDir, secret, vars, startTimeoutMs }, report) {
   let step = "choosing ports";
   report(() => step);
   const port = await bounded(10_000, "a free port", () => freePort());

@@ -713,6 +713,8 @@ impl<'a> Walk<'a> {
                 if let Schema::Boolean = field.schema {
                     // For the dependencies: whether it is `true` (the last
                     // one, as in a parsed map). A `t` starts no other value.
+                    // (The first byte is peeked again below, not kept: kept,
+                    // every body was 2-9% slower; BENCHMARKS.md 0q.)
                     let t = (self.r.whitespace() == Some(b't')) as u64;
                     *truthy = *truthy & !bit | t << i;
                 }
