@@ -4,6 +4,7 @@
 import { readFileSync, existsSync, writeFileSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./validation/timing.mjs";
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), "results");
 const load = (f) => (existsSync(join(dir, f)) ? JSON.parse(readFileSync(join(dir, f), "utf8")) : null);
@@ -34,16 +35,27 @@ function sizeGoal(what, gzip, limit, floor, floorName) {
 }
 const short = (r) => `${r.kind.replace("EnrollmentToken", "Token").replace("Aosp", "")} ${r.validity}`;
 const x = (n) => `${n.toFixed(2)}×`;
+/**
+ * `ratio` (of a body's µs per row) on `r`: the median over the paired rounds
+ * of each round's ratio when the run has them (boundary.mjs `rounds`), else
+ * of the best-of cells (`us`, runs before the pairing).
+ */
+function onBody(r, ratio) {
+  if (!r.rounds) return ratio(r.us);
+  const ids = Object.keys(r.rounds);
+  return median(r.rounds[ids[0]].map((_, i) => ratio(Object.fromEntries(ids.map((id) => [id, r.rounds[id][i]])))));
+}
 function ratioGoal(what, target, value, bound, floorName) {
-  const per = b.results.map((r) => ({ r, value: value(r.us), bound: bound(r.us) }));
+  const per = b.results.map((r) => ({ r, value: onBody(r, value), bound: onBody(r, bound), best: value(r.us) }));
   const low = per.filter((p) => p.value < target);
   const range = (list, f) => `${x(Math.min(...list.map(f)))}–${x(Math.max(...list.map(f)))}`;
-  const byValidity = ["valid", "invalid"].map((k) => `${k} ${range(per.filter((p) => p.r.validity === k), (p) => p.value)}`).join(", ");
+  const byValidity = (f) => ["valid", "invalid"].map((k) => `${k} ${range(per.filter((p) => p.r.validity === k), f)}`).join(", ");
+  const measured = `${byValidity((p) => p.value)}${b.paired ? ` (best-of cells: ${byValidity((p) => p.best)})` : ""}`;
   const blocked = per.filter((p) => p.bound < target);
   const floor = blocked.length
     ? `cannot in this design: ${floorName} alone allows at most ${blocked.map((p) => `${x(p.bound)} (${short(p.r)})`).join(", ")}`
     : `${floorName} allows ${range(per, (p) => p.bound)}: not ruled out`;
-  goal(`${what} ≥ ${target}× on every body`, byValidity, low.length === 0, blocked.length > 0,
+  goal(`${what} ≥ ${target}× on every body`, measured, low.length === 0, blocked.length > 0,
     `${low.length} of ${per.length} below: ${low.map((p) => `${short(p.r)} ${x(p.value)}`).join(", ")}`, floor);
 }
 if (b) {
@@ -90,7 +102,7 @@ if (w) {
 }
 const lines = ["### Issue 14's goals, this run", ""];
 const sources = ["boundary.json", "worker.json"].filter((f) => existsSync(join(dir, f)));
-lines.push(`From ${sources.map((f) => `bench/results/${f} (written ${written(f)} UTC)`).join(" and ")}. Ratios are of speed (higher is faster for us) on the six corpus bodies.`, "");
+lines.push(`From ${sources.map((f) => `bench/results/${f} (written ${written(f)} UTC)`).join(" and ")}. Ratios are of speed (higher is faster for us) on the six corpus bodies${b?.paired ? `; the validation goals' are medians of each round's ratio over ${(b.paired.processes ?? 1) * b.paired.rounds} paired rounds in ${b.paired.processes ?? 1} processes (bench/validation/boundary.mjs), the best-of cells' ratios in brackets` : ""}.`, "");
 lines.push("| goal | measured | verdict | by how much | what the floors say |", "|---|---|---|---|---|");
 for (const g of goals) lines.push(`| ${g.join(" | ")} |`);
 lines.push("");
