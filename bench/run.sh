@@ -9,7 +9,7 @@
 #   BENCH_MS=400 BENCH_ROUNDS=3                  # validation: per cell
 #   PAIRED_PROCESSES=3 PAIRED_ROUNDS=100 PAIRED_N=500   # boundary: the goals' paired rounds
 #   DURATION_S=4 WARM_S=1 CONNECTIONS=8 SIZES=1000,100000   # worker load phases
-#   INTERLEAVE=3                                 # worker: rounds behind the ratios to /health
+#   INTERLEAVE=5                                 # worker: rounds behind the ratios to /health
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
