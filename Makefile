@@ -97,6 +97,6 @@ fuzz:
 
 # Benchmarks (BENCHMARKS.md), never part of `make test`: validation in Node
 # (npm package vs ajv, zod, valibot; the JS <-> wasm boundary) and the worker
-# on local workerd under wrk. Installs wrk and bench/'s npm packages. ~6 min.
+# on local workerd under wrk. Installs wrk and bench/'s npm packages. ~12 min.
 bench: build
 	@bash bench/run.sh

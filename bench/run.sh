@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make bench (after `make build`): validation in Node, the JS <-> wasm boundary,
 # and the worker on local workerd. Prints markdown tables; bench/results/ keeps
-# the JSON and markdown of the last run. About 10 minutes (plus cold builds of
+# the JSON and markdown of the last run. About 12 minutes (plus cold builds of
 # the bench-only wasm and bench/worker-floor, ~3 min, the first time).
 #
 #   make bench                                   # everything
