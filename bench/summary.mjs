@@ -16,12 +16,13 @@ const verdict = (ok) => (ok ? "✅ met" : "❌ missed");
 const written = (f) => new Date(statSync(join(dir, f)).mtimeMs).toISOString().slice(0, 16).replace("T", " ");
 
 // ---- issue 14 -------------------------------------------------------------
-// A ratio goal over the six corpus bodies, from the boundary part (all rows
-// of one body timed interleaved): `value(us)` is the goal's ratio on a body,
-// `bound(us)` the best the ratio could be were our side only the floor under
-// it (the same ratio with the floor's time for ours). A bound under the target
-// is a measured reason the goal cannot be met in this design; a bound over it
-// says only that the floor does not rule it out.
+// A ratio goal over the six corpus bodies, from the boundary part: `value(us)`
+// is the goal's ratio on a body's µs per row, `bound(us)` the best the ratio
+// could be were our side only the floor under it (the same ratio with the
+// floor's time for ours). Both are taken in each paired round and the median
+// kept (`onBody`). A bound under the target is a measured reason the goal
+// cannot be met in this design; a bound over it says only that the floor does
+// not rule it out.
 const goals = [];
 /** One row: met, else ruled out by a floor (`cannot`) or only missed. */
 function goal(what, measured, met, cannot, by, floor) {
@@ -37,17 +38,18 @@ const short = (r) => `${r.kind.replace("EnrollmentToken", "Token").replace("Aosp
 const x = (n) => `${n.toFixed(2)}×`;
 /**
  * `ratio` (of a body's µs per row) on `r`: the median over the paired rounds
- * of each round's ratio when the run has them (boundary.mjs `rounds`), else
- * of the best-of cells (`us`, runs before the pairing).
+ * of each round's ratio when the run has them (boundary.mjs `pairedUs`), else
+ * the best-of cells' (`us`: PAIRED_PROCESSES=0, or a run before the pairing).
  */
 function onBody(r, ratio) {
-  if (!r.rounds) return ratio(r.us);
-  const ids = Object.keys(r.rounds);
-  return median(r.rounds[ids[0]].map((_, i) => ratio(Object.fromEntries(ids.map((id) => [id, r.rounds[id][i]])))));
+  if (!r.pairedUs) return ratio(r.us);
+  const ids = Object.keys(r.pairedUs);
+  return median(r.pairedUs[ids[0]].map((_, i) => ratio(Object.fromEntries(ids.map((id) => [id, r.pairedUs[id][i]])))));
 }
 function ratioGoal(what, target, value, bound, floorName) {
   const per = b.results.map((r) => ({ r, value: onBody(r, value), bound: onBody(r, bound), best: value(r.us) }));
-  const low = per.filter((p) => p.value < target);
+  // (NaN, a ratio that was not measured, is never met.)
+  const low = per.filter((p) => !(p.value >= target));
   const range = (list, f) => `${x(Math.min(...list.map(f)))}–${x(Math.max(...list.map(f)))}`;
   const byValidity = (f) => ["valid", "invalid"].map((k) => `${k} ${range(per.filter((p) => p.r.validity === k), f)}`).join(", ");
   const measured = `${byValidity((p) => p.value)}${b.paired ? ` (best-of cells: ${byValidity((p) => p.best)})` : ""}`;
@@ -60,11 +62,11 @@ function ratioGoal(what, target, value, bound, floorName) {
 }
 if (b) {
   const over = (a, c) => (us) => us[a] / us[c];
-  // `validate(obj)`'s floor as two cells timed apart: stringify with its
+  // `validate(obj)`'s floor as two rows timed apart: stringify with its
   // text made flat (V8's stringify answers a cons string, which any reader
   // must flatten first), and the one-pass floor on the same text. Less than
-  // the one cell doing both (whose time moves between runs), so a goal it
-  // rules out is ruled out whatever that cell does.
+  // the one row doing both (whose time moves between runs), so a goal it
+  // rules out is ruled out whatever that row does.
   const objectFloor = (other) => (us) => us[other] / (us["stringify+flatten"] + us["one-pass"]);
   const floorName = "stringify (flattened) + the one-pass floor";
   ratioGoal("`validateJson(text)` ÷ `ajv(JSON.parse(text))`", 1, over("ajv-text", "pkg-text"), over("ajv-text", "one-pass"), "the one-pass floor (encodeInto + read each byte once)");

@@ -570,13 +570,14 @@ if (SIZES.length >= 2) {
   const l1b = find(`Rust worker @${big}`, "GET list, 1 connection");
   if (rl && pb) goal(`list @${small} req/s ÷ the plain TS worker, batched`, rl.rps / pb.rps, 1.2, true);
   // Measured in turn when they were (`interleaved`), else from the phases above.
-  const inTurn = turns ? `, median of ${INTERLEAVE} interleaved rounds' ratios` : "";
+  const inTurn = turns ? `, median of the interleaved rounds' ratios` : "";
   // Kind `a`'s req/s ÷ kind `b`'s, round by round, the median over the
   // rounds (a round that did not count is NaN, and left out).
   const perRound = (a, b) => median(turns.rps[a].map((x, r) => x / turns.rps[b][r]));
   // The list's floor is the cheapest of its three forms (rows stringified as
   // objects or as arrays, or the page's JSON built by SQLite): by req/s the
-  // faster, by work the cheaper, each on its own. `fixedCost`: the floor worker's /health ÷ ours,
+  // one with the highest median ratio to our /health, by work the cheaper,
+  // each on its own. `fixedCost`: the floor worker's /health ÷ ours,
   // by req/s and by work; a floor whose own worker costs more per request
   // than ours bounds nothing (bench/summary.mjs).
   const floorOf = (...kinds) => {
