@@ -48,9 +48,12 @@ export const fmt = (n) =>
   n >= 1e6 ? (n / 1e6).toFixed(2) + " M" : n >= 1e3 ? (n / 1e3).toFixed(0) + " k" : n.toFixed(0);
 export const ratio = (a, b) => (a / b).toFixed(2) + "×";
 
-/** The median of `xs` (of an even count, the mean of the middle two). */
+/**
+ * The median of the numbers in `xs` that are not NaN (a round that did not
+ * count is NaN); of an even count, the mean of the middle two.
+ */
 export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
+  const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }

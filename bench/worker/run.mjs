@@ -172,7 +172,8 @@ let turns;
  * GET one, one phase each per round, INTERLEAVE rounds, the order rotated
  * each round; a goal is the median over the rounds of each round's ratio
  * (`perRound`). Each kind's best round divided by another's let one fast
- * `/health` round set every ratio (BENCHMARKS.md 0r). The phases above run once each, one after another, so
+ * `/health` round set every ratio (BENCHMARKS.md 0r). The phases above run
+ * once each, one after another, so
  * a burst of other load during one moves the ratio it enters: `/health`
  * alone moved between 188 and 438 req/s from phase to phase in the A/B runs
  * of BENCHMARKS.md, section 0d. Each round also counts the work a request
@@ -606,8 +607,12 @@ if (SIZES.length >= 2) {
   out("Issue 14's goals for the worker (same run):");
   out();
   if (turns) {
-    const best = (k) => Math.max(...turns.rps[k].filter(Number.isFinite));
-    const bestOver = (k) => `${(best(k) / best("health")).toFixed(2)}×`;
+    // (No counted round: no figure.)
+    const best = (k) => {
+      const counted = turns.rps[k].filter(Number.isFinite);
+      return counted.length ? Math.max(...counted) : NaN;
+    };
+    const bestOver = (k) => (Number.isFinite(best(k) / best("health")) ? `${(best(k) / best("health")).toFixed(2)}×` : "–");
     out(`Interleaved rounds for the ratios to /health (req/s per round, @${small}): ` +
       Object.entries(turns.rps).map(([k, v]) => `${k} ${v.map((x) => x.toFixed(0)).join(", ")}`).join("; ") +
       // What the goals were before 0r: each kind's best round over /health's.
